@@ -1,0 +1,14 @@
+// `reelctl schema` — placeholder until its issue lands.
+import type { Command } from 'commander';
+import { ReelctlError } from '../errors.js';
+
+export function register(program: Command): void {
+  program
+    .command('schema')
+    .description('(not implemented yet)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new ReelctlError('reelctl schema is not implemented yet', { code: 'not-implemented' });
+    });
+}

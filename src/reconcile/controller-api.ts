@@ -1,0 +1,50 @@
+// The seam between the reconciler and its drivers (`apply` once, `run` as a daemon).
+// The controller owns the work queue and the state; drivers feed it desired state and read its status.
+import type { LoadedVideo } from '../manifest/model.js';
+import type { Phase } from '../state/model.js';
+
+export interface VideoStatus {
+  name: string;
+  phase: Phase;
+  specHash: string;
+  taskUUID?: string;
+  costUsd: number;
+  outputs: { path: string; sha256: string; bytes: number }[];
+  message?: string;
+  since: number; // ms epoch of the last phase change
+}
+
+/** Events the controller emits (also appended to the JSONL event log). */
+export type ControllerEvent =
+  | { type: 'phase'; name: string; from: Phase | undefined; to: Phase; message?: string; at: number }
+  | { type: 'submitted'; name: string; taskUUID: string; estimatedCostUsd: number; at: number }
+  | { type: 'ready'; name: string; outputs: string[]; costUsd: number; at: number }
+  | { type: 'failed'; name: string; reason: string; message: string; at: number }
+  | { type: 'budget-exhausted'; spentUsd: number; maxCostUsd: number; at: number };
+
+export interface ApplySummary {
+  ready: number;
+  failed: number;
+  suspended: number;
+  submitted: number;
+  spentUsd: number;
+  /** True when a budget or guard stopped new submissions (exit 3). */
+  stoppedByGuard: boolean;
+}
+
+export interface Controller {
+  /** Replaces the desired set (after a load); names whose spec changed are enqueued. */
+  setDesired(videos: LoadedVideo[]): void;
+  /** Enqueue every known video (periodic resync). */
+  resync(): void;
+  /** `apply`: work until every selected video is Ready, Failed or Suspended (or a guard stops). */
+  runToCompletion(signal?: AbortSignal): Promise<ApplySummary>;
+  /** `run`: start workers; they keep going until stop(). */
+  start(): void;
+  /** Graceful: stop taking work and submitting, let in-flight steps persist, resolve when quiet. */
+  stop(): Promise<void>;
+  status(): VideoStatus[];
+  /** Work queue depth, for /metrics. */
+  queueDepth(): number;
+  on(listener: (e: ControllerEvent) => void): () => void;
+}

@@ -1,0 +1,120 @@
+// The state file's shape (schemas/state.schema.json is its source of truth on disk).
+// State records only confirmed facts, plus the one deliberate exception: an `intent` attempt is
+// written *before* the submit that spends money, so a crash can never lose a paid task UUID.
+
+export const STATE_VERSION = 1;
+
+export type Phase = 'Pending' | 'Submitted' | 'Running' | 'Downloading' | 'Ready' | 'Failed' | 'Suspended';
+
+export interface StateFile {
+  version: number;
+  /** Incremented by every successful write; never goes backwards. */
+  serial: number;
+  /** Random id fixed when the state is created; a state from another lineage is never overwritten. */
+  lineage: string;
+  videos: Record<string, VideoState>;
+}
+
+export interface VideoState {
+  name: string;
+  /** Spec hash this entry is working toward (or has produced when Ready). */
+  specHash: string;
+  regenerate: number;
+  phase: Phase;
+  labels?: Record<string, string>;
+  /** Where the manifest was last seen. */
+  manifest?: { file: string; line: number };
+  /** Output base path relative to --out (e.g. `alley/rainy.mp4`); numberResults > 1 adds -1..-N. */
+  outputPath: string;
+  /** Task intents for this video, oldest first. */
+  attempts: Attempt[];
+  /** Verified files of `specHash`. */
+  outputs: OutputRecord[];
+  /** Outputs of the spec this one superseded, kept until the new render is Ready. */
+  previous?: { specHash: string; outputs: OutputRecord[] };
+  /** Settled spend for this video across all attempts (USD). */
+  costUsd: number;
+  conditions: Condition[];
+  /** Short, bounded (the last few transitions); the full story is in the event log. */
+  history: HistoryEntry[];
+  message?: string;
+  updatedAt: string;
+}
+
+export type AttemptState = 'intent' | 'accepted' | 'succeeded' | 'failed' | 'abandoned';
+
+export interface Attempt {
+  taskUUID: string;
+  specHash: string;
+  createdAt: string;
+  state: AttemptState;
+  /** Number of times this same UUID was sent (re-sends after unknown outcomes). */
+  sends: number;
+  /** Budget reserved before submit (USD), settled into costUsd from the API's cost. */
+  reservedUsd: number;
+  costUsd?: number;
+  results?: RemoteResult[];
+  error?: { code: string; message: string; parameter?: string };
+}
+
+export interface RemoteResult {
+  videoUUID: string;
+  videoURL: string;
+  seed?: number;
+  costUsd?: number;
+  receivedAt: string;
+}
+
+export interface OutputRecord {
+  /** Relative to --out. */
+  path: string;
+  sha256: string;
+  bytes: number;
+  videoUUID: string;
+  taskUUID: string;
+  seed?: number;
+  costUsd?: number;
+  downloadedAt: string;
+}
+
+export interface Condition {
+  type: string; // 'Ready' | 'Submitted' | 'Drifted' | ...
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  phase: Phase;
+  specHash: string;
+  taskUUID?: string;
+  message?: string;
+}
+
+/** Holder of the exclusive state lock. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  command?: string;
+}
+
+export interface StateLock {
+  readonly holder: LockHolder;
+  release(): Promise<void>;
+}
+
+/** Terraform-style statemgr: read, write, lock. Implementations: file (state/file-store.ts), memory (tests). */
+export interface StateStore {
+  /** null when there is no state yet. Throws StateError on a corrupt or newer-version file (left untouched). */
+  read(): Promise<StateFile | null>;
+  /**
+   * Atomically persists `next` (temp file, fsync, rename, fsync dir; previous kept as backup).
+   * Sets serial = last written serial + 1 and returns what was written. Refuses a foreign lineage.
+   */
+  write(next: StateFile): Promise<StateFile>;
+  /** Exclusive lock; throws StateError naming the holder when another live process has it. */
+  lock(command?: string): Promise<StateLock>;
+}
