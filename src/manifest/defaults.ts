@@ -1,0 +1,36 @@
+// Defaults of the Runware video fields (from the model page) and the output naming rules (contract.md).
+// Applied before hashing so that writing a default explicitly never triggers a re-render.
+import type { LoadedVideo, VideoRequest } from './model.js';
+
+export const REQUEST_DEFAULTS = {
+  outputType: 'URL',
+  outputFormat: 'MP4',
+  outputQuality: 95,
+  numberResults: 1,
+  duration: 5,
+} as const;
+
+const EXT: Record<string, string> = { MP4: 'mp4', WEBM: 'webm', MOV: 'mov' };
+
+/** The request with top-level defaults filled in (a shallow copy; nested objects are shared). */
+export function withDefaults(request: VideoRequest): VideoRequest {
+  return { ...REQUEST_DEFAULTS, ...request } as VideoRequest;
+}
+
+export function extensionFor(request: VideoRequest): string {
+  return EXT[request.outputFormat ?? 'MP4'] ?? 'mp4';
+}
+
+/** Output base path relative to --out: `spec.output.path`, else `<name>.<ext>`. */
+export function outputBasePath(video: Pick<LoadedVideo, 'name' | 'output' | 'request'>): string {
+  return video.output.path ?? `${video.name}.${extensionFor(video.request)}`;
+}
+
+/** The files a video produces: the base path, or `name-1.ext … name-N.ext` when numberResults > 1. */
+export function outputFilePaths(basePath: string, numberResults: number): string[] {
+  if (numberResults <= 1) return [basePath];
+  const dot = basePath.lastIndexOf('.');
+  const slash = basePath.lastIndexOf('/');
+  const [stem, ext] = dot > slash + 0 && dot > 0 ? [basePath.slice(0, dot), basePath.slice(dot)] : [basePath, ''];
+  return Array.from({ length: numberResults }, (_, i) => `${stem}-${i + 1}${ext}`);
+}

@@ -1,0 +1,33 @@
+// The desired-state identity of a render (contract.md): canonical JSON of spec.request with defaults
+// applied, local file inputs replaced by their content hash, plus spec.regenerate. Key order, comments,
+// labels and output.path never change it.
+import { createHash } from 'node:crypto';
+import type { LoadedVideo } from '../manifest/model.js';
+import { withDefaults } from '../manifest/defaults.js';
+
+/** JSON with object keys sorted at every level; arrays keep their order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+export function specHash(video: Pick<LoadedVideo, 'request' | 'regenerate' | 'localInputs'>): string {
+  const request = structuredClone(withDefaults(video.request)) as Record<string, unknown>;
+  for (const input of video.localInputs) setPointer(request, input.pointer, `sha256:${input.sha256}`);
+  const doc = { request, regenerate: video.regenerate };
+  return 'sha256:' + createHash('sha256').update(canonicalJson(doc)).digest('hex');
+}
+
+function setPointer(root: Record<string, unknown>, pointer: string, value: string): void {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let cur: unknown = root;
+  for (const [i, part] of parts.entries()) {
+    if (cur === null || typeof cur !== 'object') return;
+    const c = cur as Record<string, unknown>;
+    if (i === parts.length - 1) c[part] = value;
+    else cur = c[part];
+  }
+}
