@@ -1,14 +1,14 @@
-// `reelctl schema` — placeholder until its issue lands.
+// `reelctl schema`: prints the manifest JSON Schema (for editors and CI tooling).
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ReelctlError } from '../errors.js';
+import { packagePath } from '../paths.js';
 
 export function register(program: Command): void {
   program
     .command('schema')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new ReelctlError('reelctl schema is not implemented yet', { code: 'not-implemented' });
+    .description('print the manifest JSON Schema (JSON Schema 2020-12)')
+    .addHelpText('after', '\nExamples:\n  reelctl schema > video.schema.json\n  # in a manifest, for yaml-language-server:\n  # yaml-language-server: $schema=./video.schema.json')
+    .action(async () => {
+      process.stdout.write(await readFile(packagePath('schemas', 'video.schema.json'), 'utf8'));
     });
 }

@@ -1,14 +1,32 @@
-// `reelctl validate` — placeholder until its issue lands.
+// `reelctl validate [PATH…]`: schema + cross-field rules; no state, no network.
 import type { Command } from 'commander';
-import { ReelctlError } from '../errors.js';
+import { ManifestError } from '../errors.js';
+import { loadManifests } from '../manifest/load.js';
+import type { LoadResult } from '../manifest/model.js';
+import { manifestPaths } from './context.js';
+
+export async function loadOrThrow(paths: string[]): Promise<LoadResult> {
+  const result = await loadManifests(paths);
+  if (result.problems.length > 0) throw new ManifestError(result.problems);
+  return result;
+}
 
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new ReelctlError('reelctl validate is not implemented yet', { code: 'not-implemented' });
+    .summary('check manifests against the schema and the model rules')
+    .description('Check manifests against the schema and the model rules. Prints every problem at once as FILE:LINE:COL: message.\nNo state is read and nothing is sent anywhere.')
+    .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  reelctl validate                      # everything under ./manifests\n  reelctl validate videos/ promo.yaml   # several paths\n  reelctl validate --json | jq .problems\n\nExit codes: 0 valid, 1 invalid.')
+    .action(async (paths: string[], opts: { json?: boolean }) => {
+      const result = await loadManifests(manifestPaths(paths));
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ version: 1, valid: result.problems.length === 0, files: result.files.length, videos: result.videos.length, problems: result.problems }) + '\n');
+        if (result.problems.length > 0) process.exitCode = 1;
+        return;
+      }
+      if (result.problems.length > 0) throw new ManifestError(result.problems);
+      process.stdout.write(`${result.files.length} manifest file(s) valid (${result.videos.length} video(s))\n`);
     });
 }

@@ -36,6 +36,8 @@ export interface LoadedVideo {
   output: { path?: string };
   suspend: boolean;
   regenerate: number;
+  /** Optional per-video budget cap (spec.maxCostUsd). */
+  maxCostUsd?: number;
   /** Where the document starts (its `metadata.name` node when present). */
   source: SourceLocation & { docIndex: number };
   localInputs: LocalInput[];

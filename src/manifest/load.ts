@@ -1,0 +1,121 @@
+// The loader: files → YAML documents → schema + rules → LoadedVideo[], with every problem located as
+// FILE:LINE:COL. It never throws on bad input: problems are collected and returned, all at once.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ManifestProblem } from '../errors.js';
+import { findManifestFiles, type FoundFile } from './files.js';
+import { collectLocalInputs } from './local-inputs.js';
+import type { LoadedVideo, LoadResult, VideoRequest } from './model.js';
+import { checkRequestRules } from './rules.js';
+import { checkManifestSchema } from './schema-check.js';
+import { LIMITS, offsetOf, parseYamlFile, type ParsedDoc } from './yaml-source.js';
+import type { VideoManifest } from './types.gen.js';
+
+export interface LoadOptions {
+  maxFileBytes?: number;
+  /** Base for the file names shown in problems (default: cwd). */
+  cwd?: string;
+}
+
+export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const show = (abs: string) => path.relative(cwd, abs) || abs;
+  const found = await findManifestFiles(paths);
+  const problems: ManifestProblem[] = [...found.problems];
+  const videos: LoadedVideo[] = [];
+  for (const f of found.files) {
+    try {
+      await loadFile(f, show(f.abs), opts.maxFileBytes ?? LIMITS.maxFileBytes, videos, problems);
+    } catch (err) {
+      problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
+    }
+  }
+  checkUniqueNames(videos, problems);
+  problems.sort(byLocation);
+  return { videos, problems, files: found.files.map((f) => f.abs) };
+}
+
+async function loadFile(f: FoundFile, file: string, maxBytes: number, videos: LoadedVideo[], problems: ManifestProblem[]): Promise<void> {
+  const st = await stat(f.abs);
+  if (st.size > maxBytes) {
+    problems.push({ file, line: 1, col: 1, code: 'file.too-large', message: `file is ${st.size} bytes; the limit is ${maxBytes}` });
+    return;
+  }
+  const text = await readFile(f.abs, 'utf8');
+  const parsed = parseYamlFile(text);
+  const at = (offset: number) => parsed.lineCounter.linePos(offset);
+  for (const p of parsed.problems) problems.push({ file, ...at(p.offset), code: p.code, message: p.message });
+  for (const d of parsed.docs) {
+    const located = (pointer: string, code: string, message: string, asKey = false) =>
+      problems.push({ file, ...at(offsetOf(d.doc, pointer, asKey)), code, message });
+    const video = await toVideo(d, f, located);
+    if (video) videos.push({ ...video, source: { file, ...at(offsetOf(d.doc, '/metadata/name')), docIndex: d.index } });
+  }
+}
+
+type Locate = (pointer: string, code: string, message: string, asKey?: boolean) => void;
+
+async function toVideo(d: ParsedDoc, f: FoundFile, located: Locate): Promise<Omit<LoadedVideo, 'source'> | undefined> {
+  const value = d.value;
+  if (value === null || value === undefined) return undefined; // empty document
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    located('', 'schema.type', 'a manifest must be a mapping with apiVersion, kind, metadata and spec');
+    return undefined;
+  }
+  let ok = true;
+  for (const p of checkManifestSchema(value)) {
+    ok = false;
+    located(p.pointer, p.code, p.message, p.code === 'schema.unknown-field');
+  }
+  const m = value as VideoManifest;
+  const request = (m.spec as { request?: unknown } | undefined)?.request;
+  for (const p of checkRequestRules(request)) {
+    ok = false;
+    located('/spec/request' + p.pointer, p.code, `spec.request: ${p.message}`, p.code === 'rule.owned-field');
+  }
+  const outPath = (m.spec as { output?: { path?: unknown } } | undefined)?.output?.path;
+  if (typeof outPath === 'string' && !isContainedRelative(outPath)) {
+    ok = false;
+    located('/spec/output/path', 'path.escape', `spec.output.path: "${outPath}" must be a relative path inside --out (no .., not absolute)`);
+  }
+  if (!ok) return undefined;
+  const local = await collectLocalInputs(m.spec.request as VideoRequest, f.abs, f.root);
+  for (const p of local.problems) located('/spec/request' + p.pointer, p.code, `spec.request: ${p.message}`);
+  if (local.problems.length > 0) return undefined;
+  return {
+    name: m.metadata.name,
+    labels: m.metadata.labels ?? {},
+    request: m.spec.request as VideoRequest,
+    output: m.spec.output?.path ? { path: path.posix.normalize(m.spec.output.path) } : {},
+    suspend: m.spec.suspend ?? false,
+    regenerate: m.spec.regenerate ?? 0,
+    ...(m.spec.maxCostUsd !== undefined ? { maxCostUsd: m.spec.maxCostUsd } : {}),
+    localInputs: local.inputs,
+  };
+}
+
+/** Lexical containment of an output path (the artifact store re-checks with realpath at write time). */
+export function isContainedRelative(p: string): boolean {
+  if (p.includes('\0') || path.isAbsolute(p) || /^[A-Za-z]:/.test(p)) return false;
+  const rel = path.relative('/out', path.resolve('/out', p));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !p.endsWith('/');
+}
+
+function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): void {
+  const first = new Map<string, LoadedVideo>();
+  const dups: LoadedVideo[] = [];
+  for (const v of videos) {
+    const prev = first.get(v.name);
+    if (!prev) first.set(v.name, v);
+    else {
+      const s = prev.source;
+      problems.push({ ...v.source, code: 'name.duplicate', message: `metadata.name "${v.name}" is already used at ${s.file}:${s.line}:${s.col}` });
+      dups.push(v);
+    }
+  }
+  if (dups.length) for (const d of dups) videos.splice(videos.indexOf(d), 1);
+}
+
+function byLocation(a: ManifestProblem, b: ManifestProblem): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : 1);
+}

@@ -1,0 +1,98 @@
+// JSON Schema validation (ajv, 2020-12) of whole manifests and of bare requests, compiled once.
+// ajv errors are turned into pointer-located problems with messages a person can act on.
+import { readFileSync } from 'node:fs';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsImport from 'ajv-formats';
+import { displayPath, joinPointer, parsePointer } from './pointer.js';
+import { OWNED_FIELDS } from './rules.js';
+import { packagePath } from '../paths.js';
+
+const schema = JSON.parse(readFileSync(packagePath('schemas', 'video.schema.json'), 'utf8')) as { $id: string };
+export const videoSchema = schema;
+
+export interface SchemaProblem {
+  pointer: string;
+  code: string;
+  message: string;
+}
+
+let compiled: { manifest: ValidateFunction; request: ValidateFunction } | undefined;
+
+function validators() {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    const addFormats = addFormatsImport as unknown as (a: Ajv2020) => void;
+    addFormats(ajv);
+    ajv.addSchema(schema);
+    compiled = { manifest: ajv.getSchema(schema.$id)!, request: ajv.getSchema(`${schema.$id}#/$defs/VideoRequest`)! };
+  }
+  return compiled;
+}
+
+export function checkManifestSchema(doc: unknown): SchemaProblem[] {
+  const v = validators().manifest;
+  return v(doc) ? [] : toProblems(v.errors ?? [], '/spec/request');
+}
+
+export function checkRequestSchema(request: unknown, opts: { wire?: boolean } = {}): SchemaProblem[] {
+  const v = validators().request;
+  let subject = request;
+  if (opts.wire && request && typeof request === 'object' && !Array.isArray(request)) {
+    const { taskType: _t, taskUUID: _u, deliveryMethod: _d, includeCost: _c, ...rest } = request as Record<string, unknown>;
+    subject = rest;
+  }
+  return v(subject) ? [] : toProblems(v.errors ?? [], '');
+}
+
+/** The reelctl-owned fields are reported by rules.ts with a better message; skip ajv's duplicate. */
+function isOwnedFieldError(e: ErrorObject, requestPointer: string): boolean {
+  return e.keyword === 'additionalProperties' && e.instancePath === requestPointer && (OWNED_FIELDS as readonly string[]).includes(String(e.params.additionalProperty));
+}
+
+function toProblems(errors: ErrorObject[], requestPointer: string): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  // oneOf produces one error per branch plus a summary; keep only the summary for frameImages items.
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  for (const e of errors) {
+    if (isOwnedFieldError(e, requestPointer)) continue;
+    if (e.keyword !== 'oneOf' && [...oneOfPaths].some((p) => e.instancePath.startsWith(p) && e.schemaPath.includes('/oneOf/'))) continue;
+    const p = describe(e);
+    const key = `${p.pointer}|${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+function describe(e: ErrorObject): SchemaProblem {
+  const at = e.instancePath;
+  const name = displayPath(at);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { pointer: at, code: 'schema.required', message: `${name}: missing required field "${String(params.missingProperty)}"` };
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      return { pointer: at + joinPointer(key), code: 'schema.unknown-field', message: `${displayPath(at + joinPointer(key))}: unknown field "${key}"` };
+    }
+    case 'enum':
+      return { pointer: at, code: 'schema.enum', message: `${name}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { pointer: at, code: 'schema.const', message: `${name}: must be ${JSON.stringify(params.allowedValue)}` };
+    case 'type':
+      return { pointer: at, code: 'schema.type', message: `${name}: must be ${String(params.type)}` };
+    case 'pattern':
+      if (parsePointer(at).join('/') === 'metadata/name')
+        return { pointer: at, code: 'schema.name', message: `${name}: must be a DNS-1123 label (lowercase a-z, 0-9 and -, starting and ending alphanumeric, at most 63)` };
+      return { pointer: at, code: 'schema.pattern', message: `${name}: must match ${String(params.pattern)}` };
+    case 'propertyNames':
+      return { pointer: at, code: 'schema.key', message: `${name}: invalid key "${String(params.propertyName)}"` };
+    case 'oneOf':
+      return { pointer: at, code: 'schema.shape', message: `${name}: must be an image input string or {image, frame}` };
+    default:
+      return { pointer: at, code: `schema.${e.keyword}`, message: `${name}: ${e.message ?? 'is invalid'}` };
+  }
+}
