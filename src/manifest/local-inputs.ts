@@ -61,6 +61,10 @@ export async function collectLocalInputs(request: VideoRequest, manifestFile: st
       continue;
     }
     const target = path.resolve(path.dirname(manifestFile), value);
+    if (escapes(path.relative(path.resolve(root), target))) {
+      problems.push({ pointer, code: 'path.escape', message: `local input "${value}" points outside the manifests root` });
+      continue;
+    }
     let real: string;
     try {
       real = await realpath(target);
@@ -68,8 +72,7 @@ export async function collectLocalInputs(request: VideoRequest, manifestFile: st
       problems.push({ pointer, code: 'path.missing', message: `local input "${value}" does not exist` });
       continue;
     }
-    const rel = path.relative(realRoot, real);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (escapes(path.relative(realRoot, real))) {
       problems.push({ pointer, code: 'path.escape', message: `local input "${value}" resolves outside the manifests root ${realRoot}` });
       continue;
     }
@@ -94,6 +97,8 @@ export async function resolveLocalInputs(video: Pick<LoadedVideo, 'request' | 'l
   }
   return request;
 }
+
+const escapes = (rel: string): boolean => rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel);
 
 function setAt(root: Record<string, unknown>, pointer: string, value: string): void {
   const parts = pointer.split('/').slice(1);

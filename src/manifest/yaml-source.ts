@@ -1,5 +1,5 @@
 // Parsing one manifest file with yaml 2 while keeping positions, so every problem points at its node.
-import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { parsePointer } from './pointer.js';
 
 export const LIMITS = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxDocuments: 1000 };
@@ -36,6 +36,15 @@ export function parseYamlFile(text: string): ParsedFile {
       problems.push({ offset: e.pos[0], code: e.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax', message: yamlMessage(e.code, e.message) });
     }
     if (failed || doc.contents === null) return;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) === undefined) {
+          failed = true;
+          problems.push({ offset: node.range?.[0] ?? start, code: 'yaml.syntax', message: `YAML: unknown alias *${node.source}` });
+        }
+      },
+    });
+    if (failed) return;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });

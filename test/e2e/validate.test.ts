@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reelctl } from './cli.js';
+
+describe('reelctl validate (CLI)', () => {
+  it('exits 0 on the example manifests', async () => {
+    const r = await reelctl(['validate']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/valid \(\d+ video/);
+  });
+
+  it('exits 1 and prints every problem as FILE:LINE:COL without a stack trace', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'reelctl-e2e-'));
+    writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: Bad\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: hi there\n    width: 1920\n    height: 1080\n    taskUUID: x\n');
+    const r = await reelctl(['validate', d], { cwd: d });
+    expect(r.exitCode).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.slice(0, -1)).toEqual([
+      'a.yaml:4:9: metadata.name: must be a DNS-1123 label (lowercase a-z, 0-9 and -, starting and ending alphanumeric, at most 63)',
+      'a.yaml:9:12: spec.request: 1920×1080 is not supported by klingai:kling-video@3-standard; use one of 1280×720, 720×1280, 960×960',
+      'a.yaml:11:5: spec.request: reelctl sets taskUUID itself; remove it from spec.request',
+    ]);
+    expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+\)?$/m);
+  });
+
+  it('--json reports problems for scripts', async () => {
+    const r = await reelctl(['validate', '--json', 'test/fixtures/invalid/011-name-uppercase.yaml']);
+    expect(r.exitCode).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ version: 1, valid: false, problems: [{ code: 'schema.name', line: 5, col: 9 }] });
+  });
+
+  it('schema prints the JSON Schema', async () => {
+    const r = await reelctl(['schema']);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout).$id).toMatch(/video\.schema\.json$/);
+  });
+});
