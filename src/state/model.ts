@@ -26,6 +26,8 @@ export interface VideoState {
   manifest?: { file: string; line: number };
   /** Output base path relative to --out (e.g. `alley/rainy.mp4`); numberResults > 1 adds -1..-N. */
   outputPath: string;
+  /** Compact copy of the last desired request (data URIs replaced by hashes), for plan diffs and sidecars. */
+  request?: Record<string, unknown>;
   /** Task intents for this video, oldest first. */
   attempts: Attempt[];
   /** Verified files of `specHash`. */

@@ -1,0 +1,53 @@
+// Decoding the state file: JSON → migrations → schema check. A corrupt or newer file is refused with a
+// clear message and never touched (the caller only ever writes after a successful read).
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import { StateError } from '../errors.js';
+import { packagePath } from '../paths.js';
+import { STATE_VERSION, type StateFile } from './model.js';
+
+let validate: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  validate ??= new Ajv2020({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(packagePath('schemas', 'state.schema.json'), 'utf8')));
+  return validate;
+}
+
+/** Migrations: version N → N+1, applied in order. v0 (a prototype layout) kept videos as an array. */
+const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
+  0: (old) => {
+    const list = Array.isArray(old.videos) ? (old.videos as { name: string }[]) : [];
+    return { ...old, version: 1, videos: Object.fromEntries(list.map((v) => [v.name, v])) };
+  },
+};
+
+export function decodeState(text: string, file: string): StateFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw corrupt(file, `not valid JSON (${(err as Error).message})`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw corrupt(file, 'not a JSON object');
+  let doc = raw as Record<string, unknown>;
+  const version = doc.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw corrupt(file, 'missing or invalid "version"');
+  if (version > STATE_VERSION)
+    throw new StateError(`state file ${file} has version ${version}, newer than this reelctl understands (${STATE_VERSION}); upgrade reelctl. The file was left untouched.`, { code: 'state.newer' });
+  for (let v = version; v < STATE_VERSION; v++) doc = MIGRATIONS[v]!(doc);
+  const check = validator();
+  if (!check(doc)) {
+    const e = check.errors?.[0];
+    throw corrupt(file, `does not match the state schema at ${e?.instancePath || '/'}: ${e?.message ?? 'invalid'}`);
+  }
+  return doc as unknown as StateFile;
+}
+
+export function encodeState(state: StateFile): string {
+  // Pretty for people while small; compact when large so a save stays fast (10k videos ≤ 50 ms).
+  return Object.keys(state.videos).length <= 500 ? JSON.stringify(state, null, 2) + '\n' : JSON.stringify(state) + '\n';
+}
+
+function corrupt(file: string, why: string): StateError {
+  return new StateError(`state file ${file} is unusable: ${why}. It was left untouched; restore ${file}.backup or move the file away.`, { code: 'state.corrupt' });
+}

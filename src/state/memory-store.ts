@@ -1,0 +1,30 @@
+// In-memory StateStore with the same contract as the file store (tests, benches). It stores the encoded
+// text, so a read returns a fresh copy, exactly as a real reload would.
+import { StateError } from '../errors.js';
+import { decodeState, encodeState } from './codec.js';
+import type { StateFile, StateLock, StateStore } from './model.js';
+
+export class MemoryStateStore implements StateStore {
+  text: string | undefined;
+  writes = 0;
+  private locked = false;
+
+  async read(): Promise<StateFile | null> {
+    return this.text === undefined ? null : decodeState(this.text, 'memory');
+  }
+
+  async write(next: StateFile): Promise<StateFile> {
+    const prev = this.text === undefined ? undefined : decodeState(this.text, 'memory');
+    if (prev && prev.lineage !== next.lineage) throw new StateError('refusing to write state of another lineage', { code: 'state.lineage' });
+    const written = { ...next, serial: Math.max(prev?.serial ?? 0, next.serial) + 1 };
+    this.text = encodeState(written);
+    this.writes++;
+    return written;
+  }
+
+  async lock(): Promise<StateLock> {
+    if (this.locked) throw new StateError('state is locked by this process', { code: 'state.locked' });
+    this.locked = true;
+    return { holder: { pid: process.pid, host: 'memory', since: new Date().toISOString() }, release: async () => void (this.locked = false) };
+  }
+}

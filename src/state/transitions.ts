@@ -1,0 +1,54 @@
+// Pure state transitions: every change to a video's record goes through these, so history stays bounded
+// and conditions stay consistent. They mutate the given VideoState in place (the caller owns the copy).
+import { newLineage } from './file-store.js';
+import { STATE_VERSION, type Condition, type Phase, type StateFile, type VideoState } from './model.js';
+
+export const HISTORY_LIMIT = 10;
+
+export function emptyState(lineage: string = newLineage()): StateFile {
+  return { version: STATE_VERSION, serial: 0, lineage, videos: {} };
+}
+
+export function newVideoState(init: Pick<VideoState, 'name' | 'specHash' | 'regenerate' | 'outputPath'> & Partial<VideoState>, now: number): VideoState {
+  return { phase: 'Pending', attempts: [], outputs: [], costUsd: 0, conditions: [], history: [], updatedAt: iso(now), ...init };
+}
+
+export function setPhase(v: VideoState, phase: Phase, now: number, message?: string, taskUUID?: string): void {
+  const changed = v.phase !== phase || v.message !== message;
+  v.phase = phase;
+  if (message === undefined) delete v.message;
+  else v.message = message;
+  v.updatedAt = iso(now);
+  if (!changed && v.history.length > 0) return;
+  v.history.push({ at: iso(now), phase, specHash: v.specHash, ...(taskUUID ? { taskUUID } : {}), ...(message ? { message } : {}) });
+  if (v.history.length > HISTORY_LIMIT) v.history.splice(0, v.history.length - HISTORY_LIMIT);
+  setCondition(v, 'Ready', phase === 'Ready' ? 'True' : 'False', phase, message ?? phaseMessage(phase), now);
+}
+
+export function setCondition(v: VideoState, type: string, status: Condition['status'], reason: string, message: string, now: number): void {
+  const existing = v.conditions.find((c) => c.type === type);
+  if (existing) {
+    if (existing.status !== status) existing.lastTransitionTime = iso(now);
+    existing.status = status;
+    existing.reason = reason;
+    existing.message = message;
+  } else v.conditions.push({ type, status, reason, message, lastTransitionTime: iso(now) });
+}
+
+export function clearCondition(v: VideoState, type: string): void {
+  v.conditions = v.conditions.filter((c) => c.type !== type);
+}
+
+function phaseMessage(phase: Phase): string {
+  return {
+    Pending: 'waiting to be submitted',
+    Submitted: 'submitted, waiting for the render to start',
+    Running: 'rendering',
+    Downloading: 'downloading the result',
+    Ready: 'rendered, downloaded and verified',
+    Failed: 'failed',
+    Suspended: 'suspended by the manifest',
+  }[phase];
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,0 +1,98 @@
+import * as fs from 'node:fs/promises';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileStateStore, type StateFs } from '../../src/state/file-store.js';
+import { MemoryStateStore } from '../../src/state/memory-store.js';
+import { emptyState, newVideoState } from '../../src/state/transitions.js';
+import { stateStoreContract } from './store-contract.js';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'reelctl-state-'));
+
+stateStoreContract('file', () => new FileStateStore(path.join(tmp(), 'nested', 'state.json')));
+stateStoreContract('memory', () => new MemoryStateStore());
+
+describe('FileStateStore on disk', () => {
+  it('keeps the previous version as a backup', async () => {
+    const file = path.join(tmp(), 'state.json');
+    const store = new FileStateStore(file);
+    const w1 = await store.write(emptyState('lin'));
+    await store.write(w1);
+    expect(JSON.parse(readFileSync(file + '.backup', 'utf8')).serial).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).serial).toBe(2);
+  });
+
+  it.each([
+    ['garbage', 'not json at all {', 'state.corrupt'],
+    ['truncated', '{"version":1,"serial":3,"lin', 'state.corrupt'],
+    ['wrong shape', '{"version":1,"serial":"x","lineage":"l","videos":{}}', 'state.corrupt'],
+    ['future version', '{"version":99,"serial":1,"lineage":"l","videos":{}}', 'state.newer'],
+  ])('refuses a %s state and leaves it byte-identical', async (_n, text, code) => {
+    const file = path.join(tmp(), 'state.json');
+    writeFileSync(file, text);
+    const store = new FileStateStore(file);
+    await expect(store.read()).rejects.toMatchObject({ code });
+    await expect(store.read()).rejects.toThrow(/left untouched/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('migrates a version 0 state', async () => {
+    const file = path.join(tmp(), 'state.json');
+    const v = newVideoState({ name: 'a', specHash: 'sha256:1', regenerate: 0, outputPath: 'a.mp4' }, 0);
+    writeFileSync(file, JSON.stringify({ version: 0, serial: 4, lineage: 'l', videos: [v] }));
+    const s = await new FileStateStore(file).read();
+    expect(s).toMatchObject({ version: 1, serial: 4, videos: { a: { name: 'a' } } });
+  });
+
+  it('a write interrupted at any step leaves the old or the new file, never a torn one', async () => {
+    for (let failAt = 0; failAt < 12; failAt++) {
+      const file = path.join(tmp(), 'state.json');
+      const good = new FileStateStore(file);
+      const old = await good.write(emptyState('lin'));
+      let calls = 0;
+      const boom = () => {
+        if (calls++ === failAt) throw Object.assign(new Error('injected crash'), { code: 'EIO' });
+      };
+      const faulty: StateFs = {
+        open: (async (...a: Parameters<typeof fs.open>) => {
+          boom();
+          const fh = await fs.open(...a);
+          return new Proxy(fh, {
+            get(t, k) {
+              const val = Reflect.get(t, k);
+              if (k === 'writeFile') return async (data: string) => { boom(); await t.writeFile(data.slice(0, data.length >> 1)); boom(); await t.writeFile(data.slice(data.length >> 1)); };
+              if (k === 'sync') return async () => { boom(); await t.sync(); };
+              return typeof val === 'function' ? val.bind(t) : val;
+            },
+          });
+        }) as StateFs['open'],
+        rename: async (a, b) => { boom(); await fs.rename(a, b); },
+        link: async (a, b) => { boom(); await fs.link(a, b); },
+        unlink: async (a) => { boom(); await fs.unlink(a); },
+        mkdir: (async (a: string, o: object) => { boom(); return fs.mkdir(a, o); }) as StateFs['mkdir'],
+        readFile: fs.readFile,
+      };
+      const next = { ...old, videos: { a: newVideoState({ name: 'a', specHash: 'sha256:2', regenerate: 0, outputPath: 'a.mp4' }, 0) } };
+      await new FileStateStore(file, faulty).write(next).catch(() => undefined);
+      const after = await new FileStateStore(file).read();
+      expect([1, 2]).toContain(after!.serial);
+      expect(after!.serial === 1 ? after!.videos : after!.videos.a!.specHash).toEqual(after!.serial === 1 ? {} : 'sha256:2');
+    }
+  });
+
+  it('names the holder when locked, and takes over a lock left by a dead process', async () => {
+    const file = path.join(tmp(), 'state.json');
+    const store = new FileStateStore(file);
+    const lock = await store.lock('reelctl apply');
+    await expect(new FileStateStore(file).lock()).rejects.toThrow(new RegExp(`locked by pid ${process.pid} on host .* \\(reelctl apply\\)`));
+    await lock.release();
+    expect(existsSync(file + '.lock')).toBe(false);
+    writeFileSync(file + '.lock', JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: 'then' }));
+    const taken = await store.lock();
+    expect(taken.holder.pid).toBe(process.pid);
+    await taken.release();
+    writeFileSync(file + '.lock', JSON.stringify({ pid: 1, host: 'another-host', since: 'then' }));
+    await expect(store.lock()).rejects.toThrow(/another-host/);
+  });
+});
