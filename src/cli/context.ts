@@ -37,10 +37,7 @@ export function parseSelector(items: string[]): Record<string, string> {
   return sel;
 }
 
-export function matchesSelector(labels: Record<string, string> | undefined, sel: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel)) if ((labels ?? {})[k] !== v) return false;
-  return true;
-}
+export { matchesSelector } from '../manifest/selector.js';
 
 /** Paths given on the command line, or the default manifests directory. */
 export function manifestPaths(args: string[]): string[] {

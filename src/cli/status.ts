@@ -1,14 +1,68 @@
-// `reelctl status` — placeholder until its issue lands.
+// `reelctl status`: what the state file says, as a kubectl-style table or the contract JSON.
 import type { Command } from 'commander';
-import { ReelctlError } from '../errors.js';
+import { matchesSelector } from '../manifest/selector.js';
+import { FileStateStore } from '../state/file-store.js';
+import type { StateFile, VideoState } from '../state/model.js';
+import { globalOptions } from './context.js';
+import { makeStyle, usd } from './style.js';
+
+export function statusJson(state: StateFile | null, selector: Record<string, string>): object {
+  return {
+    version: 1,
+    videos: selected(state, selector).map((v) => ({
+      name: v.name,
+      phase: v.phase,
+      specHash: v.specHash,
+      taskUUID: v.attempts.at(-1)?.taskUUID ?? null,
+      outputs: v.outputs.map((o) => ({ path: o.path, sha256: o.sha256, bytes: o.bytes })),
+      costUsd: v.costUsd,
+      message: v.message ?? '',
+    })),
+  };
+}
+
+function selected(state: StateFile | null, selector: Record<string, string>): VideoState[] {
+  return Object.values(state?.videos ?? {})
+    .filter((v) => matchesSelector(v.labels, selector))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+export function age(fromIso: string, now: number): string {
+  const s = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+export function statusTable(state: StateFile | null, selector: Record<string, string>, now: number, stream: { isTTY?: boolean } = process.stdout): string {
+  const style = makeStyle(stream);
+  const rows = selected(state, selector).map((v) => [
+    v.name,
+    v.phase,
+    age(v.history.at(-1)?.at ?? v.updatedAt, now),
+    usd(v.costUsd),
+    v.outputs.length === 0 ? '-' : v.outputs[0]!.path + (v.outputs.length > 1 ? ` (+${v.outputs.length - 1})` : ''),
+    v.message ?? '',
+  ]);
+  const header = ['NAME', 'PHASE', 'AGE', 'COST', 'OUTPUT', 'MESSAGE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
+  const paint = (phase: string, line: string) => (phase === 'Ready' ? line : phase === 'Failed' ? style.red(line) : phase === 'Suspended' ? style.dim(line) : style.yellow(line));
+  return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n';
+}
 
 export function register(program: Command): void {
   program
     .command('status')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new ReelctlError('reelctl status is not implemented yet', { code: 'not-implemented' });
+    .description('show what the state file records: phase, task, outputs, cost and last message per video')
+    .option('--json', 'print the contract JSON (version, videos)')
+    .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -l campaign=launch\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const state = await new FileStateStore(g.state).read();
+      if (flags.json) return void process.stdout.write(JSON.stringify(statusJson(state, g.selector)) + '\n');
+      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${g.state} (run reelctl apply).\n`);
+      process.stdout.write(statusTable(state, g.selector, Date.now()));
     });
 }

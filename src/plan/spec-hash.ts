@@ -14,10 +14,15 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-export function specHash(video: Pick<LoadedVideo, 'request' | 'regenerate' | 'localInputs'>): string {
+/** The request with defaults applied and local inputs replaced by `sha256:<hex>` (safe to store). */
+export function compactRequest(video: Pick<LoadedVideo, 'request' | 'localInputs'>): Record<string, unknown> {
   const request = structuredClone(withDefaults(video.request)) as Record<string, unknown>;
   for (const input of video.localInputs) setPointer(request, input.pointer, `sha256:${input.sha256}`);
-  const doc = { request, regenerate: video.regenerate };
+  return request;
+}
+
+export function specHash(video: Pick<LoadedVideo, 'request' | 'regenerate' | 'localInputs'>): string {
+  const doc = { request: compactRequest(video), regenerate: video.regenerate };
   return 'sha256:' + createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }
 

@@ -1,0 +1,86 @@
+// The pure planner: (desired videos, state, options) → Plan. No I/O: output checks come in as a function.
+import { matchesSelector } from '../manifest/selector.js';
+import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
+import type { LoadedVideo } from '../manifest/model.js';
+import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
+import type { StateFile, VideoState } from '../state/model.js';
+import { ACTIONS, type Change, type Plan, type PlanSummary } from './model.js';
+import { compactRequest, specHash } from './spec-hash.js';
+
+export type OutputStatus = 'ok' | 'missing' | 'modified';
+
+export interface PlanOptions {
+  prune?: boolean;
+  selector?: Record<string, string>;
+  /** Checks a recorded output on disk (path relative to --out). Default: assume ok. */
+  outputStatus?: (path: string, expected: { sha256: string; bytes: number }) => OutputStatus;
+}
+
+const IN_FLIGHT = new Set(['Submitted', 'Running', 'Downloading']);
+
+export function createPlan(videos: LoadedVideo[], state: StateFile | null, opts: PlanOptions = {}): Plan {
+  const selector = opts.selector ?? {};
+  const changes: Change[] = [];
+  const desired = new Set<string>();
+  for (const v of videos) {
+    desired.add(v.name);
+    if (!matchesSelector(v.labels, selector)) continue;
+    changes.push(planVideo(v, state?.videos[v.name], opts));
+  }
+  for (const s of Object.values(state?.videos ?? {})) {
+    if (desired.has(s.name) || !matchesSelector(s.labels, selector)) continue;
+    changes.push(
+      opts.prune
+        ? { name: s.name, action: 'delete', reason: 'manifest removed: outputs will be archived under .archive/ and the state entry dropped', estimatedCostUsd: 0, outputPath: s.outputPath }
+        : { name: s.name, action: 'noop', reason: 'manifest removed: outputs kept (use --prune to archive them)', estimatedCostUsd: 0, outputPath: s.outputPath },
+    );
+  }
+  changes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { changes, summary: summarize(changes) };
+}
+
+function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions): Change {
+  const hash = specHash(v);
+  const outputPath = outputBasePath(v);
+  const base = { name: v.name, specHash: hash, outputPath, labels: v.labels };
+  const cost = () => estimateCostUsd(withDefaults(v.request));
+  if (v.suspend) return { ...base, action: 'suspended', reason: 'spec.suspend is true: left alone', estimatedCostUsd: 0 };
+  if (!s) return { ...base, action: 'create', reason: 'new video', estimatedCostUsd: cost() };
+  if (s.specHash !== hash) {
+    const fields = changedFields(s, v);
+    const what = s.regenerate !== v.regenerate && fields.length === 0 ? `regenerate ${s.regenerate} → ${v.regenerate}` : fields.length ? `${fields.join(', ')} changed` : 'spec changed';
+    const during = IN_FLIGHT.has(s.phase) ? ' (after the render in progress finishes)' : '';
+    const action = s.outputs.length > 0 || IN_FLIGHT.has(s.phase) ? 'replace' : 'create';
+    return { ...base, action, reason: what + during, estimatedCostUsd: cost(), changedFields: fields };
+  }
+  if (s.phase === 'Failed') return { ...base, action: 'noop', reason: `failed: ${s.message ?? 'see reelctl status'} (bump spec.regenerate to retry)`, estimatedCostUsd: 0 };
+  if (IN_FLIGHT.has(s.phase)) return { ...base, action: 'noop', reason: `render in progress (${s.phase})`, estimatedCostUsd: 0 };
+  const live = s.attempts.some((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
+  if (s.outputs.length === 0 && !live) return { ...base, action: 'create', reason: 'not rendered yet', estimatedCostUsd: cost() };
+  if (s.outputs.length === 0) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
+  if (s.outputPath !== outputPath) return { ...base, action: 'move', reason: `output.path changed: ${s.outputPath} → ${outputPath}`, fromPath: s.outputPath, estimatedCostUsd: 0 };
+  const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;
+  const drift = s.outputs.map((o) => ({ o, st: opts.outputStatus?.(o.path, o) ?? 'ok' })).filter((x) => x.st !== 'ok');
+  if (drift.length > 0)
+    return { ...base, action: 'download', reason: `output ${drift.map((d) => `${d.o.path} ${d.st}`).join(', ')}: re-download while the URL lives`, estimatedCostUsd: 0 };
+  if (s.outputs.length < want) return { ...base, action: 'download', reason: `${want - s.outputs.length} of ${want} outputs not downloaded yet`, estimatedCostUsd: 0 };
+  return { ...base, action: 'noop', reason: 'up to date', estimatedCostUsd: 0 };
+}
+
+function changedFields(s: VideoState, v: LoadedVideo): string[] {
+  if (!s.request) return [];
+  const now = compactRequest(v);
+  const keys = new Set([...Object.keys(s.request), ...Object.keys(now)]);
+  return [...keys].filter((k) => JSON.stringify(s.request![k]) !== JSON.stringify(now[k])).sort();
+}
+
+function summarize(changes: Change[]): PlanSummary {
+  const summary = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as unknown as PlanSummary;
+  let cost = 0;
+  for (const c of changes) {
+    summary[c.action]++;
+    cost += c.estimatedCostUsd;
+  }
+  summary.estimatedCostUsd = roundUsd(cost);
+  return summary;
+}

@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { LoadedVideo } from '../../src/manifest/model.js';
+import { loadManifests } from '../../src/manifest/load.js';
+import { createPlan } from '../../src/plan/planner.js';
+import { compactRequest, specHash } from '../../src/plan/spec-hash.js';
+import { renderHuman } from '../../src/plan/views/human.js';
+import { renderJson } from '../../src/plan/views/json.js';
+import { renderMarkdown } from '../../src/plan/views/markdown.js';
+import type { OutputRecord, StateFile, VideoState } from '../../src/state/model.js';
+import { emptyState, newVideoState } from '../../src/state/transitions.js';
+
+const video = (name: string, over: Partial<LoadedVideo> = {}, req: Record<string, unknown> = {}): LoadedVideo => ({
+  name,
+  labels: { team: 'a' },
+  request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake at dawn', width: 1280, height: 720, duration: 5, ...req },
+  output: {},
+  suspend: false,
+  regenerate: 0,
+  source: { file: 'm.yaml', line: 1, col: 1, docIndex: 0 },
+  localInputs: [],
+  ...over,
+});
+
+const out = (p: string): OutputRecord => ({ path: p, sha256: 'a'.repeat(64), bytes: 10, videoUUID: 'v', taskUUID: 't', downloadedAt: '2026-01-01T00:00:00Z' });
+
+function stateWith(v: LoadedVideo, patch: Partial<VideoState> = {}): StateFile {
+  const s = emptyState('lin');
+  s.videos[v.name] = { ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: compactRequest(v) }, 0), phase: 'Ready', outputs: [out(`${v.name}.mp4`)], ...patch };
+  return s;
+}
+
+const only = (videos: LoadedVideo[], state: StateFile | null, opts = {}) => createPlan(videos, state, opts).changes.map((c) => [c.name, c.action, c.reason]);
+
+describe('planner', () => {
+  const v = video('lake');
+  it.each<[string, LoadedVideo[], StateFile | null, object, string, RegExp]>([
+    ['new video → create', [v], null, {}, 'create', /new video/],
+    ['unchanged Ready → noop', [v], stateWith(v), {}, 'noop', /up to date/],
+    ['prompt edit → replace naming the field', [video('lake', {}, { positivePrompt: 'a stormy lake' })], stateWith(v), {}, 'replace', /positivePrompt changed/],
+    ['regenerate bump → replace', [video('lake', { regenerate: 1 })], stateWith(v), {}, 'replace', /regenerate 0 → 1/],
+    ['label change → noop', [video('lake', { labels: { team: 'b' } })], stateWith(v), {}, 'noop', /up to date/],
+    ['output.path change → move', [video('lake', { output: { path: 'new/lake.mp4' } })], stateWith(v), {}, 'move', /lake.mp4 → new\/lake.mp4/],
+    ['suspended → suspended', [video('lake', { suspend: true })], stateWith(v), {}, 'suspended', /suspend/],
+    ['output deleted by hand → download', [v], stateWith(v), { outputStatus: () => 'missing' }, 'download', /missing/],
+    ['in flight, same spec → noop', [v], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'noop', /in progress/],
+    ['spec change while running → replace after', [video('lake', { regenerate: 2 })], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'replace', /after the render in progress/],
+    ['failed, same spec → noop with advice', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }), {}, 'noop', /regenerate to retry/],
+    ['removed manifest without --prune → kept', [], stateWith(v), {}, 'noop', /use --prune/],
+    ['removed manifest with --prune → delete', [], stateWith(v), { prune: true }, 'delete', /archived/],
+  ])('%s', (_name, videos, state, opts, action, reason) => {
+    const [c] = createPlan(videos, state, opts).changes;
+    expect(c!.action).toBe(action);
+    expect(c!.reason).toMatch(reason);
+  });
+
+  it('selects by label', () => {
+    expect(only([video('a', { labels: { c: 'x' } }), video('b', { labels: { c: 'y' } })], null, { selector: { c: 'y' } })).toEqual([['b', 'create', 'new video']]);
+  });
+
+  it("costs the seed's four examples at 0.42 + 0.504 + 0.672 + 0.672 = 2.268", async () => {
+    const { videos } = await loadManifests(['manifests'], {});
+    const seed = videos.filter((x) => x.labels.campaign === 'seed-examples');
+    const plan = createPlan(seed, null);
+    expect(Object.fromEntries(plan.changes.map((c) => [c.name, c.estimatedCostUsd]))).toEqual({
+      'deserted-funfair-dawn-glide': 0.42,
+      'wind-carved-desert-relay': 0.504,
+      'rainy-neon-alley-pursuit': 0.672,
+      'abandoned-ice-rink-reverie': 0.672,
+    });
+    expect(plan.summary.estimatedCostUsd).toBe(2.268);
+  });
+});
+
+describe('plan views', () => {
+  const plan = createPlan([video('lake'), video('sea', { suspend: true })], null);
+  it('human: a terraform-like diff ending with totals and cost', () => {
+    const text = renderHuman(plan);
+    expect(text).toContain('+ lake (create)  $0.42');
+    expect(text.trim().split('\n').at(-1)).toBe('Plan: 1 to create, 0 to replace, 0 to download, 0 to move, 0 to delete. Estimated cost: $0.42');
+    expect(renderHuman(createPlan([], null))).toContain('No changes.');
+  });
+  it('json: the contract shape', () => {
+    const j = JSON.parse(renderJson(plan));
+    expect(j.version).toBe(1);
+    expect(j.changes[0]).toMatchObject({ name: 'lake', action: 'create', reason: 'new video', estimatedCostUsd: 0.42 });
+    expect(j.summary).toMatchObject({ create: 1, suspended: 1, estimatedCostUsd: 0.42 });
+  });
+  it('markdown: summary table and collapsible details', () => {
+    const md = renderMarkdown(plan);
+    expect(md).toContain('| 1 | 0 | 0 | 0 | 0 | 0 | 1 | **$0.42** |');
+    expect(md).toMatch(/<details><summary>2 change\(s\)<\/summary>/);
+  });
+});
+
+describe('spec hash properties', () => {
+  const req = fc.record({
+    positivePrompt: fc.string({ minLength: 2, maxLength: 30 }),
+    duration: fc.integer({ min: 3, max: 15 }),
+    negativePrompt: fc.option(fc.string({ minLength: 2, maxLength: 10 }), { nil: undefined }),
+  });
+  it('ignores key order, labels and output.path', () => {
+    fc.assert(
+      fc.property(req, fc.dictionary(fc.string(), fc.string()), fc.string(), (r, labels, p) => {
+        const a = video('x', {}, r);
+        const reversed = Object.fromEntries(Object.entries(a.request).reverse()) as LoadedVideo['request'];
+        const b = { ...a, labels, output: { path: p }, request: reversed };
+        expect(specHash(b)).toBe(specHash(a));
+      }),
+    );
+  });
+  it('changes with any request change', () => {
+    fc.assert(
+      fc.property(req, req, (r1, r2) => {
+        fc.pre(JSON.stringify(video('x', {}, r1).request) !== JSON.stringify(video('x', {}, r2).request));
+        const norm = (r: typeof r1) => JSON.stringify(Object.entries(r).filter(([, v]) => v !== undefined).sort());
+        fc.pre(norm(r1) !== norm(r2));
+        expect(specHash(video('x', {}, r1))).not.toBe(specHash(video('x', {}, r2)));
+      }),
+    );
+  });
+});
