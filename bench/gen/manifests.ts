@@ -1,18 +1,9 @@
 // Seeded generator of realistic manifests for benches and stress tests (same seed → same files).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { prng } from '../../src/provider/sim/prng.js';
 
-/** mulberry32: tiny, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const WORDS = 'neon rain alley courier drone dusk dune glacier market harbor lantern skyline forest ember tide chrome velvet canyon orbit meadow'.split(' ');
 const SIZES: [number, number][] = [[1280, 720], [720, 1280], [960, 960]];

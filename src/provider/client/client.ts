@@ -1,0 +1,99 @@
+// ProviderClient: what the reconciler talks to. Lanes over one Provider — submit (batched, paced,
+// breaker), poll (one batched request per round), download (small concurrency) — with retries,
+// a shared retry budget, and an AbortSignal that makes shutdown prompt.
+import PQueue from 'p-queue';
+import { systemClock, type Clock } from '../../clock.js';
+import { ProviderError } from '../../errors.js';
+import type { DownloadResponse, Provider, ProviderClient, RequestOptions } from '../types.js';
+import { fullJitter, RetryBudget } from './backoff.js';
+import { Breaker } from './breaker.js';
+import { PollLane } from './poll-lane.js';
+import { AimdRate } from './rate.js';
+import { SubmitLane } from './submit-lane.js';
+
+export interface ClientOptions {
+  clock?: Clock;
+  random?: () => number;
+  submitBatchSize?: number;
+  submitWindowMs?: number;
+  submitRps?: number;
+  pollBatchSize?: number;
+  pollRoundMs?: number;
+  downloadConcurrency?: number;
+  maxAttempts?: number;
+  backoff?: { baseMs: number; capMs: number };
+  breaker?: { threshold: number; cooldownMs: number };
+  retryBudget?: number;
+}
+
+export const CLIENT_DEFAULTS = {
+  submitBatchSize: 10,
+  submitWindowMs: 25,
+  submitRps: 2,
+  pollBatchSize: 100,
+  pollRoundMs: 2000,
+  downloadConcurrency: 3,
+  maxAttempts: 6,
+  backoff: { baseMs: 500, capMs: 30_000 },
+  breaker: { threshold: 5, cooldownMs: 30_000 },
+  retryBudget: 30,
+};
+
+export function createProviderClient(provider: Provider, options: ClientOptions = {}): ProviderClient {
+  const o = { ...CLIENT_DEFAULTS, ...options };
+  const clock = o.clock ?? systemClock;
+  const random = o.random ?? Math.random;
+  const abort = new AbortController();
+  const stats = { requests: 0, byOutcome: {} as Record<string, number>, retries: 0 };
+  const count = (lane: string) => (outcome: string) => {
+    stats.requests++;
+    const k = `${lane}:${outcome}`;
+    stats.byOutcome[k] = (stats.byOutcome[k] ?? 0) + 1;
+  };
+  const onRetry = () => void stats.retries++;
+  const budget = new RetryBudget(o.retryBudget);
+  const breaker = new Breaker(() => clock.now(), o.breaker.threshold, o.breaker.cooldownMs);
+  const auth: { error?: ProviderError } = {};
+  const common = { provider, clock, random, budget, maxAttempts: o.maxAttempts, backoff: o.backoff, signal: abort.signal, onRetry, auth };
+  const submitLane = new SubmitLane({ ...common, breaker, rate: new AimdRate(o.submitRps), batchSize: o.submitBatchSize, windowMs: o.submitWindowMs, count: count('submit') });
+  const pollLane = new PollLane({ ...common, batchSize: o.pollBatchSize, roundMs: o.pollRoundMs, count: count('poll') });
+  const downloads = new PQueue({ concurrency: o.downloadConcurrency });
+
+  const guard = <T>(signal: AbortSignal | undefined, p: Promise<T>): Promise<T> => {
+    if (!signal) return p;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return Promise.race([p, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+  };
+
+  return {
+    submit: (task, ro?: RequestOptions) => guard(ro?.signal, submitLane.submit(task)),
+    poll: (uuid, ro?: RequestOptions) => guard(ro?.signal, pollLane.poll(uuid)),
+    download(url, ro = {}): Promise<DownloadResponse> {
+      return downloads.add(async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const r = await provider.download(url, ro);
+            count('download')('ok');
+            return r;
+          } catch (err) {
+            const transient = err instanceof ProviderError && err.retryable;
+            count('download')(err instanceof ProviderError || (err as { code?: string }).code ? String((err as { code: string }).code) : 'error');
+            if (!transient || attempt >= 3 || ro.signal?.aborted) throw err;
+            onRetry();
+            await clock.sleep(fullJitter(attempt, o.backoff, random), ro.signal);
+          }
+        }
+      }) as Promise<DownloadResponse>;
+    },
+    get breakerOpen() {
+      return breaker.open;
+    },
+    stats: () => ({ ...stats, byOutcome: { ...stats.byOutcome } }),
+    async close() {
+      abort.abort(new ProviderError('client closed', { code: 'aborted', kind: 'unknown-outcome' }));
+      downloads.clear();
+    },
+  };
+}
+
+export { pollDelayMs } from './backoff.js';

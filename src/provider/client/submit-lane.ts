@@ -1,0 +1,107 @@
+// The submit lane: concurrent submit() calls are batched into one request (up to a batch size), paced
+// by an AIMD rate, paused by the breaker, and retried under the SAME task UUIDs (a `conflictTaskUUID`
+// answer then means the first send was accepted), so a retry can never pay twice.
+import type { Clock } from '../../clock.js';
+import { ProviderError } from '../../errors.js';
+import type { Provider, SubmitOutcome, VideoTask } from '../types.js';
+import { fullJitter, type RetryBudget } from './backoff.js';
+import type { Breaker } from './breaker.js';
+import type { AimdRate } from './rate.js';
+
+interface Waiter {
+  task: VideoTask;
+  resolve: (o: SubmitOutcome) => void;
+}
+
+export interface SubmitLaneDeps {
+  provider: Provider;
+  clock: Clock;
+  random: () => number;
+  breaker: Breaker;
+  rate: AimdRate;
+  budget: RetryBudget;
+  batchSize: number;
+  windowMs: number;
+  maxAttempts: number;
+  backoff: { baseMs: number; capMs: number };
+  signal: AbortSignal;
+  count: (outcome: string) => void;
+  onRetry: () => void;
+  /** Set once the API refuses the key: every later call fails at once. */
+  auth: { error?: ProviderError };
+}
+
+export class SubmitLane {
+  private queue: Waiter[] = [];
+  private running = false;
+  constructor(private readonly d: SubmitLaneDeps) {}
+
+  submit(task: VideoTask): Promise<SubmitOutcome> {
+    if (this.d.auth.error) return Promise.resolve({ taskUUID: task.taskUUID, status: 'rejected', error: this.d.auth.error });
+    return new Promise((resolve) => {
+      this.queue.push({ task, resolve });
+      if (!this.running) void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      await this.d.clock.sleep(this.d.windowMs, this.d.signal); // let concurrent callers join the batch
+      while (this.queue.length > 0) {
+        const wait = Math.max(this.d.breaker.waitMs(), 0);
+        if (wait > 0) await this.d.clock.sleep(wait, this.d.signal);
+        await this.d.clock.sleep(this.d.rate.reserve(this.d.clock.now()), this.d.signal);
+        const batch = this.queue.splice(0, this.d.batchSize);
+        await this.send(batch);
+      }
+    } catch (err) {
+      const error = err instanceof ProviderError ? err : new ProviderError('shutting down', { code: 'aborted', kind: 'unknown-outcome', cause: err });
+      for (const w of this.queue.splice(0)) w.resolve({ taskUUID: w.task.taskUUID, status: 'unknown', error });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async send(batch: Waiter[]): Promise<void> {
+    let remaining = batch;
+    for (let attempt = 1; ; attempt++) {
+      let error: ProviderError;
+      try {
+        const outcomes = await this.d.provider.submit(remaining.map((w) => w.task), { signal: this.d.signal });
+        this.d.count('ok');
+        this.d.breaker.success();
+        this.d.rate.success();
+        this.d.budget.success();
+        const byId = new Map(outcomes.map((o) => [o.taskUUID, o]));
+        const unknown: Waiter[] = [];
+        for (const w of remaining) {
+          const o = byId.get(w.task.taskUUID);
+          if (!o || o.status === 'unknown') unknown.push(w);
+          else w.resolve(o);
+        }
+        if (unknown.length === 0) return;
+        remaining = unknown;
+        error = new ProviderError('no answer for some tasks', { code: 'no-answer', kind: 'unknown-outcome' });
+      } catch (err) {
+        if (this.d.signal.aborted) throw err;
+        error = err instanceof ProviderError ? err : new ProviderError(String(err), { code: 'unexpected', kind: 'unknown-outcome', cause: err });
+        this.d.count(error.code);
+        if (error.kind === 'terminal') {
+          if (error.code === 'unauthorized') this.d.auth.error = error;
+          for (const w of remaining) w.resolve({ taskUUID: w.task.taskUUID, status: 'rejected', error });
+          return;
+        }
+        this.d.breaker.failure();
+        if (error.status === 429) this.d.rate.throttled();
+      }
+      if (attempt >= this.d.maxAttempts || !this.d.budget.take()) {
+        for (const w of remaining) w.resolve({ taskUUID: w.task.taskUUID, status: 'unknown', error });
+        return;
+      }
+      this.d.onRetry();
+      const floor = Math.max(error.retryAfterMs ?? 0, this.d.breaker.waitMs());
+      await this.d.clock.sleep(fullJitter(attempt, this.d.backoff, this.d.random, floor), this.d.signal);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// An in-memory Provider: the simulator's engine without HTTP. Same semantics, no sockets — for unit
+// tests of the client and the reconciler. The shared contract suite (test/contracts/) runs it too.
+import { Readable } from 'node:stream';
+import { ArtifactError } from '../errors.js';
+import { SimEngine } from './sim/engine.js';
+import { prng } from './sim/prng.js';
+import { videoBody } from './sim/video-files.js';
+import { pollOutcomes, submitOutcomes, submitBody, type WireResponse } from './runware/wire.js';
+import type { DownloadResponse, PollOutcome, Provider, SubmitOutcome, VideoTask } from './types.js';
+
+export interface FakeProvider extends Provider {
+  engine: SimEngine;
+  calls: { submit: number; poll: number; download: number };
+}
+
+export function createFakeProvider(o: { latencyMs?: number; now?: () => number; seed?: number; generationFailureRate?: number } = {}): FakeProvider {
+  const now = o.now ?? Date.now;
+  const engine = new SimEngine({ latency: { minMs: o.latencyMs ?? 0, maxMs: o.latencyMs ?? 0 }, now, random: prng(o.seed ?? 7), generationFailureRate: o.generationFailureRate ?? 0 });
+  const calls = { submit: 0, poll: 0, download: 0 };
+  return {
+    engine,
+    calls,
+    async submit(tasks: VideoTask[], opts = {}): Promise<SubmitOutcome[]> {
+      calls.submit++;
+      const res: WireResponse = { data: [], errors: [] };
+      for (const t of submitBody(tasks)) {
+        const r = engine.submit(t as Record<string, unknown>, !!opts.dryRun);
+        if (r.data) res.data!.push(r.data);
+        if (r.error) res.errors!.push(r.error);
+      }
+      return submitOutcomes(tasks, res, res.data!.length ? 200 : 400);
+    },
+    async poll(uuids: string[]): Promise<PollOutcome[]> {
+      calls.poll++;
+      const res: WireResponse = { data: [], errors: [] };
+      for (const u of uuids) {
+        const r = engine.poll(u, 'fake://sim');
+        res.data!.push(...r.data);
+        if (r.error) res.errors!.push(r.error);
+      }
+      return pollOutcomes(uuids, res);
+    },
+    async download(url: string, opts = {}): Promise<DownloadResponse> {
+      calls.download++;
+      const m = /\/_sim\/videos\/([0-9a-f-]+)\.(\w+)\?exp=(\d+)$/.exec(url);
+      if (!m || !engine.videos.has(m[1]!) || now() > Number(m[3])) throw new ArtifactError('the video URL has expired or is gone (HTTP 403)', { code: 'download.expired' });
+      const body = videoBody(m[2]!);
+      const start = Math.min(opts.offset ?? 0, body.total);
+      return { status: start ? 206 : 200, body: body.stream(start, body.total - 1) as Readable, contentLength: body.total - start };
+    },
+  };
+}
