@@ -1,14 +1,92 @@
-// `reelctl apply` — placeholder until its issue lands.
+// `reelctl apply`: one-shot reconcile until every selected video is Ready, Failed or Suspended.
 import type { Command } from 'commander';
-import { ReelctlError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { createPlan } from '../plan/planner.js';
+import { checkPrune, prune } from '../reconcile/prune.js';
+import { globalOptions, manifestPaths } from './context.js';
+import { attachProgress } from './progress.js';
+import { createRuntime } from './runtime.js';
+import { statusJson } from './status.js';
+import { makeStyle, usd } from './style.js';
+import { loadOrThrow } from './validate.js';
+
+export interface ApplyFlags {
+  simulate?: boolean;
+  prune?: boolean;
+  force?: boolean;
+  maxCost?: string;
+  concurrency: string;
+  supersede: string;
+  pruneMaxShare: string;
+  json?: boolean;
+}
+
+export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
+  const concurrency = Number(f.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${f.concurrency}"`);
+  const maxCostUsd = f.maxCost === undefined ? undefined : Number(f.maxCost);
+  if (maxCostUsd !== undefined && (!Number.isFinite(maxCostUsd) || maxCostUsd < 0)) throw new UsageError(`--max-cost must be a non-negative number of USD, got "${f.maxCost}"`);
+  if (f.supersede !== 'wait' && f.supersede !== 'abandon') throw new UsageError(`--supersede must be wait or abandon, got "${f.supersede}"`);
+  return { concurrency, maxCostUsd, supersede: f.supersede as 'wait' | 'abandon' };
+}
 
 export function register(program: Command): void {
   program
     .command('apply')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new ReelctlError('reelctl apply is not implemented yet', { code: 'not-implemented' });
+    .summary('render, download and verify until reality matches the manifests')
+    .description('Reconcile once: submit what the plan says, poll, download and verify every output, record it in the state file,\nand exit when every selected video is Ready, Failed or Suspended. Safe to interrupt and re-run: nothing is paid twice.')
+    .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
+    .option('--simulate', 'use the built-in simulator instead of the Runware API (no key, nothing spent)')
+    .option('--max-cost <usd>', 'stop submitting once this much would be spent in this run (exit 3)')
+    .option('--concurrency <n>', 'renders in flight at once', '4')
+    .option('--supersede <mode>', 'a spec edited mid-render: wait (finish it, keep it as previous) or abandon', 'wait')
+    .option('--prune', 'archive outputs of removed manifests under <out>/.archive/ and drop them from state')
+    .option('--prune-max-share <fraction>', 'refuse to prune more than this share of videos', '0.5')
+    .option('--force', 'prune even when the guards refuse')
+    .option('--json', 'print the final status as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
+    )
+    .action(async (paths: string[], f: ApplyFlags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const common = parseCommon(f);
+      const maxShare = Number(f.pruneMaxShare);
+      if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
+      const { videos } = await loadOrThrow(manifestPaths(paths));
+      const logger = createLogger({ format: g.logFormat });
+      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply' });
+      const style = makeStyle(process.stderr);
+      try {
+        if (f.prune) {
+          const names = checkPrune(rt.state, { desiredNames: new Set(videos.map((v) => v.name)), selector: g.selector, maxShare, force: !!f.force, now: Date.now() });
+          const archived = await prune(rt.state, names, rt.artifacts, Date.now());
+          if (names.length) {
+            await rt.controller.runState.writer.flush();
+            process.stderr.write(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${g.out}/.archive/\n`);
+          }
+        }
+        const plan = createPlan(videos, rt.state, { selector: g.selector });
+        const s = plan.summary;
+        process.stderr.write(style.bold(`Plan: ${s.create} to create, ${s.replace} to replace, ${s.download} to download, ${s.move} to move. Estimated cost: ${usd(s.estimatedCostUsd)}`) + (f.simulate ? style.dim(' (simulated: nothing is spent)') : '') + '\n');
+        const detach = attachProgress(rt.controller, { stream: process.stderr, format: g.logFormat, logger });
+        const ac = new AbortController();
+        const onSignal = () => ac.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        rt.controller.setDesired(videos);
+        const sum = await rt.controller.runToCompletion(ac.signal);
+        detach();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        if (f.json) process.stdout.write(JSON.stringify(statusJson(rt.state, g.selector)) + '\n');
+        const line = `Apply complete: ${sum.ready} ready, ${sum.failed} failed, ${sum.suspended} suspended, ${sum.submitted} submitted, ${usd(sum.spentUsd)} spent${f.simulate ? ' (simulated)' : ''}.`;
+        process.stderr.write((sum.failed ? style.red(line) : style.green(line)) + '\n');
+        if (ac.signal.aborted) process.stderr.write('interrupted: in-flight renders are recorded and will be picked up by the next apply\n');
+        process.exitCode = sum.failed > 0 ? 1 : sum.stoppedByGuard ? 3 : ac.signal.aborted ? 1 : 0;
+      } finally {
+        await rt.close();
+      }
     });
 }

@@ -62,7 +62,12 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
   const guard = <T>(signal: AbortSignal | undefined, p: Promise<T>): Promise<T> => {
     if (!signal) return p;
     if (signal.aborted) return Promise.reject(signal.reason);
-    return Promise.race([p, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
   };
 
   return {

@@ -1,0 +1,136 @@
+// The controller: owns the desired set, the state and the work queue; drives reconcileVideo per name.
+// `apply` calls runToCompletion(); the daemon calls start()/setDesired()/resync()/stop().
+import { setMaxListeners } from 'node:events';
+import { silentLogger } from '../log.js';
+import type { LoadedVideo } from '../manifest/model.js';
+import { matchesSelector } from '../manifest/selector.js';
+import type { StateFile, StateStore } from '../state/model.js';
+import { Budget } from './budget.js';
+import type { ApplySummary, Controller, ControllerEvent, VideoStatus } from './controller-api.js';
+import type { ReconcileDeps, RunState } from './context.js';
+import type { EventLog } from './event-log.js';
+import { WorkQueue } from './queue.js';
+import { StateWriter } from './state-writer.js';
+import { reconcileVideo } from './step.js';
+
+export interface ControllerOptions extends ReconcileDeps {
+  store: StateStore;
+  state: StateFile;
+  maxCostUsd?: number;
+  selector?: Record<string, string>;
+  eventLog?: EventLog;
+  /** Parallel reconcile steps (each short: a submit, a poll, a download). */
+  workers?: number;
+}
+
+export function createController(o: ControllerOptions): Controller & { runState: RunState } {
+  const listeners = new Set<(e: ControllerEvent) => void>();
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // every in-flight request listens for shutdown
+  const selector = o.selector ?? {};
+  const logger = o.logger ?? silentLogger();
+  const run: RunState = {
+    desired: new Map(),
+    state: o.state,
+    writer: new StateWriter(o.store, o.state),
+    budget: new Budget(o.maxCostUsd),
+    inflight: new Set(),
+    waitingForSlot: new Set(),
+    pollCounts: new Map(),
+    checkDrift: new Set(Object.keys(o.state.videos)),
+    stopping: false,
+    guardStopped: false,
+    signal: abort.signal,
+    submitted: 0,
+    emit(e) {
+      o.eventLog?.append(e);
+      for (const l of listeners) l(e);
+    },
+    wake: (name) => queue.add(name),
+  };
+  const queue = new WorkQueue((name) => reconcileVideo(o, run, name), o.clock, o.workers ?? Math.max(8, o.concurrency * 2), (name, err) => {
+    logger.error({ video: name, err: (err as Error).message }, 'reconcile step failed; will retry');
+    return o.retryDelayMs;
+  });
+
+  const selected = (v: LoadedVideo) => matchesSelector(v.labels, selector);
+
+  function setDesired(videos: LoadedVideo[]): void {
+    const next = new Map(videos.filter(selected).map((v) => [v.name, v]));
+    const prev = run.desired;
+    run.desired = next;
+    for (const [name, v] of next) if (prev.get(name) !== v) queue.add(name);
+    for (const name of prev.keys())
+      if (!next.has(name) && run.inflight.delete(name)) {
+        const waiting = [...run.waitingForSlot];
+        run.waitingForSlot.clear();
+        for (const w of waiting) queue.add(w);
+      }
+  }
+
+  /** Recovery: unfinished attempts are counted in flight so concurrency holds across restarts. */
+  function recover(): void {
+    for (const v of Object.values(run.state.videos))
+      if (v.attempts.some((a) => a.state === 'intent' || a.state === 'accepted') && run.desired.has(v.name)) run.inflight.add(v.name);
+  }
+
+  return {
+    runState: run,
+    setDesired,
+    resync() {
+      for (const name of run.desired.keys()) {
+        run.checkDrift.add(name);
+        queue.add(name);
+      }
+    },
+    async runToCompletion(signal?: AbortSignal): Promise<ApplySummary> {
+      signal?.addEventListener('abort', () => void this.stop(), { once: true });
+      recover();
+      for (const name of run.desired.keys()) queue.add(name);
+      await queue.idle();
+      await run.writer.flushIfDirty();
+      await o.eventLog?.flush();
+      if (run.fatal) throw run.fatal;
+      return summary();
+    },
+    start() {
+      recover();
+      for (const name of run.desired.keys()) queue.add(name);
+    },
+    async stop() {
+      run.stopping = true;
+      abort.abort(new Error('stopping'));
+      await queue.stop();
+      await run.writer.flushIfDirty();
+      await o.eventLog?.flush();
+    },
+    status(): VideoStatus[] {
+      return Object.values(run.state.videos).map((v) => ({
+        name: v.name,
+        phase: v.phase,
+        specHash: v.specHash,
+        ...(v.attempts.at(-1) ? { taskUUID: v.attempts.at(-1)!.taskUUID } : {}),
+        costUsd: v.costUsd,
+        outputs: v.outputs.map((x) => ({ path: x.path, sha256: x.sha256, bytes: x.bytes })),
+        ...(v.message ? { message: v.message } : {}),
+        since: Date.parse(v.history.at(-1)?.at ?? v.updatedAt),
+      }));
+    },
+    queueDepth: () => queue.depth(),
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+
+  function summary(): ApplySummary {
+    const s = { ready: 0, failed: 0, suspended: 0, submitted: run.submitted, spentUsd: run.budget.spentUsd, stoppedByGuard: run.guardStopped };
+    for (const name of run.desired.keys()) {
+      const p = run.state.videos[name]?.phase;
+      if (p === 'Ready') s.ready++;
+      else if (p === 'Failed') s.failed++;
+      else if (p === 'Suspended') s.suspended++;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,37 @@
+// The JSONL event log beside the state file: one ControllerEvent per line, appended in order,
+// rotated to `events.jsonl.1` past a size so it never grows without bound.
+import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ControllerEvent } from './controller-api.js';
+
+export class EventLog {
+  private chain: Promise<void> = Promise.resolve();
+  private size = -1;
+
+  constructor(
+    readonly file: string,
+    private readonly maxBytes = 10 * 1024 * 1024,
+  ) {}
+
+  append(e: ControllerEvent): void {
+    const line = JSON.stringify({ ...e, at: new Date(e.at).toISOString() }) + '\n';
+    this.chain = this.chain.then(() => this.write(line)).catch(() => undefined);
+  }
+
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private async write(line: string): Promise<void> {
+    if (this.size < 0) {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      this.size = await stat(this.file).then((s) => s.size, () => 0);
+    }
+    if (this.size + line.length > this.maxBytes) {
+      await rename(this.file, this.file + '.1').catch(() => undefined);
+      this.size = 0;
+    }
+    await appendFile(this.file, line);
+    this.size += line.length;
+  }
+}

@@ -1,0 +1,98 @@
+// Getting finished renders onto disk: verified downloads with provenance sidecars, moves when
+// output.path changes, and drift (a file deleted or edited by hand) re-downloaded while its URL lives.
+import { ArtifactError } from '../errors.js';
+import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
+import { compactRequest } from '../plan/spec-hash.js';
+import type { Attempt, OutputRecord } from '../state/model.js';
+import { clearCondition, iso, setCondition } from '../state/transitions.js';
+import { checkOutput } from '../store/output-check.js';
+import { containerFor } from '../store/signature.js';
+import { transition, type Step, type StepResult } from './context.js';
+import path from 'node:path';
+
+export async function downloadOutputs(step: Step, attempt: Attempt): Promise<StepResult> {
+  const { run, deps, v, desired } = step;
+  const results = attempt.results ?? [];
+  const base = outputBasePath(desired);
+  const paths = outputFilePaths(base, results.length);
+  transition(step, 'Downloading', undefined, attempt.taskUUID);
+  const container = containerFor(withDefaults((v.request ?? desired.request) as typeof desired.request).outputFormat);
+  const outputs: OutputRecord[] = [];
+  for (const [i, r] of results.entries()) {
+    const rel = paths[i]!;
+    const have = v.outputs.find((o) => o.videoUUID === r.videoUUID && o.path === rel);
+    if (have && (await checkOutput(deps.artifacts.outDir, have)) === 'ok') {
+      outputs.push(have);
+      continue;
+    }
+    try {
+      const got = await deps.artifacts.download(r.videoURL, rel, container);
+      const record: OutputRecord = {
+        path: rel, sha256: got.sha256, bytes: got.bytes, videoUUID: r.videoUUID, taskUUID: attempt.taskUUID,
+        ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}), downloadedAt: iso(deps.clock.now()),
+      };
+      await deps.artifacts.writeSidecar(rel, await sidecar(step, attempt, record));
+      outputs.push(record);
+    } catch (err) {
+      if (err instanceof ArtifactError && err.code === 'download.expired') {
+        setCondition(v, 'Drifted', 'True', 'DownloadExpired', `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`, deps.clock.now());
+        transition(step, 'Failed', `result URL expired before download of ${rel}; bump spec.regenerate to render again (costs money)`);
+        await run.writer.flush();
+        return;
+      }
+      if (err instanceof ArtifactError && !err.retryable) {
+        transition(step, 'Failed', err.message);
+        await run.writer.flush();
+        return;
+      }
+      deps.logger.warn({ video: step.name, err: (err as Error).message }, 'download failed; will retry');
+      v.message = `download failed (${(err as Error).message}); retrying`;
+      return { requeueAfterMs: deps.retryDelayMs };
+    }
+  }
+  v.outputs = outputs;
+  v.outputPath = base;
+  clearCondition(v, 'Drifted');
+  transition(step, 'Ready', undefined, attempt.taskUUID);
+  run.emit({ type: 'ready', name: step.name, outputs: outputs.map((o) => o.path), costUsd: v.costUsd, at: deps.clock.now() });
+  await run.writer.flush();
+}
+
+async function sidecar(step: Step, attempt: Attempt, o: OutputRecord): Promise<object> {
+  const { desired, deps } = step;
+  const commit = await deps.manifestCommit(path.resolve(desired.source.file));
+  return {
+    apiVersion: 'reelctl/v1', kind: 'VideoProvenance', name: desired.name, specHash: step.v.specHash, regenerate: desired.regenerate,
+    manifest: { file: desired.source.file, line: desired.source.line, ...(commit ? { gitCommit: commit } : {}) },
+    request: compactRequest(desired), taskUUID: attempt.taskUUID, videoUUID: o.videoUUID, seed: o.seed ?? null, costUsd: o.costUsd ?? null,
+    sha256: o.sha256, bytes: o.bytes, submittedAt: attempt.createdAt, downloadedAt: o.downloadedAt,
+  };
+}
+
+/** A Ready video: move files when output.path changed; re-download drifted files while URLs live. */
+export async function keepReady(step: Step): Promise<StepResult> {
+  const { run, deps, v, desired } = step;
+  const base = outputBasePath(desired);
+  if (base !== v.outputPath) {
+    const to = outputFilePaths(base, v.outputs.length);
+    for (const [i, o] of v.outputs.entries()) {
+      await deps.artifacts.move(o.path, to[i]!);
+      o.path = to[i]!;
+    }
+    v.outputPath = base;
+    run.writer.markDirty();
+    await run.writer.flush();
+  }
+  if (!run.checkDrift.delete(step.name)) return;
+  const drifted: OutputRecord[] = [];
+  for (const o of v.outputs) if ((await checkOutput(deps.artifacts.outDir, o)) !== 'ok') drifted.push(o);
+  if (drifted.length === 0) return;
+  const attempt = v.attempts.find((a) => a.taskUUID === v.outputs[0]!.taskUUID);
+  if (!attempt?.results) {
+    setCondition(v, 'Drifted', 'True', 'OutputDrifted', `${drifted.map((o) => o.path).join(', ')} changed on disk and cannot be re-downloaded`, deps.clock.now());
+    run.writer.markDirty();
+    return;
+  }
+  v.outputs = v.outputs.filter((o) => !drifted.includes(o));
+  return downloadOutputs(step, attempt);
+}

@@ -1,0 +1,106 @@
+// One level-based reconcile step for one video (controller-runtime's Reconcile): look at desired vs
+// recorded, move one step, return when to look again. Safe to call any number of times.
+import { failpoint } from '../failpoints.js';
+import { outputBasePath, withDefaults } from '../manifest/defaults.js';
+import { compactRequest, specHash } from '../plan/spec-hash.js';
+import type { Attempt } from '../state/model.js';
+import { iso, newVideoState } from '../state/transitions.js';
+import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
+import { downloadOutputs, keepReady } from './outputs.js';
+import { finishAttempt, send, startRender } from './submit.js';
+
+const LIVE = new Set(['intent', 'accepted']);
+
+export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: string): Promise<StepResult> {
+  const desired = run.desired.get(name);
+  if (!desired || run.fatal) return;
+  const now = deps.clock.now();
+  const hash = specHash(desired);
+  let v = run.state.videos[name];
+  if (!v) {
+    v = run.state.videos[name] = newVideoState({ name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired) }, now);
+    run.writer.markDirty();
+  }
+  v.labels = desired.labels;
+  v.manifest = { file: desired.source.file, line: desired.source.line };
+  const step: Step = { deps, run, name, v, desired };
+  const live = v.attempts.find((a) => a.specHash === v.specHash && LIVE.has(a.state));
+
+  if (v.specHash !== hash) {
+    if (live && deps.supersede === 'wait') return (await advance(step, live)) ?? { requeueAfterMs: 0 }; // finish the old render first
+    if (live) {
+      live.state = 'abandoned';
+      finishAttempt(step, live, live.reservedUsd); // it was sent: assume it is charged
+    }
+    if (v.outputs.length > 0) v.previous = { specHash: v.specHash, outputs: v.outputs };
+    v.outputs = [];
+    v.specHash = hash;
+    v.regenerate = desired.regenerate;
+    v.request = compactRequest(desired);
+    transition(step, 'Pending', 'spec changed');
+  } else if (!v.request) v.request = compactRequest(desired);
+
+  if (desired.suspend) {
+    if (!live) transition(step, 'Suspended');
+    return live ? advance(step, live) : undefined;
+  }
+  const current = v.attempts.findLast((a) => a.specHash === hash && a.state !== 'abandoned');
+  if (current && current.state !== 'failed') return advance(step, current);
+  if (current?.state === 'failed' || v.phase === 'Failed') return; // a known failure waits for regenerate
+  return startRender(step);
+}
+
+async function advance(step: Step, attempt: Attempt): Promise<StepResult> {
+  const { v } = step;
+  if (attempt.state === 'intent') return send(step, attempt);
+  if (attempt.state === 'accepted') return pollOnce(step, attempt);
+  if (attempt.state === 'succeeded') {
+    const want = attempt.results?.length ?? 0;
+    const done = v.phase === 'Ready' && v.outputs.length === want && v.outputs.every((o) => o.taskUUID === attempt.taskUUID);
+    if (!done) return downloadOutputs(step, attempt);
+    return keepReady(step);
+  }
+}
+
+async function pollOnce(step: Step, attempt: Attempt): Promise<StepResult> {
+  const { run, deps, v, desired } = step;
+  run.inflight.add(step.name);
+  failpoint('during-poll');
+  let o;
+  try {
+    o = await deps.client.poll(attempt.taskUUID, { signal: run.signal });
+  } catch (err) {
+    if (run.signal.aborted) return;
+    deps.logger.warn({ video: step.name, err: (err as Error).message }, 'poll failed; will retry');
+    return { requeueAfterMs: deps.retryDelayMs };
+  }
+  const count = (run.pollCounts.get(step.name) ?? 0) + 1;
+  run.pollCounts.set(step.name, count);
+  const want = withDefaults((v.request ?? desired.request) as typeof desired.request).numberResults ?? 1;
+  if (o.status === 'processing' || (o.status === 'success' && o.videos.length < want && attempt.specHash === v.specHash)) {
+    if (v.phase !== 'Running') transition(step, 'Running', undefined, attempt.taskUUID);
+    return { requeueAfterMs: deps.pollDelayMs(count) };
+  }
+  if (o.status === 'success') {
+    const now = iso(deps.clock.now());
+    attempt.results = o.videos.map((r) => ({ videoUUID: r.videoUUID, videoURL: r.videoURL, ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.cost !== undefined ? { costUsd: r.cost } : {}), receivedAt: now }));
+    attempt.state = 'succeeded';
+    const reported = o.videos.every((r) => typeof r.cost === 'number');
+    finishAttempt(step, attempt, reported ? o.videos.reduce((s, r) => s + (r.cost ?? 0), 0) : attempt.reservedUsd);
+    await run.writer.flush();
+    return advance(step, attempt);
+  }
+  if (o.status === 'failed') {
+    attempt.state = 'failed';
+    attempt.error = { code: o.error.code, message: o.error.message };
+    finishAttempt(step, attempt, 0);
+    transition(step, 'Failed', `render failed: ${o.error.message}`, attempt.taskUUID);
+    run.emit({ type: 'failed', name: step.name, reason: o.error.code, message: o.error.message, at: deps.clock.now() });
+    await run.writer.flush();
+    return;
+  }
+  // Unknown to the API: the submit may never have landed. Re-send the SAME UUID (conflict = accepted).
+  attempt.state = 'intent';
+  run.writer.markDirty();
+  return send(step, attempt);
+}

@@ -1,0 +1,100 @@
+// The artifact store: streamed, verified downloads (.part → verify → rename → fsync), sidecars,
+// moves and archives — all confined to --out. Memory stays flat whatever the file size.
+import { createHash } from 'node:crypto';
+import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ArtifactError } from '../errors.js';
+import { failpoint } from '../failpoints.js';
+import type { DownloadResponse } from '../provider/types.js';
+import { resolveInside } from './paths.js';
+import { signatureOk, type Container } from './signature.js';
+
+export interface DownloadResult {
+  sha256: string;
+  bytes: number;
+}
+
+export class ArtifactStore {
+  constructor(
+    readonly outDir: string,
+    private readonly fetchBody: (url: string) => Promise<DownloadResponse>,
+  ) {}
+
+  async download(url: string, rel: string, container: Container): Promise<DownloadResult> {
+    const final = await resolveInside(this.outDir, rel);
+    const part = final + '.part';
+    await unlink(part).catch(() => undefined); // a stale .part from a crash is never trusted
+    const res = await this.fetchBody(url);
+    const fh = await open(part, 'wx', 0o644);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let head = Buffer.alloc(0);
+    try {
+      for await (const c of res.body) {
+        const chunk = Buffer.from(c);
+        hash.update(chunk);
+        if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
+        await fh.write(chunk);
+        bytes += chunk.length;
+        if (bytes > 1024 && bytes - chunk.length <= 1024) failpoint('during-download');
+      }
+      await fh.sync();
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await unlink(part).catch(() => undefined);
+      throw err instanceof ArtifactError ? err : new ArtifactError(`download of ${rel} failed: ${(err as Error).message}`, { code: 'download.interrupted', retryable: true, cause: err });
+    }
+    await fh.close();
+    const fail = async (code: string, msg: string) => {
+      await unlink(part).catch(() => undefined);
+      return new ArtifactError(`download of ${rel} rejected: ${msg}`, { code, retryable: true });
+    };
+    if (res.contentLength !== undefined && bytes !== res.contentLength) throw await fail('download.truncated', `got ${bytes} of ${res.contentLength} bytes`);
+    if (!signatureOk(head, container)) throw await fail('download.signature', `not a ${container.toUpperCase()} file`);
+    failpoint('before-rename');
+    await rename(part, final);
+    await syncDir(path.dirname(final));
+    failpoint('after-rename');
+    return { sha256: hash.digest('hex'), bytes };
+  }
+
+  /** Atomic JSON sidecar `<output>.json`. */
+  async writeSidecar(rel: string, data: object): Promise<void> {
+    const final = await resolveInside(this.outDir, rel + '.json');
+    const tmp = `${final}.tmp-${process.pid}`;
+    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n');
+    await rename(tmp, final);
+  }
+
+  async move(fromRel: string, toRel: string): Promise<void> {
+    const from = await resolveInside(this.outDir, fromRel);
+    const to = await resolveInside(this.outDir, toRel);
+    await rename(from, to);
+    await rename(from + '.json', to + '.json').catch(() => undefined);
+    await syncDir(path.dirname(to));
+  }
+
+  /** Moves an output (and sidecar) under `.archive/<name>/<stamp>/`. */
+  async archive(rel: string, name: string, stamp: string): Promise<string> {
+    const dest = path.posix.join('.archive', name, stamp, path.posix.basename(rel));
+    await this.move(rel, dest).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    return dest;
+  }
+
+  async remove(rel: string): Promise<void> {
+    const p = await resolveInside(this.outDir, rel);
+    await rm(p, { force: true });
+    await rm(p + '.json', { force: true });
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,24 @@
+// Containment for everything written under --out: resolved with realpath + path.relative, never string
+// prefixes, and a final name that is a symlink is refused (it could point anywhere).
+import { lstat, mkdir, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { ArtifactError } from '../errors.js';
+
+export async function resolveInside(root: string, rel: string): Promise<string> {
+  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) throw escape(rel);
+  await mkdir(root, { recursive: true });
+  const realRoot = await realpath(root);
+  const target = path.join(realRoot, rel);
+  await mkdir(path.dirname(target), { recursive: true });
+  const realParent = await realpath(path.dirname(target));
+  const relParent = path.relative(realRoot, realParent);
+  if (relParent.startsWith('..') || path.isAbsolute(relParent)) throw escape(rel);
+  const final = path.join(realParent, path.basename(target));
+  const st = await lstat(final).catch(() => undefined);
+  if (st?.isSymbolicLink()) throw new ArtifactError(`refusing to write ${rel}: it is a symlink (outputs are never written through links)`, { code: 'path.symlink' });
+  return final;
+}
+
+function escape(rel: string): ArtifactError {
+  return new ArtifactError(`refusing to write ${rel}: it resolves outside the output directory`, { code: 'path.escape' });
+}
