@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { silentLogger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { matchesSelector } from '../manifest/selector.js';
+import { canonicalJson } from '../plan/spec-hash.js';
 import type { StateFile, StateStore } from '../state/model.js';
 import { Budget } from './budget.js';
 import type { ApplySummary, Controller, ControllerEvent, VideoStatus } from './controller-api.js';
@@ -21,6 +22,11 @@ export interface ControllerOptions extends ReconcileDeps {
   eventLog?: EventLog;
   /** Parallel reconcile steps (each short: a submit, a poll, a download). */
   workers?: number;
+}
+
+/** What a reload must notice: anything that changes what the step would do. */
+function desiredKey(v: LoadedVideo): string {
+  return canonicalJson({ r: v.request, g: v.regenerate, s: v.suspend, o: v.output, c: v.maxCostUsd, l: v.localInputs, f: v.source.file });
 }
 
 export function createController(o: ControllerOptions): Controller & { runState: RunState } {
@@ -59,7 +65,10 @@ export function createController(o: ControllerOptions): Controller & { runState:
     const next = new Map(videos.filter(selected).map((v) => [v.name, v]));
     const prev = run.desired;
     run.desired = next;
-    for (const [name, v] of next) if (prev.get(name) !== v) queue.add(name);
+    for (const [name, v] of next) {
+      const old = prev.get(name);
+      if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name);
+    }
     for (const name of prev.keys())
       if (!next.has(name) && run.inflight.delete(name)) {
         const waiting = [...run.waitingForSlot];
