@@ -58,7 +58,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       concurrency: o.concurrency ?? 4, supersede: o.supersede ?? 'wait', selector: g.selector,
       ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
       resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
-      pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 5 }),
+      pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
     });
     return {
       controller, state, store, artifacts, client, sim,

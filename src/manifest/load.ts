@@ -23,12 +23,19 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
   const found = await findManifestFiles(paths);
   const problems: ManifestProblem[] = [...found.problems];
   const videos: LoadedVideo[] = [];
-  for (const f of found.files) {
+  // Files are read with bounded parallelism (I/O waits overlap), then merged in file order.
+  const perFile = await mapLimit(found.files, 16, async (f) => {
+    const out = { videos: [] as LoadedVideo[], problems: [] as ManifestProblem[] };
     try {
-      await loadFile(f, show(f.abs), opts.maxFileBytes ?? LIMITS.maxFileBytes, videos, problems);
+      await loadFile(f, show(f.abs), opts.maxFileBytes ?? LIMITS.maxFileBytes, out.videos, out.problems);
     } catch (err) {
-      problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
+      out.problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
     }
+    return out;
+  });
+  for (const r of perFile) {
+    videos.push(...r.videos);
+    problems.push(...r.problems);
   }
   checkUniqueNames(videos, problems);
   problems.sort(byLocation);
@@ -114,6 +121,19 @@ function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): v
     }
   }
   if (dups.length) for (const d of dups) videos.splice(videos.indexOf(d), 1);
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function byLocation(a: ManifestProblem, b: ManifestProblem): number {

@@ -53,9 +53,10 @@ export interface LocalInputProblem {
 export async function collectLocalInputs(request: VideoRequest, manifestFile: string, root: string): Promise<{ inputs: LocalInput[]; problems: LocalInputProblem[] }> {
   const inputs: LocalInput[] = [];
   const problems: LocalInputProblem[] = [];
+  const refs = mediaFields(request).filter((f) => isLocalRef(f.value));
+  if (refs.length === 0) return { inputs, problems };
   const realRoot = await realpath(root).catch(() => path.resolve(root));
-  for (const { pointer, value } of mediaFields(request)) {
-    if (!isLocalRef(value)) continue;
+  for (const { pointer, value } of refs) {
     if (path.isAbsolute(value)) {
       problems.push({ pointer, code: 'path.absolute', message: `local input "${value}" must be relative to the manifest (./…), not absolute` });
       continue;

@@ -5,7 +5,7 @@ import type { LoadedVideo } from '../manifest/model.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { ACTIONS, type Change, type Plan, type PlanSummary } from './model.js';
-import { compactRequest, specHash } from './spec-hash.js';
+import { requestDigest, specHash } from './spec-hash.js';
 
 export type OutputStatus = 'ok' | 'missing' | 'modified';
 
@@ -69,7 +69,7 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions)
 
 function changedFields(s: VideoState, v: LoadedVideo): string[] {
   if (!s.request) return [];
-  const now = compactRequest(v);
+  const now = requestDigest(v);
   const keys = new Set([...Object.keys(s.request), ...Object.keys(now)]);
   return [...keys].filter((k) => JSON.stringify(s.request![k]) !== JSON.stringify(now[k])).sort();
 }

@@ -36,3 +36,17 @@ function setPointer(root: Record<string, unknown>, pointer: string, value: strin
     else cur = c[part];
   }
 }
+
+/**
+ * What the state keeps of a request: short scalars as they are (outputFormat, numberResults, sizes …),
+ * anything longer as a short hash. Enough to name the fields that changed, small enough that a state
+ * with 10,000 videos saves quickly.
+ */
+export function requestDigest(video: Pick<LoadedVideo, 'request' | 'localInputs'>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(compactRequest(video))) {
+    const short = typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 32);
+    out[k] = short ? v : 'h:' + createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 12);
+  }
+  return out;
+}

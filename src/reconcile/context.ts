@@ -60,6 +60,6 @@ export function transition(step: Step, phase: Phase, message?: string, taskUUID?
   const from = step.v.phase;
   if (from === phase && step.v.message === message) return;
   setPhase(step.v, phase, step.deps.clock.now(), message, taskUUID);
-  step.run.writer.markDirty();
+  step.run.writer.markDirty(step.name);
   step.run.emit({ type: 'phase', name: step.name, from, to: phase, ...(message ? { message } : {}), at: step.deps.clock.now() });
 }

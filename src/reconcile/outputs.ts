@@ -37,12 +37,12 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
       if (err instanceof ArtifactError && err.code === 'download.expired') {
         setCondition(v, 'Drifted', 'True', 'DownloadExpired', `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`, deps.clock.now());
         transition(step, 'Failed', `result URL expired before download of ${rel}; bump spec.regenerate to render again (costs money)`);
-        await run.writer.flush();
+        await run.writer.flush(step.name);
         return;
       }
       if (err instanceof ArtifactError && !err.retryable) {
         transition(step, 'Failed', err.message);
-        await run.writer.flush();
+        await run.writer.flush(step.name);
         return;
       }
       deps.logger.warn({ video: step.name, err: (err as Error).message }, 'download failed; will retry');
@@ -55,7 +55,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
   clearCondition(v, 'Drifted');
   transition(step, 'Ready', undefined, attempt.taskUUID);
   run.emit({ type: 'ready', name: step.name, outputs: outputs.map((o) => o.path), costUsd: v.costUsd, at: deps.clock.now() });
-  await run.writer.flush();
+  await run.writer.flush(step.name);
 }
 
 async function sidecar(step: Step, attempt: Attempt, o: OutputRecord): Promise<object> {
@@ -80,8 +80,8 @@ export async function keepReady(step: Step): Promise<StepResult> {
       o.path = to[i]!;
     }
     v.outputPath = base;
-    run.writer.markDirty();
-    await run.writer.flush();
+    run.writer.markDirty(step.name);
+    await run.writer.flush(step.name);
   }
   if (!run.checkDrift.delete(step.name)) return;
   const drifted: OutputRecord[] = [];
@@ -90,7 +90,7 @@ export async function keepReady(step: Step): Promise<StepResult> {
   const attempt = v.attempts.find((a) => a.taskUUID === v.outputs[0]!.taskUUID);
   if (!attempt?.results) {
     setCondition(v, 'Drifted', 'True', 'OutputDrifted', `${drifted.map((o) => o.path).join(', ')} changed on disk and cannot be re-downloaded`, deps.clock.now());
-    run.writer.markDirty();
+    run.writer.markDirty(step.name);
     return;
   }
   v.outputs = v.outputs.filter((o) => !drifted.includes(o));

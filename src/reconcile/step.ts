@@ -2,7 +2,7 @@
 // recorded, move one step, return when to look again. Safe to call any number of times.
 import { failpoint } from '../failpoints.js';
 import { outputBasePath, withDefaults } from '../manifest/defaults.js';
-import { compactRequest, specHash } from '../plan/spec-hash.js';
+import { requestDigest, specHash } from '../plan/spec-hash.js';
 import type { Attempt } from '../state/model.js';
 import { iso, newVideoState } from '../state/transitions.js';
 import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
@@ -12,6 +12,17 @@ import { finishAttempt, send, startRender } from './submit.js';
 const LIVE = new Set(['intent', 'accepted']);
 
 export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: string): Promise<StepResult> {
+  // Any step may change this video's record: mark it before and after, so a cached serialization is
+  // never reused for a record that changed (see state-writer.ts).
+  run.writer.markDirty(name);
+  try {
+    return await reconcileStep(deps, run, name);
+  } finally {
+    run.writer.markDirty(name);
+  }
+}
+
+async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): Promise<StepResult> {
   const desired = run.desired.get(name);
   if (!desired || run.fatal) return;
   const now = deps.clock.now();
@@ -19,7 +30,6 @@ export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: s
   let v = run.state.videos[name];
   if (!v) {
     v = run.state.videos[name] = newVideoState({ name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired) }, now);
-    run.writer.markDirty();
   }
   v.labels = desired.labels;
   v.manifest = { file: desired.source.file, line: desired.source.line };
@@ -36,9 +46,9 @@ export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: s
     v.outputs = [];
     v.specHash = hash;
     v.regenerate = desired.regenerate;
-    v.request = compactRequest(desired);
+    v.request = requestDigest(desired);
     transition(step, 'Pending', 'spec changed');
-  } else if (!v.request) v.request = compactRequest(desired);
+  } else if (!v.request) v.request = requestDigest(desired);
 
   if (desired.suspend) {
     if (!live) transition(step, 'Suspended');
@@ -87,7 +97,7 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<StepResult> {
     attempt.state = 'succeeded';
     const reported = o.videos.every((r) => typeof r.cost === 'number');
     finishAttempt(step, attempt, reported ? o.videos.reduce((s, r) => s + (r.cost ?? 0), 0) : attempt.reservedUsd);
-    await run.writer.flush();
+    await run.writer.flush(step.name);
     return advance(step, attempt);
   }
   if (o.status === 'failed') {
@@ -96,11 +106,11 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<StepResult> {
     finishAttempt(step, attempt, 0);
     transition(step, 'Failed', `render failed: ${o.error.message}`, attempt.taskUUID);
     run.emit({ type: 'failed', name: step.name, reason: o.error.code, message: o.error.message, at: deps.clock.now() });
-    await run.writer.flush();
+    await run.writer.flush(step.name);
     return;
   }
   // Unknown to the API: the submit may never have landed. Re-send the SAME UUID (conflict = accepted).
   attempt.state = 'intent';
-  run.writer.markDirty();
+  run.writer.markDirty(step.name);
   return send(step, attempt);
 }

@@ -40,7 +40,7 @@ export async function startRender(step: Step): Promise<StepResult> {
   if (v.attempts.length > 20) v.attempts.splice(0, v.attempts.length - 20);
   run.inflight.add(step.name);
   transition(step, 'Pending', 'submitting', attempt.taskUUID);
-  await run.writer.flush(); // the intent is durable before any money can be spent
+  await run.writer.flush(step.name); // the intent is durable before any money can be spent
   failpoint('after-intent-persisted');
   return send(step, attempt);
 }
@@ -59,7 +59,7 @@ export async function send(step: Step, attempt: Attempt): Promise<StepResult> {
     run.submitted++;
     transition(step, 'Submitted', undefined, attempt.taskUUID);
     run.emit({ type: 'submitted', name: step.name, taskUUID: attempt.taskUUID, estimatedCostUsd: attempt.reservedUsd, at: deps.clock.now() });
-    await run.writer.flush();
+    await run.writer.flush(step.name);
     failpoint('after-submit-persisted');
     run.pollCounts.set(step.name, 0);
     return { requeueAfterMs: deps.pollDelayMs(0) };
@@ -71,13 +71,13 @@ export async function send(step: Step, attempt: Attempt): Promise<StepResult> {
     if (outcome.error.code === 'unauthorized' || outcome.error.code === 'insufficientCredits') run.fatal = outcome.error;
     transition(step, 'Failed', `Runware refused the task: ${outcome.error.message}`);
     run.emit({ type: 'failed', name: step.name, reason: outcome.error.code, message: outcome.error.message, at: deps.clock.now() });
-    await run.writer.flush();
+    await run.writer.flush(step.name);
     return;
   }
   // Unknown outcome: keep the intent; the next step re-sends the same UUID.
   deps.logger.warn({ video: step.name, taskUUID: attempt.taskUUID, code: outcome.error.code }, 'submit outcome unknown; will re-send the same task UUID');
   v.message = `submit outcome unknown (${outcome.error.code}); retrying with the same task UUID`;
-  run.writer.markDirty();
+  run.writer.markDirty(step.name);
   return { requeueAfterMs: deps.retryDelayMs };
 }
 

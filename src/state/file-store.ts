@@ -8,7 +8,7 @@ import { StateError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import { decodeState, encodeState } from './codec.js';
 import { acquireLock } from './lock.js';
-import type { StateFile, StateLock, StateStore } from './model.js';
+import type { StateFile, StateLock, StateStore, WriteOptions } from './model.js';
 
 export type StateFs = Pick<typeof nodeFs, 'open' | 'rename' | 'link' | 'unlink' | 'mkdir' | 'readFile'>;
 
@@ -35,7 +35,7 @@ export class FileStateStore implements StateStore {
     return state;
   }
 
-  async write(next: StateFile): Promise<StateFile> {
+  async write(next: StateFile, opts: WriteOptions = {}): Promise<StateFile> {
     if (this.lastSerial === undefined) await this.read();
     if (this.lineage !== undefined && next.lineage !== this.lineage)
       throw new StateError(`refusing to write state of lineage ${next.lineage} over ${this.file} (lineage ${this.lineage})`, { code: 'state.lineage' });
@@ -45,7 +45,7 @@ export class FileStateStore implements StateStore {
     const tmp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const fh = await this.fs.open(tmp, 'wx', 0o600);
     try {
-      await fh.writeFile(encodeState(written));
+      await fh.writeFile((opts.encode ?? encodeState)(written));
       await fh.sync();
     } finally {
       await fh.close();

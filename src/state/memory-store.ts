@@ -2,7 +2,7 @@
 // text, so a read returns a fresh copy, exactly as a real reload would.
 import { StateError } from '../errors.js';
 import { decodeState, encodeState } from './codec.js';
-import type { StateFile, StateLock, StateStore } from './model.js';
+import type { StateFile, StateLock, StateStore, WriteOptions } from './model.js';
 
 export class MemoryStateStore implements StateStore {
   text: string | undefined;
@@ -13,11 +13,11 @@ export class MemoryStateStore implements StateStore {
     return this.text === undefined ? null : decodeState(this.text, 'memory');
   }
 
-  async write(next: StateFile): Promise<StateFile> {
+  async write(next: StateFile, opts: WriteOptions = {}): Promise<StateFile> {
     const prev = this.text === undefined ? undefined : decodeState(this.text, 'memory');
     if (prev && prev.lineage !== next.lineage) throw new StateError('refusing to write state of another lineage', { code: 'state.lineage' });
     const written = { ...next, serial: Math.max(prev?.serial ?? 0, next.serial) + 1 };
-    this.text = encodeState(written);
+    this.text = (opts.encode ?? encodeState)(written);
     this.writes++;
     return written;
   }

@@ -26,7 +26,7 @@ export interface VideoState {
   manifest?: { file: string; line: number };
   /** Output base path relative to --out (e.g. `alley/rainy.mp4`); numberResults > 1 adds -1..-N. */
   outputPath: string;
-  /** Compact copy of the last desired request (data URIs replaced by hashes), for plan diffs and sidecars. */
+  /** Digest of the last desired request: short scalars as written, longer values as short hashes (plan diffs). */
   request?: Record<string, unknown>;
   /** Task intents for this video, oldest first. */
   attempts: Attempt[];
@@ -108,6 +108,11 @@ export interface StateLock {
   release(): Promise<void>;
 }
 
+export interface WriteOptions {
+  /** Serializer for the state being written (default: codec.encodeState); lets a caller reuse cached JSON. */
+  encode?: (s: StateFile) => string;
+}
+
 /** Terraform-style statemgr: read, write, lock. Implementations: file (state/file-store.ts), memory (tests). */
 export interface StateStore {
   /** null when there is no state yet. Throws StateError on a corrupt or newer-version file (left untouched). */
@@ -116,7 +121,7 @@ export interface StateStore {
    * Atomically persists `next` (temp file, fsync, rename, fsync dir; previous kept as backup).
    * Sets serial = last written serial + 1 and returns what was written. Refuses a foreign lineage.
    */
-  write(next: StateFile): Promise<StateFile>;
+  write(next: StateFile, opts?: WriteOptions): Promise<StateFile>;
   /** Exclusive lock; throws StateError naming the holder when another live process has it. */
   lock(command?: string): Promise<StateLock>;
 }

@@ -3,7 +3,7 @@
 import { newLineage } from './file-store.js';
 import { STATE_VERSION, type Condition, type Phase, type StateFile, type VideoState } from './model.js';
 
-export const HISTORY_LIMIT = 10;
+export const HISTORY_LIMIT = 6;
 
 export function emptyState(lineage: string = newLineage()): StateFile {
   return { version: STATE_VERSION, serial: 0, lineage, videos: {} };
@@ -13,14 +13,16 @@ export function newVideoState(init: Pick<VideoState, 'name' | 'specHash' | 'rege
   return { phase: 'Pending', attempts: [], outputs: [], costUsd: 0, conditions: [], history: [], updatedAt: iso(now), ...init };
 }
 
-export function setPhase(v: VideoState, phase: Phase, now: number, message?: string, taskUUID?: string): void {
+export function setPhase(v: VideoState, phase: Phase, now: number, message?: string, _taskUUID?: string): void {
   const changed = v.phase !== phase || v.message !== message;
   v.phase = phase;
   if (message === undefined) delete v.message;
   else v.message = message;
   v.updatedAt = iso(now);
   if (!changed && v.history.length > 0) return;
-  v.history.push({ at: iso(now), phase, specHash: v.specHash, ...(taskUUID ? { taskUUID } : {}), ...(message ? { message } : {}) });
+  // Kept short (the spec hash abbreviated, no task UUID — attempts hold those): a state with 10,000
+  // videos must save fast. The event log has the full story.
+  v.history.push({ at: iso(now), phase, specHash: v.specHash.slice(0, 19), ...(message ? { message } : {}) });
   if (v.history.length > HISTORY_LIMIT) v.history.splice(0, v.history.length - HISTORY_LIMIT);
   setCondition(v, 'Ready', phase === 'Ready' ? 'True' : 'False', phase, message ?? phaseMessage(phase), now);
 }

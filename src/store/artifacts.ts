@@ -1,7 +1,10 @@
 // The artifact store: streamed, verified downloads (.part → verify → rename → fsync), sidecars,
 // moves and archives — all confined to --out. Memory stays flat whatever the file size.
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { ArtifactError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
@@ -25,26 +28,30 @@ export class ArtifactStore {
     const part = final + '.part';
     await unlink(part).catch(() => undefined); // a stale .part from a crash is never trusted
     const res = await this.fetchBody(url);
-    const fh = await open(part, 'wx', 0o644);
     const hash = createHash('sha256');
     let bytes = 0;
     let head = Buffer.alloc(0);
-    try {
-      for await (const c of res.body) {
-        const chunk = Buffer.from(c);
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
         hash.update(chunk);
         if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
-        await fh.write(chunk);
         bytes += chunk.length;
         if (bytes > 1024 && bytes - chunk.length <= 1024) failpoint('during-download');
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(res.body, meter, createWriteStream(part, { flags: 'wx', mode: 0o644, highWaterMark: 1024 * 1024 }));
+      const fh = await open(part, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
       }
-      await fh.sync();
     } catch (err) {
-      await fh.close().catch(() => undefined);
       await unlink(part).catch(() => undefined);
       throw err instanceof ArtifactError ? err : new ArtifactError(`download of ${rel} failed: ${(err as Error).message}`, { code: 'download.interrupted', retryable: true, cause: err });
     }
-    await fh.close();
     const fail = async (code: string, msg: string) => {
       await unlink(part).catch(() => undefined);
       return new ArtifactError(`download of ${rel} rejected: ${msg}`, { code, retryable: true });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import { loadManifests } from '../../src/manifest/load.js';
 import { createPlan } from '../../src/plan/planner.js';
-import { compactRequest, specHash } from '../../src/plan/spec-hash.js';
+import { requestDigest, specHash } from '../../src/plan/spec-hash.js';
 import { renderHuman } from '../../src/plan/views/human.js';
 import { renderJson } from '../../src/plan/views/json.js';
 import { renderMarkdown } from '../../src/plan/views/markdown.js';
@@ -26,7 +26,7 @@ const out = (p: string): OutputRecord => ({ path: p, sha256: 'a'.repeat(64), byt
 
 function stateWith(v: LoadedVideo, patch: Partial<VideoState> = {}): StateFile {
   const s = emptyState('lin');
-  s.videos[v.name] = { ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: compactRequest(v) }, 0), phase: 'Ready', outputs: [out(`${v.name}.mp4`)], ...patch };
+  s.videos[v.name] = { ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) }, 0), phase: 'Ready', outputs: [out(`${v.name}.mp4`)], ...patch };
   return s;
 }
 

@@ -27,7 +27,7 @@ export interface ClientOptions {
 }
 
 export const CLIENT_DEFAULTS = {
-  submitBatchSize: 10,
+  submitBatchSize: 25,
   submitWindowMs: 25,
   submitRps: 2,
   pollBatchSize: 100,

@@ -1,27 +1,33 @@
-// AIMD request rate for the submit lane: additive increase on success, halve on 429 (TCP-style).
+// The submit lane's request rate: a token bucket (a small burst goes at once, then `rps`) whose rate
+// follows AIMD — additive increase on success, halved on 429 (TCP-style).
 
 export class AimdRate {
   private rps: number;
-  private nextAt = 0;
+  private tokens: number;
+  private last = -1;
   constructor(
     private readonly maxRps: number,
+    private readonly burst = 5,
     private readonly minRps = 0.2,
   ) {
     this.rps = maxRps;
+    this.tokens = burst;
   }
   get current(): number {
     return this.rps;
   }
-  /** ms to wait before the next request may start; reserves the slot. */
+  /** ms to wait before the next request may start; reserves the token. */
   reserve(now: number): number {
-    const at = Math.max(now, this.nextAt);
-    this.nextAt = at + 1000 / this.rps;
-    return at - now;
+    if (this.last >= 0) this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rps);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.rps) * 1000);
   }
   success(): void {
     this.rps = Math.min(this.maxRps, this.rps + 0.1 * this.maxRps);
   }
   throttled(): void {
     this.rps = Math.max(this.minRps, this.rps / 2);
+    this.tokens = Math.min(this.tokens, 0);
   }
 }

@@ -1,0 +1,8 @@
+// Every benchmark case, in the order they run.
+import type { BenchCase } from './harness-api.js';
+import { cases as plan } from './plan.js';
+import { cases as reconcile } from './reconcile.js';
+import { cases as daemon } from './daemon.js';
+import { cases as download } from './download.js';
+
+export const allCases: BenchCase[] = [...plan, ...reconcile, ...daemon, ...download];

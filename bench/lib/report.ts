@@ -1,0 +1,61 @@
+// Writes bench/results/latest.json and latest.md: date, machine, commit, and one row per target.
+import { execa } from 'execa';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BenchResult } from '../harness-api.js';
+import { TARGETS } from './targets.js';
+
+export interface Report {
+  date: string;
+  command: string;
+  machine: { cores: number; memoryGB: number; node: string; platform: string };
+  commit: string;
+  quick: boolean;
+  results: (BenchResult & { status: 'met' | 'not met' | 'not measured' | 'error' })[];
+}
+
+export async function buildReport(results: BenchResult[], errors: { case: string; error: string }[], quick: boolean, command: string): Promise<Report> {
+  const commit = await execa('git', ['rev-parse', '--short', 'HEAD'], { reject: false }).then((r) => (r.exitCode === 0 ? r.stdout.trim() : 'unknown'));
+  const rows: Report['results'] = results.map((r) => ({ ...r, status: r.met ? 'met' : 'not met' }));
+  for (const t of TARGETS)
+    if (!results.some((r) => r.case === t.case && r.measure === t.measure)) {
+      const err = errors.find((e) => t.case.toLowerCase().includes(e.case.toLowerCase()) || e.case.toLowerCase().includes(t.case.toLowerCase()));
+      rows.push({ ...t, value: NaN, unit: '', met: false, status: err ? 'error' : 'not measured', note: err ? err.error : 'no case measured it in this run' });
+    }
+  return {
+    date: new Date().toISOString(),
+    command,
+    machine: { cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    commit,
+    quick,
+    results: rows,
+  };
+}
+
+export function toMarkdown(r: Report): string {
+  const lines = [
+    `Measured ${r.date.slice(0, 10)} with \`${r.command}\` on ${r.machine.cores} cores, ${r.machine.memoryGB} GB, Node ${r.machine.node}, commit ${r.commit}${r.quick ? ' (quick mode: smaller inputs)' : ''}.`,
+    '',
+    '| case | measure | value | target | status | min / median / max | notes |',
+    '|---|---|---:|---|---|---|---|',
+  ];
+  for (const x of r.results) {
+    const v = Number.isNaN(x.value) ? '—' : `${x.value}${x.unit === '×' ? '×' : ` ${x.unit}`}`;
+    const spread = x.samples && x.samples.length > 1 ? `${Math.min(...x.samples)} / ${median(x.samples)} / ${Math.max(...x.samples)}` : '';
+    const status = x.status === 'met' ? '✅ met' : x.status === 'not met' ? '❌ not met' : x.status === 'error' ? '⚠️ error' : '— not measured';
+    lines.push(`| ${x.case} | ${x.measure} | ${v} | ${x.target} | ${status} | ${spread} | ${(x.note ?? '').replace(/\|/g, '\\|')} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  return s[s.length >> 1]!;
+}
+
+export async function writeReport(r: Report, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'latest.json'), JSON.stringify(r, null, 2) + '\n');
+  await writeFile(path.join(dir, 'latest.md'), toMarkdown(r));
+}

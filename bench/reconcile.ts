@@ -1,0 +1,94 @@
+// The reconciler against the simulator, side by side with the naive peer:
+//  - API requests per finished video (200 videos, 30 s renders; --quick scales time by 1/10)
+//  - makespan at concurrency C versus the ideal ceil(N/C) × L
+import { mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
+import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
+import { naiveRun } from './baselines/naive-poller.js';
+import { round } from './lib/stats.js';
+import { systemClock } from '../src/clock.js';
+import { silentLogger } from '../src/log.js';
+import type { LoadedVideo } from '../src/manifest/model.js';
+import { createProviderClient } from '../src/provider/client/client.js';
+import { pollDelayMs } from '../src/provider/client/backoff.js';
+import { createRunwareProvider } from '../src/provider/runware/http-provider.js';
+import { startSimulator } from '../src/provider/sim/server.js';
+import { createController } from '../src/reconcile/controller.js';
+import { FileStateStore } from '../src/state/file-store.js';
+import { emptyState } from '../src/state/transitions.js';
+import { ArtifactStore } from '../src/store/artifacts.js';
+
+export function benchVideos(n: number): LoadedVideo[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: `video-${i}`,
+    labels: {},
+    request: { model: 'klingai:kling-video@3-standard', positivePrompt: `bench video number ${i}, a calm lake at dawn`, width: 1280, height: 720, duration: 5 },
+    output: {},
+    suspend: false,
+    regenerate: 0,
+    source: { file: 'bench.yaml', line: 1, col: 1, docIndex: i },
+    localInputs: [],
+  }));
+}
+
+/** Runs our controller on `n` videos; returns makespan and the simulator's request count. */
+export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, concurrency: number, scale: number) {
+  const sim = await startSimulator({ latency: { minMs: latencyMs, maxMs: latencyMs } });
+  const dir = await mkdtemp(path.join(ctx.tmpDir, 'ours-'));
+  const store = new FileStateStore(path.join(dir, 'state.json'));
+  const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 2000 * scale });
+  const pollFirst = 2000 * scale;
+  const controller = createController({
+    store, state: emptyState(), client, artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)), clock: systemClock, logger: silentLogger(),
+    concurrency, supersede: 'wait', resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: Math.random,
+    retryDelayMs: 1000 * scale, pollDelayMs: (k) => pollDelayMs(k, Math.random, { firstMs: pollFirst, factor: 1.5, capMs: pollFirst * 1.25 }),
+  });
+  controller.setDesired(benchVideos(n));
+  const t0 = Date.now();
+  const sum = await controller.runToCompletion();
+  const makespanMs = Date.now() - t0;
+  const stats = sim.stats();
+  await client.close();
+  await sim.close();
+  if (sum.ready !== n) throw new Error(`only ${sum.ready} of ${n} videos became Ready`);
+  return { makespanMs, apiRequests: stats.requests, downloads: stats.downloads };
+}
+
+async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
+  const n = 200;
+  const scale = ctx.quick ? 0.1 : 1;
+  const latency = 30_000 * scale;
+  const ours = await runOurs(ctx, n, latency, n, scale);
+  const sim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
+  const naive = await naiveRun(sim.url, sim.apiKey, benchVideos(n).map((v) => v.request), { pollMs: 2000 * scale });
+  const naiveRequests = sim.stats().requests;
+  await sim.close();
+  const perVideo = ours.apiRequests / n;
+  const ratio = naiveRequests / ours.apiRequests;
+  const details = { ourRequests: ours.apiRequests, naiveRequests, ourMakespanS: round(ours.makespanMs / 1000, 1), naiveMakespanS: round(naive.makespanMs / 1000, 1), renderS: latency / 1000, pollIntervalS: 2 * scale };
+  const label = '200 videos, 30 s renders';
+  return [
+    { case: label, measure: 'API requests per video', value: round(perVideo), unit: '', target: '≤ 0.25', met: perVideo <= 0.25, details },
+    { case: label, measure: 'naive requests ÷ ours', value: round(ratio, 1), unit: '×', target: '≥ 50×', met: ratio >= 50, details,
+      note: `makespan ${details.ourMakespanS} s vs naive ${details.naiveMakespanS} s (added latency ${round((ours.makespanMs - naive.makespanMs) / 1000, 1)} s; one poll interval = ${details.pollIntervalS} s)` },
+  ];
+}
+
+async function makespanCase(ctx: BenchContext): Promise<BenchResult[]> {
+  const n = 200;
+  const c = 50;
+  const scale = ctx.quick ? 0.1 : 0.5;
+  const latency = 30_000 * scale;
+  const ideal = Math.ceil(n / c) * latency;
+  const ours = await runOurs(ctx, n, latency, c, scale);
+  const ratio = ours.makespanMs / ideal;
+  return [
+    { case: '200 videos at concurrency C', measure: 'makespan ÷ ideal', value: round(ratio), unit: '×', target: '≤ 1.15', met: ratio <= 1.15,
+      details: { concurrency: c, latencyS: latency / 1000, idealS: ideal / 1000, makespanS: round(ours.makespanMs / 1000, 1) } },
+  ];
+}
+
+export const cases: BenchCase[] = [
+  { name: 'requests', run: requestsCase },
+  { name: 'makespan', run: makespanCase },
+];
