@@ -8,6 +8,7 @@ import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
 import { generateManifests, manifestYaml, prng } from './gen/manifests.js';
 import { MB, round, summarize } from './lib/stats.js';
 import { loadManifests } from '../src/manifest/load.js';
+import { packagePath } from '../src/paths.js';
 import { outputBasePath } from '../src/manifest/defaults.js';
 import { requestDigest, specHash } from '../src/plan/spec-hash.js';
 import { StateWriter } from '../src/reconcile/state-writer.js';
@@ -16,7 +17,7 @@ import { FileStateStore } from '../src/state/file-store.js';
 import type { StateFile } from '../src/state/model.js';
 import { emptyState, newVideoState, setPhase } from '../src/state/transitions.js';
 
-const BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'cmd', 'reelctl.js');
+const BIN = packagePath('dist', 'cmd', 'reelctl.js');
 
 function daemon(dir: string, sim: SimHandle) {
   const child = execa('node', [BIN, 'run', path.join(dir, 'm'), '--state', path.join(dir, 'state.json'), '--out', path.join(dir, 'out'), '--listen', '127.0.0.1:0', '--log-format', 'json', '--resync', '1h'], {
