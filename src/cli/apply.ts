@@ -1,5 +1,6 @@
 // `reelctl apply`: one-shot reconcile until every selected video is Ready, Failed or Suspended.
 import type { Command } from 'commander';
+import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { createPlan } from '../plan/planner.js';
@@ -70,7 +71,7 @@ export function register(program: Command): void {
         const plan = createPlan(videos, rt.state, { selector: g.selector });
         const s = plan.summary;
         process.stderr.write(style.bold(`Plan: ${s.create} to create, ${s.replace} to replace, ${s.download} to download, ${s.move} to move. Estimated cost: ${usd(s.estimatedCostUsd)}`) + (f.simulate ? style.dim(' (simulated: nothing is spent)') : '') + '\n');
-        const detach = attachProgress(rt.controller, { stream: process.stderr, format: g.logFormat, logger });
+        const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });
         const ac = new AbortController();
         const onSignal = () => ac.abort();
         process.once('SIGINT', onSignal);

@@ -1,59 +1,140 @@
-// `reelctl run`: the daemon (watch manifests, reconcile continuously; SIGTERM/SIGINT → graceful stop).
-import { readFileSync } from 'node:fs';
-import { packagePath } from '../paths.js';
+// `reelctl run` — the daemon command. Thin: parse flags, build the logger/progress view, and hand
+// startDaemon (src/daemon/daemon.ts) its loader and runtime factory; signals end it with exit 0.
 import type { Command } from 'commander';
+import { createRequire } from 'node:module';
+import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadManifests } from '../manifest/load.js';
-import { startDaemon } from '../daemon/daemon.js';
-import { parseDuration } from '../daemon/watch.js';
-import { parseCommon } from './apply.js';
-import { globalOptions, manifestPaths } from './context.js';
-import { attachProgress } from './progress.js';
+import type { ProviderClient } from '../provider/types.js';
+import { startDaemon, type Daemon } from '../daemon/daemon.js';
+import { DEFAULT_LISTEN, formatAddress, parseDuration, parseListen } from '../daemon/options.js';
+import { handleSignals } from '../daemon/signals.js';
+import { globalOptions, manifestPaths, matchesSelector } from './context.js';
+import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
 
-const GRACE_MS = 9_000;
+const EXAMPLES = `
+Examples:
+  # Reconcile ./manifests continuously against the local simulator (nothing is spent)
+  $ reelctl run --simulate
+
+  # Production: key from a mounted secret, metrics on all interfaces for Prometheus
+  $ RUNWARE_API_KEY_FILE=/run/secrets/runware reelctl run manifests/ --listen 0.0.0.0:9464 --max-cost 25
+
+  # Faster full resync, more parallel renders, only the launch campaign
+  $ reelctl run --resync 1m --concurrency 8 -l campaign=launch
+
+  # Probe it
+  $ curl -s localhost:9464/readyz; curl -s localhost:9464/metrics | grep reelctl_videos
+
+Saving a manifest reloads within a second; an invalid save keeps the last good set (see /readyz).
+SIGTERM or Ctrl-C stops gracefully (in-flight state is persisted; exit 0 within 10 s); a second one exits at once.
+`;
+
+interface RunFlags {
+  simulate?: boolean;
+  listen: string;
+  resync: string;
+  concurrency?: string;
+  maxCost?: string;
+}
 
 export function register(program: Command): void {
   program
     .command('run')
-    .summary('run as a daemon: watch the manifests and reconcile continuously')
-    .description('Run the reconciler continuously: watch the manifests (debounced, editor-safe), reload on change, resync periodically,\nserve /healthz, /readyz and /metrics, and stop gracefully on SIGTERM/SIGINT (exit 0; running renders resume at the next start).')
-    .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
-    .option('--simulate', 'use the built-in simulator instead of the Runware API')
-    .option('--listen <host:port>', 'address for /healthz, /readyz and /metrics', '127.0.0.1:9464')
-    .option('--resync <duration>', 'full resync period (e.g. 30s, 5m, 1h)', '5m')
-    .option('--concurrency <n>', 'renders in flight at once', '4')
-    .option('--max-cost <usd>', 'stop submitting once this much would be spent by this process')
-    .option('--supersede <mode>', 'a spec edited mid-render: wait or abandon', 'wait')
-    .addHelpText('after', '\nExamples:\n  reelctl run --simulate                      # try the daemon locally\n  reelctl run /manifests --state /data/state.json --out /data/outputs --listen 0.0.0.0:9464\n  curl -s 127.0.0.1:9464/readyz')
-    .action(async (paths: string[], f: { simulate?: boolean; listen: string; resync: string; concurrency: string; maxCost?: string; supersede: string }, cmd: Command) => {
-      const g = globalOptions(cmd);
-      const common = parseCommon(f);
-      let resyncMs: number;
-      try {
-        resyncMs = parseDuration(f.resync);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      const logger = createLogger({ format: g.logFormat });
-      const runtime = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl run' });
-      const detach = attachProgress(runtime.controller, { stream: process.stderr, format: g.logFormat, logger });
-      const version = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
-      const daemon = await startDaemon({ paths: manifestPaths(paths), load: loadManifests, runtime, listen: f.listen, resyncMs, logger, version });
-      const onSignal = (sig: string) => {
-        setTimeout(() => {
-          logger.warn('graceful stop took too long; exiting');
-          process.exit(0);
-        }, GRACE_MS).unref();
-        process.once('SIGTERM', () => process.exit(0));
-        process.once('SIGINT', () => process.exit(0));
-        void daemon.stop(sig);
-      };
-      process.once('SIGTERM', () => onSignal('SIGTERM'));
-      process.once('SIGINT', () => onSignal('SIGINT'));
-      await daemon.stopped;
-      detach();
-      logger.info('stopped');
+    .description('daemon: watch manifests and reconcile continuously, serving /healthz /readyz /metrics')
+    .argument('[paths...]', 'manifest files or directories (default ./manifests)')
+    .option('--simulate', 'use the in-process simulator: no key needed, nothing is spent')
+    .option('--listen <host:port>', 'HTTP address for /healthz, /readyz, /metrics (port 0 = any free port)', DEFAULT_LISTEN)
+    .option('--resync <duration>', 'full reload + reconcile of every video this often (e.g. 30s, 5m, 1h)', '5m')
+    .option('--concurrency <n>', 'parallel renders')
+    .option('--max-cost <usd>', 'stop submitting once this much would be spent')
+    .addHelpText('after', EXAMPLES)
+    .action(async (paths: string[], flags: RunFlags, cmd: Command) => {
+      await runCommand(paths, flags, cmd);
     });
+}
+
+async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promise<void> {
+  const global = globalOptions(cmd);
+  const listen = parseListen(flags.listen);
+  const resyncMs = parseDuration(flags.resync);
+  if (resyncMs < 1000) throw new UsageError(`--resync must be at least 1s, got "${flags.resync}"`);
+  const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
+  const maxCostUsd = flags.maxCost === undefined ? undefined : nonNegative('--max-cost', flags.maxCost);
+  const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+
+  // On a terminal the progress block owns the bottom of the screen: log lines are printed above it.
+  const isTTY = Boolean(process.stderr.isTTY);
+  let progress: Detach | undefined;
+  const destination = {
+    write: (s: string) => (progress ? progress.print(s) : process.stderr.write(s), true),
+  } as unknown as NodeJS.WritableStream;
+  const logger = createLogger({ format: global.logFormat, destination });
+
+  // Signals are handled from the first moment: a SIGTERM during startup waits for it, then stops cleanly.
+  let daemon: Promise<Daemon> | undefined;
+  const abort = new AbortController();
+  const uninstall = handleSignals({
+    stop: async (reason) => {
+      abort.abort(reason);
+      const d = await daemon?.catch(() => undefined);
+      await d?.stop(reason);
+      progress?.();
+    },
+    logger,
+  });
+  daemon = startDaemon({
+    paths: manifestPaths(args),
+    loader: loadManifests,
+    createRuntime: async () => {
+      const rt = (await createRuntime(global, {
+        logger,
+        command: 'reelctl run',
+        ...(flags.simulate ? { simulate: true } : {}),
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+      })) as Awaited<ReturnType<typeof createRuntime>> & { client?: ProviderClient };
+      return {
+        controller: rt.controller,
+        close: () => rt.close(),
+        breakerOpen: () => rt.client?.breakerOpen ?? false,
+        providerStats: () => rt.client?.stats(),
+      };
+    },
+    clock: systemClock,
+    logger,
+    signal: abort.signal,
+    listen,
+    resyncMs,
+    select: (v) => matchesSelector(v.labels, global.selector),
+    version,
+    onListening: (a) => {
+      // Machine-readable for scripts (port 0), on stdout, before anything else can go wrong.
+      process.stdout.write(`listening on ${formatAddress(a)}\n`);
+    },
+    onController: (controller) => {
+      progress = attachProgress(controller, { stream: process.stderr, isTTY, format: global.logFormat, clock: systemClock, logger });
+    },
+  });
+  try {
+    await daemon;
+  } catch (err) {
+    uninstall();
+    progress?.();
+    throw err;
+  }
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+function nonNegative(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || v.trim() === '') throw new UsageError(`${flag} must be a non-negative number (USD), got "${v}"`);
+  return n;
 }

@@ -1,80 +1,188 @@
-// `reelctl run`: the reconciler as a long-running process. Watches the manifests, reloads on change
-// (keeping the last good set when a save is invalid), resyncs periodically, serves health and metrics,
-// and on SIGTERM/SIGINT stops submitting, persists and exits 0 within the grace period.
+// `reelctl run` as a library: HTTP first (so probes answer while we start), then the runtime (state
+// lock + controller), the watcher, the first load and the workers; a resync loop reloads everything
+// periodically. stop() undoes it in the order that loses nothing: stop taking work, let the controller
+// persist in-flight steps, then close the server and release the lock.
+import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import type { LoadResult } from '../manifest/model.js';
-import type { Runtime } from '../cli/runtime.js';
-import { startHttp } from './http.js';
-import { createMetrics } from './metrics.js';
-import { watchManifests, type ManifestWatcher } from './watch.js';
+import type { LoadedVideo } from '../manifest/model.js';
+import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
+import { startHttpServer, type HttpServer, type Readiness } from './http.js';
+import { computeReadiness } from './readiness.js';
+import { createMetrics, type DaemonMetrics, type ProviderStats } from './metrics.js';
+import { formatAddress, type ListenAddress } from './options.js';
+import { createReloader, type Loader, type Reloader } from './reload.js';
+import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
 
-export interface DaemonOptions {
+export const DEFAULT_RESYNC_MS = 5 * 60_000;
+
+/** What the daemon needs from `createRuntime` (state loaded + lock held once it resolves). */
+export interface DaemonRuntime {
+  controller: Controller;
+  close(): Promise<void>;
+  /** True while the provider's breaker pauses submits. */
+  breakerOpen?: () => boolean;
+  providerStats?: () => ProviderStats | undefined;
+}
+
+export interface DaemonDeps {
   paths: string[];
-  load: (paths: string[]) => Promise<LoadResult>;
-  runtime: Runtime;
-  listen: string;
-  resyncMs: number;
+  loader: Loader;
+  createRuntime: () => Promise<DaemonRuntime>;
+  clock: Clock;
   logger: Logger;
-  version: string;
+  listen: ListenAddress;
+  resyncMs?: number;
   debounceMs?: number;
+  select?: (v: LoadedVideo) => boolean;
+  version?: string;
+  /** Called as soon as the HTTP server is bound (before the runtime starts). */
+  onListening?: (address: ListenAddress) => void;
+  /** Aborting it stops the daemon, also mid-startup (before any worker starts). */
+  signal?: AbortSignal;
+  /** Called once the controller exists (e.g. to attach the progress view). */
+  onController?: (controller: Controller) => void;
 }
 
 export interface Daemon {
-  address: string;
-  /** Resolves after a graceful stop. */
-  stopped: Promise<void>;
-  stop(reason: string): Promise<void>;
-  reload(why: string): Promise<boolean>;
+  address: ListenAddress;
+  readiness(): Readiness;
+  metrics: DaemonMetrics;
+  reloader: Reloader;
+  /** Graceful stop; idempotent; resolves when everything is closed and the lock released. */
+  stop(reason?: string): Promise<void>;
 }
 
-export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
-  const { controller } = o.runtime;
-  const log = o.logger;
-  let manifestsOk = false;
-  let lastError = '';
-  const metrics = createMetrics(controller, o.runtime.client, o.version);
+export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
+  const { clock, logger } = deps;
+  const startedAt = clock.now();
+  let runtime: DaemonRuntime | undefined;
+  let stopping = false;
+  const live = () => (stopping ? undefined : runtime?.controller);
 
-  async function reload(why: string): Promise<boolean> {
-    const t0 = Date.now();
-    const r = await o.load(o.paths);
-    if (r.problems.length > 0) {
-      metrics.loadErrors.inc();
-      lastError = `${r.problems.length} problem(s) in manifests; keeping the last good set`;
-      for (const p of r.problems) log.error({ file: p.file, line: p.line, col: p.col, code: p.code }, `${p.file}:${p.line}:${p.col}: ${p.message}`);
-      log.warn({ why }, lastError);
-      return false;
+  const reloader = createReloader({
+    paths: deps.paths,
+    loader: deps.loader,
+    controller: live,
+    clock,
+    logger,
+    ...(deps.select ? { select: deps.select } : {}),
+    onLoaded: (ok, ms, n) => metrics.observeReload(ok, ms, n),
+  });
+
+  const readiness = (): Readiness =>
+    computeReadiness({
+      stopping,
+      stateLocked: runtime !== undefined,
+      manifestsApplied: reloader.loaded,
+      breakerOpen: runtime?.breakerOpen?.() ?? false,
+      manifests: reloader.condition(),
+      queueDepth: live()?.queueDepth() ?? 0,
+    });
+
+  const metrics = createMetrics({
+    controller: live,
+    providerStats: () => runtime?.providerStats?.(),
+    breakerOpen: () => runtime?.breakerOpen?.() ?? false,
+    manifests: () => reloader.condition(),
+    ready: () => readiness().ready,
+    version: deps.version ?? '0.0.0',
+  });
+
+  const server: HttpServer = await startHttpServer(
+    deps.listen,
+    {
+      liveness: () => ({ alive: true, details: { uptimeSeconds: Math.round((clock.now() - startedAt) / 1000) } }),
+      readiness,
+      metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
+    },
+    logger,
+  );
+  logger.info({ address: formatAddress(server.address) }, `listening on ${formatAddress(server.address)} (/healthz /readyz /metrics)`);
+  deps.onListening?.(server.address);
+
+  let watcher: ManifestWatcher | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const resyncAbort = new AbortController();
+  let stopPromise: Promise<void> | undefined;
+  let startup: Promise<void> = Promise.resolve();
+
+  const stop = (reason = 'stop'): Promise<void> => {
+    stopPromise ??= (async () => {
+      stopping = true;
+      logger.info({ reason }, 'stopping: no new work; letting in-flight steps persist');
+      resyncAbort.abort();
+      // Startup notices `stopping` at its next step and returns without starting workers; wait for it so
+      // whatever it already built (the runtime and its lock, the watcher) is closed below, not leaked.
+      await startup.catch(() => {});
+      await step('close watcher', () => watcher?.close());
+      await step('stop controller', () => runtime?.controller.stop());
+      unsubscribe?.();
+      await step('close http server', () => server.close());
+      await step('release state', () => runtime?.close());
+      logger.info('stopped');
+    })();
+    return stopPromise;
+  };
+
+  async function step(what: string, fn: () => Promise<void> | void | undefined): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`);
     }
-    manifestsOk = true;
-    lastError = '';
-    controller.setDesired(r.videos);
-    log.info({ why, videos: r.videos.length, ms: Date.now() - t0 }, 'manifests loaded');
-    return true;
   }
 
-  await reload('start');
-  controller.start();
-  const http = await startHttp(o.listen, metrics.registry, () => {
-    const checks = { stateLoaded: true, lockHeld: true, manifestsLoaded: manifestsOk, providerBreakerClosed: !o.runtime.client.breakerOpen, ...(lastError ? { lastError } : {}) };
-    return { ready: manifestsOk && !o.runtime.client.breakerOpen, checks };
-  });
-  log.info({ address: http.address }, `listening on http://${http.address} (/healthz /readyz /metrics)`);
-  const watcher: ManifestWatcher = watchManifests(o.paths, (changed) => void reload(`changed: ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ' …' : ''}`), o.debounceMs);
-  await watcher.ready;
-  const resync = setInterval(() => void reload('resync').then(() => controller.resync()), o.resyncMs);
+  async function startUp(): Promise<void> {
+    runtime = await deps.createRuntime();
+    if (stopping) return;
+    const controller = runtime.controller;
+    unsubscribe = controller.on((e: ControllerEvent) => metrics.onEvent(e));
+    deps.onController?.(controller);
+    watcher = watchManifests({
+      paths: deps.paths,
+      debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+      clock,
+      logger,
+      onChange: (changed, firstAt) => {
+        void reloader.reload('change').then(() => {
+          const c = reloader.condition();
+          logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
+        });
+      },
+    });
+    await watcher.ready;
+    if (stopping) return;
+    await reloader.reload('startup');
+    if (stopping) return; // never start workers (and submit) after a stop was asked for
+    controller.start();
+    void resyncLoop(deps.resyncMs ?? DEFAULT_RESYNC_MS);
+  }
 
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((r) => (resolveStopped = r));
-  let stopping: Promise<void> | undefined;
-  const stop = (reason: string) =>
-    (stopping ??= (async () => {
-      log.info({ reason }, 'stopping: no new submissions; in-flight renders are recorded and resume at the next start');
-      clearInterval(resync);
-      await watcher.close();
-      await controller.stop();
-      metrics.close();
-      await http.close();
-      await o.runtime.close();
-      resolveStopped();
-    })());
-  return { address: http.address, stopped, stop, reload };
+  const onAbort = () => void stop(typeof deps.signal?.reason === 'string' ? deps.signal.reason : 'aborted');
+  if (deps.signal?.aborted) onAbort();
+  else deps.signal?.addEventListener('abort', onAbort, { once: true });
+  startup = startUp();
+  try {
+    await startup;
+  } catch (err) {
+    await stop('startup failed');
+    throw err;
+  }
+
+  async function resyncLoop(ms: number): Promise<void> {
+    for (;;) {
+      try {
+        await clock.sleep(ms, resyncAbort.signal);
+      } catch {
+        return; // aborted by stop()
+      }
+      await reloader.reload('resync');
+      live()?.resync();
+    }
+  }
+
+  function daemon(): Daemon {
+    return { address: server.address, readiness, metrics, reloader, stop };
+  }
+  return daemon();
 }

@@ -1,65 +1,187 @@
-// Prometheus metrics for the daemon, on a registry of its own (never the global default).
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics for the daemon, on a Registry of our own (never prom-client's global default, so
+// tests and embedders get isolated counts). Counters are fed by ControllerEvents; gauges are read from
+// Controller.status()/queueDepth() and the provider's stats at scrape time, so they cannot drift.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
-import type { ProviderClient } from '../provider/types.js';
+import type { Phase } from '../state/model.js';
+import type { ManifestCondition } from './reload.js';
 
-const PHASES = ['Pending', 'Submitted', 'Running', 'Downloading', 'Ready', 'Failed', 'Suspended'];
+export const PHASES: Phase[] = ['Pending', 'Submitted', 'Running', 'Downloading', 'Ready', 'Failed', 'Suspended'];
 
-export function createMetrics(controller: Controller, client: ProviderClient | undefined, version: string) {
+export interface ProviderStats {
+  requests: number;
+  byOutcome: Record<string, number>;
+  retries: number;
+}
+
+export interface MetricsSources {
+  controller: () => Controller | undefined;
+  providerStats?: () => ProviderStats | undefined;
+  manifests: () => ManifestCondition;
+  ready: () => boolean;
+  breakerOpen?: () => boolean;
+  version: string;
+}
+
+export interface DaemonMetrics {
+  registry: Registry;
+  onEvent(e: ControllerEvent): void;
+  observeReload(ok: boolean, durationMs: number, problems: number): void;
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export function createMetrics(src: MetricsSources): DaemonMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'reelctl_process_' });
-  new Gauge({ name: 'reelctl_build_info', help: 'Build information', labelNames: ['version'], registers: [registry] }).set({ version }, 1);
+  const reg = { registers: [registry] };
+
+  new Gauge({ name: 'reelctl_build_info', help: 'Build information (always 1)', labelNames: ['version', 'node'], ...reg }).set(
+    { version: src.version, node: process.version },
+    1,
+  );
   new Gauge({
     name: 'reelctl_videos',
     help: 'Videos by phase',
     labelNames: ['phase'],
-    registers: [registry],
+    ...reg,
     collect() {
-      const counts = Object.fromEntries(PHASES.map((p) => [p, 0]));
-      for (const v of controller.status()) counts[v.phase] = (counts[v.phase] ?? 0) + 1;
-      for (const p of PHASES) this.set({ phase: p }, counts[p]!);
+      const counts = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+      for (const v of src.controller()?.status() ?? []) counts[v.phase] = (counts[v.phase] ?? 0) + 1;
+      for (const p of PHASES) this.set({ phase: p }, counts[p]);
     },
   });
-  new Gauge({ name: 'reelctl_queue_depth', help: 'Work queue depth', registers: [registry], collect() { this.set(controller.queueDepth()); } });
-  const apiRequests = new Gauge({ name: 'reelctl_api_requests', help: 'Runware API requests by lane and outcome (since start)', labelNames: ['lane', 'outcome'], registers: [registry] });
-  const retries = new Gauge({ name: 'reelctl_api_retries', help: 'Retried API requests (since start)', registers: [registry] });
+  new Gauge({
+    name: 'reelctl_spend_usd',
+    help: 'Settled spend in USD over all videos in state',
+    ...reg,
+    collect() {
+      this.set((src.controller()?.status() ?? []).reduce((s, v) => s + (v.costUsd || 0), 0));
+    },
+  });
+  new Gauge({
+    name: 'reelctl_queue_depth',
+    help: 'Work queue depth',
+    ...reg,
+    collect() {
+      this.set(src.controller()?.queueDepth() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'reelctl_ready',
+    help: '1 when /readyz answers 200',
+    ...reg,
+    collect() {
+      this.set(src.ready() ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'reelctl_provider_breaker_open',
-    help: '1 while the breaker pauses submits',
-    registers: [registry],
+    help: '1 while the provider circuit breaker pauses submissions',
+    ...reg,
     collect() {
-      this.set(client?.breakerOpen ? 1 : 0);
-      const s = client?.stats();
-      if (!s) return;
-      retries.set(s.retries);
-      for (const [k, n] of Object.entries(s.byOutcome)) {
-        const [lane, outcome] = k.split(':');
-        apiRequests.set({ lane: lane!, outcome: outcome ?? '' }, n);
+      this.set(src.breakerOpen?.() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'reelctl_manifests_valid',
+    help: '1 when the last manifest load was valid (0 = last good set kept)',
+    ...reg,
+    collect() {
+      this.set(src.manifests().status === 'True' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'reelctl_manifest_problems',
+    help: 'Problems found by the last manifest load',
+    ...reg,
+    collect() {
+      this.set(src.manifests().problems.length);
+    },
+  });
+
+  // Provider counters live in the client; expose them as counters by adding the delta at scrape time.
+  const seen = { byOutcome: {} as Record<string, number>, retries: 0 };
+  new Counter({
+    name: 'reelctl_api_requests_total',
+    help: 'Runware API requests by outcome',
+    labelNames: ['outcome'],
+    ...reg,
+    collect() {
+      const s = src.providerStats?.();
+      for (const [outcome, n] of Object.entries(s?.byOutcome ?? {})) {
+        const d = n - (seen.byOutcome[outcome] ?? 0);
+        if (d > 0) this.inc({ outcome }, d);
+        seen.byOutcome[outcome] = Math.max(n, seen.byOutcome[outcome] ?? 0);
       }
     },
   });
-  const submissions = new Counter({ name: 'reelctl_submissions_total', help: 'Accepted render submissions', registers: [registry] });
-  const failures = new Counter({ name: 'reelctl_failures_total', help: 'Videos that failed', labelNames: ['reason'], registers: [registry] });
-  const loadErrors = new Counter({ name: 'reelctl_manifest_load_errors_total', help: 'Manifest reloads refused because of invalid manifests', registers: [registry] });
-  const reconcileSeconds = new Histogram({ name: 'reelctl_render_duration_seconds', help: 'Time from submit to Ready', buckets: [5, 15, 30, 60, 120, 300, 600, 1200], registers: [registry] });
-  const submittedAt = new Map<string, number>();
-  const off = controller.on((e: ControllerEvent) => {
-    if (e.type === 'submitted') {
-      submissions.inc();
-      submittedAt.set(e.name, e.at);
-    } else if (e.type === 'ready') {
-      const t = submittedAt.get(e.name);
-      if (t !== undefined) reconcileSeconds.observe((e.at - t) / 1000);
-      submittedAt.delete(e.name);
-    } else if (e.type === 'failed') failures.inc({ reason: e.reason });
-  });
-  new Gauge({
-    name: 'reelctl_spend_recorded_usd',
-    help: 'Spend recorded in state for tracked videos (USD)',
-    registers: [registry],
+  new Counter({
+    name: 'reelctl_api_retries_total',
+    help: 'Runware API requests retried',
+    ...reg,
     collect() {
-      this.set(controller.status().reduce((s, v) => s + v.costUsd, 0));
+      const n = src.providerStats?.()?.retries ?? 0;
+      if (n > seen.retries) this.inc(n - seen.retries);
+      seen.retries = Math.max(n, seen.retries);
     },
   });
-  return { registry, loadErrors, close: off };
+
+  const submissions = new Counter({ name: 'reelctl_submissions_total', help: 'Render tasks submitted', ...reg });
+  const submittedUsd = new Counter({ name: 'reelctl_submitted_estimated_usd_total', help: 'Estimated cost of submitted tasks (USD)', ...reg });
+  const readyTotal = new Counter({ name: 'reelctl_videos_ready_total', help: 'Videos that became Ready', ...reg });
+  const failedTotal = new Counter({ name: 'reelctl_videos_failed_total', help: 'Videos that failed, by reason', labelNames: ['reason'], ...reg });
+  const budget = new Counter({ name: 'reelctl_budget_exhausted_total', help: 'Times a budget stopped submissions', ...reg });
+  const transitions = new Counter({ name: 'reelctl_phase_transitions_total', help: 'Phase transitions', labelNames: ['to'], ...reg });
+  const reconcile = new Histogram({
+    name: 'reelctl_reconcile_duration_seconds',
+    help: 'Time from a video starting work (leaving Ready/Suspended/new) to reaching Ready or Failed',
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600],
+    ...reg,
+  });
+  const loadErrors = new Counter({ name: 'reelctl_manifest_load_errors_total', help: 'Manifest problems found, over all loads', ...reg });
+  const reloads = new Counter({ name: 'reelctl_manifest_reloads_total', help: 'Manifest loads by result', labelNames: ['result'], ...reg });
+  const reloadSeconds = new Histogram({
+    name: 'reelctl_manifest_reload_duration_seconds',
+    help: 'Time to load and validate the manifests',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ...reg,
+  });
+
+  const startedAt = new Map<string, number>();
+  return {
+    registry,
+    contentType: registry.contentType,
+    onEvent(e) {
+      switch (e.type) {
+        case 'phase':
+          transitions.inc({ to: e.to });
+          if (!startedAt.has(e.name) && e.to !== 'Ready' && e.to !== 'Failed' && e.to !== 'Suspended') startedAt.set(e.name, e.at);
+          if (e.to === 'Ready' || e.to === 'Failed') {
+            const t0 = startedAt.get(e.name);
+            if (t0 !== undefined) reconcile.observe(Math.max(0, e.at - t0) / 1000);
+            startedAt.delete(e.name);
+          }
+          break;
+        case 'submitted':
+          submissions.inc();
+          submittedUsd.inc(Math.max(0, e.estimatedCostUsd));
+          break;
+        case 'ready':
+          readyTotal.inc();
+          break;
+        case 'failed':
+          failedTotal.inc({ reason: e.reason });
+          break;
+        case 'budget-exhausted':
+          budget.inc();
+          break;
+      }
+    },
+    observeReload(ok, durationMs, problems) {
+      reloads.inc({ result: ok ? 'ok' : 'invalid' });
+      reloadSeconds.observe(durationMs / 1000);
+      if (problems > 0) loadErrors.inc(problems);
+    },
+    render: () => registry.metrics(),
+  };
 }

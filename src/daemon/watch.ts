@@ -1,55 +1,99 @@
-// Watching the manifests tree (chokidar): debounced, safe with editors' atomic saves (write a temp file,
-// rename over), ignoring swap/backup/temp files and anything that is not *.yaml / *.yml.
-import { watch, type FSWatcher } from 'chokidar';
+// Watches the manifests tree (chokidar) and turns bursts of file events into one debounced
+// "something changed" callback. It owns the ignore rules for editor noise; it never reads manifests —
+// the callback re-reads everything after the debounce, which is what makes atomic saves
+// (write temp file, rename over) safe: by the time we load, the rename has landed. The trailing debounce
+// also stands in for awaitWriteFinish: a file still being written keeps producing `change` events, so we
+// only load once writes have been quiet for `debounceMs` (without awaitWriteFinish's stat polling and delay).
 import path from 'node:path';
+import type { Stats } from 'node:fs';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
 
-const EDITOR_JUNK = [/\.sw[a-p]$/i, /~$/, /^\.#/, /^#.*#$/, /^4913$/, /\.tmp$/i, /\.bak$/i, /\.orig$/i];
+export const DEFAULT_DEBOUNCE_MS = 300;
 
-export function isIgnored(file: string, isDir: boolean): boolean {
-  const base = path.basename(file);
+/** Editor swap/backup/lock files and anything else that is never a manifest. */
+const NOISE = [/^\..*\.sw[a-p]$/, /\.swx$/, /~$/, /^\.#/, /^#.*#$/, /^4913$/, /\.tmp$/i];
+
+/** True for paths the watcher must ignore: dot-files/dirs, editor noise, non-YAML files. */
+export function isIgnoredPath(p: string, stats?: Stats, roots: readonly string[] = []): boolean {
+  if (roots.includes(p)) return false; // a root is watched even when it is `.` or a dot-dir
+  const base = path.basename(p);
   if (base.startsWith('.')) return true;
-  if (EDITOR_JUNK.some((r) => r.test(base))) return true;
-  return !isDir && !/\.ya?ml$/i.test(base);
+  if (NOISE.some((re) => re.test(base))) return true;
+  // Directories must pass so we descend; files must be YAML. Without stats we cannot tell yet.
+  if (stats?.isFile()) return !isManifestFile(base);
+  return false;
+}
+
+export function isManifestFile(p: string): boolean {
+  return /\.ya?ml$/i.test(p);
+}
+
+export interface WatchOptions {
+  /** Files or directories (as given on the command line). */
+  paths: string[];
+  debounceMs?: number;
+  clock: Clock;
+  logger: Logger;
+  /** Called once per burst, after `debounceMs` of quiet, with the files that changed and when the burst began. */
+  onChange(changed: string[], firstEventAt: number): void;
 }
 
 export interface ManifestWatcher {
-  close(): Promise<void>;
+  /** Resolves when the initial scan is done (events before this are not reported). */
   ready: Promise<void>;
+  close(): Promise<void>;
 }
 
-export function watchManifests(paths: string[], onChange: (changed: string[]) => void, debounceMs = 300): ManifestWatcher {
-  const roots = paths.map((p) => path.resolve(p));
+export function watchManifests(opts: WatchOptions): ManifestWatcher {
+  const debounceMs = opts.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+  const roots = opts.paths.map((p) => path.resolve(p));
+  const pending = new Set<string>();
+  let firstEventAt = 0;
+  let timer: AbortController | undefined;
+  let closed = false;
+
+  const fire = () => {
+    timer?.abort();
+    const t = new AbortController();
+    timer = t;
+    opts.clock.sleep(debounceMs, t.signal).then(
+      () => {
+        if (closed || timer !== t) return;
+        timer = undefined;
+        const changed = [...pending].sort();
+        pending.clear();
+        opts.onChange(changed, firstEventAt);
+      },
+      () => {}, // superseded by a newer event or closed: the newer timer reports
+    );
+  };
+
   const watcher: FSWatcher = watch(roots, {
     ignoreInitial: true,
-    followSymlinks: false,
-    ignored: (file, stats) => !roots.includes(path.resolve(file)) && isIgnored(file, stats ? stats.isDirectory() : !path.extname(file)),
+    ignored: (p: string, stats?: Stats) => isIgnoredPath(p, stats, roots),
+    // unlink + add within this window is reported as one change (editors' rename-over saves).
+    atomic: true,
   });
-  let timer: NodeJS.Timeout | undefined;
-  let changed = new Set<string>();
-  const fire = () => {
-    const list = [...changed];
-    changed = new Set();
-    onChange(list);
-  };
-  const touch = (file: string) => {
-    changed.add(file);
-    clearTimeout(timer);
-    timer = setTimeout(fire, debounceMs);
-  };
-  for (const ev of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) watcher.on(ev, touch);
+  watcher.on('all', (event, p) => {
+    const isDirEvent = event === 'addDir' || event === 'unlinkDir';
+    if (!isDirEvent && !isManifestFile(p)) return;
+    if (isDirEvent && event === 'addDir') return; // its files arrive as their own `add` events
+    opts.logger.debug({ event, path: p }, 'manifest change');
+    if (pending.size === 0) firstEventAt = opts.clock.now();
+    pending.add(p);
+    fire();
+  });
+  watcher.on('error', (err) => opts.logger.warn({ err: String(err) }, 'watch error'));
+
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return {
     ready,
     async close() {
-      clearTimeout(timer);
+      closed = true;
+      timer?.abort();
       await watcher.close();
     },
   };
-}
-
-/** `30s`, `5m`, `1h`, `1500ms` → milliseconds. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(s.trim());
-  if (!m) throw new Error(`invalid duration "${s}": use e.g. 30s, 5m, 1h`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }

@@ -54,11 +54,12 @@ describe('reelctl run (daemon)', () => {
     w.write('b.yaml', videoYaml('Beta-Bad'));
     await until('the located problem in the log', () => /b\.yaml:4:9: metadata\.name/.test(d.log()));
     const ready = await (await fetch(`http://${addr}/readyz`)).json();
-    expect(ready.checks.lastError).toMatch(/keeping the last good set/);
+    expect(ready.conditions.ManifestsValid.status).toBe('False');
+    expect(ready.conditions.ManifestsValid.problems.join('\n')).toMatch(/b\.yaml:4:9: metadata\.name/);
     expect(w.sim.stats().accepted).toBe(2);
 
     const metrics = await (await fetch(`http://${addr}/metrics`)).text();
-    for (const m of ['reelctl_videos{phase="Ready"} 2', 'reelctl_submissions_total 2', 'reelctl_queue_depth', 'reelctl_api_requests', 'reelctl_manifest_load_errors_total 1', 'reelctl_render_duration_seconds_bucket'])
+    for (const m of ['reelctl_videos{phase="Ready"} 2', 'reelctl_submissions_total 2', 'reelctl_queue_depth', 'reelctl_api_requests_total', 'reelctl_manifest_load_errors_total 1', 'reelctl_reconcile_duration_seconds_bucket'])
       expect(metrics).toContain(m);
     expect(metrics).not.toContain(CANARY_KEY);
     expect(d.log()).not.toContain(CANARY_KEY);
