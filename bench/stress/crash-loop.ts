@@ -9,7 +9,6 @@ import { execa } from 'execa';
 import { FAILPOINTS } from '../../src/failpoints.js';
 import { packagePath } from '../../src/paths.js';
 import { canonicalJson } from '../../src/plan/spec-hash.js';
-import { withDefaults } from '../../src/manifest/defaults.js';
 import { estimateCostUsd } from '../../src/pricing/prices.js';
 import { prng } from '../../src/provider/sim/prng.js';
 import { startSimulator } from '../../src/provider/sim/server.js';
@@ -55,7 +54,8 @@ spec:
     numberResults: ${v.numberResults}
 ${v.path ? `  output:\n    path: ${v.path}\n` : ''}`;
 
-const request = (v: Video) => canonicalJson(withDefaults({ model: 'klingai:kling-video@3-standard', positivePrompt: v.prompt, width: 960, height: 960, duration: 3, numberResults: v.numberResults }));
+// The same fields the manifest sends (the simulator records requests as sent, defaults not applied).
+const request = (v: Video) => canonicalJson({ model: 'klingai:kling-video@3-standard', positivePrompt: v.prompt, width: 960, height: 960, duration: 3, numberResults: v.numberResults });
 
 export async function runCrashLoop(o: { cycles: number; seed?: number; log?: (m: string) => void; command?: string }): Promise<StressFigures> {
   const log = o.log ?? (() => undefined);
