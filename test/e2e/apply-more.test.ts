@@ -78,3 +78,16 @@ describe('apply: provenance, suspend and drift', () => {
     expect(w.sim.stats().accepted).toBe(1);
   });
 });
+
+describe('apply: concurrency', () => {
+  // Regression: waking videos that waited for a slot once lost some of them (they re-queued while the
+  // wait list was being cleared), leaving them Pending forever.
+  it('renders every video when there are more videos than slots', async () => {
+    w = await workspace();
+    w.write('a.yaml', ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => videoYaml(n)).join('---\n'));
+    const r = await w.apply(['--concurrency', '2']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Apply complete: 7 ready/);
+    expect(w.sim.stats().accepted).toBe(7);
+  });
+});

@@ -7,7 +7,7 @@ export class AimdRate {
   private last = -1;
   constructor(
     private readonly maxRps: number,
-    private readonly burst = 5,
+    private readonly burst = 10,
     private readonly minRps = 0.2,
   ) {
     this.rps = maxRps;
