@@ -1,29 +1,18 @@
 // The poll lane: every pending poll() travels in ONE batched getResponse request per round, and rounds
 // are spaced by `roundMs`, so API requests grow with elapsed time, not with the number of tasks.
 // If the API refuses batches, the lane falls back to one task per request for the rest of the run.
-import type { Clock } from '../../clock.js';
 import { ProviderError } from '../../errors.js';
-import type { PollOutcome, Provider } from '../types.js';
-import { fullJitter, type RetryBudget } from './backoff.js';
+import type { PollOutcome } from '../types.js';
+import { fullJitter } from './backoff.js';
+import type { LaneDeps } from './lane.js';
 
 interface Waiters {
   resolve: ((o: PollOutcome) => void)[];
   reject: ((e: unknown) => void)[];
 }
 
-export interface PollLaneDeps {
-  provider: Provider;
-  clock: Clock;
-  random: () => number;
-  budget: RetryBudget;
-  batchSize: number;
+export interface PollLaneDeps extends LaneDeps {
   roundMs: number;
-  maxAttempts: number;
-  backoff: { baseMs: number; capMs: number };
-  signal: AbortSignal;
-  count: (outcome: string) => void;
-  onRetry: () => void;
-  auth: { error?: ProviderError };
 }
 
 export class PollLane {

@@ -1,10 +1,10 @@
 // The submit lane: concurrent submit() calls are batched into one request (up to a batch size), paced
 // by an AIMD rate, paused by the breaker, and retried under the SAME task UUIDs (a `conflictTaskUUID`
 // answer then means the first send was accepted), so a retry can never pay twice.
-import type { Clock } from '../../clock.js';
 import { ProviderError } from '../../errors.js';
-import type { Provider, SubmitOutcome, VideoTask } from '../types.js';
-import { fullJitter, type RetryBudget } from './backoff.js';
+import type { SubmitOutcome, VideoTask } from '../types.js';
+import { fullJitter } from './backoff.js';
+import type { LaneDeps } from './lane.js';
 import type { Breaker } from './breaker.js';
 import type { AimdRate } from './rate.js';
 
@@ -13,22 +13,10 @@ interface Waiter {
   resolve: (o: SubmitOutcome) => void;
 }
 
-export interface SubmitLaneDeps {
-  provider: Provider;
-  clock: Clock;
-  random: () => number;
+export interface SubmitLaneDeps extends LaneDeps {
   breaker: Breaker;
   rate: AimdRate;
-  budget: RetryBudget;
-  batchSize: number;
   windowMs: number;
-  maxAttempts: number;
-  backoff: { baseMs: number; capMs: number };
-  signal: AbortSignal;
-  count: (outcome: string) => void;
-  onRetry: () => void;
-  /** Set once the API refuses the key: every later call fails at once. */
-  auth: { error?: ProviderError };
 }
 
 export class SubmitLane {
