@@ -106,3 +106,14 @@ export class UsageError extends ReelctlError {
     super(message, { code: 'usage', exitCode: 1 });
   }
 }
+
+/** Errors of the disk itself: retrying cannot help until a person frees space or fixes permissions. */
+export const DISK_ERROR_CODES = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EACCES', 'EPERM']);
+
+export function diskErrorCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && DISK_ERROR_CODES.has(e.code)) return e.code;
+    if (typeof e.code === 'string' && e.code.startsWith('disk.')) return e.code.slice(5);
+  }
+  return undefined;
+}

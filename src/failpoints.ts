@@ -1,5 +1,6 @@
 // Failpoints for crash tests (docs/reliability.md): REELCTL_FAILPOINT=<name>:<action>[,<name>:<action>…]
-// action: `crash` (SIGKILL-like: exit 137 at once, no cleanup), `error` (throw), `sleep-<ms>`.
+// action: `crash` (SIGKILL: no cleanup), `error` (throw), `enospc` / `erofs` (throw a disk error with that
+// errno code, as a full or read-only disk would), `sleep-<ms>`.
 // Free when unset: one Map lookup on a name that is never there.
 
 export const FAILPOINTS = [
@@ -37,6 +38,10 @@ export function failpoint(name: FailpointName): void {
     process.kill(process.pid, 'SIGKILL');
   }
   if (action === 'error') throw new Error(`failpoint ${name}: error`);
+  if (action === 'enospc' || action === 'erofs') {
+    const code = action.toUpperCase();
+    throw Object.assign(new Error(`${code}: ${code === 'ENOSPC' ? 'no space left on device' : 'read-only file system'} (failpoint ${name})`), { code });
+  }
 }
 
 /** Async variant for failpoints that may sleep (simulating a slow step). */

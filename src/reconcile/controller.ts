@@ -97,9 +97,13 @@ export function createController(o: ControllerOptions): Controller & { runState:
       recover();
       for (const name of run.desired.keys()) queue.add(name);
       await queue.idle();
+      if (run.fatal) {
+        await run.writer.flushIfDirty().catch(() => undefined); // best effort: the disk may be the problem
+        await o.eventLog?.flush();
+        throw run.fatal;
+      }
       await run.writer.flushIfDirty();
       await o.eventLog?.flush();
-      if (run.fatal) throw run.fatal;
       return summary();
     },
     start() {

@@ -1,6 +1,6 @@
 // Getting finished renders onto disk: verified downloads with provenance sidecars, moves when
 // output.path changes, and drift (a file deleted or edited by hand) re-downloaded while its URL lives.
-import { ArtifactError } from '../errors.js';
+import { ArtifactError, diskErrorCode } from '../errors.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import { compactRequest } from '../plan/spec-hash.js';
 import type { Attempt, OutputRecord } from '../state/model.js';
@@ -40,6 +40,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
         await run.writer.flush(step.name);
         return;
       }
+      if (diskErrorCode(err)) throw err; // disk full or read-only: stop the run (the render stays paid and recorded)
       if (err instanceof ArtifactError && !err.retryable) {
         transition(step, 'Failed', err.message);
         await run.writer.flush(step.name);

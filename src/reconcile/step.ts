@@ -1,5 +1,6 @@
 // One level-based reconcile step for one video (controller-runtime's Reconcile): look at desired vs
 // recorded, move one step, return when to look again. Safe to call any number of times.
+import { diskErrorCode, ReelctlError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import { outputBasePath, withDefaults } from '../manifest/defaults.js';
 import { requestDigest, specHash } from '../plan/spec-hash.js';
@@ -17,6 +18,13 @@ export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: s
   run.writer.markDirty(name);
   try {
     return await reconcileStep(deps, run, name);
+  } catch (err) {
+    const disk = diskErrorCode(err);
+    if (!disk) throw err;
+    // A full or read-only disk is not fixed by retrying: stop the run with one clear message. Whatever was
+    // paid for is already recorded (or was never sent), and the next run picks it up.
+    run.fatal ??= new ReelctlError(`cannot write to disk: ${disk}${disk === 'ENOSPC' ? ' (disk full)' : ''} — ${(err as Error).message}. Renders already paid for are recorded and will be downloaded by the next run.`, { code: `disk.${disk}`, cause: err });
+    return;
   } finally {
     run.writer.markDirty(name);
   }

@@ -45,12 +45,17 @@ export class FileStateStore implements StateStore {
     const tmp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const fh = await this.fs.open(tmp, 'wx', 0o600);
     try {
-      await fh.writeFile((opts.encode ?? encodeState)(written));
-      await fh.sync();
-    } finally {
-      await fh.close();
+      try {
+        await fh.writeFile((opts.encode ?? encodeState)(written));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      failpoint('during-state-write');
+    } catch (err) {
+      await this.fs.unlink(tmp).catch(() => undefined); // the old state stays in place, untouched
+      throw err;
     }
-    failpoint('during-state-write');
     await this.keepBackup();
     await this.fs.rename(tmp, this.file);
     await syncDir(dir, this.fs);

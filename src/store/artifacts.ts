@@ -6,7 +6,7 @@ import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { ArtifactError } from '../errors.js';
+import { ArtifactError, diskErrorCode } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import type { DownloadResponse } from '../provider/types.js';
 import { resolveInside } from './paths.js';
@@ -50,7 +50,10 @@ export class ArtifactStore {
       }
     } catch (err) {
       await unlink(part).catch(() => undefined);
-      throw err instanceof ArtifactError ? err : new ArtifactError(`download of ${rel} failed: ${(err as Error).message}`, { code: 'download.interrupted', retryable: true, cause: err });
+      if (err instanceof ArtifactError) throw err;
+      const disk = diskErrorCode(err);
+      if (disk) throw new ArtifactError(`cannot write ${rel}: ${disk} (${disk === 'ENOSPC' ? 'disk full' : 'not writable'})`, { code: `disk.${disk}`, cause: err });
+      throw new ArtifactError(`download of ${rel} failed: ${(err as Error).message}`, { code: 'download.interrupted', retryable: true, cause: err });
     }
     const fail = async (code: string, msg: string) => {
       await unlink(part).catch(() => undefined);
