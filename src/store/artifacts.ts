@@ -36,7 +36,11 @@ export class ArtifactStore {
         hash.update(chunk);
         if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
         bytes += chunk.length;
-        if (bytes > 1024 && bytes - chunk.length <= 1024) failpoint('during-download');
+        try {
+          if (bytes > 1024 && bytes - chunk.length <= 1024) failpoint('during-download');
+        } catch (err) {
+          return cb(err as Error); // an injected disk error surfaces like a real failed write
+        }
         cb(null, chunk);
       },
     });
