@@ -1,6 +1,9 @@
 // The loader: files → YAML documents → schema + rules → LoadedVideo[], with every problem located as
 // FILE:LINE:COL. It never throws on bad input: problems are collected and returned, all at once.
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { ManifestProblem } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
@@ -19,27 +22,62 @@ export interface LoadOptions {
 
 export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const show = (abs: string) => path.relative(cwd, abs) || abs;
   const found = await findManifestFiles(paths);
   const problems: ManifestProblem[] = [...found.problems];
   const videos: LoadedVideo[] = [];
-  // Files are read with bounded parallelism (I/O waits overlap), then merged in file order.
-  const perFile = await mapLimit(found.files, 16, async (f) => {
-    const out = { videos: [] as LoadedVideo[], problems: [] as ManifestProblem[] };
+  const o = { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes };
+  // Parsing is CPU-bound: a large tree is split with a worker thread (in file order), a small one is not.
+  const parts = found.files.length >= PARALLEL_THRESHOLD && workerScript() ? await loadSplit(found.files, o) : [await loadFiles(found.files, o)];
+  for (const part of parts)
+    for (const r of part) {
+      videos.push(...r.videos);
+      problems.push(...r.problems);
+    }
+  checkUniqueNames(videos, problems);
+  problems.sort(byLocation);
+  return { videos, problems, files: found.files.map((f) => f.abs) };
+}
+
+export interface FileResult {
+  videos: LoadedVideo[];
+  problems: ManifestProblem[];
+}
+
+/** Loads files with bounded I/O parallelism (waits overlap); results stay in file order. */
+export function loadFiles(files: FoundFile[], o: { cwd: string; maxFileBytes: number }): Promise<FileResult[]> {
+  const show = (abs: string) => path.relative(o.cwd, abs) || abs;
+  return mapLimit(files, 16, async (f) => {
+    const out: FileResult = { videos: [], problems: [] };
     try {
-      await loadFile(f, show(f.abs), opts.maxFileBytes ?? LIMITS.maxFileBytes, out.videos, out.problems);
+      await loadFile(f, show(f.abs), o.maxFileBytes, out.videos, out.problems);
     } catch (err) {
       out.problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
     }
     return out;
   });
-  for (const r of perFile) {
-    videos.push(...r.videos);
-    problems.push(...r.problems);
+}
+
+const PARALLEL_THRESHOLD = 2000;
+
+/** The compiled worker (absent when running from TypeScript sources, e.g. under vitest). */
+function workerScript(): URL | undefined {
+  const url = new URL('./load-worker.js', import.meta.url);
+  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+async function loadSplit(files: FoundFile[], o: { cwd: string; maxFileBytes: number }): Promise<FileResult[][]> {
+  const half = Math.ceil(files.length / 2);
+  const worker = new Worker(workerScript()!, { workerData: { files: files.slice(0, half), ...o } });
+  const first = new Promise<FileResult[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const second = loadFiles(files.slice(half), o);
+  try {
+    return [await first, await second];
+  } finally {
+    void worker.terminate();
   }
-  checkUniqueNames(videos, problems);
-  problems.sort(byLocation);
-  return { videos, problems, files: found.files.map((f) => f.abs) };
 }
 
 async function loadFile(f: FoundFile, file: string, maxBytes: number, videos: LoadedVideo[], problems: ManifestProblem[]): Promise<void> {

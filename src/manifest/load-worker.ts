@@ -1,0 +1,7 @@
+// Worker thread for large manifest trees: loads its share of the files and posts the results back.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FoundFile } from './files.js';
+import { loadFiles } from './load.js';
+
+const { files, cwd, maxFileBytes } = workerData as { files: FoundFile[]; cwd: string; maxFileBytes: number };
+parentPort!.postMessage(await loadFiles(files, { cwd, maxFileBytes }));
