@@ -1,0 +1,22 @@
+// The built loader splits large trees across a worker thread; the result must equal a single-threaded load.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './cli.js';
+import { generateManifests } from '../../bench/gen/manifests.js';
+
+describe('parallel loading of large trees', () => {
+  it('gives the same videos and problems, in the same order, as loading file by file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-par-'));
+    await generateManifests(dir, { count: 2100, seed: 5 });
+    const built = (await import(path.join(ROOT, 'dist/src/manifest/load.js'))) as typeof import('../../src/manifest/load.js');
+    const files = await import(path.join(ROOT, 'dist/src/manifest/files.js'));
+    const parallel = await built.loadManifests([dir], { cwd: dir });
+    const found = await files.findManifestFiles([dir]);
+    const serial = (await built.loadFiles(found.files, { cwd: dir, maxFileBytes: 1 << 20 })).flatMap((r) => r.videos);
+    expect(parallel.problems).toEqual([]);
+    expect(parallel.videos.map((v) => v.name)).toEqual(serial.map((v) => v.name));
+    expect(parallel.videos[1500]).toEqual(serial[1500]);
+  }, 60_000);
+});
