@@ -1,14 +1,17 @@
 // Time as an injected dependency, so the core can be tested without real timers.
 
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch: for timestamps only (it can jump when the wall clock is set). */
   now(): number;
+  /** Monotonic milliseconds: for every interval, deadline and cadence, so a clock jump changes none. */
+  elapsed(): number;
   /** Resolves after `ms`, or rejects with the signal's reason when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  elapsed: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
@@ -27,12 +30,20 @@ export const systemClock: Clock = {
 /** A manually advanced clock for tests: sleeps resolve when `advance` passes their deadline. */
 export class FakeClock implements Clock {
   private t: number;
+  private wallOffset = 0;
   private waiters: { at: number; resolve: () => void }[] = [];
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.t = start;
   }
   now(): number {
+    return this.t + this.wallOffset;
+  }
+  elapsed(): number {
     return this.t;
+  }
+  /** Moves the wall clock only (a jump): intervals, measured by elapsed(), are not affected. */
+  jump(ms: number): void {
+    this.wallOffset += ms;
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);

@@ -21,7 +21,7 @@ export class WorkQueue {
 
   add(key: string, delayMs = 0): void {
     if (this.stopped) return;
-    const at = this.clock.now() + delayMs;
+    const at = this.clock.elapsed() + delayMs;
     if (this.active.has(key)) {
       if (delayMs === 0) this.again.add(key);
       else this.due.set(key, Math.min(this.due.get(key) ?? Infinity, at));
@@ -55,7 +55,7 @@ export class WorkQueue {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const now = this.clock.now();
+    const now = this.clock.elapsed();
     let next = Infinity;
     for (const [key, at] of this.due) {
       if (this.active.size >= this.workers) break;

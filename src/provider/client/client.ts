@@ -52,7 +52,7 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
   };
   const onRetry = () => void stats.retries++;
   const budget = new RetryBudget(o.retryBudget);
-  const breaker = new Breaker(() => clock.now(), o.breaker.threshold, o.breaker.cooldownMs);
+  const breaker = new Breaker(() => clock.elapsed(), o.breaker.threshold, o.breaker.cooldownMs);
   const auth: { error?: ProviderError } = {};
   const common = { provider, clock, random, budget, maxAttempts: o.maxAttempts, backoff: o.backoff, signal: abort.signal, onRetry, auth };
   const submitLane = new SubmitLane({ ...common, breaker, rate: new AimdRate(o.submitRps), batchSize: o.submitBatchSize, windowMs: o.submitWindowMs, count: count('submit') });

@@ -37,12 +37,12 @@ export class PollLane {
     this.running = true;
     try {
       while (this.pending.size > 0) {
-        await this.d.clock.sleep(Math.max(0, this.lastRoundAt + this.d.roundMs - this.d.clock.now()), this.d.signal);
+        await this.d.clock.sleep(Math.max(0, this.lastRoundAt + this.d.roundMs - this.d.clock.elapsed()), this.d.signal);
         const uuids = [...this.pending.keys()].slice(0, this.d.batchSize);
         const waiters = uuids.map((u) => [u, this.pending.get(u)!] as const);
         for (const u of uuids) this.pending.delete(u);
         // Only a drained queue starts the round timer: leftovers beyond the batch size go at once.
-        if (this.pending.size === 0) this.lastRoundAt = this.d.clock.now();
+        if (this.pending.size === 0) this.lastRoundAt = this.d.clock.elapsed();
         try {
           const outcomes = await this.round(uuids);
           for (const [u, w] of waiters) {

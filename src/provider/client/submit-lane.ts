@@ -39,7 +39,7 @@ export class SubmitLane {
       while (this.queue.length > 0) {
         const wait = Math.max(this.d.breaker.waitMs(), 0);
         if (wait > 0) await this.d.clock.sleep(wait, this.d.signal);
-        await this.d.clock.sleep(this.d.rate.reserve(this.d.clock.now()), this.d.signal);
+        await this.d.clock.sleep(this.d.rate.reserve(this.d.clock.elapsed()), this.d.signal);
         const batch = this.queue.splice(0, this.d.batchSize);
         await this.send(batch);
       }
