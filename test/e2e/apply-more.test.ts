@@ -91,3 +91,18 @@ describe('apply: concurrency', () => {
     expect(w.sim.stats().accepted).toBe(7);
   });
 });
+
+describe('apply: renamed or moved manifests', () => {
+  it('a manifest renamed and moved to a subdirectory is the same video: no new submission', async () => {
+    w = await workspace();
+    w.write('a.yaml', videoYaml('alpha'));
+    expect((await w.apply()).exitCode).toBe(0);
+    const { renameSync, mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(w.manifests, 'moved'));
+    renameSync(path.join(w.manifests, 'a.yaml'), path.join(w.manifests, 'moved', 'renamed.yaml'));
+    const r = await w.apply();
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(w.sim.stats().accepted).toBe(1);
+    expect(state(w).videos.alpha.manifest.file).toMatch(/moved\/renamed\.yaml$/);
+  });
+});
