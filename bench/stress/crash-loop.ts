@@ -66,7 +66,7 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; log?: (m:
   mkdirSync(manifests);
   const statePath = path.join(dir, 'state', 'state.json');
   const out = path.join(dir, 'outputs');
-  const sim = await startSimulator({ apiKey: KEY, latency: { minMs: 50, maxMs: 400 }, seed: o.seed ?? 2026, faults: { rate429: 0.08, rate5xx: 0.08, dropAfterAcceptRate: 0.08, malformedRate: 0.03, truncateRate: 0.08, generationFailureRate: 0.03, retryAfterSec: 0 } });
+  const sim = await startSimulator({ apiKey: KEY, latency: { minMs: 50, maxMs: 400 }, seed: o.seed ?? 2026, faults: { rate429: 0.12, rate5xx: 0.12, dropAfterAcceptRate: 0.12, malformedRate: 0.04, truncateRate: 0.12, generationFailureRate: 0.03, retryAfterSec: 0 } });
   const env = { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: KEY, REELCTL_POLL_MS: '100', NO_COLOR: '1' };
   const f: StressFigures = { date: new Date().toISOString(), command: o.command ?? `crash loop, ${o.cycles} cycles`, cycles: 0, crashesAtFailpoints: 0, randomKills: 0, simFaultsInjected: 0, submissionsAccepted: 0, duplicateSubmissions: 0, outputsLost: 0, unverifiedOutputs: 0, corruptStates: 0, keyLeaks: 0, spendOverCap: 0, unlocatedErrors: 0, strayFiles: 0, failures: [] };
   const videos: Video[] = Array.from({ length: 4 }, (_, i) => ({ name: `v${i}`, prompt: `stress video ${i} take 0`, regenerate: 0, label: 'a', numberResults: 1 }));
@@ -92,7 +92,8 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; log?: (m:
     for (let c = 0; c < o.cycles; c++) {
       f.cycles = c + 1;
       // 1. a random edit, as a user would make in a pull request
-      const edit = pick(['prompt', 'regenerate', 'label', 'path', 'add', 'remove', 'results', 'none'] as const);
+      // Most edits change a spec, so most cycles have paid work in flight when the process dies.
+      const edit = pick(['prompt', 'prompt', 'regenerate', 'results', 'add', 'remove', 'path', 'label'] as const);
       const v = pick(videos);
       if (edit === 'prompt') v.prompt = `${v.prompt.replace(/ take \d+$/, '')} take ${c + 1}`;
       else if (edit === 'regenerate') v.regenerate++;
@@ -100,7 +101,10 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; log?: (m:
       else if (edit === 'path') v.path = v.path ? undefined : `moved/${v.name}.mp4`;
       else if (edit === 'results') v.numberResults = v.numberResults === 1 ? 2 : 1;
       else if (edit === 'add' && videos.length < 8) videos.push({ name: `v${nextId}`, prompt: `stress video ${nextId++} take 0`, regenerate: 0, label: 'a', numberResults: 1 });
-      else if (edit === 'remove' && videos.length > 2) videos.splice(videos.indexOf(v), 1);
+      else if (edit === 'remove' && videos.length > 2) {
+        videos.splice(videos.indexOf(v), 1);
+        videos.push({ name: `v${nextId}`, prompt: `stress video ${nextId++} take 0`, regenerate: 0, label: 'a', numberResults: 1 });
+      }
       writeAll();
       // 2. an apply that dies: at a failpoint, or killed after a random delay
       const cap = 2 + Math.floor(rand() * 3);
