@@ -57,7 +57,11 @@ ${v.path ? `  output:\n    path: ${v.path}\n` : ''}`;
 // The same fields the manifest sends (the simulator records requests as sent, defaults not applied).
 const request = (v: Video) => canonicalJson({ model: 'klingai:kling-video@3-standard', positivePrompt: v.prompt, width: 960, height: 960, duration: 3, numberResults: v.numberResults });
 
-export async function runCrashLoop(o: { cycles: number; seed?: number; log?: (m: string) => void; command?: string }): Promise<StressFigures> {
+/** The recorded profile (docs/reliability.md) and a harsher one (`--harsh`, ~40% of requests failing). */
+const DEFAULT_FAULTS = { rate429: 0.08, rate5xx: 0.08, dropAfterAcceptRate: 0.08, malformedRate: 0.03, truncateRate: 0.08, generationFailureRate: 0.03, retryAfterSec: 0 };
+const HARSH = { rate429: 0.12, rate5xx: 0.12, dropAfterAcceptRate: 0.12, malformedRate: 0.04, truncateRate: 0.12, generationFailureRate: 0.03, retryAfterSec: 0 };
+
+export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: boolean; log?: (m: string) => void; command?: string }): Promise<StressFigures> {
   const log = o.log ?? (() => undefined);
   const rand = prng(o.seed ?? 2026);
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
@@ -66,7 +70,7 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; log?: (m:
   mkdirSync(manifests);
   const statePath = path.join(dir, 'state', 'state.json');
   const out = path.join(dir, 'outputs');
-  const sim = await startSimulator({ apiKey: KEY, latency: { minMs: 50, maxMs: 400 }, seed: o.seed ?? 2026, faults: { rate429: 0.12, rate5xx: 0.12, dropAfterAcceptRate: 0.12, malformedRate: 0.04, truncateRate: 0.12, generationFailureRate: 0.03, retryAfterSec: 0 } });
+  const sim = await startSimulator({ apiKey: KEY, latency: { minMs: 50, maxMs: 400 }, seed: o.seed ?? 2026, faults: o.harsh ? HARSH : DEFAULT_FAULTS });
   const env = { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: KEY, REELCTL_POLL_MS: '100', NO_COLOR: '1' };
   const f: StressFigures = { date: new Date().toISOString(), command: o.command ?? `crash loop, ${o.cycles} cycles`, cycles: 0, crashesAtFailpoints: 0, randomKills: 0, simFaultsInjected: 0, submissionsAccepted: 0, duplicateSubmissions: 0, outputsLost: 0, unverifiedOutputs: 0, corruptStates: 0, keyLeaks: 0, spendOverCap: 0, unlocatedErrors: 0, strayFiles: 0, failures: [] };
   const videos: Video[] = Array.from({ length: 4 }, (_, i) => ({ name: `v${i}`, prompt: `stress video ${i} take 0`, regenerate: 0, label: 'a', numberResults: 1 }));
@@ -169,8 +173,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const args = process.argv.slice(2);
   const at = args.indexOf('--cycles');
   const cycles = at >= 0 ? Number(args[at + 1]) : 50;
-  const command = `npm run test:stress -- --cycles ${cycles}`;
-  const figures = await runCrashLoop({ cycles, log: (m) => process.stderr.write(m + '\n'), command });
+  const harsh = args.includes('--harsh');
+  const command = `npm run test:stress -- --cycles ${cycles}${harsh ? ' --harsh' : ''}`;
+  const figures = await runCrashLoop({ cycles, harsh, log: (m) => process.stderr.write(m + '\n'), command });
   const root = packagePath();
   mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(root, 'bench', 'results', 'stress-latest.json'), JSON.stringify(figures, null, 2) + '\n');

@@ -20,3 +20,16 @@ describe('parallel loading of large trees', () => {
     expect(parallel.videos[1500]).toEqual(serial[1500]);
   }, 60_000);
 });
+
+describe('10,000 manifests (reliability.md input row)', () => {
+  it('load and validate without a problem, every name unique, in well under a minute', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-10k-'));
+    await generateManifests(dir, { count: 10_000, seed: 9, perFile: 2 });
+    const built = (await import(path.join(ROOT, 'dist/src/manifest/load.js'))) as typeof import('../../src/manifest/load.js');
+    const t0 = performance.now();
+    const r = await built.loadManifests([dir]);
+    expect(r.problems).toEqual([]);
+    expect(new Set(r.videos.map((v) => v.name)).size).toBe(10_000);
+    expect(performance.now() - t0).toBeLessThan(60_000);
+  }, 120_000);
+});
