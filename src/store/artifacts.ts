@@ -21,6 +21,8 @@ export class ArtifactStore {
   constructor(
     readonly outDir: string,
     private readonly fetchBody: (url: string) => Promise<DownloadResponse>,
+    /** A download that sends nothing for this long is abandoned (and retried): a stalled stream never hangs a run. */
+    private readonly idleTimeoutMs = 60_000,
   ) {}
 
   async download(url: string, rel: string, container: Container): Promise<DownloadResult> {
@@ -31,8 +33,10 @@ export class ArtifactStore {
     const hash = createHash('sha256');
     let bytes = 0;
     let head = Buffer.alloc(0);
+    let idle: NodeJS.Timeout | undefined;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
+        arm();
         hash.update(chunk);
         if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
         bytes += chunk.length;
@@ -44,8 +48,15 @@ export class ArtifactStore {
         cb(null, chunk);
       },
     });
+    const idleMs = this.idleTimeoutMs;
+    function arm() {
+      clearTimeout(idle);
+      idle = setTimeout(() => meter.destroy(new ArtifactError(`download of ${rel} stalled: no data for ${idleMs / 1000} s`, { code: 'download.stalled', retryable: true })), idleMs);
+    }
+    arm();
     try {
       await pipeline(res.body, meter, createWriteStream(part, { flags: 'wx', mode: 0o644, highWaterMark: 1024 * 1024 }));
+      clearTimeout(idle);
       const fh = await open(part, 'r+');
       try {
         await fh.sync();
@@ -53,6 +64,7 @@ export class ArtifactStore {
         await fh.close();
       }
     } catch (err) {
+      clearTimeout(idle);
       await unlink(part).catch(() => undefined);
       if (err instanceof ArtifactError) throw err;
       const disk = diskErrorCode(err);

@@ -1,0 +1,52 @@
+// Downloads (reliability.md network rows): truncated, wrong content, stalled — none ever takes the final name.
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ArtifactStore } from '../../src/store/artifacts.js';
+import type { DownloadResponse } from '../../src/provider/types.js';
+import { sample } from '../../src/provider/sim/video-files.js';
+
+const out = () => mkdtempSync(path.join(tmpdir(), 'reelctl-art-'));
+const body = (chunks: Buffer[], contentLength?: number, stallAfter = false): DownloadResponse => ({
+  status: 200,
+  ...(contentLength !== undefined ? { contentLength } : {}),
+  body: (async function* () {
+    for (const c of chunks) yield c;
+    if (stallAfter) await new Promise(() => undefined);
+  })(),
+});
+
+describe('artifact store downloads', () => {
+  it('writes a verified file with its sha256 and no .part left', async () => {
+    const dir = out();
+    const mp4 = sample('mp4');
+    const r = await new ArtifactStore(dir, async () => body([mp4.subarray(0, 1000), mp4.subarray(1000)], mp4.length)).download('u', 'a/v.mp4', 'mp4');
+    expect(r.bytes).toBe(mp4.length);
+    expect(readFileSync(path.join(dir, 'a/v.mp4')).equals(mp4)).toBe(true);
+    expect(readdirSync(path.join(dir, 'a'))).toEqual(['v.mp4']);
+  });
+
+  it('rejects a truncated download (fewer bytes than Content-Length)', async () => {
+    const dir = out();
+    const mp4 = sample('mp4');
+    const store = new ArtifactStore(dir, async () => body([mp4.subarray(0, 5000)], mp4.length));
+    await expect(store.download('u', 'v.mp4', 'mp4')).rejects.toMatchObject({ code: 'download.truncated' });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('rejects the wrong content (an HTML error page instead of a video)', async () => {
+    const dir = out();
+    const html = Buffer.from('<!doctype html><title>Access denied</title>'.repeat(40));
+    await expect(new ArtifactStore(dir, async () => body([html], html.length)).download('u', 'v.webm', 'webm')).rejects.toMatchObject({ code: 'download.signature' });
+    expect(existsSync(path.join(dir, 'v.webm'))).toBe(false);
+  });
+
+  it('abandons a stalled download instead of hanging, leaving nothing behind', async () => {
+    const dir = out();
+    const mp4 = sample('mp4');
+    const store = new ArtifactStore(dir, async () => body([mp4.subarray(0, 2000)], mp4.length, true), 150);
+    await expect(store.download('u', 'v.mp4', 'mp4')).rejects.toMatchObject({ code: 'download.stalled', retryable: true });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
