@@ -60,7 +60,7 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   const latency = 30_000 * scale;
   const ours = await runOurs(ctx, n, latency, n, scale);
   const sim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
-  const naive = await naiveRun(sim.url, sim.apiKey, benchVideos(n).map((v) => v.request), { pollMs: 2000 * scale });
+  const naive = await naiveRun(sim.url, sim.apiKey, benchVideos(n).map((v) => v.request), { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'naive-')) });
   const naiveRequests = sim.stats().requests;
   await sim.close();
   const perVideo = ours.apiRequests / n;
