@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../src/plan/spec-hash.js';
 import type { SimHandle } from '../../src/provider/sim/server.js';
+import { applyJournal, journalPath } from '../../src/state/journal.js';
 
 export function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -25,13 +26,23 @@ export function duplicateSubmissions(sim: SimHandle, regeneratesByRequest: Map<s
   return bad;
 }
 
-/** I2: parses, serial monotonic, lineage fixed. Returns the state or a problem. */
+/**
+ * I2: the state file parses, its journal (if a run was cut short) applies to it — only its last line may be
+ * torn —, the serial of the merged state never goes backwards and the lineage is fixed.
+ */
 export function checkState(file: string, prev: { serial: number; lineage?: string }): { state?: any; problem?: string } {
   let state: any;
   try {
     state = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     return { problem: `state does not parse: ${(err as Error).message}` };
+  }
+  const j = journalPath(file);
+  if (existsSync(j)) {
+    const r = applyJournal(state, readFileSync(j, 'utf8'));
+    if (r.kind === 'corrupt') return { state, problem: `state journal unusable at line ${r.line}: ${r.why}` };
+    if (r.kind === 'ahead') return { state, problem: `state journal starts at serial ${r.base}, after the state file's ${state.serial}` };
+    if (r.kind === 'applied') state = r.state;
   }
   if (state.serial < prev.serial) return { state, problem: `serial went backwards ${prev.serial} → ${state.serial}` };
   if (prev.lineage && state.lineage !== prev.lineage) return { state, problem: `lineage changed ${prev.lineage} → ${state.lineage}` };

@@ -57,6 +57,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       store, state, client, artifacts, eventLog, clock: systemClock, logger: o.logger,
       concurrency: o.concurrency ?? 4, supersede: o.supersede ?? 'wait', selector: g.selector,
       ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
+      ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
       resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
     });

@@ -22,6 +22,8 @@ export interface ControllerOptions extends ReconcileDeps {
   eventLog?: EventLog;
   /** Parallel reconcile steps (each short: a submit, a poll, a download). */
   workers?: number;
+  /** State size from which saves go to the journal (state-writer.ts). */
+  journalMinVideos?: number;
 }
 
 /** What a reload must notice: anything that changes what the step would do. */
@@ -38,7 +40,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
   const run: RunState = {
     desired: new Map(),
     state: o.state,
-    writer: new StateWriter(o.store, o.state),
+    writer: new StateWriter(o.store, o.state, o.journalMinVideos !== undefined ? { journalMinVideos: o.journalMinVideos } : {}),
     budget: new Budget(o.maxCostUsd),
     inflight: new Set(),
     waitingForSlot: new Set(),
@@ -102,7 +104,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
         await o.eventLog?.flush();
         throw run.fatal;
       }
-      await run.writer.flushIfDirty();
+      await run.writer.close(); // the journal folded into one snapshot: a state at rest is one file
       await o.eventLog?.flush();
       return summary();
     },
@@ -114,7 +116,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
       run.stopping = true;
       abort.abort(new Error('stopping'));
       await queue.stop();
-      await run.writer.flushIfDirty();
+      await run.writer.close();
       await o.eventLog?.flush();
     },
     status(): VideoStatus[] {

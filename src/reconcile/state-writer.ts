@@ -1,22 +1,54 @@
-// Group commit for the state file: steps mark what they changed and `flush(name)` when a fact must be
-// durable before the next side effect (the intent before a submit). Concurrent flushes share one write,
-// and each video's JSON is cached until that video is marked dirty again, so a save costs the changed
-// records plus a concatenation — not a full re-serialization of 10,000 videos.
+// Group commit for the state: steps mark what they changed and `flush(name)` when a fact must be durable
+// before the next side effect (the intent before a submit). Concurrent flushes share one save.
+//
+// A save is skipped when nothing really changed: each dirty record's JSON is compared with a digest of
+// what is on disk. A small state (under `journalMinVideos`, default 1,000) is then rewritten whole —
+// atomically, a few milliseconds. A large one would cost tens of milliseconds per save, so its changed
+// records are appended to the journal instead (state/journal.ts): one line and one fsync, whether the state
+// holds 1,000 videos or 10,000. When the journal has grown past half the snapshot (at least
+// `minCompactBytes`), or when the run ends, the next save is a full snapshot (a compaction) and the
+// journal goes away, so a state at rest is always one self-contained file.
+import { createHash } from 'node:crypto';
 import { encodeState } from '../state/codec.js';
 import type { StateFile, StateStore, VideoState } from '../state/model.js';
+
+export interface StateWriterOptions {
+  /** Compact once the journal exceeds max(this, snapshot size / 2). Default 1 MiB. */
+  minCompactBytes?: number;
+  /** Use the journal once the state holds this many videos (default 1,000; 0 = always). */
+  journalMinVideos?: number;
+}
+
+export const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;
   private pending = false;
   private dirtyNames = new Set<string>();
-  private allDirty = true;
-  private cache = new Map<string, { obj: VideoState; json: string }>();
+  private allDirty = false;
+  /** name → digest of the record as it is on disk (snapshot + journal). */
+  private persisted = new Map<string, string>();
+  private needSnapshot: boolean;
+  private journalBytes = 0;
+  private snapshotBytes = 0;
+  private readonly minCompactBytes: number;
+  private readonly journalMinVideos: number;
+  /** Saves made (snapshots + appends), snapshots alone, and saves skipped because nothing had changed. */
   writes = 0;
+  snapshots = 0;
+  skipped = 0;
 
   constructor(
     private readonly store: StateStore,
     readonly state: StateFile,
-  ) {}
+    opts: StateWriterOptions = {},
+  ) {
+    this.minCompactBytes = opts.minCompactBytes ?? 1 << 20;
+    this.journalMinVideos = opts.journalMinVideos ?? DEFAULT_JOURNAL_MIN_VIDEOS;
+    // serial 0: nothing on disk yet, so the first save must be a snapshot.
+    this.needSnapshot = state.serial === 0 || !store.append;
+    for (const [name, v] of Object.entries(state.videos)) this.persisted.set(name, digest(JSON.stringify(v)));
+  }
 
   /** `name` changed (or everything, when no name is given). */
   markDirty(name?: string): void {
@@ -34,10 +66,7 @@ export class StateWriter {
         continue;
       }
       this.pending = false;
-      this.writing = this.store.write(this.state, { encode: (s) => this.encode(s) }).then((w) => {
-        this.state.serial = w.serial;
-        this.writes++;
-      });
+      this.writing = this.save();
       try {
         await this.writing;
       } finally {
@@ -51,25 +80,85 @@ export class StateWriter {
     if (this.pending || this.writing) await this.flush();
   }
 
-  private encode(s: StateFile): string {
-    if (Object.keys(s.videos).length <= 500) {
-      this.allDirty = false;
-      this.dirtyNames.clear();
-      this.cache.clear();
-      return encodeState(s);
+  /** End of a run: fold the journal into one snapshot file (a no-op when there is no journal). */
+  async close(): Promise<void> {
+    await this.flushIfDirty();
+    if (this.journalBytes > 0) {
+      this.needSnapshot = true;
+      this.pending = true;
+      await this.flush();
     }
-    const parts: string[] = [];
-    for (const [name, v] of Object.entries(s.videos)) {
-      let c = this.cache.get(name);
-      if (!c || c.obj !== v || this.allDirty || this.dirtyNames.has(name)) {
-        c = { obj: v, json: JSON.stringify(v) };
-        this.cache.set(name, c);
-      }
-      parts.push(`${JSON.stringify(name)}:${c.json}`);
-    }
-    this.allDirty = false;
-    this.dirtyNames.clear();
-    for (const name of this.cache.keys()) if (!(name in s.videos)) this.cache.delete(name);
-    return `{"version":${s.version},"serial":${s.serial},"lineage":${JSON.stringify(s.lineage)},"videos":{${parts.join(',')}}}\n`;
+    await this.store.close?.();
   }
+
+  private async save(): Promise<void> {
+    const names = this.allDirty ? new Set([...Object.keys(this.state.videos), ...this.persisted.keys()]) : this.dirtyNames;
+    this.allDirty = false;
+    this.dirtyNames = new Set();
+    // A snapshot serializes (and digests) every record anyway.
+    const journal = this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
+    if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();
+    const changes = new Map<string, string | null>();
+    const digests = new Map<string, string | null>();
+    for (const name of names) {
+      const v = Object.hasOwn(this.state.videos, name) ? this.state.videos[name] : undefined;
+      if (!v) {
+        if (this.persisted.has(name)) changes.set(name, null), digests.set(name, null);
+        continue;
+      }
+      const json = JSON.stringify(v);
+      const d = digest(json);
+      if (this.persisted.get(name) !== d) changes.set(name, json), digests.set(name, d);
+    }
+    if (changes.size === 0) {
+      this.skipped++;
+      return;
+    }
+    if (!journal || !this.store.append) return this.snapshot();
+    const r = await this.store.append(changes);
+    this.state.serial = r.serial;
+    this.journalBytes = r.journalBytes;
+    this.writes++;
+    for (const [name, d] of digests) if (d === null) this.persisted.delete(name);
+    else this.persisted.set(name, d);
+  }
+
+  private async snapshot(): Promise<void> {
+    const persisted = new Map<string, string>();
+    let bytes = 0;
+    const w = await this.store.write(this.state, {
+      encode: (s) => {
+        const text = encodeSnapshot(s, persisted);
+        bytes = text.length;
+        return text;
+      },
+    });
+    this.state.serial = w.serial;
+    this.persisted = persisted;
+    this.snapshotBytes = bytes;
+    this.journalBytes = 0;
+    this.needSnapshot = false;
+    this.writes++;
+    this.snapshots++;
+  }
+}
+
+/** The whole state, filling `digests` with each record's digest on the way. */
+function encodeSnapshot(s: StateFile, digests: Map<string, string>): string {
+  const entries = Object.entries(s.videos);
+  if (entries.length <= 500) {
+    for (const [name, v] of entries) digests.set(name, digest(JSON.stringify(v)));
+    return encodeState(s); // small: pretty, for people
+  }
+  const parts: string[] = [];
+  for (const [name, v] of entries) {
+    const json = JSON.stringify(v satisfies VideoState);
+    digests.set(name, digest(json));
+    parts.push(`${JSON.stringify(name)}:${json}`);
+  }
+  return `{"version":${s.version},"serial":${s.serial},"lineage":${JSON.stringify(s.lineage)},"videos":{${parts.join(',')}}}\n`;
+}
+
+function digest(json: string): string {
+  return createHash('sha1').update(json).digest('base64');
 }

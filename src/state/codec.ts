@@ -28,6 +28,11 @@ export function decodeState(text: string, file: string): StateFile {
   } catch (err) {
     throw corrupt(file, `not valid JSON (${(err as Error).message})`);
   }
+  return decodeStateObject(raw, file);
+}
+
+/** Migrations + schema check of an already parsed state (also used after a journal was applied). */
+export function decodeStateObject(raw: unknown, file: string): StateFile {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw corrupt(file, 'not a JSON object');
   let doc = raw as Record<string, unknown>;
   const version = doc.version;
@@ -48,6 +53,6 @@ export function encodeState(state: StateFile): string {
   return Object.keys(state.videos).length <= 500 ? JSON.stringify(state, null, 2) + '\n' : JSON.stringify(state) + '\n';
 }
 
-function corrupt(file: string, why: string): StateError {
+export function corrupt(file: string, why: string): StateError {
   return new StateError(`state file ${file} is unusable: ${why}. It was left untouched; restore ${file}.backup or move the file away.`, { code: 'state.corrupt' });
 }

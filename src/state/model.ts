@@ -113,6 +113,12 @@ export interface WriteOptions {
   encode?: (s: StateFile) => string;
 }
 
+export interface AppendResult {
+  serial: number;
+  /** The journal's size after this append (the caller compacts when it grows). */
+  journalBytes: number;
+}
+
 /** Terraform-style statemgr: read, write, lock. Implementations: file (state/file-store.ts), memory (tests). */
 export interface StateStore {
   /** null when there is no state yet. Throws StateError on a corrupt or newer-version file (left untouched). */
@@ -124,4 +130,11 @@ export interface StateStore {
   write(next: StateFile, opts?: WriteOptions): Promise<StateFile>;
   /** Exclusive lock; throws StateError naming the holder when another live process has it. */
   lock(command?: string): Promise<StateLock>;
+  /**
+   * Optional journal: durably records only the changed records (name → VideoState JSON, null = removed),
+   * serial + 1. A later `write` (snapshot) folds the journal in. Stores without it always snapshot.
+   */
+  append?(changes: ReadonlyMap<string, string | null>): Promise<AppendResult>;
+  /** Releases open handles (the data is already durable). */
+  close?(): Promise<void>;
 }

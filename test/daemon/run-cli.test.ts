@@ -23,7 +23,7 @@ describe('reelctl run (CLI surface)', () => {
   it('--help lists every flag and shows examples', async () => {
     const r = await reelctl('run', '--help');
     expect(r.code).toBe(0);
-    for (const s of ['--simulate', '--listen <host:port>', '--resync <duration>', '--concurrency <n>', '--max-cost <usd>', 'Examples:', 'reelctl run --simulate', '127.0.0.1:9464'])
+    for (const s of ['--simulate', '--memory <profile>', '--listen <host:port>', '--resync <duration>', '--concurrency <n>', '--max-cost <usd>', 'Examples:', 'reelctl run --simulate', '127.0.0.1:9464'])
       expect(r.stdout).toContain(s);
   });
 
@@ -33,11 +33,21 @@ describe('reelctl run (CLI surface)', () => {
     [['--resync', '10ms'], /--resync must be at least 1s/],
     [['--concurrency', '0'], /--concurrency must be a positive integer/],
     [['--max-cost', 'lots'], /--max-cost must be a non-negative number/],
+    [['--memory', 'huge'], /--memory must be lean or fast, got "huge"/],
   ])('rejects bad flags %j with one line and exit 1, before touching state', async (flags, msg) => {
     const r = await reelctl('run', ...flags);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('--memory profiles', () => {
+  it('lean parses manifests on one thread, fast on two', async () => {
+    const { applyMemoryProfile } = await import('../../src/cli/run.js');
+    expect(applyMemoryProfile('fast')).toEqual({ parallelLoad: true });
+    expect(applyMemoryProfile('lean')).toEqual({ parallelLoad: false });
+    expect(() => applyMemoryProfile('tiny')).toThrow(/lean or fast/);
   });
 });

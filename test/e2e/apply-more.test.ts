@@ -2,12 +2,12 @@ import { execa } from 'execa';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { videoYaml, workspace, type Workspace } from './harness.js';
+import { videoYaml, workspace, type Workspace, readState } from './harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
 
-const state = (w: Workspace) => JSON.parse(readFileSync(w.state, 'utf8'));
+const state = (w: Workspace) => readState(w.state);
 
 describe('apply: superseding a render in flight', () => {
   it('--supersede wait (default) finishes the old render, keeps it as previous, then renders the new spec', async () => {

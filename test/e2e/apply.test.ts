@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertInvariants, CANARY_KEY, videoYaml, workspace, type Workspace } from './harness.js';
+import { assertInvariants, CANARY_KEY, videoYaml, workspace, type Workspace, readState } from './harness.js';
 import { reelctl } from './cli.js';
 
 let w: Workspace;
@@ -37,7 +37,7 @@ describe('reelctl apply (CLI against the simulator)', () => {
     const r = await w.apply();
     expect(r.exitCode).toBe(0);
     expect(w.sim.stats().accepted).toBe(3);
-    const state = JSON.parse(readFileSync(w.state, 'utf8'));
+    const state = readState(w.state);
     expect(state.videos.alpha.previous).toBeDefined();
   });
 
@@ -128,7 +128,7 @@ describe('reelctl apply (CLI against the simulator)', () => {
     w.write('a.yaml', videoYaml('alpha') + '---\n' + videoYaml('beta'));
     const r = await w.apply(['--prune']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const state = JSON.parse(readFileSync(w.state, 'utf8'));
+    const state = readState(w.state);
     expect(Object.keys(state.videos).sort()).toEqual(['alpha', 'beta']);
     expect(r.stderr).toMatch(/pruned 1 video/);
     writeFileSync(path.join(w.manifests, 'a.yaml'), '');

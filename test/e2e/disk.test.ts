@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertInvariants, videoYaml, walk, workspace, type Workspace } from './harness.js';
+import { assertInvariants, videoYaml, walk, workspace, type Workspace, readState } from './harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
@@ -17,7 +17,7 @@ describe('disk faults', () => {
     expect(r.stderr).toMatch(new RegExp(`cannot write to disk: ${fault.toUpperCase()}`));
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(walk(w.out).filter((f) => !f.endsWith('.json'))).toEqual([]);
-    expect(JSON.parse(readFileSync(w.state, 'utf8')).videos.alpha.attempts[0].state).toBe('succeeded');
+    expect(readState(w.state).videos.alpha.attempts[0].state).toBe('succeeded');
     const again = await w.apply();
     expect(again.exitCode, again.stderr).toBe(0);
     expect(w.sim.stats().accepted).toBe(1);

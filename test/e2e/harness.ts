@@ -7,6 +7,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { startSimulator, type SimHandle, type SimOptions } from '../../src/provider/sim/server.js';
 import { canonicalJson } from '../../src/plan/spec-hash.js';
+import { applyJournal, journalPath } from '../../src/state/journal.js';
 import { reelctl } from './cli.js';
 
 export const CANARY_KEY = 'rw-canary-7f3a9c1e5b2d4e6f8a0b';
@@ -68,8 +69,8 @@ export function acceptedPerSpec(sim: SimHandle): Map<string, number> {
 export function assertInvariants(w: Workspace, opts: { expectReady?: number } = {}) {
   // I1: never two accepted submissions for one spec (our e2e specs never reuse a request with another regenerate).
   for (const [, n] of acceptedPerSpec(w.sim)) expect(n).toBe(1);
-  // I2: the state parses.
-  const state = JSON.parse(readFileSync(w.state, 'utf8'));
+  // I2: the state parses (the snapshot, and the journal beside it when a run was cut short).
+  const state = readState(w.state);
   expect(state.version).toBe(1);
   // I3: every file under its final name is complete and matches its sidecar.
   for (const f of walk(w.out)) {
@@ -84,6 +85,15 @@ export function assertInvariants(w: Workspace, opts: { expectReady?: number } = 
   // I5: the key is nowhere on disk.
   for (const f of [...walk(w.out), ...walk(path.dirname(w.state))]) expect(readFileSync(f, 'latin1').includes(CANARY_KEY)).toBe(false);
   return state;
+}
+
+/** The state as reelctl sees it: the snapshot with its journal applied (a torn last line dropped). */
+export function readState(file: string): any {
+  const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+  const j = journalPath(file);
+  const r = applyJournal(snapshot, existsSync(j) ? readFileSync(j, 'utf8') : '');
+  if (r.kind === 'corrupt' || r.kind === 'ahead') throw new Error(`state journal unusable: ${JSON.stringify(r)}`);
+  return r.kind === 'applied' ? r.state : snapshot;
 }
 
 export function walk(dir: string): string[] {
