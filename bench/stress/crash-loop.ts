@@ -89,8 +89,14 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
       regens.set(k, (regens.get(k) ?? new Set()).add(v.regenerate));
     }
   };
+  // Half the runs save through the state journal (which by default starts at 1,000 videos), so crashes
+  // land mid-append too, and a run in one mode picks up what a killed run in the other left behind.
   const apply = (extra: string[] = [], more: Record<string, string> = {}) =>
-    execa('node', [BIN, 'apply', manifests, '--state', statePath, '--out', out, '--concurrency', '3', ...extra], { reject: false, env: { ...env, ...more }, timeout: 120_000 });
+    execa('node', [BIN, 'apply', manifests, '--state', statePath, '--out', out, '--concurrency', '3', ...extra], {
+      reject: false,
+      env: { ...env, ...(rand() < 0.5 ? { REELCTL_STATE_JOURNAL_MIN_VIDEOS: '0' } : {}), ...more },
+      timeout: 120_000,
+    });
 
   try {
     for (let c = 0; c < o.cycles; c++) {

@@ -1,5 +1,14 @@
-// `reelctl plan`: diff manifests against state; no network, never writes state.
+// `reelctl plan`: diff manifests against state; no network (unless --verify-remote), never writes state.
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { ReelctlError } from '../errors.js';
+import { resolveLocalInputs } from '../manifest/local-inputs.js';
+import { apiUrl, resolveApiKey } from '../provider/runware/api-key.js';
+import { createRunwareProvider } from '../provider/runware/http-provider.js';
+import { startSimulator } from '../provider/sim/server.js';
+import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
+import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from '../plan/views/remote.js';
+import { systemClock } from '../clock.js';
 import { FileStateStore } from '../state/file-store.js';
 import { createPlan } from '../plan/planner.js';
 import { hasChanges } from '../plan/model.js';
@@ -18,6 +27,8 @@ interface PlanFlags {
   detailedExitcode?: boolean;
   prune?: boolean;
   showUnchanged?: boolean;
+  verifyRemote?: boolean;
+  simulate?: boolean;
 }
 
 export function register(program: Command): void {
@@ -31,19 +42,43 @@ export function register(program: Command): void {
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--prune', 'plan deletion (archiving) of videos whose manifests were removed')
     .option('--show-unchanged', 'also list videos that are up to date')
+    .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost, spending nothing; exit 1 if it refuses any')
+    .option('--simulate', 'with --verify-remote: ask the built-in simulator instead of the API (no key needed)')
     .addHelpText(
       'after',
-      '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd',
+      '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd\n  reelctl plan --verify-remote                              # the API checks each planned request and quotes it; free',
     )
     .action(async (paths: string[], flags: PlanFlags, cmd: Command) => {
       if (flags.json && flags.markdown) throw new UsageError('choose one of --json and --markdown');
+      if (flags.simulate && !flags.verifyRemote) throw new UsageError('--simulate only applies with --verify-remote (plan never talks to the API otherwise)');
       const g = globalOptions(cmd);
       const { videos } = await loadOrThrow(manifestPaths(paths));
       const state = await new FileStateStore(g.state).read();
       const status = await checkAllOutputs(g.out, state);
       const plan = createPlan(videos, state, { prune: !!flags.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok' });
-      const text = flags.json ? renderJson(plan) : flags.markdown ? renderMarkdown(plan) : renderHuman(plan, makeStyle(process.stdout), { showNoop: !!flags.showUnchanged });
+      const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
+      const style = makeStyle(process.stdout);
+      const text = flags.json
+        ? renderJson(plan, remote ? { remote: remoteJson(remote) } : {})
+        : flags.markdown
+          ? renderMarkdown(plan) + (remote ? renderRemoteMarkdown(remote) : '')
+          : renderHuman(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
       process.stdout.write(text);
+      if (remote && remote.refused + remote.unverified > 0)
+        throw new ReelctlError(`the API ${remote.refused ? `refused ${remote.refused}` : ''}${remote.refused && remote.unverified ? ' and ' : ''}${remote.unverified ? `could not verify ${remote.unverified}` : ''} of ${remote.checked} planned render(s); see the remote check above`, { code: 'plan.remote-refused' });
       if (flags.detailedExitcode && hasChanges(plan)) process.exitCode = 2;
     });
+}
+
+/** The dry run against the API (key from RUNWARE_API_KEY / _FILE), or against an in-process simulator. */
+async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Parameters<typeof verifyRemote>[1], simulate: boolean): Promise<RemoteCheck> {
+  const key = simulate ? undefined : resolveApiKey(process.env);
+  if (!simulate && !key) throw new ReelctlError('--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to ask the built-in simulator', { code: 'config.no-key' });
+  const sim = simulate ? await startSimulator({}) : undefined;
+  try {
+    const provider = createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(process.env), apiKey: sim?.apiKey ?? key! });
+    return await verifyRemote(plan, videos, { provider, resolveRequest: resolveLocalInputs, newUUID: randomUUID, sleep: (ms, signal) => systemClock.sleep(ms, signal) });
+  } finally {
+    await sim?.close();
+  }
 }

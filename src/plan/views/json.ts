@@ -1,7 +1,8 @@
 // `reelctl plan --json`: the contract shape (contract.md), stable for scripts.
 import type { Plan } from '../model.js';
 
-export function renderJson(plan: Plan): string {
+/** `extra` adds top-level fields (e.g. `remote` from --verify-remote); the contract's fields never change. */
+export function renderJson(plan: Plan, extra: Record<string, unknown> = {}): string {
   return (
     JSON.stringify({
       version: 1,
@@ -15,6 +16,7 @@ export function renderJson(plan: Plan): string {
         ...(c.specHash ? { specHash: c.specHash } : {}),
       })),
       summary: plan.summary,
+      ...extra,
     }) + '\n'
   );
 }
