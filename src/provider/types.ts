@@ -56,6 +56,14 @@ export interface ProviderClient {
   /** Coalesced: concurrent calls travel in one batched getResponse request. */
   poll(taskUUID: string, opts?: RequestOptions): Promise<PollOutcome>;
   download(url: string, opts?: RequestOptions & { offset?: number }): Promise<DownloadResponse>;
+  /**
+   * Lets a running task ride along in poll rounds that are sent anyway (filling a batch: no extra
+   * request) between its own, backed-off polls. When a ride finds it finished, the outcome is kept for
+   * its next poll() and `onSettled` is called, so the caller can look at once instead of at its next turn.
+   */
+  watch?(taskUUID: string, onSettled: () => void): void;
+  /** Stops riding along (the task was abandoned or its video removed). */
+  unwatch?(taskUUID: string): void;
   /** True while the breaker pauses submits (polls continue). */
   readonly breakerOpen: boolean;
   /** Counters for /metrics and benches. */

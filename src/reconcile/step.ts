@@ -48,6 +48,7 @@ async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): 
     if (live && deps.supersede === 'wait') return (await advance(step, live)) ?? { requeueAfterMs: 0 }; // finish the old render first
     if (live) {
       live.state = 'abandoned';
+      deps.client.unwatch?.(live.taskUUID);
       finishAttempt(step, live, live.reservedUsd); // it was sent: assume it is charged
     }
     if (v.outputs.length > 0) v.previous = { specHash: v.specHash, outputs: v.outputs };
@@ -97,6 +98,8 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<StepResult> {
   const want = withDefaults((v.request ?? desired.request) as typeof desired.request).numberResults ?? 1;
   if (o.status === 'processing' || (o.status === 'success' && o.videos.length < want && attempt.specHash === v.specHash)) {
     if (v.phase !== 'Running') transition(step, 'Running', undefined, attempt.taskUUID);
+    // Between its own backed-off polls, the task rides along in other rounds; finishing wakes it at once.
+    deps.client.watch?.(attempt.taskUUID, () => run.wake(step.name));
     return { requeueAfterMs: deps.pollDelayMs(count) };
   }
   if (o.status === 'success') {

@@ -73,6 +73,8 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
   return {
     submit: (task, ro?: RequestOptions) => guard(ro?.signal, submitLane.submit(task)),
     poll: (uuid, ro?: RequestOptions) => guard(ro?.signal, pollLane.poll(uuid)),
+    watch: (uuid, onSettled) => pollLane.watch(uuid, onSettled),
+    unwatch: (uuid) => pollLane.unwatch(uuid),
     download(url, ro = {}): Promise<DownloadResponse> {
       return downloads.add(async () => {
         for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,9 @@
 // The poll lane: every pending poll() travels in ONE batched getResponse request per round, and rounds
 // are spaced by `roundMs`, so API requests grow with elapsed time, not with the number of tasks.
-// If the API refuses batches, the lane falls back to one task per request for the rest of the run.
+// Watched tasks that are not due yet fill the rest of a round's batch for free ("riders"): a task whose
+// own polls have backed off is still looked at every round while others are being polled, so finishing
+// is noticed within one round. If the API refuses batches, the lane falls back to one task per request
+// for the rest of the run (and takes no riders: they would cost requests).
 import { ProviderError } from '../../errors.js';
 import type { PollOutcome } from '../types.js';
 import { fullJitter } from './backoff.js';
@@ -17,13 +20,30 @@ export interface PollLaneDeps extends LaneDeps {
 
 export class PollLane {
   private pending = new Map<string, Waiters>();
+  private riders = new Map<string, () => void>();
+  /** Outcomes found by a ride, kept for the task's next poll(). */
+  private settled = new Map<string, PollOutcome>();
   private running = false;
   private lastRoundAt = -Infinity;
   batching = true;
   constructor(private readonly d: PollLaneDeps) {}
 
+  watch(taskUUID: string, onSettled: () => void): void {
+    if (!this.settled.has(taskUUID)) this.riders.set(taskUUID, onSettled);
+  }
+
+  unwatch(taskUUID: string): void {
+    this.riders.delete(taskUUID);
+    this.settled.delete(taskUUID);
+  }
+
   poll(taskUUID: string): Promise<PollOutcome> {
     if (this.d.auth.error) return Promise.reject(this.d.auth.error);
+    const known = this.settled.get(taskUUID);
+    if (known) {
+      this.settled.delete(taskUUID);
+      return Promise.resolve(known);
+    }
     return new Promise((resolve, reject) => {
       const w = this.pending.get(taskUUID) ?? { resolve: [], reject: [] };
       w.resolve.push(resolve);
@@ -38,20 +58,17 @@ export class PollLane {
     try {
       while (this.pending.size > 0) {
         await this.d.clock.sleep(Math.max(0, this.lastRoundAt + this.d.roundMs - this.d.clock.elapsed()), this.d.signal);
-        const uuids = [...this.pending.keys()].slice(0, this.d.batchSize);
-        const waiters = uuids.map((u) => [u, this.pending.get(u)!] as const);
-        for (const u of uuids) this.pending.delete(u);
-        // Only a drained queue starts the round timer: leftovers beyond the batch size go at once.
-        if (this.pending.size === 0) this.lastRoundAt = this.d.clock.elapsed();
-        try {
-          const outcomes = await this.round(uuids);
-          for (const [u, w] of waiters) {
-            const o = outcomes.find((x) => x.taskUUID === u) ?? { taskUUID: u, status: 'unknown' as const };
-            for (const r of w.resolve) r(o);
-          }
-        } catch (err) {
-          for (const [, w] of waiters) for (const r of w.reject) r(err);
-        }
+        // A round: every poll due now, in as few requests as the batch size allows, the room left in them
+        // filled with riders, plus at most one more request of riders (never more than one extra per round).
+        const due = [...this.pending.entries()];
+        this.pending.clear();
+        this.lastRoundAt = this.d.clock.elapsed();
+        const batch = this.batching ? this.d.batchSize : 1;
+        const room = this.batching ? Math.ceil(due.length / batch) * batch - due.length + batch : 0;
+        const riders = this.pickRiders(new Set(due.map(([u]) => u)), room);
+        const all = [...due.map(([u]) => u), ...riders];
+        const waiters = new Map(due);
+        for (let i = 0; i < all.length; i += batch) await this.send(all.slice(i, i + batch), waiters);
       }
     } catch (err) {
       for (const w of this.pending.values()) for (const r of w.reject) r(err);
@@ -59,6 +76,53 @@ export class PollLane {
     } finally {
       this.running = false;
     }
+  }
+
+  /** One request: answers its waiters, and settles riders that turn out finished. */
+  private async send(uuids: string[], waiters: Map<string, Waiters>): Promise<void> {
+    let outcomes: PollOutcome[];
+    try {
+      outcomes = await this.round(uuids);
+    } catch (err) {
+      for (const u of uuids) for (const r of waiters.get(u)?.reject ?? []) r(err);
+      if (this.d.signal.aborted) throw err;
+      return;
+    }
+    const byUUID = new Map(outcomes.map((x) => [x.taskUUID, x]));
+    for (const u of uuids) {
+      const o = byUUID.get(u) ?? { taskUUID: u, status: 'unknown' as const };
+      const w = waiters.get(u);
+      if (w) {
+        for (const r of w.resolve) r(o);
+        continue;
+      }
+      const onSettled = this.riders.get(u);
+      if (!onSettled) continue;
+      this.riders.delete(u);
+      if (o.status !== 'success' && o.status !== 'failed') {
+        this.riders.set(u, onSettled); // to the back of the line: others ride first next time
+        continue;
+      }
+      // Finished. If its own poll joined the queue meanwhile, answer it now instead of next round.
+      const late = this.pending.get(u);
+      if (late) {
+        this.pending.delete(u);
+        for (const r of late.resolve) r(o);
+      } else {
+        this.settled.set(u, o);
+        onSettled();
+      }
+    }
+  }
+
+  /** Watched tasks not in this round already, longest since their last ride first, to fill `room` slots. */
+  private pickRiders(inRound: Set<string>, room: number): string[] {
+    const out: string[] = [];
+    for (const u of this.riders.keys()) {
+      if (out.length >= room) break;
+      if (!inRound.has(u)) out.push(u);
+    }
+    return out;
   }
 
   private async round(uuids: string[]): Promise<PollOutcome[]> {
