@@ -67,10 +67,13 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   const ratio = naiveRequests / ours.apiRequests;
   const details = { ourRequests: ours.apiRequests, naiveRequests, ourMakespanS: round(ours.makespanMs / 1000, 1), naiveMakespanS: round(naive.makespanMs / 1000, 1), renderS: latency / 1000, pollIntervalS: 2 * scale };
   const label = '200 videos, 30 s renders';
+  const addedS = (ours.makespanMs - naive.makespanMs) / 1000;
   return [
     { case: label, measure: 'API requests per video', value: round(perVideo), unit: '', target: '≤ 0.25', met: perVideo <= 0.25, details },
     { case: label, measure: 'naive requests ÷ ours', value: round(ratio, 1), unit: '×', target: '≥ 50×', met: ratio >= 50, details,
-      note: `makespan ${details.ourMakespanS} s vs naive ${details.naiveMakespanS} s (added latency ${round((ours.makespanMs - naive.makespanMs) / 1000, 1)} s; one poll interval = ${details.pollIntervalS} s)` },
+      note: `makespan ${details.ourMakespanS} s vs naive ${details.naiveMakespanS} s` },
+    { case: label, measure: 'added latency vs naive', value: round(addedS, 2), unit: ' s', target: '≤ 1 poll interval', met: addedS <= details.pollIntervalS, details,
+      note: `last video Ready ${details.ourMakespanS} s after start vs ${details.naiveMakespanS} s for the naive peer; one poll interval = ${details.pollIntervalS} s` },
   ];
 }
 

@@ -8,6 +8,7 @@ export const TARGETS: { case: string; measure: string; target: string }[] = [
   { case: 'validate 10k manifests', measure: 'time ÷ parse floor', target: '≤ 2×' },
   { case: '200 videos, 30 s renders', measure: 'API requests per video', target: '≤ 0.25' },
   { case: '200 videos, 30 s renders', measure: 'naive requests ÷ ours', target: '≥ 50×' },
+  { case: '200 videos, 30 s renders', measure: 'added latency vs naive', target: '≤ 1 poll interval' },
   { case: '200 videos at concurrency C', measure: 'makespan ÷ ideal', target: '≤ 1.15' },
   { case: 'daemon', measure: 'saved manifest → submit', target: '≤ 500 ms' },
   { case: '10,000 tracked videos', measure: 'daemon RSS', target: '≤ 200 MB' },
