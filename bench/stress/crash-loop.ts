@@ -147,7 +147,11 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
       }
       const before2 = new Set(sim.tasks().map((t) => t.taskUUID));
       const t2 = Date.now();
-      const again = await apply(['--max-cost', '50']);
+      const again = await apply(['--max-cost', '50', '--log-format', 'json']);
+      const took = Date.now() - t2;
+      // A fresh apply on a small state finishes in seconds; a minute means something retries forever.
+      if (took > 60_000) fail(`fresh apply took ${Math.round(took / 1000)} s (stuck retrying?)`);
+      if (took > 15_000) log(`  slow fresh apply: ${took} ms; its last log lines:\n${again.stderr.trim().split('\n').slice(-12).join('\n')}`);
       if (![0, 1].includes(again.exitCode ?? -1)) fail(`fresh apply exited ${again.exitCode}: ${again.stderr.slice(-300)}`);
       const spent2 = sim.tasks().filter((t) => !before2.has(t.taskUUID) && t.acceptedAt >= t2).reduce((s, t) => s + estimateCostUsd(t.request as { model: string }), 0);
       if (spent2 > 50) (f.spendOverCap++, fail(`spent ${spent2} over cap 50`));

@@ -77,7 +77,12 @@ export async function keepReady(step: Step): Promise<StepResult> {
   if (base !== v.outputPath) {
     const to = outputFilePaths(base, v.outputs.length);
     for (const [i, o] of v.outputs.entries()) {
-      await deps.artifacts.move(o.path, to[i]!);
+      try {
+        await deps.artifacts.move(o.path, to[i]!);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        run.checkDrift.add(step.name); // gone from both places: the drift check below re-downloads or reports it
+      }
       o.path = to[i]!;
     }
     v.outputPath = base;

@@ -2,7 +2,7 @@
 // moves and archives — all confined to --out. Memory stays flat whatever the file size.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
@@ -95,7 +95,12 @@ export class ArtifactStore {
   async move(fromRel: string, toRel: string): Promise<void> {
     const from = await resolveInside(this.outDir, fromRel);
     const to = await resolveInside(this.outDir, toRel);
-    await rename(from, to);
+    try {
+      await rename(from, to);
+    } catch (err) {
+      // Already there: a run cut short after this rename, before the state recorded it. Finish the move.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !(await isFile(to))) throw err;
+    }
     await rename(from + '.json', to + '.json').catch(() => undefined);
     await syncDir(path.dirname(to));
   }
@@ -114,6 +119,10 @@ export class ArtifactStore {
     await rm(p, { force: true });
     await rm(p + '.json', { force: true });
   }
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isFile(), () => false);
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertInvariants, CANARY_KEY, videoYaml, workspace, type Workspace, readState } from './harness.js';
@@ -50,6 +50,25 @@ describe('reelctl apply (CLI against the simulator)', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(w.sim.stats().accepted).toBe(1);
     expect(readFileSync(path.join(w.out, 'moved', 'alpha.mp4')).subarray(4, 8).toString()).toBe('ftyp');
+    assertInvariants(w, { expectReady: 1 });
+  });
+
+  it('a move cut short after the rename (the file already at its new path, the state not yet) is finished, not retried forever', async () => {
+    w = await workspace();
+    w.write('a.yaml', videoYaml('alpha'));
+    await w.apply();
+    // What kill -9 between the rename and the state save leaves: file (and sidecar) moved, state says old path.
+    mkdirSync(path.join(w.out, 'moved'));
+    renameSync(path.join(w.out, 'alpha.mp4'), path.join(w.out, 'moved', 'alpha.mp4'));
+    renameSync(path.join(w.out, 'alpha.mp4.json'), path.join(w.out, 'moved', 'alpha.mp4.json'));
+    w.write('a.yaml', videoYaml('alpha', undefined, '  output:\n    path: moved/alpha.mp4\n'));
+    const t0 = Date.now();
+    const r = await w.apply();
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(r.stderr).not.toMatch(/reconcile step failed/);
+    expect(readState(w.state).videos.alpha.outputs[0].path).toBe('moved/alpha.mp4');
+    expect(w.sim.stats().accepted).toBe(1);
     assertInvariants(w, { expectReady: 1 });
   });
 
