@@ -1,7 +1,8 @@
 // The artifact store: streamed, verified downloads (.part → verify → rename → fsync), sidecars,
 // moves and archives — all confined to --out. Memory stays flat whatever the file size.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { close, createWriteStream, fdatasync, fsync, open as openFd } from 'node:fs';
+import { promisify } from 'node:util';
 import { open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -54,17 +55,28 @@ export class ArtifactStore {
       idle = setTimeout(() => meter.destroy(new ArtifactError(`download of ${rel} stalled: no data for ${idleMs / 1000} s`, { code: 'download.stalled', retryable: true })), idleMs);
     }
     arm();
+    // Large files are flushed to disk while they download (every WRITEBACK_BYTES, in the background), so the
+    // fsync before the rename only has the tail left to write instead of the whole file.
+    let fd: number | undefined;
     try {
-      await pipeline(res.body, meter, createWriteStream(part, { flags: 'wx', mode: 0o644, highWaterMark: 1024 * 1024 }));
+      const file = (fd = await fdOpen(part, 'wx', 0o644));
+      const out = createWriteStream('', { fd: file, autoClose: false, highWaterMark: 1024 * 1024 });
+      let flushed = 0;
+      let writeback: Promise<void> = Promise.resolve();
+      out.on('drain', () => {
+        if (out.bytesWritten - flushed < WRITEBACK_BYTES) return;
+        flushed = out.bytesWritten;
+        writeback = writeback.then(() => fdDatasync(file)).catch(() => undefined); // the final fsync reports errors
+      });
+      await pipeline(res.body, meter, out);
+      await writeback;
       clearTimeout(idle);
-      const fh = await open(part, 'r+');
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
+      await fdSync(file);
+      fd = undefined;
+      await fdClose(file);
     } catch (err) {
       clearTimeout(idle);
+      if (fd !== undefined) await fdClose(fd).catch(() => undefined);
       await unlink(part).catch(() => undefined);
       if (err instanceof ArtifactError) throw err;
       const disk = diskErrorCode(err);
@@ -120,6 +132,13 @@ export class ArtifactStore {
     await rm(p + '.json', { force: true });
   }
 }
+
+const WRITEBACK_BYTES = 32 * 1024 * 1024;
+// Plain descriptors: a FileHandle shared with a write stream does not answer datasync() (seen on Node 20).
+const fdOpen = promisify(openFd);
+const fdDatasync = promisify(fdatasync);
+const fdSync = promisify(fsync);
+const fdClose = promisify(close);
 
 async function isFile(p: string): Promise<boolean> {
   return stat(p).then((s) => s.isFile(), () => false);

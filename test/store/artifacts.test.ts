@@ -1,4 +1,5 @@
 // Downloads (reliability.md network rows): truncated, wrong content, stalled — none ever takes the final name.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,18 @@ describe('artifact store downloads', () => {
     expect(readFileSync(path.join(dir, 'a/v.mp4')).equals(mp4)).toBe(true);
     expect(readdirSync(path.join(dir, 'a'))).toEqual(['v.mp4']);
   });
+
+  it('a large download (flushed to disk as it arrives) completes intact with the right sha256', async () => {
+    const dir = out();
+    const mp4 = sample('mp4');
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    const chunks = [mp4, ...Array.from({ length: 70 }, () => chunk)]; // ~70 MB: two background writebacks
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const r = await new ArtifactStore(dir, async () => body(chunks, total)).download('u', 'big.mp4', 'mp4');
+    expect(r.bytes).toBe(total);
+    expect(r.sha256).toBe(createHash('sha256').update(Buffer.concat(chunks)).digest('hex'));
+    expect(readdirSync(dir)).toEqual(['big.mp4']);
+  }, 30_000);
 
   it('rejects a truncated download (fewer bytes than Content-Length)', async () => {
     const dir = out();
