@@ -41,6 +41,12 @@ export interface RunState {
   fatal?: Error;
   signal: AbortSignal;
   submitted: number;
+  /** Consecutive failed steps per video (reset by a step that fails nothing). */
+  failures: Map<string, number>;
+  /** apply: give a video up for this run after this many consecutive failures (the daemon never does). */
+  giveUpAfter?: number;
+  /** Videos given up for this run: they count as failed; the next run tries them again. */
+  gaveUp: Set<string>;
   emit(e: ControllerEvent): void;
   wake(name: string): void;
 }
@@ -62,4 +68,31 @@ export function transition(step: Step, phase: Phase, message?: string, taskUUID?
   setPhase(step.v, phase, step.deps.clock.now(), message, taskUUID);
   step.run.writer.markDirty(step.name);
   step.run.emit({ type: 'phase', name: step.name, from, to: phase, ...(message ? { message } : {}), at: step.deps.clock.now() });
+}
+
+/** Longest wait between retries of a failing step. */
+export const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+/**
+ * A step that failed and may succeed later (a download, an unexpected error): retry with exponential
+ * backoff. In `apply`, a video that keeps failing is given up for this run, so the run ends (exit 1)
+ * instead of retrying forever; what was paid for stays recorded for the next run.
+ */
+export function retryLater(run: RunState, deps: Pick<ReconcileDeps, 'retryDelayMs' | 'logger'>, name: string, what: string, err: unknown): StepResult {
+  const n = (run.failures.get(name) ?? 0) + 1;
+  run.failures.set(name, n);
+  const msg = err instanceof Error ? err.message : String(err);
+  const v = run.state.videos[name];
+  if (run.giveUpAfter !== undefined && n >= run.giveUpAfter) {
+    run.gaveUp.add(name);
+    if (v) v.message = `${what} failed ${n} times (${msg}); given up for this run — anything paid for is recorded, fix the cause and run apply again`;
+    run.writer.markDirty(name);
+    deps.logger.error({ video: name, err: msg, attempts: n }, `${what} failed ${n} times; giving up on this video for this run`);
+    return;
+  }
+  const delay = Math.min(deps.retryDelayMs * 2 ** (n - 1), MAX_RETRY_DELAY_MS);
+  if (v) v.message = `${what} failed (${msg}); retry ${n} in ${Math.round(delay / 1000)} s`;
+  run.writer.markDirty(name);
+  deps.logger.warn({ video: name, err: msg, attempt: n, retryInMs: delay }, `${what} failed; will retry`);
+  return { requeueAfterMs: delay };
 }

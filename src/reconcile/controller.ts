@@ -8,7 +8,7 @@ import { canonicalJson } from '../plan/spec-hash.js';
 import type { StateFile, StateStore } from '../state/model.js';
 import { Budget } from './budget.js';
 import type { ApplySummary, Controller, ControllerEvent, VideoStatus } from './controller-api.js';
-import type { ReconcileDeps, RunState } from './context.js';
+import { retryLater, type ReconcileDeps, type RunState } from './context.js';
 import type { EventLog } from './event-log.js';
 import { WorkQueue } from './queue.js';
 import { StateWriter } from './state-writer.js';
@@ -22,9 +22,14 @@ export interface ControllerOptions extends ReconcileDeps {
   eventLog?: EventLog;
   /** Parallel reconcile steps (each short: a submit, a poll, a download). */
   workers?: number;
+  /** apply: consecutive failures after which a video is given up for the run (default 5). */
+  giveUpAfter?: number;
   /** State size from which saves go to the journal (state-writer.ts). */
   journalMinVideos?: number;
 }
+
+/** apply gives a video up for the run after this many consecutive failed steps (~15 s of backoff at 1 s). */
+export const DEFAULT_GIVE_UP_AFTER = 5;
 
 /** What a reload must notice: anything that changes what the step would do. */
 function desiredKey(v: LoadedVideo): string {
@@ -50,6 +55,8 @@ export function createController(o: ControllerOptions): Controller & { runState:
     guardStopped: false,
     signal: abort.signal,
     submitted: 0,
+    failures: new Map(),
+    gaveUp: new Set(),
     emit(e) {
       o.eventLog?.append(e);
       for (const l of listeners) l(e);
@@ -57,8 +64,8 @@ export function createController(o: ControllerOptions): Controller & { runState:
     wake: (name) => queue.add(name),
   };
   const queue = new WorkQueue((name) => reconcileVideo(o, run, name), o.clock, o.workers ?? Math.max(8, o.concurrency * 2), (name, err) => {
-    logger.error({ video: name, err: (err as Error).message }, 'reconcile step failed; will retry');
-    return o.retryDelayMs;
+    const r = retryLater(run, { retryDelayMs: o.retryDelayMs, logger }, name, 'reconcile step', err);
+    return r?.requeueAfterMs ?? -1; // -1: given up for this run
   });
 
   const selected = (v: LoadedVideo) => matchesSelector(v.labels, selector);
@@ -96,6 +103,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
     },
     async runToCompletion(signal?: AbortSignal): Promise<ApplySummary> {
       signal?.addEventListener('abort', () => void this.stop(), { once: true });
+      run.giveUpAfter = o.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
       recover();
       for (const name of run.desired.keys()) queue.add(name);
       await queue.idle();
@@ -145,6 +153,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
       if (p === 'Ready') s.ready++;
       else if (p === 'Failed') s.failed++;
       else if (p === 'Suspended') s.suspended++;
+      else if (run.gaveUp.has(name)) s.failed++;
     }
     return s;
   }

@@ -7,7 +7,7 @@ import type { Attempt, OutputRecord } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { checkOutput } from '../store/output-check.js';
 import { containerFor } from '../store/signature.js';
-import { transition, type Step, type StepResult } from './context.js';
+import { retryLater, transition, type Step, type StepResult } from './context.js';
 import path from 'node:path';
 
 export async function downloadOutputs(step: Step, attempt: Attempt): Promise<StepResult> {
@@ -46,9 +46,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
         await run.writer.flush(step.name);
         return;
       }
-      deps.logger.warn({ video: step.name, err: (err as Error).message }, 'download failed; will retry');
-      v.message = `download failed (${(err as Error).message}); retrying`;
-      return { requeueAfterMs: deps.retryDelayMs };
+      return retryLater(run, deps, step.name, 'download', err);
     }
   }
   v.outputs = outputs;

@@ -16,8 +16,11 @@ export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: s
   // Any step may change this video's record: mark it before and after, so a cached serialization is
   // never reused for a record that changed (see state-writer.ts).
   run.writer.markDirty(name);
+  const failuresBefore = run.failures.get(name);
   try {
-    return await reconcileStep(deps, run, name);
+    const r = await reconcileStep(deps, run, name);
+    if (run.failures.get(name) === failuresBefore) run.failures.delete(name); // nothing failed: start over
+    return r;
   } catch (err) {
     const disk = diskErrorCode(err);
     if (!disk) throw err;

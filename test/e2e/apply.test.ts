@@ -72,6 +72,27 @@ describe('reelctl apply (CLI against the simulator)', () => {
     assertInvariants(w, { expectReady: 1 });
   });
 
+  it('a download that keeps failing for a local reason is given up for this run (exit 1), not retried forever; the next apply downloads it without paying again', async () => {
+    w = await workspace();
+    mkdirSync(w.out, { recursive: true });
+    writeFileSync(path.join(w.out, 'blocked'), 'a file where a directory must go\n');
+    w.write('a.yaml', videoYaml('alpha', undefined, '  output:\n    path: blocked/alpha.mp4\n'));
+    const t0 = Date.now();
+    const r = await w.apply();
+    expect(r.exitCode).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(45_000);
+    expect(r.stderr).toMatch(/download failed 5 times; giving up on this video for this run/);
+    expect(r.stderr).toMatch(/1 failed/);
+    const s = readState(w.state).videos.alpha;
+    expect(s.phase).toBe('Downloading'); // paid and recorded, not Failed: the next run may finish it
+    expect(s.message).toMatch(/given up for this run/);
+    rmSync(path.join(w.out, 'blocked'));
+    const again = await w.apply();
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(w.sim.stats().accepted).toBe(1);
+    expect(readState(w.state).videos.alpha.phase).toBe('Ready');
+  }, 90_000);
+
   it('an output deleted by hand is re-downloaded, not re-rendered', async () => {
     w = await workspace();
     w.write('a.yaml', videoYaml('alpha'));
