@@ -1,12 +1,13 @@
 // The state journal: appends carry only what changed, a torn tail is dropped, corruption is refused, a
 // compaction folds it in, and a save costs the same whatever the size of the state.
 import * as fs from 'node:fs/promises';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, appendFileSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateWriter } from '../../src/reconcile/state-writer.js';
-import { FileStateStore, type StateFs } from '../../src/state/file-store.js';
+import { FileStateStore } from '../../src/state/file-store.js';
+import { failingFs } from './failing-fs.js';
 import { applyJournal, journalHeader, journalPath, journalRecord } from '../../src/state/journal.js';
 import { MemoryStateStore } from '../../src/state/memory-store.js';
 import type { StateFile } from '../../src/state/model.js';
@@ -247,35 +248,11 @@ describe('StateWriter with a journal', () => {
 
 describe('FileStateStore.append fault injection', () => {
   it('an append interrupted at any fs step leaves the state before or after it, never a broken one', async () => {
-    for (let failAt = 0; failAt < 8; failAt++) {
+    // unlink, open, header write + sync, directory open + sync, two half-writes, datasync; the last pass fails nothing
+    for (let failAt = 0; failAt < 10; failAt++) {
       const file = path.join(tmp(), 'state.json');
       await new StateWriter(new FileStateStore(file), stateWith(['a'])).flush();
-      let calls = 0;
-      const boom = () => {
-        if (calls++ === failAt) throw Object.assign(new Error('injected crash'), { code: 'EIO' });
-      };
-      const faulty: StateFs = {
-        ...fs,
-        open: (async (...a: Parameters<typeof fs.open>) => {
-          boom();
-          const fh = await fs.open(...a);
-          return new Proxy(fh, {
-            get(t, k) {
-              const val = Reflect.get(t, k);
-              if (k === 'write' || k === 'sync' || k === 'datasync' || k === 'truncate')
-                return async (...args: unknown[]) => {
-                  boom();
-                  return (val as (...x: unknown[]) => unknown).apply(t, args);
-                };
-              return typeof val === 'function' ? val.bind(t) : val;
-            },
-          });
-        }) as StateFs['open'],
-        unlink: async (a) => {
-          boom();
-          await fs.unlink(a);
-        },
-      };
+      const faulty = failingFs(failAt);
       const store = new FileStateStore(file, faulty);
       const state = (await store.read())!;
       const writer = new StateWriter(store, state, { journalMinVideos: 0 });

@@ -1,11 +1,11 @@
-import * as fs from 'node:fs/promises';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileStateStore, type StateFs } from '../../src/state/file-store.js';
+import { FileStateStore } from '../../src/state/file-store.js';
 import { MemoryStateStore } from '../../src/state/memory-store.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
+import { failingFs } from './failing-fs.js';
 import { stateStoreContract } from './store-contract.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'reelctl-state-'));
@@ -50,29 +50,7 @@ describe('FileStateStore on disk', () => {
       const file = path.join(tmp(), 'state.json');
       const good = new FileStateStore(file);
       const old = await good.write(emptyState('lin'));
-      let calls = 0;
-      const boom = () => {
-        if (calls++ === failAt) throw Object.assign(new Error('injected crash'), { code: 'EIO' });
-      };
-      const faulty: StateFs = {
-        open: (async (...a: Parameters<typeof fs.open>) => {
-          boom();
-          const fh = await fs.open(...a);
-          return new Proxy(fh, {
-            get(t, k) {
-              const val = Reflect.get(t, k);
-              if (k === 'writeFile') return async (data: string) => { boom(); await t.writeFile(data.slice(0, data.length >> 1)); boom(); await t.writeFile(data.slice(data.length >> 1)); };
-              if (k === 'sync') return async () => { boom(); await t.sync(); };
-              return typeof val === 'function' ? val.bind(t) : val;
-            },
-          });
-        }) as StateFs['open'],
-        rename: async (a, b) => { boom(); await fs.rename(a, b); },
-        link: async (a, b) => { boom(); await fs.link(a, b); },
-        unlink: async (a) => { boom(); await fs.unlink(a); },
-        mkdir: (async (a: string, o: object) => { boom(); return fs.mkdir(a, o); }) as StateFs['mkdir'],
-        readFile: fs.readFile,
-      };
+      const faulty = failingFs(failAt);
       const next = { ...old, videos: { a: newVideoState({ name: 'a', specHash: 'sha256:2', regenerate: 0, outputPath: 'a.mp4' }, 0) } };
       await new FileStateStore(file, faulty).write(next).catch(() => undefined);
       const after = await new FileStateStore(file).read();
