@@ -45,8 +45,8 @@ interface RunFlags {
 /**
  * `--memory lean` (the default for the daemon): V8's heap heuristics favour footprint over speed, and
  * manifests are parsed on one thread. A long-running reconciler mostly waits; measured with 10,000 tracked
- * videos (npm run bench): RSS about 160 MB lean against about 290 MB with Node's defaults, for a start-up
- * load about 1.5 s slower. `fast` keeps Node's defaults.
+ * videos (npm run bench, side by side): RSS about 175 MB lean against about 300 MB with Node's defaults, for a
+ * start-up load about 1.5 s slower. `fast` keeps Node's defaults.
  */
 export function applyMemoryProfile(profile: string): { parallelLoad: boolean } {
   if (profile !== 'lean' && profile !== 'fast') throw new UsageError(`--memory must be lean or fast, got "${profile}"`);

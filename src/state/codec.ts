@@ -53,6 +53,6 @@ export function encodeState(state: StateFile): string {
   return Object.keys(state.videos).length <= 500 ? JSON.stringify(state, null, 2) + '\n' : JSON.stringify(state) + '\n';
 }
 
-export function corrupt(file: string, why: string): StateError {
+function corrupt(file: string, why: string): StateError {
   return new StateError(`state file ${file} is unusable: ${why}. It was left untouched; restore ${file}.backup or move the file away.`, { code: 'state.corrupt' });
 }

@@ -102,9 +102,7 @@ export class FileStateStore implements StateStore {
     }
     // A stale journal (already folded into the snapshot by a compaction that crashed before removing it)
     // is replaced; `wx` makes sure nobody else is writing one.
-    await this.fs.unlink(this.journalFile).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    await this.unlinkIfExists(this.journalFile);
     const fh = await this.fs.open(this.journalFile, 'wx', 0o600);
     try {
       const header = Buffer.from(journalHeader(lineage, base));
@@ -166,7 +164,11 @@ export class FileStateStore implements StateStore {
     this.journal = undefined;
     this.tail = { kind: 'fresh' };
     await j?.fh.close().catch(() => undefined);
-    await this.fs.unlink(this.journalFile).catch((err: NodeJS.ErrnoException) => {
+    await this.unlinkIfExists(this.journalFile);
+  }
+
+  private async unlinkIfExists(file: string): Promise<void> {
+    await this.fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
   }

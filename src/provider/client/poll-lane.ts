@@ -65,8 +65,9 @@ export class PollLane {
         this.lastRoundAt = this.d.clock.elapsed();
         const batch = this.batching ? this.d.batchSize : 1;
         const room = this.batching ? Math.ceil(due.length / batch) * batch - due.length + batch : 0;
-        const riders = this.pickRiders(new Set(due.map(([u]) => u)), room);
-        const all = [...due.map(([u]) => u), ...riders];
+        const dueIds = due.map(([u]) => u);
+        const riders = this.pickRiders(new Set(dueIds), room);
+        const all = [...dueIds, ...riders];
         const waiters = new Map(due);
         for (let i = 0; i < all.length; i += batch) await this.send(all.slice(i, i + batch), waiters);
       }
