@@ -1,6 +1,9 @@
 // Structured logging (pino) with value-based secret redaction: any registered secret (the API key)
-// is replaced by "[REDACTED]" in every log line, whatever field or message it hides in.
+// is replaced by "[REDACTED]" in every log line, whatever field or message it hides in. Redaction works
+// on the decoded values, not the JSON text (a key holding `"` or `\` is escaped there and would slip
+// through), and every line leaves terminal-safe (src/text/escape.ts).
 import { pino, type Logger } from 'pino';
+import { escapeControls, toSafeJson } from './text/escape.js';
 
 export type { Logger };
 export type LogFormat = 'text' | 'json';
@@ -9,7 +12,11 @@ const secrets = new Set<string>();
 
 /** Registers a value that must never be printed (min 4 chars to avoid redacting noise). */
 export function registerSecret(value: string): void {
-  if (value.length >= 4) secrets.add(value);
+  if (value.length < 4) return;
+  secrets.add(value);
+  // Also its JSON-escaped spelling, for text that is already JSON (an events.jsonl line, a raw body).
+  const encoded = JSON.stringify(value).slice(1, -1);
+  if (encoded !== value) secrets.add(encoded);
 }
 
 /** Replaces every registered secret in `text`. */
@@ -17,6 +24,20 @@ export function scrub(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
   return out;
+}
+
+/** `value` with every string in it (keys included) scrubbed: for parsed API answers and log records. */
+export function scrubDeep<T>(value: T): T {
+  if (secrets.size === 0) return value;
+  if (typeof value === 'string') return scrub(value) as T;
+  if (Array.isArray(value)) return value.map(scrubDeep) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), scrubDeep(v)])) as T;
+  return value;
+}
+
+/** Untrusted text for a terminal: secrets redacted, control characters escaped. */
+export function printable(text: string): string {
+  return escapeControls(scrub(text));
 }
 
 export interface LoggerOptions {
@@ -30,9 +51,13 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const dest = opts.destination ?? process.stderr;
   const stream = {
     write(line: string) {
-      const clean = scrub(line);
-      if (opts.format === 'json') return dest.write(clean);
-      return dest.write(toText(clean));
+      let record: Record<string, unknown>;
+      try {
+        record = scrubDeep(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        return dest.write(printable(line.trimEnd()) + '\n'); // not pino's JSON: still redacted and inert
+      }
+      return dest.write(opts.format === 'json' ? toSafeJson(record) + '\n' : toText(record));
     },
   };
   return pino({ level: opts.level ?? process.env.REELCTL_LOG_LEVEL ?? 'info', base: undefined }, stream);
@@ -40,17 +65,13 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
-function toText(line: string): string {
-  try {
-    const { level, time, msg, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    const lvl = typeof level === 'number' ? (LEVELS[level] ?? String(level)) : String(level);
-    const extras = Object.entries(rest)
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-      .join(' ');
-    return `${new Date(Number(time)).toISOString()} ${lvl.toUpperCase().padEnd(5)} ${String(msg ?? '')}${extras ? ' ' + extras : ''}\n`;
-  } catch {
-    return line;
-  }
+function toText(record: Record<string, unknown>): string {
+  const { level, time, msg, ...rest } = record;
+  const lvl = typeof level === 'number' ? (LEVELS[level] ?? String(level)) : String(level);
+  const extras = Object.entries(rest)
+    .map(([k, v]) => `${escapeControls(k)}=${typeof v === 'string' ? escapeControls(v) : toSafeJson(v)}`)
+    .join(' ');
+  return `${new Date(Number(time)).toISOString()} ${lvl.toUpperCase().padEnd(5)} ${escapeControls(String(msg ?? ''))}${extras ? ' ' + extras : ''}\n`;
 }
 
 /** A logger that discards everything (tests, benches). */

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
-import { createLogger } from '../log.js';
+import { createLogger, printable } from '../log.js';
 import { createPlan } from '../plan/planner.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
 import { globalOptions, manifestPaths } from './context.js';
@@ -10,6 +10,7 @@ import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { statusJson } from './status.js';
 import { makeStyle, usd } from './style.js';
+import { toSafeJson } from '../text/escape.js';
 import { loadOrThrow } from './validate.js';
 
 export interface ApplyFlags {
@@ -65,7 +66,7 @@ export function register(program: Command): void {
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
           if (names.length) {
             await rt.controller.runState.writer.flush();
-            process.stderr.write(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${g.out}/.archive/\n`);
+            process.stderr.write(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${printable(g.out)}/.archive/\n`);
           }
         }
         const plan = createPlan(videos, rt.state, { selector: g.selector });
@@ -81,7 +82,7 @@ export function register(program: Command): void {
         detach();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        if (f.json) process.stdout.write(JSON.stringify(statusJson(rt.state, g.selector)) + '\n');
+        if (f.json) process.stdout.write(toSafeJson(statusJson(rt.state, g.selector)) + '\n');
         const line = `Apply complete: ${sum.ready} ready, ${sum.failed} failed, ${sum.suspended} suspended, ${sum.submitted} submitted, ${usd(sum.spentUsd)} spent${f.simulate ? ' (simulated)' : ''}.`;
         process.stderr.write((sum.failed ? style.red(line) : style.green(line)) + '\n');
         if (ac.signal.aborted) process.stderr.write('interrupted: in-flight renders are recorded and will be picked up by the next apply\n');

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ReelctlError } from '../errors.js';
+import { printable } from '../log.js';
 import { loadManifests } from '../manifest/load.js';
 import { specHash } from '../plan/spec-hash.js';
 import { FileStateStore } from '../state/file-store.js';
@@ -46,6 +47,7 @@ export function register(program: Command): void {
           if (side) out.push(...side.trimEnd().split('\n').map((l) => `  ${l}`));
         }
       } else out.push('Phase:       <not in state: plan will create>');
-      process.stdout.write(out.join('\n') + '\n');
+      // Every line carries manifest or API text (paths, labels, messages, event lines): escaped at this edge.
+      process.stdout.write(out.map(printable).join('\n') + '\n');
     });
 }

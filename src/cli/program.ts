@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../paths.js';
 import { ManifestError, ReelctlError } from '../errors.js';
-import { scrub } from '../log.js';
+import { printable } from '../log.js';
 import * as validate from './validate.js';
 import * as plan from './plan.js';
 import * as apply from './apply.js';
@@ -35,20 +35,20 @@ function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
-/** Exit code of a thrown error; prints it the way a user should see it. */
+/** Exit code of a thrown error; prints it the way a user should see it (secrets redacted, controls escaped). */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
   if (err instanceof ManifestError) {
-    for (const p of err.problems) stderr.write(scrub(`${p.file}:${p.line}:${p.col}: ${p.message}`) + '\n');
+    for (const p of err.problems) stderr.write(printable(`${p.file}:${p.line}:${p.col}: ${p.message}`) + '\n');
     stderr.write(`error: ${err.problems.length} problem(s) found\n`);
     return err.exitCode;
   }
   if (err instanceof ReelctlError) {
-    stderr.write(scrub(`error: ${err.format()}`) + '\n');
+    stderr.write(printable(`error: ${err.format()}`) + '\n');
     return err.exitCode;
   }
   const msg = err instanceof Error ? err.message : String(err);
-  stderr.write(scrub(`error: ${msg}`) + '\n');
-  if (process.env.REELCTL_DEBUG && err instanceof Error && err.stack) stderr.write(scrub(err.stack) + '\n');
+  stderr.write(printable(`error: ${msg}`) + '\n');
+  if (process.env.REELCTL_DEBUG && err instanceof Error && err.stack) stderr.write(err.stack.split('\n').map(printable).join('\n') + '\n');
   return 1;
 }

@@ -2,7 +2,7 @@
 // redrawn in place with plain ANSI escapes; colour only on a TTY and never with NO_COLOR.
 // Otherwise (pipes, CI, `--log-format json`): the same events as structured pino log lines.
 import type { Clock } from '../clock.js';
-import { createLogger, scrub, type LogFormat, type Logger } from '../log.js';
+import { createLogger, printable, type LogFormat, type Logger } from '../log.js';
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
 import type { Phase } from '../state/model.js';
 
@@ -128,7 +128,7 @@ function attachTTY(controller: Controller, opts: ProgressOptions): Detach {
     for (const r of shown) {
       const elapsed = formatElapsed((r.doneAt ?? now) - r.startedAt);
       const plain = `${ICON[r.phase]} ${r.name.padEnd(width).slice(0, width)}  ${r.phase.padEnd(11)} ${elapsed.padStart(7)}  $${r.costUsd.toFixed(2)}`;
-      const msg = r.message && r.phase === 'Failed' ? `  ${scrub(r.message)}` : '';
+      const msg = r.message && r.phase === 'Failed' ? `  ${printable(r.message)}` : '';
       const line = fit(plain + msg, cols);
       lines.push(paint(COLOR[r.phase], line.slice(0, plain.length)) + line.slice(plain.length));
     }

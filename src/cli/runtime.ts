@@ -15,6 +15,7 @@ import { FileStateStore } from '../state/file-store.js';
 import type { StateLock } from '../state/model.js';
 import { emptyState } from '../state/transitions.js';
 import { ArtifactStore } from '../store/artifacts.js';
+import { checkOutputDir } from '../store/out-dir.js';
 import { manifestCommit } from '../store/git.js';
 import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
@@ -37,6 +38,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const key = o.simulate ? undefined : resolveApiKey(env);
   if (!o.simulate && !key)
     throw new ReelctlError('no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)', { code: 'config.no-key' });
+  await checkOutputDir(g.out);
   const store = new FileStateStore(g.state);
   const lock: StateLock = await store.lock(o.command);
   let sim: SimHandle | undefined;
@@ -51,7 +53,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     const provider = createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key! });
     client = createProviderClient(provider, { pollRoundMs: pollMs });
     const c = client;
-    const artifacts = new ArtifactStore(g.out, (url) => c.download(url));
+    const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));
     const eventLog = new EventLog(path.join(path.dirname(path.resolve(g.state)), 'events.jsonl'));
     const controller = createController({
       store, state, client, artifacts, eventLog, clock: systemClock, logger: o.logger,

@@ -1,13 +1,16 @@
 // `reelctl status`: what the state file says, as a kubectl-style table or the contract JSON.
 import type { Command } from 'commander';
 import { matchesSelector } from '../manifest/selector.js';
+import { printable, scrubDeep } from '../log.js';
 import { FileStateStore } from '../state/file-store.js';
+import { toSafeJson } from '../text/escape.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { globalOptions } from './context.js';
 import { makeStyle, usd } from './style.js';
 
+/** The contract JSON; secrets redacted (a state written before a fix may hold an echoed key). */
 export function statusJson(state: StateFile | null, selector: Record<string, string>): object {
-  return {
+  return scrubDeep({
     version: 1,
     videos: selected(state, selector).map((v) => ({
       name: v.name,
@@ -18,7 +21,7 @@ export function statusJson(state: StateFile | null, selector: Record<string, str
       costUsd: v.costUsd,
       message: v.message ?? '',
     })),
-  };
+  });
 }
 
 function selected(state: StateFile | null, selector: Record<string, string>): VideoState[] {
@@ -42,8 +45,8 @@ export function statusTable(state: StateFile | null, selector: Record<string, st
     v.phase,
     age(v.history.at(-1)?.at ?? v.updatedAt, now),
     usd(v.costUsd),
-    v.outputs.length === 0 ? '-' : v.outputs[0]!.path + (v.outputs.length > 1 ? ` (+${v.outputs.length - 1})` : ''),
-    v.message ?? '',
+    v.outputs.length === 0 ? '-' : printable(v.outputs[0]!.path) + (v.outputs.length > 1 ? ` (+${v.outputs.length - 1})` : ''),
+    printable(v.message ?? ''),
   ]);
   const header = ['NAME', 'PHASE', 'AGE', 'COST', 'OUTPUT', 'MESSAGE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -61,8 +64,8 @@ export function register(program: Command): void {
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const g = globalOptions(cmd);
       const state = await new FileStateStore(g.state).read();
-      if (flags.json) return void process.stdout.write(JSON.stringify(statusJson(state, g.selector)) + '\n');
-      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${g.state} (run reelctl apply).\n`);
+      if (flags.json) return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
+      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply).\n`);
       process.stdout.write(statusTable(state, g.selector, Date.now()));
     });
 }

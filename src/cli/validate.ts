@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ManifestError } from '../errors.js';
 import { loadManifests } from '../manifest/load.js';
 import type { LoadResult } from '../manifest/model.js';
+import { toSafeJson } from '../text/escape.js';
 import { manifestPaths } from './context.js';
 
 export async function loadOrThrow(paths: string[]): Promise<LoadResult> {
@@ -22,7 +23,7 @@ export function register(program: Command): void {
     .action(async (paths: string[], opts: { json?: boolean }) => {
       const result = await loadManifests(manifestPaths(paths));
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ version: 1, valid: result.problems.length === 0, files: result.files.length, videos: result.videos.length, problems: result.problems }) + '\n');
+        process.stdout.write(toSafeJson({ version: 1, valid: result.problems.length === 0, files: result.files.length, videos: result.videos.length, problems: result.problems }) + '\n');
         if (result.problems.length > 0) process.exitCode = 1;
         return;
       }

@@ -26,7 +26,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
       continue;
     }
     try {
-      const got = await deps.artifacts.download(r.videoURL, rel, container);
+      const got = await deps.artifacts.download(r.videoURL, rel, container, run.signal);
       const record: OutputRecord = {
         path: rel, sha256: got.sha256, bytes: got.bytes, videoUUID: r.videoUUID, taskUUID: attempt.taskUUID,
         ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}), downloadedAt: iso(deps.clock.now()),
@@ -34,6 +34,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
       await deps.artifacts.writeSidecar(rel, await sidecar(step, attempt, record));
       outputs.push(record);
     } catch (err) {
+      if (run.signal.aborted) return; // shutdown cut the transfer: the next run downloads it again
       if (err instanceof ArtifactError && err.code === 'download.expired') {
         setCondition(v, 'Drifted', 'True', 'DownloadExpired', `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`, deps.clock.now());
         transition(step, 'Failed', `result URL expired before download of ${rel}; bump spec.regenerate to render again (costs money)`);

@@ -21,16 +21,30 @@ export interface DownloadResult {
 export class ArtifactStore {
   constructor(
     readonly outDir: string,
-    private readonly fetchBody: (url: string) => Promise<DownloadResponse>,
+    private readonly fetchBody: (url: string, signal?: AbortSignal) => Promise<DownloadResponse>,
     /** A download that sends nothing for this long is abandoned (and retried): a stalled stream never hangs a run. */
     private readonly idleTimeoutMs = 60_000,
   ) {}
 
-  async download(url: string, rel: string, container: Container): Promise<DownloadResult> {
+  /** `signal` (shutdown) ends the transfer at once, whatever the server does; the `.part` is removed. */
+  async download(url: string, rel: string, container: Container, signal?: AbortSignal): Promise<DownloadResult> {
     const final = await resolveInside(this.outDir, rel);
     const part = final + '.part';
     await unlink(part).catch(() => undefined); // a stale .part from a crash is never trusted
-    const res = await this.fetchBody(url);
+    // The file first, then the request: an output that cannot be written fails before any byte is fetched,
+    // and no response body is ever left unread (its socket error had no listener and crashed the process).
+    let fd: number | undefined;
+    let res: DownloadResponse;
+    try {
+      fd = await fdOpen(part, 'wx', 0o644);
+      res = await this.fetchBody(url, signal);
+    } catch (err) {
+      if (fd !== undefined) {
+        await fdClose(fd).catch(() => undefined);
+        await unlink(part).catch(() => undefined);
+      }
+      throw diskError(err, rel) ?? err;
+    }
     const hash = createHash('sha256');
     let bytes = 0;
     let head = Buffer.alloc(0);
@@ -57,9 +71,8 @@ export class ArtifactStore {
     arm();
     // Large files are flushed to disk while they download (every WRITEBACK_BYTES, in the background), so the
     // fsync before the rename only has the tail left to write instead of the whole file.
-    let fd: number | undefined;
     try {
-      const file = (fd = await fdOpen(part, 'wx', 0o644));
+      const file = fd!;
       const out = createWriteStream('', { fd: file, autoClose: false, highWaterMark: 1024 * 1024 });
       let flushed = 0;
       let writeback: Promise<void> = Promise.resolve();
@@ -68,7 +81,7 @@ export class ArtifactStore {
         flushed = out.bytesWritten;
         writeback = writeback.then(() => fdDatasync(file)).catch(() => undefined); // the final fsync reports errors
       });
-      await pipeline(res.body, meter, out);
+      await pipeline(res.body, meter, out, ...(signal ? [{ signal }] : []));
       await writeback;
       clearTimeout(idle);
       await fdSync(file);
@@ -79,8 +92,9 @@ export class ArtifactStore {
       if (fd !== undefined) await fdClose(fd).catch(() => undefined);
       await unlink(part).catch(() => undefined);
       if (err instanceof ArtifactError) throw err;
-      const disk = diskErrorCode(err);
-      if (disk) throw new ArtifactError(`cannot write ${rel}: ${disk} (${disk === 'ENOSPC' ? 'disk full' : 'not writable'})`, { code: `disk.${disk}`, cause: err });
+      if (signal?.aborted) throw signal.reason;
+      const disk = diskError(err, rel);
+      if (disk) throw disk;
       throw new ArtifactError(`download of ${rel} failed: ${(err as Error).message}`, { code: 'download.interrupted', retryable: true, cause: err });
     }
     const fail = async (code: string, msg: string) => {
@@ -139,6 +153,11 @@ const fdOpen = promisify(openFd);
 const fdDatasync = promisify(fdatasync);
 const fdSync = promisify(fsync);
 const fdClose = promisify(close);
+
+function diskError(err: unknown, rel: string): ArtifactError | undefined {
+  const disk = diskErrorCode(err);
+  return disk ? new ArtifactError(`cannot write ${rel}: ${disk} (${disk === 'ENOSPC' ? 'disk full' : 'not writable'})`, { code: `disk.${disk}`, cause: err }) : undefined;
+}
 
 async function isFile(p: string): Promise<boolean> {
   return stat(p).then((s) => s.isFile(), () => false);

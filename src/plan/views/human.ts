@@ -1,5 +1,6 @@
 // `reelctl plan` for people: a diff like `terraform plan`, ending with the totals and the cost.
 import { plainStyle, usd, type Style } from '../../cli/style.js';
+import { escapeControls as safe } from '../../text/escape.js';
 import type { Change, Plan } from '../model.js';
 
 const SYMBOL: Record<Change['action'], string> = {
@@ -15,9 +16,9 @@ export function renderHuman(plan: Plan, style: Style = plainStyle, opts: { showN
     for (const c of shown) {
       const cost = c.estimatedCostUsd > 0 ? `  ${style.bold(usd(c.estimatedCostUsd))}` : '';
       lines.push(color(c)(`  ${SYMBOL[c.action].padStart(3)} ${c.name}`) + style.dim(` (${c.action})`) + cost);
-      lines.push(style.dim(`        ${c.reason}`));
-      if (c.action === 'move') lines.push(style.dim(`        ${c.fromPath} → ${c.outputPath}`));
-      else if (c.outputPath && c.action !== 'suspended') lines.push(style.dim(`        output: ${c.outputPath}`));
+      lines.push(style.dim(`        ${safe(c.reason)}`)); // reasons quote paths and state messages
+      if (c.action === 'move') lines.push(style.dim(`        ${safe(c.fromPath ?? '')} → ${safe(c.outputPath ?? '')}`));
+      else if (c.outputPath && c.action !== 'suspended') lines.push(style.dim(`        output: ${safe(c.outputPath)}`));
     }
     lines.push('');
   }

@@ -1,10 +1,11 @@
 // `reelctl plan --markdown`: a pull-request comment — summary table, collapsible details, cost.
 import { usd } from '../../cli/style.js';
+import { escapeControls } from '../../text/escape.js';
 import type { Plan } from '../model.js';
 
 const ICON: Record<string, string> = { create: '🆕', replace: '🔁', delete: '🗑️', download: '⬇️', move: '📦', noop: '✅', suspended: '⏸️' };
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+const esc = (s: string) => escapeControls(s).replace(/\|/g, '\\|').replace(/</g, '&lt;');
 
 export function renderMarkdown(plan: Plan): string {
   const s = plan.summary;

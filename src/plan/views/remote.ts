@@ -1,9 +1,11 @@
 // How `plan --verify-remote` shows the API's answers: a section under the human plan, a section in the
 // Markdown comment, and a `remote` object in the JSON plan.
 import { usd, type Style } from '../../cli/style.js';
+import { printable } from '../../log.js';
 import type { RemoteCheck, RemoteVerdict } from '../remote-check.js';
 
-const why = (v: RemoteVerdict) => (v.error ? `${v.error.code}${v.error.parameter ? ` (${v.error.parameter})` : ''}: ${v.error.message}` : '');
+// The API's own words: secrets redacted, control characters escaped.
+const why = (v: RemoteVerdict) => printable(v.error ? `${v.error.code}${v.error.parameter ? ` (${v.error.parameter})` : ''}: ${v.error.message}` : '');
 
 export function renderRemoteHuman(r: RemoteCheck, style: Style): string {
   const lines = ['', `Remote check (dry run, nothing spent): ${r.checked} planned render(s) sent to the API.`];
