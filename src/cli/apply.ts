@@ -22,6 +22,7 @@ export interface ApplyFlags {
   supersede: string;
   pruneMaxShare: string;
   json?: boolean;
+  allowDownloadHost: string[];
 }
 
 export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
@@ -32,6 +33,14 @@ export function parseCommon(f: { maxCost?: string; concurrency: string; supersed
   if (f.supersede !== 'wait' && f.supersede !== 'abandon') throw new UsageError(`--supersede must be wait or abandon, got "${f.supersede}"`);
   return { concurrency, maxCostUsd, supersede: f.supersede as 'wait' | 'abandon' };
 }
+
+/** Shared by apply and run (repeatable). */
+export const ALLOW_DOWNLOAD_HOST = [
+  '--allow-download-host <host>',
+  'download results from this host even when it is on a private, loopback or link-local address (repeatable)',
+  (v: string, prev: string[]) => [...prev, v],
+  [] as string[],
+] as const;
 
 export function register(program: Command): void {
   program
@@ -47,6 +56,7 @@ export function register(program: Command): void {
     .option('--prune-max-share <fraction>', 'refuse to prune more than this share of videos', '0.5')
     .option('--force', 'prune even when the guards refuse')
     .option('--json', 'print the final status as JSON on stdout')
+    .option(...ALLOW_DOWNLOAD_HOST)
     .addHelpText(
       'after',
       '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
@@ -58,7 +68,7 @@ export function register(program: Command): void {
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
       const { videos } = await loadOrThrow(manifestPaths(paths));
       const logger = createLogger({ format: g.logFormat });
-      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply' });
+      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost });
       const style = makeStyle(process.stderr);
       try {
         if (f.prune) {

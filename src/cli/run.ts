@@ -12,6 +12,7 @@ import { startDaemon, type Daemon } from '../daemon/daemon.js';
 import { DEFAULT_LISTEN, formatAddress, parseDuration, parseListen } from '../daemon/options.js';
 import { handleSignals } from '../daemon/signals.js';
 import { globalOptions, manifestPaths, matchesSelector } from './context.js';
+import { ALLOW_DOWNLOAD_HOST } from './apply.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
 
@@ -40,6 +41,7 @@ interface RunFlags {
   concurrency?: string;
   maxCost?: string;
   memory: string;
+  allowDownloadHost: string[];
 }
 
 /**
@@ -66,6 +68,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'parallel renders')
     .option('--max-cost <usd>', 'stop submitting once this much would be spent')
     .option('--memory <profile>', 'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees', 'lean')
+    .option(...ALLOW_DOWNLOAD_HOST)
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], flags: RunFlags, cmd: Command) => {
       await runCommand(paths, flags, cmd);
@@ -109,6 +112,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
       const rt = (await createRuntime(global, {
         logger,
         command: 'reelctl run',
+        allowDownloadHosts: flags.allowDownloadHost,
         ...(flags.simulate ? { simulate: true } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),

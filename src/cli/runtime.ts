@@ -8,6 +8,7 @@ import { resolveLocalInputs } from '../manifest/local-inputs.js';
 import { createProviderClient } from '../provider/client/client.js';
 import { pollDelayMs } from '../provider/client/backoff.js';
 import { apiUrl, resolveApiKey } from '../provider/runware/api-key.js';
+import { parseMaxDownloadBytes } from '../provider/runware/download-guard.js';
 import { createRunwareProvider } from '../provider/runware/http-provider.js';
 import { startSimulator, type SimHandle } from '../provider/sim/server.js';
 import type { ProviderClient } from '../provider/types.js';
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   supersede?: 'wait' | 'abandon';
   logger: Logger;
   command: string;
+  /** `--allow-download-host`: result URLs on these hosts may be at private or loopback addresses. */
+  allowDownloadHosts?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -38,6 +41,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const key = o.simulate ? undefined : resolveApiKey(env);
   if (!o.simulate && !key)
     throw new ReelctlError('no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)', { code: 'config.no-key' });
+  const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
   await checkOutputDir(g.out);
   const store = new FileStateStore(g.state);
   const lock: StateLock = await store.lock(o.command);
@@ -50,7 +54,10 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
       sim = await startSimulator({ latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 });
     }
-    const provider = createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key! });
+    const provider = createRunwareProvider({
+      baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key!,
+      download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
+    });
     client = createProviderClient(provider, { pollRoundMs: pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));

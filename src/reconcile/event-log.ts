@@ -2,6 +2,7 @@
 // rotated to `events.jsonl.1` past a size so it never grows without bound.
 import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { scrub } from '../log.js';
 import type { ControllerEvent } from './controller-api.js';
 
 export class EventLog {
@@ -14,7 +15,7 @@ export class EventLog {
   ) {}
 
   append(e: ControllerEvent): void {
-    const line = JSON.stringify({ ...e, at: new Date(e.at).toISOString() }) + '\n';
+    const line = scrub(JSON.stringify({ ...e, at: new Date(e.at).toISOString() })) + '\n'; // scrub knows JSON-escaped secrets
     this.chain = this.chain.then(() => this.write(line)).catch(() => undefined);
   }
 

@@ -1,8 +1,9 @@
 // The Runware HTTP driver: one call = one POST of a task array (Provider contract, test/contracts/).
 // No retries here — the client layer owns them; this layer only says precisely what happened.
-import { Readable } from 'node:stream';
 import { ArtifactError, ProviderError } from '../../errors.js';
+import { scrubDeep } from '../../log.js';
 import type { DownloadResponse, PollOutcome, Provider, RequestOptions, SubmitOutcome, VideoTask } from '../types.js';
+import { createDownloadGuard, type DownloadGuardOptions, type GuardedResponse } from './download-guard.js';
 import { httpError, pollBody, pollOutcomes, submitBody, submitOutcomes, type WireResponse } from './wire.js';
 
 export interface RunwareProviderOptions {
@@ -12,12 +13,15 @@ export interface RunwareProviderOptions {
   fetch?: typeof fetch;
   /** Counts every HTTP request (for metrics and benches). */
   onRequest?: (kind: 'submit' | 'poll' | 'download', outcome: string) => void;
+  /** Where result URLs may lead and how large a file may be (download-guard.ts); the API URL is baseUrl. */
+  download?: Omit<DownloadGuardOptions, 'apiUrl'>;
 }
 
 export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const count = opts.onRequest ?? (() => undefined);
+  const guard = createDownloadGuard({ ...opts.download, apiUrl: opts.baseUrl });
 
   async function post(kind: 'submit' | 'poll', body: object[], o: RequestOptions & { dryRun?: boolean } = {}): Promise<{ status: number; json: WireResponse | undefined }> {
     const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
@@ -43,7 +47,8 @@ export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
     }
     let json: WireResponse | undefined;
     try {
-      json = text ? (JSON.parse(text) as WireResponse) : undefined;
+      // Secrets out at the edge: an answer that quotes the key must not carry it into the state or a log.
+      json = text ? scrubDeep(JSON.parse(text) as WireResponse) : undefined;
     } catch {
       json = undefined;
     }
@@ -71,29 +76,30 @@ export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
       return pollOutcomes(uuids, json ?? {});
     },
     async download(url: string, o: RequestOptions & { offset?: number } = {}): Promise<DownloadResponse> {
-      let res: Response;
+      let res: GuardedResponse;
       try {
-        res = await doFetch(url, { headers: o.offset ? { range: `bytes=${o.offset}-` } : {}, ...(o.signal ? { signal: o.signal } : {}) });
+        res = await guard.get(url, { headers: o.offset ? { range: `bytes=${o.offset}-` } : {}, ...(o.signal ? { signal: o.signal } : {}) });
       } catch (err) {
         if (o.signal?.aborted) throw o.signal.reason;
+        if (err instanceof ArtifactError) throw err; // refused by the guard: nothing was fetched
         count('download', 'network');
         throw transportError(err);
       }
       count('download', String(res.status));
       if (res.status === 403 || res.status === 404 || res.status === 410) {
-        await res.body?.cancel();
+        res.body.destroy();
         throw new ArtifactError(`the video URL has expired or is gone (HTTP ${res.status})`, { code: 'download.expired' });
       }
-      if ((res.status !== 200 && res.status !== 206) || !res.body) {
-        await res.body?.cancel();
+      if (res.status !== 200 && res.status !== 206) {
+        res.body.destroy();
         throw new ProviderError(`download answered HTTP ${res.status}`, { code: `http.${res.status}`, kind: 'transient', status: res.status });
       }
-      const len = res.headers.get('content-length');
+      const len = res.headers['content-length'];
       return {
         status: res.status,
-        body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>),
+        body: res.body,
         ...(len ? { contentLength: Number(len) } : {}),
-        ...(res.headers.get('content-type') ? { contentType: res.headers.get('content-type')! } : {}),
+        ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
       };
     },
   };
