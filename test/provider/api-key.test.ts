@@ -23,6 +23,32 @@ describe('API key resolution', () => {
     expect(() => resolveApiKey({ RUNWARE_API_KEY_FILE: file('\n') })).toThrow(/is empty/);
     expect(() => resolveApiKey({ RUNWARE_API_KEY_FILE: '/nonexistent/key' })).toThrow(/cannot read RUNWARE_API_KEY_FILE/);
   });
+  it('refuses a key that cannot be a header value — a second line, a space, a control character — naming the variable, never printing the key', () => {
+    const cases: [NodeJS.ProcessEnv, RegExp][] = [
+      [{ RUNWARE_API_KEY_FILE: file('first-line-key-1\nsecond-line-key-2\n') }, /RUNWARE_API_KEY_FILE \(.*\) contains a line break \(a second line\?\) at character 17/],
+      [{ RUNWARE_API_KEY_FILE: file('crlf-key-abcdef\r\nmore\r\n') }, /RUNWARE_API_KEY_FILE .* contains a line break/],
+      [{ RUNWARE_API_KEY: 'env-key\ntail-part' }, /RUNWARE_API_KEY contains a line break/],
+      [{ RUNWARE_API_KEY: 'env key with spaces' }, /RUNWARE_API_KEY contains whitespace at character 4/],
+      [{ RUNWARE_API_KEY: 'env-key\x1b[2J' }, /RUNWARE_API_KEY contains a control character at character 8/],
+      [{ RUNWARE_API_KEY: 'env-key-é' }, /RUNWARE_API_KEY contains a non-ASCII character/],
+    ];
+    for (const [env, message] of cases) {
+      let err: unknown;
+      try {
+        resolveApiKey(env);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'config.key-invalid', retryable: false, exitCode: 1 });
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).not.toMatch(/first-line-key|second-line-key|env-key|tail-part|with spaces/);
+    }
+  });
+  it('a key file with one trailing newline (or CRLF) is fine: the newline is trimmed', () => {
+    expect(resolveApiKey({ RUNWARE_API_KEY_FILE: file('one-line-key-abc\n') })).toBe('one-line-key-abc');
+    expect(resolveApiKey({ RUNWARE_API_KEY_FILE: file('one-line-key-crlf\r\n') })).toBe('one-line-key-crlf');
+    expect(resolveApiKey({ RUNWARE_API_KEY: 'rw-"quo\\te' })).toBe('rw-"quo\\te'); // quotes and backslashes are visible ASCII
+  });
   it('takes the base URL from RUNWARE_API_URL, defaulting to Runware', () => {
     expect(apiUrl({})).toBe('https://api.runware.ai/v1');
     expect(apiUrl({ RUNWARE_API_URL: 'http://127.0.0.1:1/v1' })).toBe('http://127.0.0.1:1/v1');

@@ -1,6 +1,7 @@
 // Downloads (reliability.md network rows): truncated, wrong content, stalled — none ever takes the final name.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,41 @@ describe('artifact store downloads', () => {
     const mp4 = sample('mp4');
     const store = new ArtifactStore(dir, async () => body([mp4.subarray(0, 2000)], mp4.length, true), 150);
     await expect(store.download('u', 'v.mp4', 'mp4')).rejects.toMatchObject({ code: 'download.stalled', retryable: true });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('an output that cannot be written fails before anything is fetched: no response body is left unread to crash the process later', async () => {
+    const dir = out();
+    mkdirSync(path.join(dir, 'v.mp4.part')); // the partial file cannot be created (works as root, unlike chmod)
+    let fetched = 0;
+    const store = new ArtifactStore(dir, async () => {
+      fetched++;
+      // A real body whose socket fails later: with nobody reading it, its 'error' event had no listener.
+      const r = new Readable({ read() {} });
+      setImmediate(() => r.destroy(new Error('other side closed')));
+      return { status: 200, body: r };
+    });
+    await expect(store.download('u', 'v.mp4', 'mp4')).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(fetched).toBe(0);
+    expect(existsSync(path.join(dir, 'v.mp4'))).toBe(false);
+  });
+
+  it('the shutdown signal ends a download whose body never ends, leaving neither the file nor a .part', async () => {
+    const dir = out();
+    const mp4 = sample('mp4');
+    const ac = new AbortController();
+    const store = new ArtifactStore(dir, async (_url, signal) => {
+      expect(signal).toBe(ac.signal);
+      return {
+        status: 200,
+        body: (async function* () {
+          yield mp4.subarray(0, 4096);
+          ac.abort(new Error('stopping')); // SIGTERM arrives while the body streams…
+          await new Promise(() => undefined); // …and the server never sends another byte
+        })(),
+      };
+    });
+    await expect(store.download('u', 'v.mp4', 'mp4', ac.signal)).rejects.toThrow('stopping');
     expect(readdirSync(dir)).toEqual([]);
   });
 });

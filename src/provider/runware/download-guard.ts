@@ -71,8 +71,8 @@ export function createDownloadGuard(o: DownloadGuardOptions): DownloadGuard {
   /** Why `ip` may not be connected to for `u`, or undefined. */
   function verdict(u: URL, host: string, ip: string, kinds: Set<AddressKind>): string | undefined {
     const kind = addressKind(ip);
-    if (u.protocol === 'http:' && kind !== 'loopback') return `plain http: is only used for loopback addresses; ${host} is at ${ip} (use https)`;
     if (!kinds.has(kind) && !allowHosts.has(host)) return `${host} is at ${ip}, a ${kind} address (add --allow-download-host ${host} if this host is yours)`;
+    if (u.protocol === 'http:' && kind !== 'loopback') return `plain http: is only used for loopback addresses; ${host} is at ${ip} (use https)`;
     return undefined;
   }
 
