@@ -38,7 +38,7 @@ describe('downloads only from where renders come from (item 4)', () => {
     const api = await fake(key, { video: 'endless' });
     const w = workspace();
     writeFileSync(path.join(w.manifests, 'a.yaml'), videoYaml('alpha'));
-    const child = execa('node', [BIN, ...args(w, 'apply', w.manifests)], { cwd: w.dir, reject: false, env: { ...env(api, key), NO_COLOR: '1' }, timeout: 60_000 });
+    const child = execa('node', [BIN, ...args(w, 'apply', w.manifests)], { cwd: w.dir, reject: false, env: { ...env(api, key), NO_COLOR: '1' }, timeout: 20_000, forceKillAfterDelay: false });
     await api.streaming; // the body is streaming into alpha.mp4.part
     const sentAt = Date.now();
     child.kill('SIGTERM');
@@ -130,6 +130,18 @@ describe('errors, not crashes (item 8)', () => {
     expect(r.stderr.trim()).toMatch(/^error: cannot write to the output directory .*outputs: EACCES \(permission denied\); nothing was submitted/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(sim.stats().accepted).toBe(0);
+  });
+});
+
+describe('errors, not crashes: output streams (item 8)', () => {
+  it('a reader that goes away (`| head -c 1`) is not a crash: no unhandled EPIPE stack trace, exit 0', async () => {
+    const w = workspace();
+    const docs = Array.from({ length: 800 }, (_, i) => videoYaml(`clip-${i}`)).join('---\n');
+    writeFileSync(path.join(w.manifests, 'many.yaml'), docs); // plan --json: ~200 KB, far more than a pipe holds
+    // A real pipe to a reader that exits after one byte (a socketpair from execa would absorb the output).
+    const r = await execa('bash', ['-c', 'set -o pipefail; node "$@" | head -c 1 >/dev/null', 'bash', BIN, ...args(w, 'plan', '--json', w.manifests)], { cwd: w.dir, reject: false, timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/Unhandled|EPIPE|at .*\.js/);
+    expect(r.exitCode).toBe(0);
   });
 });
 
