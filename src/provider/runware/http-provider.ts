@@ -13,7 +13,8 @@ export interface RunwareProviderOptions {
   fetch?: typeof fetch;
   /** Counts every HTTP request (for metrics and benches). */
   onRequest?: (kind: 'submit' | 'poll' | 'download', outcome: string) => void;
-  /** Where result URLs may lead and how large a file may be (download-guard.ts); the API URL is baseUrl. */
+  /** Where result URLs may lead and how large a file may be (download-guard.ts; downloads use node:http, not
+   *  `fetch`, so each connection's own DNS lookup is the one checked). The API URL is baseUrl. */
   download?: Omit<DownloadGuardOptions, 'apiUrl'>;
 }
 
