@@ -72,6 +72,26 @@ describe('downloads only from where renders come from (item 4)', () => {
   });
 });
 
+describe('size cap (item 4)', () => {
+  it('REELCTL_MAX_DOWNLOAD_BYTES caps a file (Failed, nothing written, the render stays paid); a bad value is refused at start', async () => {
+    const key = 'rw-cap-7f3a9c1e5b2d';
+    const api = await fake(key, { video: 'ok' });
+    const w = workspace();
+    writeFileSync(path.join(w.manifests, 'a.yaml'), videoYaml('alpha'));
+    const bad = await reelctl(args(w, 'apply', w.manifests), { cwd: w.dir, env: { ...env(api, key), REELCTL_MAX_DOWNLOAD_BYTES: 'lots' } });
+    expect([bad.exitCode, api.submits]).toEqual([1, 0]);
+    expect(bad.stderr).toMatch(/^error: REELCTL_MAX_DOWNLOAD_BYTES must be a number of bytes/m);
+    const r = await reelctl(args(w, 'apply', w.manifests), { cwd: w.dir, env: { ...env(api, key), REELCTL_MAX_DOWNLOAD_BYTES: '1K' } });
+    expect(r.exitCode).toBe(1);
+    const v = JSON.parse((await reelctl(args(w, 'status', '--json'), { cwd: w.dir })).stdout).videos[0];
+    expect(v.phase).toBe('Failed');
+    expect(v.message).toMatch(/exceeds the limit of 1024 bytes \(REELCTL_MAX_DOWNLOAD_BYTES\)/);
+    expect(readdirSync(w.out)).toEqual([]);
+    const again = await reelctl(args(w, 'apply', w.manifests), { cwd: w.dir, env: env(api, key) }); // default cap: downloads it
+    expect([again.exitCode, api.submits]).toEqual([0, 1]);
+  });
+});
+
 describe('secrets never stored, whoever echoes them; API text terminal-safe (items 6 and 9)', () => {
   // A key with " and \ is escaped inside JSON text: a scrub of the encoded line missed it.
   const KEY = 'rw-"quo\\te-7f3a9c1e5b2d';
