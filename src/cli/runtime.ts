@@ -18,6 +18,7 @@ import { ArtifactStore } from '../store/artifacts.js';
 import { manifestCommit } from '../store/git.js';
 import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
+import type { WebhookWiring } from '../daemon/webhook/wiring.js';
 import type { GlobalOptions } from './context.js';
 
 export interface RuntimeOptions {
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   logger: Logger;
   command: string;
   env?: NodeJS.ProcessEnv;
+  /** `run --webhook-listen`: submissions carry webhookURL; polls become a slow safety net. */
+  webhook?: WebhookWiring;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -49,7 +52,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       sim = await startSimulator({ latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 });
     }
     const provider = createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key! });
-    client = createProviderClient(provider, { pollRoundMs: pollMs });
+    client = createProviderClient(provider, { pollRoundMs: o.webhook?.pollRoundMs ?? pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url) => c.download(url));
     const eventLog = new EventLog(path.join(path.dirname(path.resolve(g.state)), 'events.jsonl'));
@@ -60,6 +63,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
       resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
+      ...o.webhook?.overrides({ client, resolveRequest: resolveLocalInputs, random: Math.random }),
     });
     return {
       controller, state, store, artifacts, client, sim,
