@@ -1,7 +1,7 @@
 // `reelctl run --webhook-listen`: the simulator calls back when a render ends; the daemon confirms with
 // getResponse before anything changes. Counts are taken on the simulator's side.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,7 +11,10 @@ import { assertInvariants, readState, videoYaml, workspace, type Workspace } fro
 import { events, median, phaseOf, readyCount, runDaemon, until, wakeToDownloadMs, webhookFlags } from './webhook-harness.js';
 
 let w: Workspace;
-afterEach(async () => w?.close());
+afterEach(async () => {
+  await w?.close();
+  rmSync(w.dir, { recursive: true, force: true });
+});
 
 const getResponses = () => w.sim.stats().byTaskType.getResponse ?? 0;
 
@@ -39,7 +42,7 @@ describe('run --webhook-listen (e2e against the simulator)', () => {
     expect(m).toContain('reelctl_webhooks_received_total{result="woken"} 20');
     assertInvariants(w, { expectReady: 20 });
     expect(w.sim.stats().accepted).toBe(20);
-  });
+  }, 90_000);
 
   it('wrong token → 401 and nothing changes; right token + forged videoURL/cost → the real render, byte for byte; a duplicate → one transition', async () => {
     w = await workspace({ latency: { minMs: 3000, maxMs: 3000 } });
@@ -106,7 +109,7 @@ describe('run --webhook-listen (e2e against the simulator)', () => {
     } finally {
       await new Promise((r) => evil.close(r));
     }
-  });
+  }, 60_000);
 
   it('the webhook URL unreachable (a closed port): every video still completes, by the safety poll', async () => {
     w = await workspace({ latency: { minMs: 300, maxMs: 800 } });
@@ -124,5 +127,5 @@ describe('run --webhook-listen (e2e against the simulator)', () => {
     expect(w.sim.webhooks().byStatus.network).toBeGreaterThanOrEqual(5);
     assertInvariants(w, { expectReady: 5 });
     expect(w.sim.stats().accepted).toBe(5);
-  });
+  }, 90_000);
 });
