@@ -38,6 +38,9 @@ describe('webhook token', () => {
     const f = await resolveWebhookTokens({ REELCTL_WEBHOOK_TOKEN_FILE: path.join(d, 'tok'), REELCTL_WEBHOOK_TOKEN_PREVIOUS_FILE: path.join(d, 'old') }, state);
     expect(f).toMatchObject({ current: 'from-a-file-0123456789', previous: 'old-from-a-file-0123456789', source: 'file' });
     expect(readdirSync(d).includes(TOKEN_FILE_NAME)).toBe(false);
+    // A Secret mounted without its optional `previous` key: no previous token, not an error.
+    const none = await resolveWebhookTokens({ REELCTL_WEBHOOK_TOKEN_FILE: path.join(d, 'tok'), REELCTL_WEBHOOK_TOKEN_PREVIOUS_FILE: path.join(d, 'absent') }, state);
+    expect(none.previous).toBeUndefined();
   });
 
   it('refuses a short token and an unreadable or empty token file', async () => {

@@ -43,15 +43,6 @@ export function readyCount(w: Workspace): number {
   }
 }
 
-/** A video's phase on disk, or undefined (no state yet, or caught mid-rename). */
-export function phaseOf(w: Workspace, name: string): string | undefined {
-  try {
-    return readState(w.state).videos?.[name]?.phase;
-  } catch {
-    return undefined;
-  }
-}
-
 export function events(w: Workspace): any[] {
   const f = path.join(path.dirname(w.state), 'events.jsonl');
   return existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];

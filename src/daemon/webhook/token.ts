@@ -18,21 +18,27 @@ export interface WebhookTokens {
   file?: string;
 }
 
-async function fromEnv(env: NodeJS.ProcessEnv, name: string): Promise<string | undefined> {
+/** `optional`: a missing file means "none" (a Secret mounted without its optional `previous` key). */
+async function fromEnv(env: NodeJS.ProcessEnv, name: string, optional = false): Promise<string | undefined> {
   const direct = env[name]?.trim();
   if (direct) return direct;
   const file = env[`${name}_FILE`]?.trim();
   if (!file) return undefined;
-  const text = (await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new ReelctlError(`cannot read ${name}_FILE ${file}: ${err.code ?? err.message}`, { code: 'config.webhook-token' });
-  })).trim();
+  let text: string;
+  try {
+    text = (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (optional && code === 'ENOENT') return undefined;
+    throw new ReelctlError(`cannot read ${name}_FILE ${file}: ${code ?? (err as Error).message}`, { code: 'config.webhook-token' });
+  }
   if (!text) throw new ReelctlError(`${name}_FILE ${file} is empty`, { code: 'config.webhook-token' });
   return text;
 }
 
 /** The token in force, and the previous one during a rotation. Every token is registered for log scrubbing. */
 export async function resolveWebhookTokens(env: NodeJS.ProcessEnv, stateFile: string): Promise<WebhookTokens> {
-  const previous = await fromEnv(env, 'REELCTL_WEBHOOK_TOKEN_PREVIOUS');
+  const previous = await fromEnv(env, 'REELCTL_WEBHOOK_TOKEN_PREVIOUS', true);
   const configured = await fromEnv(env, 'REELCTL_WEBHOOK_TOKEN');
   let tokens: WebhookTokens;
   if (configured) tokens = { current: configured, source: env.REELCTL_WEBHOOK_TOKEN?.trim() ? 'env' : 'file' };
