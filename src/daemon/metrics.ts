@@ -127,9 +127,13 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     },
   });
 
+  // Webhook calls by result, counted by the receiver (src/daemon/webhook/receiver.ts): deltas at scrape time.
   const seenHooks: Record<string, number> = {};
-  new Counter({ name: 'reelctl_webhooks_received_total', help: 'Webhook calls by result (woken, duplicate, unknown, unauthorized, too_large, invalid, unavailable, not_found)', labelNames: ['result'], ...reg, collect() {
-    for (const [result, n] of Object.entries(src.webhooks?.() ?? {})) if (n > (seenHooks[result] ?? 0)) this.inc({ result }, n - (seenHooks[result] ?? 0)), (seenHooks[result] = n);
+  new Counter({ name: 'reelctl_webhooks_received_total', help: 'Webhook calls by result', labelNames: ['result'], ...reg, collect() {
+    for (const [result, n] of Object.entries(src.webhooks?.() ?? {})) {
+      if (n > (seenHooks[result] ?? 0)) this.inc({ result }, n - (seenHooks[result] ?? 0));
+      seenHooks[result] = Math.max(n, seenHooks[result] ?? 0);
+    }
   } });
 
   const submissions = new Counter({ name: 'reelctl_submissions_total', help: 'Render tasks submitted', ...reg });
