@@ -137,4 +137,28 @@ describe('run --webhook-listen (e2e against the simulator)', () => {
     assertInvariants(w, { expectReady: 5 });
     expect(w.sim.stats().accepted).toBe(5);
   }, 90_000);
+
+  it('token rotation: a render sent with the old token is still heard after a restart with the new one (previous, in its grace period)', async () => {
+    w = await workspace({ latency: { minMs: 4000, maxMs: 4000 } });
+    w.write('a.yaml', videoYaml('alpha'));
+    const free = http.createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    const flags = ['--webhook-listen', `127.0.0.1:${port}`];
+    const [oldToken, newToken] = ['old-token-0123456789abcdef', 'new-token-0123456789abcdef'];
+    const first = runDaemon(w, flags, { REELCTL_WEBHOOK_TOKEN: oldToken });
+    await until('alpha submitted', () => w.sim.tasks().length === 1);
+    expect(String(w.sim.tasks()[0]!.request.webhookURL)).toContain(`token=${oldToken}`);
+    first.child.kill('SIGTERM');
+    expect((await first.child).exitCode).toBe(0);
+    const second = runDaemon(w, flags, { REELCTL_WEBHOOK_TOKEN: newToken, REELCTL_WEBHOOK_TOKEN_PREVIOUS: oldToken });
+    await until('alpha ready', () => readyCount(w) === 1);
+    second.child.kill('SIGTERM');
+    expect((await second.child).exitCode).toBe(0);
+    expect(second.log()).toMatch(/"result":"woken","token":"previous"/);
+    expect(w.sim.webhooks().delivered).toBe(1);
+    for (const t of [oldToken, newToken]) expect(first.log() + second.log()).not.toContain(t); // scrubbed from logs
+    assertInvariants(w, { expectReady: 1 });
+  }, 60_000);
 });
