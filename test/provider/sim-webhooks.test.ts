@@ -50,7 +50,7 @@ describe('simulator webhooks', () => {
     sim = await startSimulator({ latency: { minMs: 50, maxMs: 50 } });
     const h = await receiver();
     const taskUUID = await submit({ webhookURL: h.url, numberResults: 2 });
-    await until('two calls', () => h.bodies.length === 2);
+    await until('two calls answered', () => h.bodies.length === 2 && sim!.webhooks().delivered === 2);
     for (const b of h.bodies) {
       expect(b).toMatchObject({ taskType: 'videoInference', taskUUID, status: 'success' });
       expect(b.data).toBeUndefined();
@@ -69,7 +69,7 @@ describe('simulator webhooks', () => {
     expect(sim.webhooks().byStatus).toEqual({ 500: 1, 503: 1, 200: 1 });
     sim.setFaults({ generationFailureRate: 1 });
     await submit({ webhookURL: h.url });
-    await until('the error call', () => h.bodies.length === 4);
+    await until('the error call', () => h.bodies.length === 4 && sim!.webhooks().delivered === 2);
     expect(h.bodies[3]).toMatchObject({ status: 'error', code: 'generationFailed' });
   });
 
