@@ -98,6 +98,14 @@ describe('webhook receiver', () => {
   });
 });
 
+describe('receiver listen errors', () => {
+  it('a port in use is one clear message', async () => {
+    await receiver();
+    const again = startWebhookReceiver({ listen: { host: '127.0.0.1', port: r!.address.port }, check: () => undefined, target: () => undefined, logger: silentLogger() });
+    await expect(again).rejects.toThrow(/cannot listen on --webhook-listen 127\.0\.0\.1:\d+: address already in use/);
+  });
+});
+
 describe('taskUUIDs (what a body names)', () => {
   it('reads the flat task object, a data wrapper or an array; nothing else', () => {
     expect(taskUUIDs(JSON.stringify({ taskUUID: UUID }))).toEqual([UUID]);

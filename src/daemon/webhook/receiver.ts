@@ -5,6 +5,7 @@
 // become an output or a cost; a repeated or late call finds the attempt settled and changes nothing.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ReelctlError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { formatAddress, type ListenAddress } from '../options.js';
 
@@ -84,9 +85,11 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
   server.headersTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(new ReelctlError(`cannot listen on --webhook-listen ${formatAddress(o.listen).slice(7)}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`, { code: 'daemon.webhook-listen', cause: err }));
+    server.once('error', onError);
     server.listen(o.listen.port, o.listen.host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
