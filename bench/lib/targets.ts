@@ -13,6 +13,8 @@ export const TARGETS: { case: string; measure: string; target: string }[] = [
   { case: 'daemon', measure: 'saved manifest → submit', target: '≤ 500 ms' },
   { case: '10,000 tracked videos', measure: 'daemon RSS', target: '≤ 200 MB' },
   { case: '10,000 tracked videos', measure: 'one state save', target: '≤ 50 ms' },
+  { case: 'webhooks, 20 videos', measure: 'getResponse per video (webhooks on)', target: '≤ 1.2' },
+  { case: 'webhooks, 20 videos', measure: 'webhook → download start', target: '≤ 500 ms' },
   { case: '1 GB download from the simulator', measure: 'throughput ÷ raw stream copy', target: '≥ 0.8' },
   { case: '1 GB download from the simulator', measure: 'RSS growth', target: '< 50 MB' },
 ];

@@ -11,6 +11,7 @@ import type { ProviderClient } from '../provider/types.js';
 import { startDaemon, type Daemon } from '../daemon/daemon.js';
 import { DEFAULT_LISTEN, formatAddress, parseDuration, parseListen } from '../daemon/options.js';
 import { handleSignals } from '../daemon/signals.js';
+import { parseWebhookFlags, startWebhooks } from '../daemon/webhook/setup.js';
 import { globalOptions, manifestPaths, matchesSelector } from './context.js';
 import { ALLOW_DOWNLOAD_HOST } from './apply.js';
 import { attachProgress, type Detach } from './progress.js';
@@ -27,6 +28,9 @@ Examples:
   # Faster full resync, more parallel renders, only the launch campaign
   $ reelctl run --resync 1m --concurrency 8 -l campaign=launch
 
+  # Webhooks: Runware calls back when a render ends (polling stays as a slow safety net)
+  $ reelctl run --webhook-listen 0.0.0.0:8080 --webhook-url https://reelctl.example.com
+
   # Probe it
   $ curl -s localhost:9464/readyz; curl -s localhost:9464/metrics | grep reelctl_videos
 
@@ -42,6 +46,10 @@ interface RunFlags {
   maxCost?: string;
   memory: string;
   allowDownloadHost: string[];
+  webhookListen?: string;
+  webhookUrl?: string;
+  webhookSafetyPoll: string;
+  webhookTokenGrace: string;
 }
 
 /**
@@ -69,6 +77,10 @@ export function register(program: Command): void {
     .option('--max-cost <usd>', 'stop submitting once this much would be spent')
     .option('--memory <profile>', 'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees', 'lean')
     .option(...ALLOW_DOWNLOAD_HOST)
+    .option('--webhook-listen <host:port>', 'receive Runware webhooks on this address (its own listener, never the metrics port)')
+    .option('--webhook-url <url>', 'public base URL reaching --webhook-listen; submissions carry <url>/hooks/runware/<video>?token=…')
+    .option('--webhook-safety-poll <duration>', 'with webhooks: longest gap between polls of a running render (bounds a lost webhook)', '5m')
+    .option('--webhook-token-grace <duration>', 'with webhooks: how long REELCTL_WEBHOOK_TOKEN_PREVIOUS is still accepted after start', '1h')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], flags: RunFlags, cmd: Command) => {
       await runCommand(paths, flags, cmd);
@@ -83,6 +95,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   if (resyncMs < 1000) throw new UsageError(`--resync must be at least 1s, got "${flags.resync}"`);
   const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
   const maxCostUsd = flags.maxCost === undefined ? undefined : nonNegative('--max-cost', flags.maxCost);
+  const webhookFlags = parseWebhookFlags(flags, listen, parseDuration(flags.webhookSafetyPoll), parseDuration(flags.webhookTokenGrace));
   const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
   // On a terminal the progress block owns the bottom of the screen: log lines are printed above it.
@@ -109,6 +122,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
     paths: manifestPaths(args),
     loader: (paths) => loadManifests(paths, { parallel: parallelLoad }),
     createRuntime: async () => {
+      const hooks = webhookFlags && (await startWebhooks(webhookFlags, { env: process.env, stateFile: global.state, logger, clock: systemClock }));
       const rt = (await createRuntime(global, {
         logger,
         command: 'reelctl run',
@@ -116,10 +130,19 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         ...(flags.simulate ? { simulate: true } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+        ...(hooks ? { webhook: hooks.wiring } : {}),
+      }).catch(async (err: unknown) => {
+        await hooks?.close();
+        throw err;
       })) as Awaited<ReturnType<typeof createRuntime>> & { client?: ProviderClient };
+      hooks?.attach(rt.controller.runState);
       return {
         controller: rt.controller,
-        close: () => rt.close(),
+        close: async () => {
+          await rt.close();
+          await hooks?.close();
+        },
+        ...(hooks ? { webhookCounts: () => hooks.receiver.counts() } : {}),
         breakerOpen: () => rt.client?.breakerOpen ?? false,
         providerStats: () => rt.client?.stats(),
       };

@@ -20,6 +20,7 @@ import { checkOutputDir } from '../store/out-dir.js';
 import { manifestCommit } from '../store/git.js';
 import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
+import type { WebhookWiring } from '../daemon/webhook/wiring.js';
 import type { GlobalOptions } from './context.js';
 
 export interface RuntimeOptions {
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   /** `--allow-download-host`: result URLs on these hosts may be at private or loopback addresses. */
   allowDownloadHosts?: string[];
   env?: NodeJS.ProcessEnv;
+  /** `run --webhook-listen`: submissions carry webhookURL; polls become a slow safety net. */
+  webhook?: WebhookWiring;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -58,7 +61,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key!,
       download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
     });
-    client = createProviderClient(provider, { pollRoundMs: pollMs });
+    client = createProviderClient(provider, { pollRoundMs: o.webhook?.pollRoundMs ?? pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));
     const eventLog = new EventLog(path.join(path.dirname(path.resolve(g.state)), 'events.jsonl'));
@@ -69,6 +72,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
       resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
+      ...o.webhook?.overrides({ client, resolveRequest: resolveLocalInputs, random: Math.random }),
     });
     return {
       controller, state, store, artifacts, client, sim,

@@ -22,6 +22,8 @@ export interface DaemonRuntime {
   /** True while the provider's breaker pauses submits. */
   breakerOpen?: () => boolean;
   providerStats?: () => ProviderStats | undefined;
+  /** Webhook calls by result (run --webhook-listen). */
+  webhookCounts?: () => Record<string, number>;
 }
 
 export interface DaemonDeps {
@@ -82,6 +84,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const metrics = createMetrics({
     controller: live,
     providerStats: () => runtime?.providerStats?.(),
+    webhooks: () => runtime?.webhookCounts?.(),
     breakerOpen: () => runtime?.breakerOpen?.() ?? false,
     manifests: () => reloader.condition(),
     ready: () => readiness().ready,

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const SOURCES = ['src/daemon', 'src/cli/run.ts', 'src/cli/progress.ts'];
+const SOURCES = ['src/daemon', 'src/daemon/webhook', 'src/cli/run.ts', 'src/cli/progress.ts'];
 
 function newestSource(): number {
   let t = 0;

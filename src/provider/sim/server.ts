@@ -9,6 +9,7 @@ import { prng } from './prng.js';
 import { SimEngine } from './engine.js';
 import { pickApiFault, pickDownloadFault, type SimFaults } from './faults.js';
 import { videoBody } from './video-files.js';
+import { createWebhookSender, type WebhookSenderStats } from './webhook-sender.js';
 import type { WireError, WireItem } from '../runware/wire.js';
 
 export interface SimOptions {
@@ -43,6 +44,8 @@ export interface SimHandle {
   stats(): SimStats;
   tasks(): { taskUUID: string; request: Record<string, unknown>; acceptedAt: number }[];
   setFaults(f: SimFaults): void;
+  /** Calls made to tasks' webhookURL (webhook-sender.ts). */
+  webhooks(): WebhookSenderStats;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const engine = new SimEngine({ latency: opts.latency ?? { minMs: 1000, maxMs: 3000 }, ...(opts.urlTtlMs ? { urlTtlMs: opts.urlTtlMs } : {}), now, random, generationFailureRate: faults.generationFailureRate ?? 0 });
   const stats: SimStats = { requests: 0, byTaskType: {}, byStatus: {}, accepted: 0, conflicts: 0, dryRuns: 0, downloads: 0, faultsInjected: 0 };
   let origin = '';
+  const webhooks = createWebhookSender({ task: (u) => engine.tasks.get(u), result: (u) => engine.poll(u, origin), now });
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -93,6 +97,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         if (r.error?.code === 'conflictTaskUUID') stats.conflicts++;
         if (r.data) data.push(r.data);
         if (r.error) errors.push(r.error);
+        if (r.data && !dryRun) webhooks.accepted(r.data.taskUUID!);
       } else if (type === 'getResponse') {
         const r = engine.poll(String(t.taskUUID ?? ''), origin);
         data.push(...r.data);
@@ -157,8 +162,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       faults = { ...f };
       engine.opts.generationFailureRate = f.generationFailureRate ?? 0;
     },
+    webhooks: () => webhooks.stats(),
     close: () =>
       new Promise((resolve) => {
+        webhooks.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,0 +1,80 @@
+// Webhooks on vs off, side by side: the daemon (a child process, default poll cadence) renders the same
+// videos against the simulator twice. getResponse tasks per video are counted on the simulator's side;
+// detection latency is render end (accepted + the fixed render time) → download start (the Downloading
+// event), and with webhooks on also the webhook's arrival (receiver log) → download start.
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
+import { round, summarize } from './lib/stats.js';
+import { packagePath } from '../src/paths.js';
+import { startSimulator } from '../src/provider/sim/server.js';
+
+const BIN = packagePath('dist', 'cmd', 'reelctl.js');
+
+const yaml = (i: number) => `apiVersion: reelctl/v1
+kind: Video
+metadata:
+  name: hook-${i}
+spec:
+  request:
+    model: klingai:kling-video@3-standard
+    positivePrompt: "bench webhook video ${i}, a calm lake at dawn"
+    width: 1280
+    height: 720
+    duration: 5
+`;
+
+async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: boolean) {
+  const dir = path.join(ctx.tmpDir, webhooks ? 'on' : 'off');
+  await mkdir(path.join(dir, 'm'), { recursive: true });
+  await writeFile(path.join(dir, 'm', 'videos.yaml'), Array.from({ length: n }, (_, i) => yaml(i)).join('---\n'));
+  const sim = await startSimulator({ latency: { minMs: renderMs, maxMs: renderMs } });
+  const state = path.join(dir, 'state', 'state.json');
+  const flags = webhooks ? ['--webhook-listen', '127.0.0.1:0'] : [];
+  const child = execa('node', [BIN, 'run', path.join(dir, 'm'), '--state', state, '--out', path.join(dir, 'out'), '--listen', '127.0.0.1:0', '--log-format', 'json', '--resync', '1h', '--concurrency', String(n), ...flags], {
+    reject: false,
+    env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey },
+  });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const end = Date.now() + 120_000;
+  while ((log.match(/"msg":"[^"]*: ready"/g) ?? []).length < n) {
+    if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not finish (webhooks ${webhooks ? 'on' : 'off'}): ${log.slice(-300)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const getResponse = sim.stats().byTaskType.getResponse ?? 0;
+  child.kill('SIGTERM');
+  await child;
+  await sim.close();
+  const events = readFileSync(path.join(dir, 'state', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; name: string; to?: string; taskUUID?: string; at: string });
+  const acceptedAt = new Map(sim.tasks().map((t) => [t.taskUUID, t.acceptedAt]));
+  const taskOf = new Map(events.filter((e) => e.type === 'submitted').map((e) => [e.name, e.taskUUID!]));
+  const woke = new Map<string, number>();
+  for (const l of log.split('\n')) if (l.includes('"result":"woken"')) woke.set((JSON.parse(l) as { video: string }).video, (JSON.parse(l) as { time: number }).time);
+  const detection: number[] = [];
+  const hookToDownload: number[] = [];
+  for (const e of events) {
+    if (e.type !== 'phase' || e.to !== 'Downloading') continue;
+    detection.push(Date.parse(e.at) - (acceptedAt.get(taskOf.get(e.name)!)! + renderMs));
+    if (woke.has(e.name)) hookToDownload.push(Date.parse(e.at) - woke.get(e.name)!);
+  }
+  return { perVideo: getResponse / n, detection: summarize(detection), hookToDownload: hookToDownload.length ? summarize(hookToDownload) : undefined, hookSamples: hookToDownload };
+}
+
+async function onVsOff(ctx: BenchContext): Promise<BenchResult[]> {
+  const n = 20;
+  const renderMs = ctx.quick ? 3000 : 10_000;
+  const on = await once(ctx, n, renderMs, true);
+  const off = await once(ctx, n, renderMs, false);
+  const label = `webhooks, ${n} videos`;
+  const details = { webhooksOn: { getResponsePerVideo: on.perVideo, detectionMedianMs: on.detection.median }, webhooksOff: { getResponsePerVideo: off.perVideo, detectionMedianMs: off.detection.median, pollMs: 2000 } };
+  return [
+    { case: label, measure: 'getResponse per video (webhooks on)', value: round(on.perVideo, 2), unit: '', target: '≤ 1.2', met: on.perVideo <= 1.2, details, note: `${renderMs / 1000} s renders; webhooks off (polling every ~2 s): ${round(off.perVideo, 2)} per video; getResponse tasks counted on the simulator` },
+    { case: label, measure: 'webhook → download start', value: Math.round(on.hookToDownload?.median ?? NaN), unit: 'ms', target: '≤ 500 ms', met: (on.hookToDownload?.median ?? Infinity) <= 500, samples: on.hookSamples },
+    { case: label, measure: 'render end → download start', value: Math.round(on.detection.median), unit: 'ms', target: '< webhooks off', met: on.detection.median < off.detection.median, details, note: `webhooks off: ${Math.round(off.detection.median)} ms median (max ${Math.round(off.detection.max)} ms); on: max ${Math.round(on.detection.max)} ms` },
+  ];
+}
+
+export const cases: BenchCase[] = [{ name: 'webhooks', run: onVsOff }];
