@@ -14,6 +14,7 @@ import { handleSignals } from '../daemon/signals.js';
 import { globalOptions, manifestPaths, matchesSelector } from './context.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
+import { DAY_MS } from '../reconcile/budget.js';
 
 const EXAMPLES = `
 Examples:
@@ -60,11 +61,11 @@ export function register(program: Command): void {
     .command('run')
     .description('daemon: watch manifests and reconcile continuously, serving /healthz /readyz /metrics')
     .argument('[paths...]', 'manifest files or directories (default ./manifests)')
-    .option('--simulate', 'use the in-process simulator: no key needed, nothing is spent')
+    .option('--simulate', 'use the in-process simulator: no key needed, nothing is spent; state and files default to .reelctl/simulated/ and ./outputs-simulated')
     .option('--listen <host:port>', 'HTTP address for /healthz, /readyz, /metrics (port 0 = any free port)', DEFAULT_LISTEN)
     .option('--resync <duration>', 'full reload + reconcile of every video this often (e.g. 30s, 5m, 1h)', '5m')
     .option('--concurrency <n>', 'parallel renders')
-    .option('--max-cost <usd>', 'stop submitting once this much would be spent')
+    .option('--max-cost <usd>', 'spend at most this much per rolling 24 hours (recorded in the state: restarts count)')
     .option('--memory <profile>', 'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees', 'lean')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], flags: RunFlags, cmd: Command) => {
@@ -73,7 +74,7 @@ export function register(program: Command): void {
 }
 
 async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promise<void> {
-  const global = globalOptions(cmd);
+  const global = globalOptions(cmd, { simulate: !!flags.simulate });
   const { parallelLoad } = applyMemoryProfile(flags.memory);
   const listen = parseListen(flags.listen);
   const resyncMs = parseDuration(flags.resync);
@@ -112,6 +113,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         ...(flags.simulate ? { simulate: true } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+        budgetWindowMs: DAY_MS, // a restarted or crash-looping daemon still spends at most --max-cost a day
       })) as Awaited<ReturnType<typeof createRuntime>> & { client?: ProviderClient };
       return {
         controller: rt.controller,

@@ -2,13 +2,16 @@
 import type { Command } from 'commander';
 import { matchesSelector } from '../manifest/selector.js';
 import { FileStateStore } from '../state/file-store.js';
+import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { globalOptions } from './context.js';
 import { makeStyle, usd } from './style.js';
 
-export function statusJson(state: StateFile | null, selector: Record<string, string>): object {
+export function statusJson(state: StateFile | null, selector: Record<string, string>, now = Date.now()): object {
+  const budget = recordedBudget(state, now);
   return {
     version: 1,
+    ...(budget ? { budget } : {}),
     videos: selected(state, selector).map((v) => ({
       name: v.name,
       phase: v.phase,
@@ -49,7 +52,15 @@ export function statusTable(state: StateFile | null, selector: Record<string, st
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
   const paint = (phase: string, line: string) => (phase === 'Ready' ? line : phase === 'Failed' ? style.red(line) : phase === 'Suspended' ? style.dim(line) : style.yellow(line));
-  return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n';
+  return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n' + budgetLine(state, now);
+}
+
+/** The daemon's --max-cost as recorded in the state: what is left in its rolling window. */
+export function budgetLine(state: StateFile | null, now: number): string {
+  const b = recordedBudget(state, now);
+  if (!b) return '';
+  const pending = b.reservedUsd > 0 ? ` + ${usd(b.reservedUsd)} reserved for renders in flight` : '';
+  return `\nBudget: ${usd(b.remainingUsd)} left of ${usd(b.maxCostUsd)} per ${b.windowHours} h (${usd(b.spentUsd)} spent${pending} in the last ${b.windowHours} h)\n`;
 }
 
 export function register(program: Command): void {

@@ -6,7 +6,8 @@ import type { LoadedVideo } from '../manifest/model.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { canonicalJson } from '../plan/spec-hash.js';
 import type { StateFile, StateStore } from '../state/model.js';
-import { Budget } from './budget.js';
+import { Admission } from './admission.js';
+import type { BudgetStatus } from './budget.js';
 import type { ApplySummary, Controller, ControllerEvent, VideoStatus } from './controller-api.js';
 import { retryLater, type ReconcileDeps, type RunState } from './context.js';
 import type { EventLog } from './event-log.js';
@@ -18,6 +19,8 @@ export interface ControllerOptions extends ReconcileDeps {
   store: StateStore;
   state: StateFile;
   maxCostUsd?: number;
+  /** The daemon: --max-cost is per rolling window of this length (24 h), recorded in the state. */
+  budgetWindowMs?: number;
   selector?: Record<string, string>;
   eventLog?: EventLog;
   /** Parallel reconcile steps (each short: a submit, a poll, a download). */
@@ -46,9 +49,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
     desired: new Map(),
     state: o.state,
     writer: new StateWriter(o.store, o.state, o.journalMinVideos !== undefined ? { journalMinVideos: o.journalMinVideos } : {}),
-    budget: new Budget(o.maxCostUsd),
-    inflight: new Set(),
-    waitingForSlot: new Set(),
+    admission: new Admission({ concurrency: o.concurrency, ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}), ...(o.budgetWindowMs !== undefined ? { windowMs: o.budgetWindowMs } : {}), ...(o.simulated ? { simulated: true } : {}) }),
     pollCounts: new Map(),
     checkDrift: new Set(Object.keys(o.state.videos)),
     stopping: false,
@@ -78,18 +79,26 @@ export function createController(o: ControllerOptions): Controller & { runState:
       const old = prev.get(name);
       if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name);
     }
-    for (const name of prev.keys())
-      if (!next.has(name) && run.inflight.delete(name)) {
-        const waiting = [...run.waitingForSlot];
-        run.waitingForSlot.clear();
-        for (const w of waiting) queue.add(w);
-      }
+    for (const name of prev.keys()) if (!next.has(name)) for (const w of run.admission.release(name)) queue.add(w);
   }
 
-  /** Recovery: unfinished attempts are counted in flight so concurrency holds across restarts. */
+  /**
+   * Recovery: unsettled attempts found at start hold their slot and their reservation (admission.ts), so
+   * neither the concurrency nor --max-cost can be exceeded by a run that picks up an interrupted one.
+   */
   function recover(): void {
-    for (const v of Object.values(run.state.videos))
-      if (v.attempts.some((a) => a.state === 'intent' || a.state === 'accepted') && run.desired.has(v.name)) run.inflight.add(v.name);
+    run.admission.recover(run.state, run.desired, o.clock.now());
+  }
+
+  /** The daemon records its budget in the state, so `status` can say what is left. */
+  function recordBudget(): void {
+    if (o.budgetWindowMs === undefined) return;
+    const want = o.maxCostUsd === undefined ? undefined : { maxCostUsd: o.maxCostUsd, windowHours: o.budgetWindowMs / 3_600_000 };
+    const have = run.state.budget;
+    if (have?.maxCostUsd === want?.maxCostUsd && have?.windowHours === want?.windowHours) return;
+    if (want) run.state.budget = { ...want, setAt: new Date(o.clock.now()).toISOString() };
+    else delete run.state.budget;
+    run.writer.markStateDirty();
   }
 
   return {
@@ -117,6 +126,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
       return summary();
     },
     start() {
+      recordBudget();
       recover();
       for (const name of run.desired.keys()) queue.add(name);
     },
@@ -140,6 +150,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
       }));
     },
     queueDepth: () => queue.depth(),
+    budget: (): BudgetStatus | undefined => run.admission.status(o.clock.now()),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -147,7 +158,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
   };
 
   function summary(): ApplySummary {
-    const s = { ready: 0, failed: 0, suspended: 0, submitted: run.submitted, spentUsd: run.budget.spentUsd, stoppedByGuard: run.guardStopped };
+    const s = { ready: 0, failed: 0, suspended: 0, submitted: run.submitted, spentUsd: run.admission.spentUsd, stoppedByGuard: run.guardStopped };
     for (const name of run.desired.keys()) {
       const p = run.state.videos[name]?.phase;
       if (p === 'Ready') s.ready++;

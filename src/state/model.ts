@@ -2,7 +2,7 @@
 // State records only confirmed facts, plus the one deliberate exception: an `intent` attempt is
 // written *before* the submit that spends money, so a crash can never lose a paid task UUID.
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export type Phase = 'Pending' | 'Submitted' | 'Running' | 'Downloading' | 'Ready' | 'Failed' | 'Suspended';
 
@@ -13,6 +13,11 @@ export interface StateFile {
   /** Random id fixed when the state is created; a state from another lineage is never overwritten. */
   lineage: string;
   videos: Record<string, VideoState>;
+  /**
+   * The daemon's `--max-cost`: at most `maxCostUsd` per rolling window of `windowHours`. The spend entries are
+   * the attempts themselves (`createdAt`, reservation or cost), written with the intent before any send.
+   */
+  budget?: { maxCostUsd: number; windowHours: number; setAt: string };
 }
 
 export interface VideoState {
@@ -41,6 +46,8 @@ export interface VideoState {
   history: HistoryEntry[];
   message?: string;
   updatedAt: string;
+  /** Written by a `--simulate` run: its renders and files are placeholders; a real run plans it as `create`. */
+  simulated?: boolean;
 }
 
 export type AttemptState = 'intent' | 'accepted' | 'succeeded' | 'failed' | 'abandoned';
