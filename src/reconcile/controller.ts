@@ -75,6 +75,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
     const next = new Map(videos.filter(selected).map((v) => [v.name, v]));
     const prev = run.desired;
     run.desired = next;
+    recover(); // before the first step can ask for a slot or budget
     for (const [name, v] of next) {
       const old = prev.get(name);
       if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name);
@@ -86,7 +87,10 @@ export function createController(o: ControllerOptions): Controller & { runState:
    * Recovery: unsettled attempts found at start hold their slot and their reservation (admission.ts), so
    * neither the concurrency nor --max-cost can be exceeded by a run that picks up an interrupted one.
    */
+  let recovered = false;
   function recover(): void {
+    if (recovered) return;
+    recovered = true;
     run.admission.recover(run.state, run.desired, o.clock.now());
   }
 

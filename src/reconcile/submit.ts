@@ -37,6 +37,7 @@ export async function startRender(step: Step): Promise<StepResult> {
     const left = adm.status(now);
     if (!run.budgetRefused) run.emit({ type: 'budget-exhausted', spentUsd: left?.spentUsd ?? 0, maxCostUsd: adm.maxCostUsd ?? 0, at: now });
     run.budgetRefused = true;
+    deps.logger.info({ video: step.name, estimateUsd: estimate, remainingUsd: left?.remainingUsd, maxCostUsd: adm.maxCostUsd }, 'not submitted: --max-cost budget');
     if (admitted.retryInMs === undefined) {
       transition(step, 'Pending', `not submitted: the --max-cost budget ($${adm.maxCostUsd}) would be exceeded`);
       return;
