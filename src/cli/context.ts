@@ -20,11 +20,13 @@ export const SIMULATED_OUT = 'outputs-simulated';
 /** The global flags; with `simulate`, the state and outputs default to the simulated ones. */
 export function globalOptions(cmd: Command, opts: { simulate?: boolean } = {}): GlobalOptions {
   const o = cmd.optsWithGlobals() as { state?: string; out?: string; selector?: string[]; logFormat?: string };
+  // --state/--out have defaults in the program; a simulated run takes its own unless they were given.
+  const given = (name: string) => o[name as 'state'] !== undefined && cmd.getOptionValueSourceWithGlobals(name) !== 'default';
   const logFormat = (o.logFormat ?? 'text') as LogFormat;
   if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format must be text or json, got "${o.logFormat}"`);
   return {
-    state: o.state ?? (opts.simulate ? SIMULATED_STATE : DEFAULT_STATE),
-    out: o.out ?? (opts.simulate ? SIMULATED_OUT : DEFAULT_OUT),
+    state: opts.simulate && !given('state') ? SIMULATED_STATE : (o.state ?? DEFAULT_STATE),
+    out: opts.simulate && !given('out') ? SIMULATED_OUT : (o.out ?? DEFAULT_OUT),
     selector: parseSelector(o.selector ?? []),
     logFormat,
   };

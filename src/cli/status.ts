@@ -4,7 +4,7 @@ import { matchesSelector } from '../manifest/selector.js';
 import { FileStateStore } from '../state/file-store.js';
 import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
-import { globalOptions } from './context.js';
+import { DEFAULT_STATE, globalOptions, SIMULATED_STATE } from './context.js';
 import { makeStyle, usd } from './style.js';
 
 export function statusJson(state: StateFile | null, selector: Record<string, string>, now = Date.now()): object {
@@ -73,7 +73,7 @@ export function register(program: Command): void {
       const g = globalOptions(cmd);
       const state = await new FileStateStore(g.state).read();
       if (flags.json) return void process.stdout.write(JSON.stringify(statusJson(state, g.selector)) + '\n');
-      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${g.state} (run reelctl apply).\n`);
+      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${g.state} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);
       process.stdout.write(statusTable(state, g.selector, Date.now()));
     });
 }
