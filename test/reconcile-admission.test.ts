@@ -29,6 +29,27 @@ describe('Admission', () => {
     expect(adm.status(T0)).toMatchObject({ reservedUsd: 0.84, remainingUsd: 0.16 });
   });
 
+  it('apply: a resumed run continues the interrupted one — what it already paid counts, an earlier finished run does not', () => {
+    const state = stateWith({
+      paid: [{ state: 'succeeded', costUsd: 0.42, run: 'r1' }], // paid before the kill, not downloaded yet
+      flying: [{ state: 'accepted', run: 'r1' }],
+      older: [{ state: 'succeeded', costUsd: 5, run: 'r0' }],
+    });
+    state.videos.older!.outputs = [{ path: 'older.mp4', sha256: 'a'.repeat(64), bytes: 1, videoUUID: 'v', taskUUID: 'older-0', downloadedAt: iso(T0) }];
+    const adm = new Admission({ concurrency: 4, maxCostUsd: 1.0 });
+    adm.recover(state, new Set(['paid', 'flying', 'older', 'new']), T0);
+    expect(adm.runId).toBe('r1');
+    expect(adm.status(T0)).toMatchObject({ spentUsd: 0.42, reservedUsd: 0.42, remainingUsd: 0.16 });
+    expect(adm.admit('new', 'new-0', 0.42, T0).ok).toBe(false);
+    // A run that finished (everything downloaded) is not resumed: a new apply has its whole cap.
+    const done = stateWith({ older: [{ state: 'succeeded', costUsd: 5, run: 'r0' }] });
+    done.videos.older!.outputs = state.videos.older!.outputs;
+    const fresh = new Admission({ concurrency: 4, maxCostUsd: 1.0 });
+    fresh.recover(done, new Set(['older', 'new']), T0);
+    expect(fresh.runId).not.toBe('r0');
+    expect(fresh.admit('new', 'new-0', 0.42, T0).ok).toBe(true);
+  });
+
   it('compares with an epsilon: exactly the cap fits, a hair over does not', () => {
     const adm = new Admission({ concurrency: 9, maxCostUsd: 0.3 });
     expect(adm.admit('a', 'a', 0.1, T0).ok).toBe(true);

@@ -2,9 +2,10 @@
 // a slot, and the --max-cost budget (reservations and settled spend). startRender asks it, finishAttempt
 // gives back to it, and recovery seeds it from the state, so neither a restart nor a crash loop can exceed
 // the slots or the money: unsettled renders found at start hold their slot and their reservation.
+import { randomUUID } from 'node:crypto';
 import { roundUsd } from '../pricing/prices.js';
 import type { Attempt, StateFile } from '../state/model.js';
-import { BUDGET_EPSILON_USD, isUnsettled, spendEntries, summarize, type BudgetStatus, type SpendEntry } from './budget.js';
+import { attemptSpendUsd, BUDGET_EPSILON_USD, isUnsettled, spendEntries, summarize, type BudgetStatus, type SpendEntry } from './budget.js';
 
 export interface AdmissionOptions {
   concurrency: number;
@@ -30,8 +31,12 @@ export class Admission {
   private stopped = false;
   /** Settled in this process (the apply summary's "spent"). */
   private settledHere = 0;
+  /** The apply run new attempts belong to: a fresh id, or the interrupted run this one resumes (none in the daemon). */
+  runId: string | undefined;
 
-  constructor(private readonly o: AdmissionOptions) {}
+  constructor(private readonly o: AdmissionOptions) {
+    this.runId = o.windowMs === undefined ? randomUUID().slice(0, 13) : undefined;
+  }
 
   get maxCostUsd(): number | undefined {
     return this.o.maxCostUsd;
@@ -52,17 +57,35 @@ export class Admission {
 
   /**
    * Seeds slots and budget from the state at start. Unsettled attempts of desired videos are adopted: they
-   * hold a slot and their reservation counts. A windowed budget also counts everything spent in the window.
+   * hold a slot and their reservation counts. An apply that finds unfinished attempts (unsettled, or paid and
+   * not downloaded) resumes their run: everything that run spent counts, and new attempts join it, so an
+   * interrupted and resumed apply pays at most --max-cost in total. A windowed budget (the daemon) counts
+   * everything spent in the window instead.
    */
   recover(state: StateFile, desired: ReadonlySet<string> | ReadonlyMap<string, unknown>, nowMs: number): void {
     const sim = !!this.o.simulated;
-    for (const v of Object.values(state.videos))
-      for (const a of v.simulated && !sim ? [] : v.attempts)
-        if (isUnsettled(a) && desired.has(v.name)) {
+    const videos = Object.values(state.videos).filter((v) => !v.simulated || sim);
+    const resumed = new Map<string, number>(); // run id → its latest unfinished attempt
+    for (const v of videos)
+      for (const a of v.attempts) {
+        if (!desired.has(v.name)) continue;
+        if (isUnsettled(a)) {
           this.inflight.add(v.name);
           this.count({ key: a.taskUUID, atMs: Date.parse(a.createdAt), usd: a.reservedUsd, settled: false });
         }
-    if (this.o.windowMs !== undefined) for (const e of spendEntries(state, nowMs - this.o.windowMs, sim)) this.count(e);
+        // Unfinished: not settled yet, or paid and not downloaded yet — the run that made it was cut short.
+        const unfinished = isUnsettled(a) || (a.state === 'succeeded' && !v.outputs.some((o) => o.taskUUID === a.taskUUID));
+        if (unfinished && a.run !== undefined) resumed.set(a.run, Math.max(resumed.get(a.run) ?? -Infinity, Date.parse(a.createdAt) || 0));
+      }
+    if (this.o.windowMs !== undefined) {
+      for (const e of spendEntries(state, nowMs - this.o.windowMs, sim)) this.count(e);
+      return;
+    }
+    if (resumed.size === 0) return;
+    this.runId = [...resumed].sort((x, y) => y[1] - x[1])[0]![0];
+    for (const v of videos)
+      for (const a of v.attempts)
+        if (a.run !== undefined && resumed.has(a.run)) this.count({ key: a.taskUUID, atMs: Date.parse(a.createdAt), usd: attemptSpendUsd(a), settled: !isUnsettled(a) });
   }
 
   /** A slot for `name` and `estimateUsd` of budget for its task `key`, both or neither. */

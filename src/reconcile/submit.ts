@@ -48,7 +48,7 @@ export async function startRender(step: Step): Promise<StepResult> {
   }
   run.budgetRefused = false;
   failpoint('before-intent-persisted');
-  const attempt: Attempt = { taskUUID, specHash: v.specHash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate };
+  const attempt: Attempt = { taskUUID, specHash: v.specHash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}) };
   v.attempts.push(attempt);
   trimAttempts(v.attempts, now);
   transition(step, 'Pending', 'submitting', attempt.taskUUID);

@@ -61,6 +61,11 @@ export interface Attempt {
   sends: number;
   /** Budget reserved before submit (USD), settled into costUsd from the API's cost. */
   reservedUsd: number;
+  /**
+   * The apply run that created it. A run that adopts unsettled attempts continues their run: everything that
+   * run spent, before and after the crash, counts against one --max-cost.
+   */
+  run?: string;
   costUsd?: number;
   results?: RemoteResult[];
   error?: { code: string; message: string; parameter?: string };

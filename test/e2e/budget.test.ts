@@ -15,15 +15,18 @@ afterEach(async () => {
 const paid = (w: Workspace) => w.sim.tasks().reduce((s, t) => s + estimateCostUsd(t.request as { model: string }), 0);
 
 describe('apply --max-cost across a crash', () => {
-  it('an apply killed after its first paid submit, resumed with the same cap, pays at most the cap in total', async () => {
+  // after-submit-persisted: nothing settled before the kill; during-download: one render settled (paid) and
+  // others in flight — the resumed apply continues the interrupted run and counts both.
+  it.each(['after-submit-persisted', 'during-download'])('an apply killed at %s, resumed with the same cap, pays at most the cap in total', async (fp) => {
     w = await workspace();
     // Four 3-second renders at $0.252: a $1.00 cap fits three ($0.756), never the fourth ($1.008).
     w.write('a.yaml', ['v1', 'v2', 'v3', 'v4'].map((n) => videoYaml(n)).join('---\n'));
     const cap = ['--max-cost', '1.00', '--concurrency', '4'];
-    const crashed = await w.apply(cap, { REELCTL_FAILPOINT: 'after-submit-persisted:crash' });
+    const crashed = await w.apply(cap, { REELCTL_FAILPOINT: `${fp}:crash` });
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
-    const adopted = Object.values(readState(w.state).videos).filter((v: any) => v.attempts.some((a: any) => a.state === 'intent' || a.state === 'accepted')).length;
-    expect(adopted).toBeGreaterThanOrEqual(1);
+    // The kill left work unfinished: renders not settled, or paid and not downloaded.
+    const unfinished = Object.values(readState(w.state).videos).filter((v: any) => v.attempts.some((a: any) => a.state === 'intent' || a.state === 'accepted' || (a.state === 'succeeded' && v.outputs.length === 0))).length;
+    expect(unfinished).toBeGreaterThanOrEqual(1);
 
     const resumed = await w.apply(cap);
     expect(resumed.exitCode, resumed.stderr).toBe(3); // stopped by the cap, nothing failed
