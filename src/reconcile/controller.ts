@@ -103,6 +103,8 @@ export function createController(o: ControllerOptions): Controller & { runState:
     if (want) run.state.budget = { ...want, setAt: new Date(o.clock.now()).toISOString() };
     else delete run.state.budget;
     run.writer.markStateDirty();
+    // On disk now, not at the first render: `status` reads it while the daemon runs.
+    run.writer.flush().catch((err: Error) => logger.warn({ err: err.message }, 'could not record the budget in the state yet; the next save will'));
   }
 
   return {
