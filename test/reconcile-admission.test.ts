@@ -67,6 +67,10 @@ describe('Admission', () => {
     expect(adm.spentUsd).toBe(0.5);
     expect(adm.status(T0)).toMatchObject({ spentUsd: 0.5, reservedUsd: 0, remainingUsd: 9.5 });
     expect(adm.release('b')).toEqual([]); // not holding a slot: nothing to hand back
+    expect(adm.admit('c', 'c-0', 9.5, T0).ok).toBe(true);
+    adm.cancel('c', 'c-0'); // the step failed before its intent existed: slot and budget come back
+    expect(adm.inflightCount).toBe(0);
+    expect(adm.status(T0)).toMatchObject({ reservedUsd: 0, remainingUsd: 9.5 });
   });
 
   it('daemon: the window counts everything spent in the last 24 hours, then frees it; it never latches', () => {

@@ -106,6 +106,12 @@ export class Admission {
     return { ok: true };
   }
 
+  /** An admission that never became an intent (the step failed first): give back the slot and the budget. */
+  cancel(name: string, key: string): string[] {
+    this.ledger.delete(key);
+    return this.release(name);
+  }
+
   /** `name` has an admitted (or adopted) render in flight: it keeps its slot. */
   hold(name: string): void {
     this.inflight.add(name);

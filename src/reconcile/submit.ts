@@ -1,6 +1,6 @@
-// Submitting a render exactly once: a slot and budget from admission.ts → persist the intent (a fresh task UUID) durably →
-// send. A crash anywhere leaves either no intent (nothing was sent) or an intent whose UUID is re-sent;
-// `conflictTaskUUID` then confirms the first send. A new UUID is minted only after a known failure.
+// Submitting a render exactly once: a slot and budget from admission.ts → persist the intent (a fresh task
+// UUID) durably → send. A crash anywhere leaves either no intent (nothing was sent) or an intent whose UUID
+// is re-sent; `conflictTaskUUID` then confirms the first send. A new UUID is minted only after a known failure.
 import { randomUUID } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
 import { withDefaults } from '../manifest/defaults.js';
@@ -47,7 +47,12 @@ export async function startRender(step: Step): Promise<StepResult> {
     return { requeueAfterMs: admitted.retryInMs };
   }
   run.budgetRefused = false;
-  failpoint('before-intent-persisted');
+  try {
+    failpoint('before-intent-persisted');
+  } catch (err) {
+    for (const name of adm.cancel(step.name, taskUUID)) run.wake(name); // no intent, nothing sent: nothing is owed
+    throw err;
+  }
   const attempt: Attempt = { taskUUID, specHash: v.specHash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}) };
   v.attempts.push(attempt);
   trimAttempts(v.attempts, now);
