@@ -50,6 +50,20 @@ describe('Admission', () => {
     expect(fresh.admit('new', 'new-0', 0.42, T0).ok).toBe(true);
   });
 
+  it('apply: an older render replaced by a newer one, or a download given up by an apply that ended, resumes nothing', () => {
+    const out = (task: string) => [{ path: 'a.mp4', sha256: 'a'.repeat(64), bytes: 1, videoUUID: 'v', taskUUID: task, downloadedAt: iso(T0) }];
+    const state = stateWith({ a: [{ state: 'succeeded', costUsd: 5, run: 'r0' }, { state: 'succeeded', costUsd: 0.42, run: 'r1' }], b: [{ state: 'succeeded', costUsd: 0.42, run: 'r2' }] });
+    state.videos.a!.outputs = out('a-1');
+    const ended = new Admission({ concurrency: 4, maxCostUsd: 1.0 });
+    ended.runId = 'r2';
+    expect(ended.closeRun(state)).toEqual(['b']); // r2 ended with b's download given up
+    expect(state.videos.b!.attempts[0]!.run).toBeUndefined();
+    const next = new Admission({ concurrency: 4, maxCostUsd: 1.0 });
+    next.recover(state, new Set(['a', 'b', 'c']), T0);
+    expect(['r0', 'r1', 'r2']).not.toContain(next.runId);
+    expect(next.status(T0)).toMatchObject({ spentUsd: 0, reservedUsd: 0, remainingUsd: 1 });
+  });
+
   it('compares with an epsilon: exactly the cap fits, a hair over does not', () => {
     const adm = new Admission({ concurrency: 9, maxCostUsd: 0.3 });
     expect(adm.admit('a', 'a', 0.1, T0).ok).toBe(true);

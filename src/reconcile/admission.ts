@@ -4,7 +4,7 @@
 // the slots or the money: unsettled renders found at start hold their slot and their reservation.
 import { randomUUID } from 'node:crypto';
 import { roundUsd } from '../pricing/prices.js';
-import type { Attempt, StateFile } from '../state/model.js';
+import type { Attempt, StateFile, VideoState } from '../state/model.js';
 import { attemptSpendUsd, BUDGET_EPSILON_USD, isUnsettled, spendEntries, summarize, type BudgetStatus, type SpendEntry } from './budget.js';
 
 export interface AdmissionOptions {
@@ -73,9 +73,7 @@ export class Admission {
           this.inflight.add(v.name);
           this.count({ key: a.taskUUID, atMs: Date.parse(a.createdAt), usd: a.reservedUsd, settled: false });
         }
-        // Unfinished: not settled yet, or paid and not downloaded yet — the run that made it was cut short.
-        const unfinished = isUnsettled(a) || (a.state === 'succeeded' && !v.outputs.some((o) => o.taskUUID === a.taskUUID));
-        if (unfinished && a.run !== undefined) resumed.set(a.run, Math.max(resumed.get(a.run) ?? -Infinity, Date.parse(a.createdAt) || 0));
+        if (unfinished(v, a) && a.run !== undefined) resumed.set(a.run, Math.max(resumed.get(a.run) ?? -Infinity, Date.parse(a.createdAt) || 0));
       }
     if (this.o.windowMs !== undefined) {
       for (const e of spendEntries(state, nowMs - this.o.windowMs, sim)) this.count(e);
@@ -86,6 +84,21 @@ export class Admission {
     for (const v of videos)
       for (const a of v.attempts)
         if (a.run !== undefined && resumed.has(a.run)) this.count({ key: a.taskUUID, atMs: Date.parse(a.createdAt), usd: attemptSpendUsd(a), settled: !isUnsettled(a) });
+  }
+
+  /**
+   * apply ended (not killed): its paid-but-not-downloaded attempts (a download given up) no longer make a
+   * later apply resume this run; unsettled ones still do. Returns the names whose records changed.
+   */
+  closeRun(state: StateFile): string[] {
+    const changed: string[] = [];
+    for (const v of Object.values(state.videos))
+      for (const a of v.attempts)
+        if (a.run !== undefined && a.run === this.runId && !isUnsettled(a) && unfinished(v, a)) {
+          delete a.run;
+          changed.push(v.name);
+        }
+    return changed;
   }
 
   /** A slot for `name` and `estimateUsd` of budget for its task `key`, both or neither. */
@@ -165,4 +178,10 @@ export class Admission {
     for (const e of this.ledger.values()) if (Number.isFinite(e.atMs)) oldest = Math.min(oldest, e.atMs);
     return oldest === Infinity ? 60_000 : Math.max(1000, oldest + this.o.windowMs! - nowMs + 1);
   }
+}
+
+/** Work a killed run left: a render not settled yet, or the video's latest render paid and not downloaded. */
+function unfinished(v: VideoState, a: Attempt): boolean {
+  if (isUnsettled(a)) return true;
+  return a.state === 'succeeded' && a === v.attempts.at(-1) && !v.outputs.some((o) => o.taskUUID === a.taskUUID);
 }

@@ -127,6 +127,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
         await o.eventLog?.flush();
         throw run.fatal;
       }
+      for (const name of run.admission.closeRun(run.state)) run.writer.markDirty(name);
       await run.writer.close(); // the journal folded into one snapshot: a state at rest is one file
       await o.eventLog?.flush();
       return summary();
