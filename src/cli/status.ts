@@ -20,6 +20,7 @@ export function statusJson(state: StateFile | null, selector: Record<string, str
       outputs: v.outputs.map((o) => ({ path: o.path, sha256: o.sha256, bytes: o.bytes })),
       costUsd: v.costUsd,
       message: v.message ?? '',
+      ...(v.simulated ? { simulated: true } : {}), // a --simulate placeholder, not a paid render
     })),
   };
 }
@@ -46,7 +47,7 @@ export function statusTable(state: StateFile | null, selector: Record<string, st
     age(v.history.at(-1)?.at ?? v.updatedAt, now),
     usd(v.costUsd),
     v.outputs.length === 0 ? '-' : v.outputs[0]!.path + (v.outputs.length > 1 ? ` (+${v.outputs.length - 1})` : ''),
-    v.message ?? '',
+    v.simulated ? `simulated (not a real render)${v.message ? `: ${v.message}` : ''}` : (v.message ?? ''),
   ]);
   const header = ['NAME', 'PHASE', 'AGE', 'COST', 'OUTPUT', 'MESSAGE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

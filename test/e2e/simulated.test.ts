@@ -29,6 +29,8 @@ describe('--simulate never passes for real', () => {
     expect(JSON.parse(readFileSync(path.join(w.dir, 'outputs-simulated', 'alpha.mp4.json'), 'utf8')).simulated).toBe(true);
     const status = await reelctl(['status'], { cwd: w.dir });
     expect(status.stdout).toMatch(/No state yet at \.reelctl\/state\.json.*--state \.reelctl\/simulated\/state\.json/);
+    const simStatus = await reelctl(['status', '--state', '.reelctl/simulated/state.json'], { cwd: w.dir });
+    expect(simStatus.stdout).toMatch(/alpha\s+Ready.*simulated \(not a real render\)/);
   });
 
   it('a real run on a state holding simulated records plans them as create and renders them for real; a simulated run then refuses that state', async () => {
