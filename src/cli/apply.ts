@@ -48,8 +48,8 @@ export function register(program: Command): void {
     .summary('render, download and verify until reality matches the manifests')
     .description('Reconcile once: submit what the plan says, poll, download and verify every output, record it in the state file,\nand exit when every selected video is Ready, Failed or Suspended. Safe to interrupt and re-run: nothing is paid twice.')
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
-    .option('--simulate', 'use the built-in simulator instead of the Runware API (no key, nothing spent)')
-    .option('--max-cost <usd>', 'stop submitting once this much would be spent in this run (exit 3)')
+    .option('--simulate', 'use the built-in simulator instead of the Runware API (no key, nothing spent); state and files default to .reelctl/simulated/ and ./outputs-simulated')
+    .option('--max-cost <usd>', 'stop submitting once this much would be spent in this run, counting unsettled renders picked up from an interrupted run (exit 3)')
     .option('--concurrency <n>', 'renders in flight at once', '4')
     .option('--supersede <mode>', 'a spec edited mid-render: wait (finish it, keep it as previous) or abandon', 'wait')
     .option('--prune', 'archive outputs of removed manifests under <out>/.archive/ and drop them from state')
@@ -59,10 +59,10 @@ export function register(program: Command): void {
     .option(...ALLOW_DOWNLOAD_HOST)
     .addHelpText(
       'after',
-      '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
+      '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs-simulated\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
     )
     .action(async (paths: string[], f: ApplyFlags, cmd: Command) => {
-      const g = globalOptions(cmd);
+      const g = globalOptions(cmd, { simulate: !!f.simulate });
       const common = parseCommon(f);
       const maxShare = Number(f.pruneMaxShare);
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
@@ -79,7 +79,7 @@ export function register(program: Command): void {
             process.stderr.write(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${printable(g.out)}/.archive/\n`);
           }
         }
-        const plan = createPlan(videos, rt.state, { selector: g.selector });
+        const plan = createPlan(videos, rt.state, { selector: g.selector, simulated: !!f.simulate });
         const s = plan.summary;
         process.stderr.write(style.bold(`Plan: ${s.create} to create, ${s.replace} to replace, ${s.download} to download, ${s.move} to move. Estimated cost: ${usd(s.estimatedCostUsd)}`) + (f.simulate ? style.dim(' (simulated: nothing is spent)') : '') + '\n');
         const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });

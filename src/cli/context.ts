@@ -11,14 +11,22 @@ export interface GlobalOptions {
 }
 
 export const DEFAULT_MANIFESTS = 'manifests';
+export const DEFAULT_STATE = '.reelctl/state.json';
+export const DEFAULT_OUT = 'outputs';
+/** Where `--simulate` keeps its state and placeholder files unless --state/--out say otherwise. */
+export const SIMULATED_STATE = '.reelctl/simulated/state.json';
+export const SIMULATED_OUT = 'outputs-simulated';
 
-export function globalOptions(cmd: Command): GlobalOptions {
+/** The global flags; with `simulate`, the state and outputs default to the simulated ones. */
+export function globalOptions(cmd: Command, opts: { simulate?: boolean } = {}): GlobalOptions {
   const o = cmd.optsWithGlobals() as { state?: string; out?: string; selector?: string[]; logFormat?: string };
+  // --state/--out have defaults in the program; a simulated run takes its own unless they were given.
+  const given = (name: string) => o[name as 'state'] !== undefined && cmd.getOptionValueSourceWithGlobals(name) !== 'default';
   const logFormat = (o.logFormat ?? 'text') as LogFormat;
   if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format must be text or json, got "${o.logFormat}"`);
   return {
-    state: o.state ?? '.reelctl/state.json',
-    out: o.out ?? 'outputs',
+    state: opts.simulate && !given('state') ? SIMULATED_STATE : (o.state ?? DEFAULT_STATE),
+    out: opts.simulate && !given('out') ? SIMULATED_OUT : (o.out ?? DEFAULT_OUT),
     selector: parseSelector(o.selector ?? []),
     logFormat,
   };

@@ -31,7 +31,7 @@ export async function init(dir: string): Promise<string[]> {
   await writeFile(schema, await readFile(packagePath('schemas', 'video.schema.json')), { flag: 'wx' });
   const gitignore = path.join(dir, '.gitignore');
   const current = await readFile(gitignore, 'utf8').catch(() => '');
-  const missing = ['.reelctl/', 'outputs/'].filter((l) => !current.split('\n').includes(l));
+  const missing = ['.reelctl/', 'outputs/', 'outputs-simulated/'].filter((l) => !current.split('\n').includes(l));
   if (missing.length) await appendFile(gitignore, (current && !current.endsWith('\n') ? '\n' : '') + missing.join('\n') + '\n');
   return [manifest, schema, ...(missing.length ? [gitignore] : [])];
 }

@@ -16,6 +16,7 @@ import { globalOptions, manifestPaths, matchesSelector } from './context.js';
 import { ALLOW_DOWNLOAD_HOST } from './apply.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
+import { DAY_MS } from '../reconcile/budget.js';
 
 const EXAMPLES = `
 Examples:
@@ -70,11 +71,11 @@ export function register(program: Command): void {
     .command('run')
     .description('daemon: watch manifests and reconcile continuously, serving /healthz /readyz /metrics')
     .argument('[paths...]', 'manifest files or directories (default ./manifests)')
-    .option('--simulate', 'use the in-process simulator: no key needed, nothing is spent')
+    .option('--simulate', 'use the in-process simulator: no key needed, nothing is spent; state and files default to .reelctl/simulated/ and ./outputs-simulated')
     .option('--listen <host:port>', 'HTTP address for /healthz, /readyz, /metrics (port 0 = any free port)', DEFAULT_LISTEN)
     .option('--resync <duration>', 'full reload + reconcile of every video this often (e.g. 30s, 5m, 1h)', '5m')
     .option('--concurrency <n>', 'parallel renders')
-    .option('--max-cost <usd>', 'stop submitting once this much would be spent')
+    .option('--max-cost <usd>', 'spend at most this much per rolling 24 hours (recorded in the state: restarts count)')
     .option('--memory <profile>', 'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees', 'lean')
     .option(...ALLOW_DOWNLOAD_HOST)
     .option('--webhook-listen <host:port>', 'receive Runware webhooks on this address (its own listener, never the metrics port)')
@@ -88,7 +89,7 @@ export function register(program: Command): void {
 }
 
 async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promise<void> {
-  const global = globalOptions(cmd);
+  const global = globalOptions(cmd, { simulate: !!flags.simulate });
   const { parallelLoad } = applyMemoryProfile(flags.memory);
   const listen = parseListen(flags.listen);
   const resyncMs = parseDuration(flags.resync);
@@ -131,6 +132,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
         ...(hooks ? { webhook: hooks.wiring } : {}),
+        budgetWindowMs: DAY_MS, // a restarted or crash-looping daemon still spends at most --max-cost a day
       }).catch(async (err: unknown) => {
         await hooks?.close();
         throw err;

@@ -13,7 +13,7 @@ import { createRunwareProvider } from '../provider/runware/http-provider.js';
 import { startSimulator, type SimHandle } from '../provider/sim/server.js';
 import type { ProviderClient } from '../provider/types.js';
 import { FileStateStore } from '../state/file-store.js';
-import type { StateLock } from '../state/model.js';
+import type { StateFile, StateLock } from '../state/model.js';
 import { emptyState } from '../state/transitions.js';
 import { ArtifactStore } from '../store/artifacts.js';
 import { checkOutputDir } from '../store/out-dir.js';
@@ -21,12 +21,14 @@ import { manifestCommit } from '../store/git.js';
 import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
 import type { WebhookWiring } from '../daemon/webhook/wiring.js';
-import type { GlobalOptions } from './context.js';
+import { SIMULATED_OUT, SIMULATED_STATE, type GlobalOptions } from './context.js';
 
 export interface RuntimeOptions {
   simulate?: boolean;
   concurrency?: number;
   maxCostUsd?: number;
+  /** The daemon: --max-cost counts a rolling window of this length (recorded in the state). */
+  budgetWindowMs?: number;
   supersede?: 'wait' | 'abandon';
   logger: Logger;
   command: string;
@@ -52,6 +54,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   let client: ProviderClient | undefined;
   try {
     const state = (await store.read()) ?? emptyState();
+    if (o.simulate) refuseRealState(state, g.state);
     const pollMs = Number(env.REELCTL_POLL_MS) || 2000;
     if (o.simulate) {
       const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
@@ -69,6 +72,8 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       store, state, client, artifacts, eventLog, clock: systemClock, logger: o.logger,
       concurrency: o.concurrency ?? 4, supersede: o.supersede ?? 'wait', selector: g.selector,
       ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
+      ...(o.budgetWindowMs !== undefined ? { budgetWindowMs: o.budgetWindowMs } : {}),
+      ...(o.simulate ? { simulated: true } : {}),
       ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
       resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
@@ -88,4 +93,14 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     await lock.release();
     throw err;
   }
+}
+
+/** A simulated run never writes into a state that records real renders (it would mix placeholders in). */
+function refuseRealState(state: StateFile, file: string): void {
+  const real = Object.values(state.videos).filter((v) => !v.simulated);
+  if (real.length === 0) return;
+  throw new ReelctlError(
+    `${file} records ${real.length} real render(s) (e.g. ${real[0]!.name}); --simulate never writes into a real state. Leave out --state and --out to use the simulated ones (${SIMULATED_STATE}, ${SIMULATED_OUT}/), or name other files.`,
+    { code: 'state.real' },
+  );
 }

@@ -4,14 +4,17 @@ import { matchesSelector } from '../manifest/selector.js';
 import { printable, scrubDeep } from '../log.js';
 import { FileStateStore } from '../state/file-store.js';
 import { toSafeJson } from '../text/escape.js';
+import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
-import { globalOptions } from './context.js';
+import { DEFAULT_STATE, globalOptions, SIMULATED_STATE } from './context.js';
 import { makeStyle, usd } from './style.js';
 
 /** The contract JSON; secrets redacted (a state written before a fix may hold an echoed key). */
-export function statusJson(state: StateFile | null, selector: Record<string, string>): object {
+export function statusJson(state: StateFile | null, selector: Record<string, string>, now = Date.now()): object {
+  const budget = recordedBudget(state, now);
   return scrubDeep({
     version: 1,
+    ...(budget ? { budget } : {}),
     videos: selected(state, selector).map((v) => ({
       name: v.name,
       phase: v.phase,
@@ -20,6 +23,7 @@ export function statusJson(state: StateFile | null, selector: Record<string, str
       outputs: v.outputs.map((o) => ({ path: o.path, sha256: o.sha256, bytes: o.bytes })),
       costUsd: v.costUsd,
       message: v.message ?? '',
+      ...(v.simulated ? { simulated: true } : {}), // a --simulate placeholder, not a paid render
     })),
   });
 }
@@ -46,13 +50,21 @@ export function statusTable(state: StateFile | null, selector: Record<string, st
     age(v.history.at(-1)?.at ?? v.updatedAt, now),
     usd(v.costUsd),
     v.outputs.length === 0 ? '-' : printable(v.outputs[0]!.path) + (v.outputs.length > 1 ? ` (+${v.outputs.length - 1})` : ''),
-    printable(v.message ?? ''),
+    printable(v.simulated ? `simulated (not a real render)${v.message ? `: ${v.message}` : ''}` : (v.message ?? '')),
   ]);
   const header = ['NAME', 'PHASE', 'AGE', 'COST', 'OUTPUT', 'MESSAGE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
   const paint = (phase: string, line: string) => (phase === 'Ready' ? line : phase === 'Failed' ? style.red(line) : phase === 'Suspended' ? style.dim(line) : style.yellow(line));
-  return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n';
+  return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n' + budgetLine(state, now);
+}
+
+/** The daemon's --max-cost as recorded in the state: what is left in its rolling window. */
+export function budgetLine(state: StateFile | null, now: number): string {
+  const b = recordedBudget(state, now);
+  if (!b) return '';
+  const pending = b.reservedUsd > 0 ? ` + ${usd(b.reservedUsd)} reserved for renders in flight` : '';
+  return `\nBudget: ${usd(b.remainingUsd)} left of ${usd(b.maxCostUsd)} per ${b.windowHours} h (${usd(b.spentUsd)} spent${pending} in the last ${b.windowHours} h)\n`;
 }
 
 export function register(program: Command): void {
@@ -65,7 +77,7 @@ export function register(program: Command): void {
       const g = globalOptions(cmd);
       const state = await new FileStateStore(g.state).read();
       if (flags.json) return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
-      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply).\n`);
+      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);
       process.stdout.write(statusTable(state, g.selector, Date.now()));
     });
 }

@@ -60,6 +60,15 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     },
   });
   new Gauge({
+    name: 'reelctl_budget_remaining_usd',
+    help: 'USD --max-cost still allows in the rolling 24-hour window (+Inf without a cap)',
+    ...reg,
+    collect() {
+      const b = src.controller()?.budget?.();
+      this.set(b ? b.remainingUsd : Infinity);
+    },
+  });
+  new Gauge({
     name: 'reelctl_queue_depth',
     help: 'Work queue depth',
     ...reg,

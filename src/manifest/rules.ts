@@ -1,6 +1,10 @@
-// Rules the JSON Schema cannot say, in one place, with one table per model (runware-protocol.md).
+// Rules the JSON Schema cannot say, in one place, reading the one model table (models.ts). The schema says
+// what it can (width needs height, element field combinations: dependentRequired / dependentSchemas).
 // They run on plain request objects and return pointer-located problems, so the loader (which maps
 // pointers to FILE:LINE:COL) and the simulator (which answers 400s) apply exactly the same rules.
+// Only what is known to be wrong is refused: no size and no frame images, only referenceImages or only
+// elements are all valid requests (the model page's own elements examples give neither).
+import { MODELS, type ModelInfo } from './models.js';
 import { joinPointer } from './pointer.js';
 
 export interface RuleProblem {
@@ -9,20 +13,7 @@ export interface RuleProblem {
   message: string;
 }
 
-export interface ModelRules {
-  sizes: [number, number][];
-  defaultDuration: number;
-  maxElements: number;
-}
-
-/** Per-model rule table: add a row when another Runware video model is supported. */
-export const MODEL_RULES: Record<string, ModelRules> = {
-  'klingai:kling-video@3-standard': {
-    sizes: [[1280, 720], [720, 1280], [960, 960]],
-    defaultDuration: 5,
-    maxElements: 3,
-  },
-};
+export type { ModelInfo } from './models.js';
 
 /** Fields reelctl owns on the wire; a manifest must not set them. */
 export const OWNED_FIELDS = ['taskType', 'taskUUID', 'deliveryMethod'] as const;
@@ -37,44 +28,29 @@ export function checkRequestRules(request: unknown, opts: { wire?: boolean } = {
     for (const f of OWNED_FIELDS)
       if (f in request) out.push({ pointer: joinPointer(f), code: 'rule.owned-field', message: `reelctl sets ${f} itself; remove it from spec.request` });
   }
-  const rules = typeof request.model === 'string' ? MODEL_RULES[request.model] : undefined;
+  const rules = typeof request.model === 'string' ? MODELS[request.model] : undefined;
   if (!rules) return out; // the schema reports an unknown model
   const inputs = isObj(request.inputs) ? request.inputs : {};
-  checkSize(request, inputs, rules, out);
+  checkSize(request, rules, out);
   checkMultiPrompt(request, rules, out);
   checkElements(request, inputs, rules, out);
+  checkMediaInputs(inputs, out);
   return out;
 }
 
-function checkSize(request: Obj, inputs: Obj, rules: ModelRules, out: RuleProblem[]): void {
-  const hasW = request.width !== undefined;
-  const hasH = request.height !== undefined;
-  const hasFrames = Array.isArray(inputs.frameImages) && inputs.frameImages.length > 0;
-  if (hasW !== hasH) {
-    const missing = hasW ? 'height' : 'width';
-    out.push({ pointer: joinPointer(hasW ? 'width' : 'height'), code: 'rule.size-pair', message: `width and height go together: add ${missing}` });
-    return;
-  }
-  if (hasW && hasFrames) {
-    out.push({ pointer: joinPointer('width'), code: 'rule.size-or-frames', message: 'give either width+height or inputs.frameImages, not both (the frame images set the size)' });
-    return;
-  }
-  if (!hasW && !hasFrames) {
-    out.push({ pointer: '', code: 'rule.size-or-frames', message: 'give either width+height or inputs.frameImages' });
-    return;
-  }
-  if (hasW && typeof request.width === 'number' && typeof request.height === 'number') {
-    const ok = rules.sizes.some(([w, h]) => w === request.width && h === request.height);
-    if (!ok)
-      out.push({
-        pointer: joinPointer('width'),
-        code: 'rule.size',
-        message: `${request.width}×${request.height} is not supported by ${String(request.model)}; use one of ${rules.sizes.map(([w, h]) => `${w}×${h}`).join(', ')}`,
-      });
-  }
+/** A size is refused only when the model's list of sizes is known to be complete (width needs height: schema). */
+function checkSize(request: Obj, rules: ModelInfo, out: RuleProblem[]): void {
+  const { width, height } = request;
+  if (!rules.sizes.complete || typeof width !== 'number' || typeof height !== 'number') return;
+  if (!rules.sizes.known.some(([w, h]) => w === width && h === height))
+    out.push({
+      pointer: joinPointer('width'),
+      code: 'rule.size',
+      message: `${width}×${height} is not supported by ${String(request.model)}; use one of ${rules.sizes.known.map(([w, h]) => `${w}×${h}`).join(', ')}`,
+    });
 }
 
-function checkMultiPrompt(request: Obj, rules: ModelRules, out: RuleProblem[]): void {
+function checkMultiPrompt(request: Obj, rules: ModelInfo, out: RuleProblem[]): void {
   const ps = isObj(request.providerSettings) && isObj(request.providerSettings.klingai) ? request.providerSettings.klingai : undefined;
   const segs = ps?.multiPrompt;
   if (!Array.isArray(segs) || segs.length === 0) return;
@@ -92,21 +68,9 @@ function checkMultiPrompt(request: Obj, rules: ModelRules, out: RuleProblem[]): 
     });
 }
 
-function checkElements(request: Obj, inputs: Obj, rules: ModelRules, out: RuleProblem[]): void {
+/** Element field combinations are in the schema; what is left is the prompt's <<<element_N>>> references. */
+function checkElements(request: Obj, inputs: Obj, rules: ModelInfo, out: RuleProblem[]): void {
   const elements = Array.isArray(inputs.elements) ? inputs.elements : [];
-  elements.forEach((el, i) => {
-    if (!isObj(el)) return;
-    const at = (f: string) => joinPointer('inputs', 'elements', i, f);
-    const has = (f: string) => el[f] !== undefined;
-    if (has('images') && !has('frontalImage'))
-      out.push({ pointer: at('images'), code: 'rule.element-frontal', message: 'element images need a frontalImage' });
-    if (has('videos') && (has('images') || has('frontalImage')))
-      out.push({ pointer: at('videos'), code: 'rule.element-videos', message: 'element videos cannot be combined with images or frontalImage' });
-    if (has('videos') && has('voices'))
-      out.push({ pointer: at('voices'), code: 'rule.element-voices', message: 'element voices cannot be combined with videos' });
-    else if (has('voices') && !has('frontalImage') && !has('images'))
-      out.push({ pointer: at('voices'), code: 'rule.element-voices', message: 'element voices need images (frontalImage)' });
-  });
   if (typeof request.positivePrompt !== 'string') return;
   for (const m of request.positivePrompt.matchAll(/<<<element_(\d+)>>>/g)) {
     const n = Number(m[1]);
@@ -116,5 +80,32 @@ function checkElements(request: Obj, inputs: Obj, rules: ModelRules, out: RulePr
         code: 'rule.element-ref',
         message: `<<<element_${n}>>> refers to element ${n}, but inputs.elements has ${elements.length}`,
       });
+  }
+}
+
+const isLocalPath = (s: string): boolean => s.startsWith('./') || s.startsWith('../') || s.startsWith('/');
+
+/**
+ * Videos and audio go to the API as a URL or the UUID of media uploaded to Runware (`referenceVideos`:
+ * "UUID, URL"). A local file would have to go up through Runware's mediaStorage first, which reelctl does
+ * not do yet; a data URI is not what the API documents for them. Both are refused here, located.
+ */
+function checkMediaInputs(inputs: Obj, out: RuleProblem[]): void {
+  const fields: [unknown, (string | number)[], string][] = [[inputs.referenceVideos, ['inputs', 'referenceVideos'], 'video']];
+  if (Array.isArray(inputs.elements))
+    inputs.elements.forEach((el, i) => {
+      if (!isObj(el)) return;
+      fields.push([el.videos, ['inputs', 'elements', i, 'videos'], 'video'], [el.voices, ['inputs', 'elements', i, 'voices'], 'audio']);
+    });
+  for (const [list, base, kind] of fields) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((value, i) => {
+      if (typeof value !== 'string') return;
+      const pointer = joinPointer(...base, i);
+      if (isLocalPath(value))
+        out.push({ pointer, code: 'input.local-media', message: `local ${kind} file "${value}" cannot be sent: the API takes a ${kind} as a URL or the UUID of media uploaded to Runware (uploading local ${kind} files through Runware's mediaStorage is not built into reelctl yet)` });
+      else if (/^data:/i.test(value))
+        out.push({ pointer, code: 'input.data-uri', message: `a ${kind} cannot go as a data URI: the API takes a ${kind} as a URL or the UUID of media uploaded to Runware` });
+    });
   }
 }

@@ -92,6 +92,19 @@ function describe(e: ErrorObject): SchemaProblem {
       return { pointer: at, code: 'schema.key', message: `${name}: invalid key "${String(params.propertyName)}"` };
     case 'oneOf':
       return { pointer: at, code: 'schema.shape', message: `${name}: must be an image input string or {image, frame}` };
+    case 'dependentRequired': {
+      // Located at the field that is there (width), naming the one that is missing (height).
+      const has = String(params.property);
+      const missing = String(params.missingProperty);
+      const p = at + joinPointer(has);
+      const pair = (has === 'width' || has === 'height') && (missing === 'width' || missing === 'height');
+      return { pointer: p, code: 'schema.dependentRequired', message: pair ? `${displayPath(p)}: add ${missing} too (width and height go together)` : `${displayPath(p)}: needs ${missing} too` };
+    }
+    case 'false schema':
+      // dependentSchemas with `field: false`: a combination the API documents as invalid (element videos + images).
+      if (e.schemaPath.includes('/dependentSchemas/videos/'))
+        return { pointer: at, code: 'schema.combination', message: `${name}: cannot be combined with videos in one element (videos go alone)` };
+      return { pointer: at, code: 'schema.not-allowed', message: `${name}: not allowed here` };
     default:
       return { pointer: at, code: `schema.${e.keyword}`, message: `${name}: ${e.message ?? 'is invalid'}` };
   }

@@ -81,11 +81,11 @@ export interface VideoRequest {
    */
   negativePrompt?: string;
   /**
-   * Width in pixels. Give width and height together, or inputs.frameImages, never both. Supported: 1280×720, 720×1280, 960×960.
+   * Width in pixels, always together with height. Optional: without a size (e.g. only frame images, reference images or elements) the model chooses. Known sizes: 1280×720, 720×1280, 960×960.
    */
   width?: number;
   /**
-   * Height in pixels. Give width and height together, or inputs.frameImages, never both.
+   * Height in pixels, always together with width.
    */
   height?: number;
   /**
@@ -204,7 +204,7 @@ export interface VideoRequest {
      *
      * @minItems 1
      *
-     * Items: Video input: a UUID of an uploaded video, a URL, or a local path relative to the manifest.
+     * Items: Video input: a URL, or the UUID of a video uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
      */
     referenceVideos?: [string, ...string[]];
     /**
@@ -244,15 +244,15 @@ export interface VideoRequest {
              *
              * @minItems 1
              *
-             * Items: Video input: a UUID of an uploaded video, a URL, or a local path relative to the manifest.
+             * Items: Video input: a URL, or the UUID of a video uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             videos?: [string, ...string[]];
             /**
-             * Voice audio; only together with images.
+             * Voice audio; may be combined with images, not with videos.
              *
              * @minItems 1
              *
-             * Items: Audio input: UUID, URL, or local path.
+             * Items: Audio input: a URL, or the UUID of audio uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             voices?: [string, ...string[]];
             /**
@@ -293,15 +293,15 @@ export interface VideoRequest {
              *
              * @minItems 1
              *
-             * Items: Video input: a UUID of an uploaded video, a URL, or a local path relative to the manifest.
+             * Items: Video input: a URL, or the UUID of a video uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             videos?: [string, ...string[]];
             /**
-             * Voice audio; only together with images.
+             * Voice audio; may be combined with images, not with videos.
              *
              * @minItems 1
              *
-             * Items: Audio input: UUID, URL, or local path.
+             * Items: Audio input: a URL, or the UUID of audio uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             voices?: [string, ...string[]];
             /**
@@ -340,15 +340,15 @@ export interface VideoRequest {
              *
              * @minItems 1
              *
-             * Items: Video input: a UUID of an uploaded video, a URL, or a local path relative to the manifest.
+             * Items: Video input: a URL, or the UUID of a video uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             videos?: [string, ...string[]];
             /**
-             * Voice audio; only together with images.
+             * Voice audio; may be combined with images, not with videos.
              *
              * @minItems 1
              *
-             * Items: Audio input: UUID, URL, or local path.
+             * Items: Audio input: a URL, or the UUID of audio uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             voices?: [string, ...string[]];
             /**
@@ -389,15 +389,15 @@ export interface VideoRequest {
              *
              * @minItems 1
              *
-             * Items: Video input: a UUID of an uploaded video, a URL, or a local path relative to the manifest.
+             * Items: Video input: a URL, or the UUID of a video uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             videos?: [string, ...string[]];
             /**
-             * Voice audio; only together with images.
+             * Voice audio; may be combined with images, not with videos.
              *
              * @minItems 1
              *
-             * Items: Audio input: UUID, URL, or local path.
+             * Items: Audio input: a URL, or the UUID of audio uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             voices?: [string, ...string[]];
             /**
@@ -436,15 +436,15 @@ export interface VideoRequest {
              *
              * @minItems 1
              *
-             * Items: Video input: a UUID of an uploaded video, a URL, or a local path relative to the manifest.
+             * Items: Video input: a URL, or the UUID of a video uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             videos?: [string, ...string[]];
             /**
-             * Voice audio; only together with images.
+             * Voice audio; may be combined with images, not with videos.
              *
              * @minItems 1
              *
-             * Items: Audio input: UUID, URL, or local path.
+             * Items: Audio input: a URL, or the UUID of audio uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             voices?: [string, ...string[]];
             /**
@@ -483,15 +483,15 @@ export interface VideoRequest {
              *
              * @minItems 1
              *
-             * Items: Video input: a UUID of an uploaded video, a URL, or a local path relative to the manifest.
+             * Items: Video input: a URL, or the UUID of a video uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             videos?: [string, ...string[]];
             /**
-             * Voice audio; only together with images.
+             * Voice audio; may be combined with images, not with videos.
              *
              * @minItems 1
              *
-             * Items: Audio input: UUID, URL, or local path.
+             * Items: Audio input: a URL, or the UUID of audio uploaded to Runware. Local files and data URIs are refused (uploading through mediaStorage is not built yet).
              */
             voices?: [string, ...string[]];
             /**

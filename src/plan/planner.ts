@@ -14,6 +14,8 @@ export interface PlanOptions {
   selector?: Record<string, string>;
   /** Checks a recorded output on disk (path relative to --out). Default: assume ok. */
   outputStatus?: (path: string, expected: { sha256: string; bytes: number }) => OutputStatus;
+  /** Planning a --simulate run. Otherwise a simulated record is no render at all: its video plans `create`. */
+  simulated?: boolean;
 }
 
 const IN_FLIGHT = new Set(['Submitted', 'Running', 'Downloading']);
@@ -25,7 +27,9 @@ export function createPlan(videos: LoadedVideo[], state: StateFile | null, opts:
   for (const v of videos) {
     desired.add(v.name);
     if (!matchesSelector(v.labels, selector)) continue;
-    changes.push(planVideo(v, state?.videos[v.name], opts));
+    const s = state?.videos[v.name];
+    if (s?.simulated && !opts.simulated) changes.push(planVideo(v, undefined, opts, 'only simulated so far'));
+    else changes.push(planVideo(v, s, opts));
   }
   for (const s of Object.values(state?.videos ?? {})) {
     if (desired.has(s.name) || !matchesSelector(s.labels, selector)) continue;
@@ -39,13 +43,13 @@ export function createPlan(videos: LoadedVideo[], state: StateFile | null, opts:
   return { changes, summary: summarize(changes) };
 }
 
-function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions): Change {
+function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions, newReason = 'new video'): Change {
   const hash = specHash(v);
   const outputPath = outputBasePath(v);
   const base = { name: v.name, specHash: hash, outputPath, labels: v.labels };
   const cost = () => estimateCostUsd(withDefaults(v.request));
   if (v.suspend) return { ...base, action: 'suspended', reason: 'spec.suspend is true: left alone', estimatedCostUsd: 0 };
-  if (!s) return { ...base, action: 'create', reason: 'new video', estimatedCostUsd: cost() };
+  if (!s) return { ...base, action: 'create', reason: newReason, estimatedCostUsd: cost() };
   if (s.specHash !== hash) {
     const fields = changedFields(s, v);
     const what = s.regenerate !== v.regenerate && fields.length === 0 ? `regenerate ${s.regenerate} → ${v.regenerate}` : fields.length ? `${fields.join(', ')} changed` : 'spec changed';

@@ -1,6 +1,7 @@
-// The dated price table (runware-protocol.md, "Cost"). One place for every model's price.
-// The API's own `cost` wins once known; this table only estimates before a render.
+// Estimates from the dated model table (manifest/models.ts: sizes and prices in one place, with their source).
+// The API's own `cost` wins once known; this only estimates before a render.
 import type { VideoRequest } from '../manifest/model.js';
+import { MODELS } from '../manifest/models.js';
 
 export interface ModelPrice {
   /** When the price was read from the public price page. */
@@ -10,9 +11,10 @@ export interface ModelPrice {
   defaultDuration: number;
 }
 
-export const PRICES: Record<string, ModelPrice> = {
-  'klingai:kling-video@3-standard': { asOf: '2026-11-01', usdPerSecond: 0.084, usdPerSecondWithSound: 0.126, defaultDuration: 5 },
-};
+/** Prices by model, as read from MODELS (kept for the public API: src/index.ts exports it). */
+export const PRICES: Record<string, ModelPrice> = Object.fromEntries(
+  Object.entries(MODELS).map(([model, m]) => [model, { asOf: m.price.asOf, usdPerSecond: m.price.usdPerSecond, usdPerSecondWithSound: m.price.usdPerSecondWithSound, defaultDuration: m.defaultDuration }]),
+);
 
 /** Estimated USD for one request (all numberResults), rounded to 1/1000 of a cent. */
 export function estimateCostUsd(request: Pick<VideoRequest, 'model' | 'duration' | 'numberResults'> & { providerSettings?: unknown }): number {

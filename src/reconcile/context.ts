@@ -6,7 +6,7 @@ import type { ProviderClient } from '../provider/types.js';
 import type { Phase, StateFile, VideoState } from '../state/model.js';
 import { setPhase } from '../state/transitions.js';
 import type { ArtifactStore } from '../store/artifacts.js';
-import type { Budget } from './budget.js';
+import type { Admission } from './admission.js';
 import type { ControllerEvent } from './controller-api.js';
 import type { StateWriter } from './state-writer.js';
 
@@ -24,20 +24,23 @@ export interface ReconcileDeps {
   /** Base delay for retrying a step after a transient error. */
   retryDelayMs: number;
   pollDelayMs: (pollCount: number) => number;
+  /** --simulate: every record written is marked simulated (a real run never takes it for a real render). */
+  simulated?: boolean;
 }
 
 export interface RunState {
   desired: Map<string, LoadedVideo>;
   state: StateFile;
   writer: StateWriter;
-  budget: Budget;
-  inflight: Set<string>;
-  waitingForSlot: Set<string>;
+  /** Concurrency slots, the waiting list and the --max-cost budget, in one owner. */
+  admission: Admission;
   pollCounts: Map<string, number>;
   /** Names whose outputs must be checked against the disk on their next step (start, resync). */
   checkDrift: Set<string>;
   stopping: boolean;
   guardStopped: boolean;
+  /** The budget refused the last render tried (one budget-exhausted event per episode, not per video). */
+  budgetRefused?: boolean;
   fatal?: Error;
   signal: AbortSignal;
   submitted: number;

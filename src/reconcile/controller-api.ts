@@ -2,6 +2,7 @@
 // The controller owns the work queue and the state; drivers feed it desired state and read its status.
 import type { LoadedVideo } from '../manifest/model.js';
 import type { Phase } from '../state/model.js';
+import type { BudgetStatus } from './budget.js';
 
 export interface VideoStatus {
   name: string;
@@ -46,5 +47,7 @@ export interface Controller {
   status(): VideoStatus[];
   /** Work queue depth, for /metrics. */
   queueDepth(): number;
+  /** What --max-cost leaves (the daemon: in its rolling 24-hour window); undefined without a cap. */
+  budget?(): BudgetStatus | undefined;
   on(listener: (e: ControllerEvent) => void): () => void;
 }

@@ -6,7 +6,8 @@ import type { LoadedVideo } from '../manifest/model.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { canonicalJson } from '../plan/spec-hash.js';
 import type { StateFile, StateStore } from '../state/model.js';
-import { Budget } from './budget.js';
+import { Admission } from './admission.js';
+import type { BudgetStatus } from './budget.js';
 import type { ApplySummary, Controller, ControllerEvent, VideoStatus } from './controller-api.js';
 import { retryLater, type ReconcileDeps, type RunState } from './context.js';
 import type { EventLog } from './event-log.js';
@@ -18,6 +19,8 @@ export interface ControllerOptions extends ReconcileDeps {
   store: StateStore;
   state: StateFile;
   maxCostUsd?: number;
+  /** The daemon: --max-cost is per rolling window of this length (24 h), recorded in the state. */
+  budgetWindowMs?: number;
   selector?: Record<string, string>;
   eventLog?: EventLog;
   /** Parallel reconcile steps (each short: a submit, a poll, a download). */
@@ -46,9 +49,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
     desired: new Map(),
     state: o.state,
     writer: new StateWriter(o.store, o.state, o.journalMinVideos !== undefined ? { journalMinVideos: o.journalMinVideos } : {}),
-    budget: new Budget(o.maxCostUsd),
-    inflight: new Set(),
-    waitingForSlot: new Set(),
+    admission: new Admission({ concurrency: o.concurrency, ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}), ...(o.budgetWindowMs !== undefined ? { windowMs: o.budgetWindowMs } : {}), ...(o.simulated ? { simulated: true } : {}) }),
     pollCounts: new Map(),
     checkDrift: new Set(Object.keys(o.state.videos)),
     stopping: false,
@@ -74,22 +75,36 @@ export function createController(o: ControllerOptions): Controller & { runState:
     const next = new Map(videos.filter(selected).map((v) => [v.name, v]));
     const prev = run.desired;
     run.desired = next;
+    recover(); // before the first step can ask for a slot or budget
     for (const [name, v] of next) {
       const old = prev.get(name);
       if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name);
     }
-    for (const name of prev.keys())
-      if (!next.has(name) && run.inflight.delete(name)) {
-        const waiting = [...run.waitingForSlot];
-        run.waitingForSlot.clear();
-        for (const w of waiting) queue.add(w);
-      }
+    for (const name of prev.keys()) if (!next.has(name)) for (const w of run.admission.release(name)) queue.add(w);
   }
 
-  /** Recovery: unfinished attempts are counted in flight so concurrency holds across restarts. */
+  /**
+   * Recovery: unsettled attempts found at start hold their slot and their reservation (admission.ts), so
+   * neither the concurrency nor --max-cost can be exceeded by a run that picks up an interrupted one.
+   */
+  let recovered = false;
   function recover(): void {
-    for (const v of Object.values(run.state.videos))
-      if (v.attempts.some((a) => a.state === 'intent' || a.state === 'accepted') && run.desired.has(v.name)) run.inflight.add(v.name);
+    if (recovered) return;
+    recovered = true;
+    run.admission.recover(run.state, run.desired, o.clock.now());
+  }
+
+  /** The daemon records its budget in the state, so `status` can say what is left. */
+  function recordBudget(): void {
+    if (o.budgetWindowMs === undefined) return;
+    const want = o.maxCostUsd === undefined ? undefined : { maxCostUsd: o.maxCostUsd, windowHours: o.budgetWindowMs / 3_600_000 };
+    const have = run.state.budget;
+    if (have?.maxCostUsd === want?.maxCostUsd && have?.windowHours === want?.windowHours) return;
+    if (want) run.state.budget = { ...want, setAt: new Date(o.clock.now()).toISOString() };
+    else delete run.state.budget;
+    run.writer.markStateDirty();
+    // On disk now, not at the first render: `status` reads it while the daemon runs.
+    run.writer.flush().catch((err: Error) => logger.warn({ err: err.message }, 'could not record the budget in the state yet; the next save will'));
   }
 
   return {
@@ -112,11 +127,13 @@ export function createController(o: ControllerOptions): Controller & { runState:
         await o.eventLog?.flush();
         throw run.fatal;
       }
+      for (const name of run.admission.closeRun(run.state)) run.writer.markDirty(name);
       await run.writer.close(); // the journal folded into one snapshot: a state at rest is one file
       await o.eventLog?.flush();
       return summary();
     },
     start() {
+      recordBudget();
       recover();
       for (const name of run.desired.keys()) queue.add(name);
     },
@@ -140,6 +157,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
       }));
     },
     queueDepth: () => queue.depth(),
+    budget: (): BudgetStatus | undefined => run.admission.status(o.clock.now()),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -147,7 +165,7 @@ export function createController(o: ControllerOptions): Controller & { runState:
   };
 
   function summary(): ApplySummary {
-    const s = { ready: 0, failed: 0, suspended: 0, submitted: run.submitted, spentUsd: run.budget.spentUsd, stoppedByGuard: run.guardStopped };
+    const s = { ready: 0, failed: 0, suspended: 0, submitted: run.submitted, spentUsd: run.admission.spentUsd, stoppedByGuard: run.guardStopped };
     for (const name of run.desired.keys()) {
       const p = run.state.videos[name]?.phase;
       if (p === 'Ready') s.ready++;

@@ -66,6 +66,7 @@ async function sidecar(step: Step, attempt: Attempt, o: OutputRecord): Promise<o
     manifest: { file: desired.source.file, line: desired.source.line, ...(commit ? { gitCommit: commit } : {}) },
     request: compactRequest(desired), taskUUID: attempt.taskUUID, videoUUID: o.videoUUID, seed: o.seed ?? null, costUsd: o.costUsd ?? null,
     sha256: o.sha256, bytes: o.bytes, submittedAt: attempt.createdAt, downloadedAt: o.downloadedAt,
+    ...(deps.simulated ? { simulated: true } : {}), // a placeholder from --simulate, not a paid render
   };
 }
 

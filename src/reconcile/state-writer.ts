@@ -57,6 +57,12 @@ export class StateWriter {
     else this.dirtyNames.add(name);
   }
 
+  /** A change outside the video records (e.g. the daemon's budget): the next save is a full snapshot. */
+  markStateDirty(): void {
+    this.needSnapshot = true;
+    this.pending = true;
+  }
+
   /** Resolves once every change made before the call is on disk. */
   async flush(name?: string): Promise<void> {
     this.markDirty(name);
@@ -156,7 +162,8 @@ function encodeSnapshot(s: StateFile, digests: Map<string, string>): string {
     digests.set(name, digest(json));
     parts.push(`${JSON.stringify(name)}:${json}`);
   }
-  return `{"version":${s.version},"serial":${s.serial},"lineage":${JSON.stringify(s.lineage)},"videos":{${parts.join(',')}}}\n`;
+  const { videos: _videos, ...top } = s; // every top-level field (version, serial, lineage, budget …), then the videos
+  return `${JSON.stringify(top).slice(0, -1)},"videos":{${parts.join(',')}}}\n`;
 }
 
 function digest(json: string): string {

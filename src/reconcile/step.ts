@@ -8,6 +8,7 @@ import type { Attempt } from '../state/model.js';
 import { iso, newVideoState } from '../state/transitions.js';
 import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
 import { downloadOutputs, keepReady } from './outputs.js';
+import { discardSimulated, foreignRecord } from './simulated.js';
 import { finishAttempt, send, startRender } from './submit.js';
 
 const LIVE = new Set(['intent', 'accepted']);
@@ -39,8 +40,9 @@ async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): 
   const now = deps.clock.now();
   const hash = specHash(desired);
   let v = run.state.videos[name];
+  if (v && foreignRecord(deps, v)) v = void (await discardSimulated(deps, run, v));
   if (!v) {
-    v = run.state.videos[name] = newVideoState({ name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired) }, now);
+    v = run.state.videos[name] = newVideoState({ name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired), ...(deps.simulated ? { simulated: true } : {}) }, now);
   }
   v.labels = desired.labels;
   v.manifest = { file: desired.source.file, line: desired.source.line };
@@ -86,7 +88,7 @@ async function advance(step: Step, attempt: Attempt): Promise<StepResult> {
 
 async function pollOnce(step: Step, attempt: Attempt): Promise<StepResult> {
   const { run, deps, v, desired } = step;
-  run.inflight.add(step.name);
+  run.admission.hold(step.name);
   failpoint('during-poll');
   let o;
   try {

@@ -1,25 +1,22 @@
-// Submitting a render exactly once: reserve budget → persist the intent (a fresh task UUID) durably →
-// send. A crash anywhere leaves either no intent (nothing was sent) or an intent whose UUID is re-sent;
-// `conflictTaskUUID` then confirms the first send. A new UUID is minted only after a known failure.
+// Submitting a render exactly once: a slot and budget from admission.ts → persist the intent (a fresh task
+// UUID) durably → send. A crash anywhere leaves either no intent (nothing was sent) or an intent whose UUID
+// is re-sent; `conflictTaskUUID` then confirms the first send. A new UUID is minted only after a known failure.
 import { randomUUID } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
 import { withDefaults } from '../manifest/defaults.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
 import type { Attempt } from '../state/model.js';
 import { iso } from '../state/transitions.js';
+import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
 import { transition, type Step, type StepResult } from './context.js';
 
 export async function startRender(step: Step): Promise<StepResult> {
   const { run, deps, v, desired } = step;
+  const adm = run.admission;
   if (run.stopping || run.fatal) return;
-  if (run.budget.exhausted) {
-    transition(step, 'Pending', `not submitted: the --max-cost budget ($${run.budget.maxCostUsd}) is used up`);
+  if (adm.exhausted) {
+    transition(step, 'Pending', `not submitted: the --max-cost budget ($${adm.maxCostUsd}) is used up`);
     run.guardStopped = true;
-    return;
-  }
-  if (run.inflight.size >= deps.concurrency) {
-    run.waitingForSlot.add(step.name);
-    if (v.phase !== 'Pending') transition(step, 'Pending');
     return;
   }
   const estimate = estimateCostUsd(withDefaults(desired.request));
@@ -28,28 +25,60 @@ export async function startRender(step: Step): Promise<StepResult> {
     run.guardStopped = true;
     return;
   }
-  if (!run.budget.tryReserve(estimate)) {
-    run.guardStopped = true;
-    run.emit({ type: 'budget-exhausted', spentUsd: run.budget.spentUsd, maxCostUsd: run.budget.maxCostUsd ?? 0, at: deps.clock.now() });
-    transition(step, 'Pending', `not submitted: the --max-cost budget ($${run.budget.maxCostUsd}) would be exceeded`);
+  const taskUUID = randomUUID();
+  const now = deps.clock.now();
+  const admitted = adm.admit(step.name, taskUUID, estimate, now);
+  if (!admitted.ok && admitted.reason === 'slot') {
+    if (v.phase !== 'Pending') transition(step, 'Pending');
     return;
   }
-  failpoint('before-intent-persisted');
-  const attempt: Attempt = { taskUUID: randomUUID(), specHash: v.specHash, createdAt: iso(deps.clock.now()), state: 'intent', sends: 0, reservedUsd: estimate };
+  if (!admitted.ok) {
+    run.guardStopped = true;
+    const left = adm.status(now);
+    if (!run.budgetRefused) run.emit({ type: 'budget-exhausted', spentUsd: left?.spentUsd ?? 0, maxCostUsd: adm.maxCostUsd ?? 0, at: now });
+    run.budgetRefused = true;
+    deps.logger.info({ video: step.name, estimateUsd: estimate, remainingUsd: left?.remainingUsd, maxCostUsd: adm.maxCostUsd }, 'not submitted: --max-cost budget');
+    if (admitted.retryInMs === undefined) {
+      transition(step, 'Pending', `not submitted: the --max-cost budget ($${adm.maxCostUsd}) would be exceeded`);
+      return;
+    }
+    // The daemon's rolling window: wait until the oldest counted spend leaves it.
+    transition(step, 'Pending', `waiting: the --max-cost budget ($${adm.maxCostUsd} per ${left?.windowHours ?? 24} h) would be exceeded; $${left?.remainingUsd ?? 0} left`);
+    return { requeueAfterMs: admitted.retryInMs };
+  }
+  run.budgetRefused = false;
+  try {
+    failpoint('before-intent-persisted');
+  } catch (err) {
+    for (const name of adm.cancel(step.name, taskUUID)) run.wake(name); // no intent, nothing sent: nothing is owed
+    throw err;
+  }
+  const attempt: Attempt = { taskUUID, specHash: v.specHash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}) };
   v.attempts.push(attempt);
-  if (v.attempts.length > 20) v.attempts.splice(0, v.attempts.length - 20);
-  run.inflight.add(step.name);
+  trimAttempts(v.attempts, now);
   transition(step, 'Pending', 'submitting', attempt.taskUUID);
-  await run.writer.flush(step.name); // the intent is durable before any money can be spent
+  await run.writer.flush(step.name); // the intent (and with it the spend entry) is durable before any money can be spent
   failpoint('after-intent-persisted');
   return send(step, attempt);
+}
+
+/**
+ * Attempts are the spend ledger of the daemon's rolling window: keep the last 20, and any older one that
+ * still counts (unsettled, or with spend in the last 24 hours), so trimming never frees budget.
+ */
+function trimAttempts(attempts: Attempt[], nowMs: number): void {
+  const keep = (a: Attempt) => isUnsettled(a) || (attemptSpendUsd(a) > 0 && Date.parse(a.createdAt) > nowMs - DAY_MS);
+  for (let i = 0; attempts.length > 20 && i < attempts.length - 20; ) {
+    if (keep(attempts[i]!)) i++;
+    else attempts.splice(i, 1);
+  }
 }
 
 /** Sends (or re-sends) the attempt's task under its own UUID. */
 export async function send(step: Step, attempt: Attempt): Promise<StepResult> {
   const { run, deps, v, desired } = step;
   if (run.stopping || run.fatal) return;
-  run.inflight.add(step.name);
+  run.admission.hold(step.name);
   const request = await deps.resolveRequest(desired);
   attempt.sends++;
   const outcome = await deps.client.submit({ taskUUID: attempt.taskUUID, request }, { signal: run.signal });
@@ -81,15 +110,10 @@ export async function send(step: Step, attempt: Attempt): Promise<StepResult> {
   return { requeueAfterMs: deps.retryDelayMs };
 }
 
-/** The attempt left flight: free its slot and settle its reservation. */
+/** The attempt left flight: settle its reservation and free its slot (admission.ts). */
 export function finishAttempt(step: Step, attempt: Attempt, actualUsd: number): void {
   const { run, v } = step;
-  run.budget.settle(attempt.reservedUsd, actualUsd);
   attempt.costUsd = roundUsd(actualUsd);
   v.costUsd = roundUsd(v.costUsd + actualUsd);
-  run.inflight.delete(step.name);
-  // Copy first: waking runs steps synchronously, and they may queue themselves again.
-  const waiting = [...run.waitingForSlot];
-  run.waitingForSlot.clear();
-  for (const name of waiting) run.wake(name);
+  for (const name of run.admission.finish(step.name, attempt, actualUsd)) run.wake(name);
 }

@@ -19,7 +19,19 @@ const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string
     const list = Array.isArray(old.videos) ? (old.videos as { name: string }[]) : [];
     return { ...old, version: 1, videos: Object.fromEntries(list.map((v) => [v.name, v])) };
   },
+  // v2 marks simulated records. Version 1 did not, so a record whose results all came from a loopback
+  // server (the built-in simulator) is marked now: a real run must never take those placeholders for renders.
+  1: (old) => {
+    const videos = (old.videos ?? {}) as Record<string, { attempts?: { results?: { videoURL?: unknown }[] }[] }>;
+    for (const v of Object.values(videos)) if (v && typeof v === 'object' && fromLoopback(v.attempts)) Object.assign(v, { simulated: true });
+    return { ...old, version: 2 };
+  },
 };
+
+function fromLoopback(attempts: { results?: { videoURL?: unknown }[] }[] | undefined): boolean {
+  const urls = (Array.isArray(attempts) ? attempts : []).flatMap((a) => (Array.isArray(a?.results) ? a.results.map((r) => r?.videoURL) : []));
+  return urls.length > 0 && urls.every((u) => typeof u === 'string' && /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(u));
+}
 
 export function decodeState(text: string, file: string): StateFile {
   let raw: unknown;

@@ -2,7 +2,7 @@
 // State records only confirmed facts, plus the one deliberate exception: an `intent` attempt is
 // written *before* the submit that spends money, so a crash can never lose a paid task UUID.
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export type Phase = 'Pending' | 'Submitted' | 'Running' | 'Downloading' | 'Ready' | 'Failed' | 'Suspended';
 
@@ -13,6 +13,11 @@ export interface StateFile {
   /** Random id fixed when the state is created; a state from another lineage is never overwritten. */
   lineage: string;
   videos: Record<string, VideoState>;
+  /**
+   * The daemon's `--max-cost`: at most `maxCostUsd` per rolling window of `windowHours`. The spend entries are
+   * the attempts themselves (`createdAt`, reservation or cost), written with the intent before any send.
+   */
+  budget?: { maxCostUsd: number; windowHours: number; setAt: string };
 }
 
 export interface VideoState {
@@ -41,6 +46,8 @@ export interface VideoState {
   history: HistoryEntry[];
   message?: string;
   updatedAt: string;
+  /** Written by a `--simulate` run: its renders and files are placeholders; a real run plans it as `create`. */
+  simulated?: boolean;
 }
 
 export type AttemptState = 'intent' | 'accepted' | 'succeeded' | 'failed' | 'abandoned';
@@ -54,6 +61,11 @@ export interface Attempt {
   sends: number;
   /** Budget reserved before submit (USD), settled into costUsd from the API's cost. */
   reservedUsd: number;
+  /**
+   * The apply run that created it. A run that adopts unsettled attempts continues their run: everything that
+   * run spent, before and after the crash, counts against one --max-cost.
+   */
+  run?: string;
   costUsd?: number;
   results?: RemoteResult[];
   error?: { code: string; message: string; parameter?: string };

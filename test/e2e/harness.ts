@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { startSimulator, type SimHandle, type SimOptions } from '../../src/provider/sim/server.js';
 import { canonicalJson } from '../../src/plan/spec-hash.js';
 import { applyJournal, journalPath } from '../../src/state/journal.js';
+import { STATE_VERSION } from '../../src/state/model.js';
 import { reelctl } from './cli.js';
 
 export const CANARY_KEY = 'rw-canary-7f3a9c1e5b2d4e6f8a0b';
@@ -71,7 +72,7 @@ export function assertInvariants(w: Workspace, opts: { expectReady?: number } = 
   for (const [, n] of acceptedPerSpec(w.sim)) expect(n).toBe(1);
   // I2: the state parses (the snapshot, and the journal beside it when a run was cut short).
   const state = readState(w.state);
-  expect(state.version).toBe(1);
+  expect(state.version).toBe(STATE_VERSION);
   // I3: every file under its final name is complete and matches its sidecar.
   for (const f of walk(w.out)) {
     if (f.endsWith('.json') || f.includes(`${path.sep}.archive${path.sep}`)) continue;

@@ -13,16 +13,22 @@ describe('reelctl validate (CLI)', () => {
 
   it('exits 1 and prints every problem as FILE:LINE:COL without a stack trace', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'reelctl-e2e-'));
-    writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: Bad\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: hi there\n    width: 1920\n    height: 1080\n    taskUUID: x\n');
+    writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: Bad\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: hi there\n    width: 1920\n    taskUUID: x\n');
     const r = await reelctl(['validate', d], { cwd: d });
     expect(r.exitCode).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines.slice(0, -1)).toEqual([
       'a.yaml:4:9: metadata.name: must be a DNS-1123 label (lowercase a-z, 0-9 and -, starting and ending alphanumeric, at most 63)',
-      'a.yaml:9:12: spec.request: 1920×1080 is not supported by klingai:kling-video@3-standard; use one of 1280×720, 720×1280, 960×960',
-      'a.yaml:11:5: spec.request: reelctl sets taskUUID itself; remove it from spec.request',
+      'a.yaml:9:12: spec.request.width: add height too (width and height go together)',
+      'a.yaml:10:5: spec.request: reelctl sets taskUUID itself; remove it from spec.request',
     ]);
     expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+\)?$/m);
+  });
+
+  it("accepts the seed's elements examples and other requests not known to be wrong (no size, only reference images)", async () => {
+    const r = await reelctl(['validate', 'test/fixtures/valid']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/valid \(6 video/);
   });
 
   it('--json reports problems for scripts', async () => {

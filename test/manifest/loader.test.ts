@@ -57,13 +57,13 @@ describe('loader', () => {
 
   it('reports every problem of every file at once, sorted', async () => {
     const d = tmp();
-    writeFileSync(path.join(d, 'b.yaml'), doc('b', '    width: 1920\n    height: 1080\n    duration: 99\n'));
+    writeFileSync(path.join(d, 'b.yaml'), doc('b', '    width: 1920\n    duration: 99\n'));
     writeFileSync(path.join(d, 'a.yaml'), doc('Bad_Name'));
     const r = await loadManifests([d], { cwd: d });
     expect(r.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.code}`)).toEqual([
       'a.yaml:4:9 schema.name',
-      'b.yaml:9:12 rule.size',
-      'b.yaml:11:15 schema.maximum',
+      'b.yaml:9:12 schema.dependentRequired',
+      'b.yaml:10:15 schema.maximum',
     ]);
   });
 
@@ -114,10 +114,13 @@ describe('loader', () => {
 });
 
 describe('validateRequest (shared with the simulator)', () => {
-  it('accepts a seed request on the wire and refuses an unsupported size', () => {
+  it('accepts a seed request on the wire and refuses a width without a height', () => {
     const wire = { taskType: 'videoInference', taskUUID: '236ba4b9-e789-4ff4-8fa9-7ca57ab56210', deliveryMethod: 'async', includeCost: true, model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake', width: 1280, height: 720 };
     expect(validateRequest(wire, { wire: true })).toEqual([]);
-    expect(validateRequest({ ...wire, width: 1920, height: 1080 }, { wire: true }).map((p) => p.code)).toEqual(['rule.size']);
+    const { height: _h, ...noHeight } = wire;
+    expect(validateRequest(noHeight, { wire: true }).map((p) => p.code)).toEqual(['schema.dependentRequired']);
+    // The model page's list of sizes is lost: a size it does not list is not known to be wrong.
+    expect(validateRequest({ ...wire, width: 1920, height: 1080 }, { wire: true })).toEqual([]);
     expect(validateRequest(wire).map((p) => p.code)).toContain('rule.owned-field');
   });
 });

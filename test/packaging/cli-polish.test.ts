@@ -47,7 +47,7 @@ describe('CLI polish', () => {
     const loaded = await loadManifests([path.join(d, 'manifests')]);
     expect(loaded.problems).toEqual([]);
     expect(loaded.videos).toHaveLength(1);
-    expect(readFileSync(path.join(d, '.gitignore'), 'utf8')).toBe('node_modules/\n.reelctl/\noutputs/\n');
+    expect(readFileSync(path.join(d, '.gitignore'), 'utf8')).toBe('node_modules/\n.reelctl/\noutputs/\noutputs-simulated/\n');
     const again = await reelctl(['init', d]);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toMatch(/already exists/);

@@ -48,6 +48,8 @@ describe('planner', () => {
     ['failed, same spec → noop with advice', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }), {}, 'noop', /regenerate to retry/],
     ['removed manifest without --prune → kept', [], stateWith(v), {}, 'noop', /use --prune/],
     ['removed manifest with --prune → delete', [], stateWith(v), { prune: true }, 'delete', /archived/],
+    ['simulated Ready, planned for a real run → create', [v], stateWith(v, { simulated: true }), {}, 'create', /only simulated so far/],
+    ['simulated Ready, planned for a simulated run → noop', [v], stateWith(v, { simulated: true }), { simulated: true }, 'noop', /up to date/],
   ])('%s', (_name, videos, state, opts, action, reason) => {
     const [c] = createPlan(videos, state, opts).changes;
     expect(c!.action).toBe(action);

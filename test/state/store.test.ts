@@ -42,7 +42,22 @@ describe('FileStateStore on disk', () => {
     const v = newVideoState({ name: 'a', specHash: 'sha256:1', regenerate: 0, outputPath: 'a.mp4' }, 0);
     writeFileSync(file, JSON.stringify({ version: 0, serial: 4, lineage: 'l', videos: [v] }));
     const s = await new FileStateStore(file).read();
-    expect(s).toMatchObject({ version: 1, serial: 4, videos: { a: { name: 'a' } } });
+    expect(s).toMatchObject({ version: 2, serial: 4, videos: { a: { name: 'a' } } });
+  });
+
+  it('migrates a version 1 state: records rendered by the built-in simulator (loopback URLs) are marked simulated', async () => {
+    const file = path.join(tmp(), 'state.json');
+    const rec = (name: string, url: string) => ({
+      ...newVideoState({ name, specHash: 'sha256:1', regenerate: 0, outputPath: `${name}.mp4` }, 0),
+      attempts: [{ taskUUID: `t-${name}`, specHash: 'sha256:1', createdAt: '2026-01-01T00:00:00.000Z', state: 'succeeded', sends: 1, reservedUsd: 0.42, results: [{ videoUUID: 'v', videoURL: url, receivedAt: '2026-01-01T00:00:01.000Z' }] }],
+    });
+    const v1 = { version: 1, serial: 7, lineage: 'l', videos: { demo: rec('demo', 'http://127.0.0.1:40123/videos/v.mp4'), real: rec('real', 'https://vm.runware.ai/video/v.mp4'), fresh: newVideoState({ name: 'fresh', specHash: 'sha256:1', regenerate: 0, outputPath: 'fresh.mp4' }, 0) } };
+    writeFileSync(file, JSON.stringify(v1));
+    const s = (await new FileStateStore(file).read())!;
+    expect(s.version).toBe(2);
+    expect(s.videos.demo!.simulated).toBe(true);
+    expect(s.videos.real!.simulated).toBeUndefined();
+    expect(s.videos.fresh!.simulated).toBeUndefined();
   });
 
   it('a write interrupted at any step leaves the old or the new file, never a torn one', async () => {
