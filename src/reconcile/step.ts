@@ -8,6 +8,7 @@ import type { Attempt } from '../state/model.js';
 import { iso, newVideoState } from '../state/transitions.js';
 import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
 import { downloadOutputs, keepReady } from './outputs.js';
+import { settleStaleIntent } from './intent.js';
 import { finishAttempt, send, startRender } from './submit.js';
 
 const LIVE = new Set(['intent', 'accepted']);
@@ -48,6 +49,8 @@ async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): 
   const live = v.attempts.find((a) => a.specHash === v.specHash && LIVE.has(a.state));
 
   if (v.specHash !== hash) {
+    // An intent of the old spec is never sent with the new request: ask the API whether it landed first.
+    if (live?.state === 'intent') return settleStaleIntent(step, live);
     if (live && deps.supersede === 'wait') return (await advance(step, live)) ?? { requeueAfterMs: 0 }; // finish the old render first
     if (live) {
       live.state = 'abandoned';

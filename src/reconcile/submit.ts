@@ -8,6 +8,7 @@ import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
 import type { Attempt } from '../state/model.js';
 import { iso } from '../state/transitions.js';
 import { transition, type Step, type StepResult } from './context.js';
+import { bindRequest, isBoundTo, settleStaleIntent, type BoundRequest } from './intent.js';
 
 export async function startRender(step: Step): Promise<StepResult> {
   const { run, deps, v, desired } = step;
@@ -34,25 +35,41 @@ export async function startRender(step: Step): Promise<StepResult> {
     transition(step, 'Pending', `not submitted: the --max-cost budget ($${run.budget.maxCostUsd}) would be exceeded`);
     return;
   }
+  // The intent records the hash of the exact request it will carry (intent.ts); resolved once, sent as is.
+  run.inflight.add(step.name); // the slot is held while the request is resolved
+  let bound: BoundRequest | undefined;
+  try {
+    bound = await bindRequest(deps, desired);
+  } finally {
+    if (!bound || run.stopping || run.fatal) {
+      run.budget.settle(estimate, 0);
+      freeSlot(step);
+    }
+  }
+  if (run.stopping || run.fatal) return;
   failpoint('before-intent-persisted');
-  const attempt: Attempt = { taskUUID: randomUUID(), specHash: v.specHash, createdAt: iso(deps.clock.now()), state: 'intent', sends: 0, reservedUsd: estimate };
+  const attempt: Attempt = { taskUUID: randomUUID(), specHash: v.specHash, requestHash: bound.hash, createdAt: iso(deps.clock.now()), state: 'intent', sends: 0, reservedUsd: estimate };
   v.attempts.push(attempt);
   if (v.attempts.length > 20) v.attempts.splice(0, v.attempts.length - 20);
   run.inflight.add(step.name);
   transition(step, 'Pending', 'submitting', attempt.taskUUID);
   await run.writer.flush(step.name); // the intent is durable before any money can be spent
   failpoint('after-intent-persisted');
-  return send(step, attempt);
+  return send(step, attempt, bound);
 }
 
-/** Sends (or re-sends) the attempt's task under its own UUID. */
-export async function send(step: Step, attempt: Attempt): Promise<StepResult> {
+/**
+ * Sends (or re-sends) the attempt's task under its own UUID — only with the request it was made for
+ * (intent.ts): an intent whose request has changed since is settled by a poll instead, never re-dressed.
+ */
+export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest): Promise<StepResult> {
   const { run, deps, v, desired } = step;
   if (run.stopping || run.fatal) return;
   run.inflight.add(step.name);
-  const request = await deps.resolveRequest(desired);
+  const bound = resolved ?? (await bindRequest(deps, desired));
+  if (!isBoundTo(attempt, bound, desired)) return settleStaleIntent(step, attempt);
   attempt.sends++;
-  const outcome = await deps.client.submit({ taskUUID: attempt.taskUUID, request }, { signal: run.signal });
+  const outcome = await deps.client.submit({ taskUUID: attempt.taskUUID, request: bound.request }, { signal: run.signal });
   failpoint('after-submit');
   if (outcome.status === 'accepted') {
     attempt.state = 'accepted';
@@ -87,6 +104,11 @@ export function finishAttempt(step: Step, attempt: Attempt, actualUsd: number): 
   run.budget.settle(attempt.reservedUsd, actualUsd);
   attempt.costUsd = roundUsd(actualUsd);
   v.costUsd = roundUsd(v.costUsd + actualUsd);
+  freeSlot(step);
+}
+
+function freeSlot(step: Step): void {
+  const { run } = step;
   run.inflight.delete(step.name);
   // Copy first: waking runs steps synchronously, and they may queue themselves again.
   const waiting = [...run.waitingForSlot];
