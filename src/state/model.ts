@@ -103,6 +103,8 @@ export interface LockHolder {
   host: string;
   since: string;
   command?: string;
+  /** Random: makes every lock file's bytes unique (the takeover relies on it, state/lock.ts). */
+  nonce?: string;
 }
 
 export interface StateLock {
