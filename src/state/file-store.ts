@@ -8,7 +8,7 @@ import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { StateError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
-import { decodeState, decodeStateObject, encodeState } from './codec.js';
+import { checkRecordsForWrite, checkStateForWrite, decodeState, decodeStateObject, encodeState } from './codec.js';
 import { applyJournal, journalHeader, journalPath, journalRecord } from './journal.js';
 import { acquireLock } from './lock.js';
 import type { AppendResult, StateFile, StateLock, StateStore, WriteOptions } from './model.js';
@@ -78,6 +78,7 @@ export class FileStateStore implements StateStore {
     if (this.lastSerial === undefined) await this.read();
     if (!this.hasSnapshot || this.lastSerial === undefined || this.lineage === undefined)
       throw new StateError('the journal needs a state file to follow; write a snapshot first', { code: 'state.no-snapshot' });
+    checkRecordsForWrite(changes, this.journalFile); // a record its schema would reject never reaches the disk
     const j = this.journal ?? (this.journal = await this.openJournal(this.lastSerial, this.lineage));
     const serial = this.lastSerial + 1;
     const rec = Buffer.from(journalRecord(serial, changes));
@@ -132,6 +133,7 @@ export class FileStateStore implements StateStore {
     if (this.lineage !== undefined && next.lineage !== this.lineage)
       throw new StateError(`refusing to write state of lineage ${next.lineage} over ${this.file} (lineage ${this.lineage})`, { code: 'state.lineage' });
     const written: StateFile = { ...next, serial: Math.max(this.lastSerial ?? 0, next.serial) + 1 };
+    checkStateForWrite(written, this.file); // before anything is touched: the state and its backup stay as they are
     const dir = path.dirname(this.file);
     await this.fs.mkdir(dir, { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
