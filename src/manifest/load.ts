@@ -7,7 +7,9 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { ManifestProblem } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
+import { withDefaults } from './defaults.js';
 import { collectLocalInputs } from './local-inputs.js';
+import { checkOutputCollisions, checkOutputPath, showPath } from './output-path-rules.js';
 import type { LoadedVideo, LoadResult, VideoRequest } from './model.js';
 import { checkRequestRules } from './rules.js';
 import { checkManifestSchema } from './schema-check.js';
@@ -37,6 +39,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
       problems.push(...r.problems);
     }
   checkUniqueNames(videos, problems);
+  checkOutputCollisions(videos, problems);
   problems.sort(byLocation);
   return { videos, problems, files: found.files.map((f) => f.abs) };
 }
@@ -93,7 +96,8 @@ async function loadFile(f: FoundFile, file: string, maxBytes: number, videos: Lo
     const located = (pointer: string, code: string, message: string, asKey = false) =>
       problems.push({ file, ...at(offsetOf(d.doc, pointer, asKey)), code, message });
     const video = await toVideo(d, f, located);
-    if (video) videos.push({ ...video, source: { file, ...at(offsetOf(d.doc, '/metadata/name')), docIndex: d.index } });
+    const outputSource = video?.output.path !== undefined ? { outputSource: { file, ...at(offsetOf(d.doc, '/spec/output/path')) } } : {};
+    if (video) videos.push({ ...video, source: { file, ...at(offsetOf(d.doc, '/metadata/name')), docIndex: d.index }, ...outputSource });
   }
 }
 
@@ -151,7 +155,13 @@ async function toVideo(d: ParsedDoc, f: FoundFile, located: Locate): Promise<Omi
   const outPath = (m.spec as { output?: { path?: unknown } } | undefined)?.output?.path;
   if (typeof outPath === 'string' && !isContainedRelative(outPath)) {
     ok = false;
-    located('/spec/output/path', 'path.escape', `spec.output.path: "${outPath}" must be a relative path inside --out (no .., not absolute)`);
+    located('/spec/output/path', 'path.escape', `spec.output.path: "${showPath(outPath)}" must be a relative path inside --out (no .., not absolute)`);
+  } else if (typeof outPath === 'string') {
+    const n = withDefaults((request ?? {}) as VideoRequest).numberResults;
+    for (const p of checkOutputPath(path.posix.normalize(outPath), typeof n === 'number' && n >= 1 ? n : 1)) {
+      ok = false;
+      located('/spec/output/path', p.code, p.message);
+    }
   }
   if (!ok) return undefined;
   const local = await collectLocalInputs(m.spec.request as VideoRequest, f.abs, f.root);

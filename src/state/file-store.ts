@@ -4,6 +4,7 @@
 // Small saves go to the journal beside it (journal.ts): `append` writes only the changed records;
 // `write` is the full snapshot (a compaction) and removes the journal it folded in.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { constants as nodeConstants } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { StateError } from '../errors.js';
@@ -98,7 +99,7 @@ export class FileStateStore implements StateStore {
   private async openJournal(base: number, lineage: string): Promise<NonNullable<FileStateStore['journal']>> {
     const tail = this.tail;
     if (tail.kind === 'continue') {
-      const fh = await this.fs.open(this.journalFile, 'r+');
+      const fh = await this.fs.open(this.journalFile, nodeConstants.O_RDWR | nodeConstants.O_NOFOLLOW); // never through a link
       return { fh, bytes: tail.validBytes, needsTruncate: tail.torn };
     }
     // A stale journal (already folded into the snapshot by a compaction that crashed before removing it)
