@@ -1,6 +1,9 @@
-// --out and the state directory may not overlap (issue 17): an output path could otherwise name the state
-// file, its backup, journal or lock (`--out .` with `.reelctl/state.json`), or a state write land among the
-// outputs. Compared by real path (symlinks resolved as far as the paths exist), refused at start.
+// --out and the state may not overlap (issue 17): with the state directory inside --out (`--out .` and
+// `.reelctl/state.json`), an output path could name the state file, its backup, journal or lock. Compared
+// by real path (symlinks resolved as far as the paths exist), refused at start. --out *inside* the state
+// directory is the usual layout (`--state /data/state.json --out /data/outputs`) and stays allowed: the
+// state's files sit directly in its directory, and outputs cannot leave --out — unless --out itself takes
+// one of the state's names (`--out /data/state.json.backup`), which is refused too.
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
@@ -27,6 +30,13 @@ const inside = (dir: string, p: string): boolean => {
 export async function assertSeparateDirs(outDir: string, stateFile: string): Promise<void> {
   const out = await realPathSoFar(outDir);
   const stateDir = await realPathSoFar(path.dirname(path.resolve(stateFile)));
-  if (inside(out, stateDir) || inside(stateDir, out))
-    throw new UsageError(`--out ${outDir} and the state directory ${path.dirname(stateFile)} overlap (${out} and ${stateDir}); an output could overwrite the state. Use separate directories, e.g. --out outputs --state .reelctl/state.json`);
+  const shownStateDir = path.dirname(stateFile);
+  if (inside(out, stateDir))
+    throw new UsageError(`--out ${outDir} and the state directory ${shownStateDir} overlap (${stateDir} is inside ${out}); an output could overwrite the state. Use separate directories, e.g. --out outputs --state .reelctl/state.json`);
+  if (inside(stateDir, out)) {
+    const first = path.relative(stateDir, out).split(path.sep)[0]!;
+    const stateNames = [path.basename(stateFile), 'events.jsonl'];
+    if (stateNames.some((n) => first.startsWith(n)))
+      throw new UsageError(`--out ${outDir} takes the name of a state file (${first} in ${shownStateDir}); choose another output directory, e.g. --out ${path.join(shownStateDir, 'outputs')}`);
+  }
 }

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('--out and the state directory', () => {
-  it('refuses every overlap: same, one inside the other, through a symlink; accepts siblings', async () => {
+  it('refuses the state inside --out (also through a symlink) and --out named like a state file; accepts siblings and outputs/ beside the state', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'reelctl-overlap-'));
     const at = (...p: string[]) => path.join(dir!, ...p);
     mkdirSync(at('real'));
@@ -25,13 +25,19 @@ describe('--out and the state directory', () => {
     const refused = [
       [at('.'), at('.reelctl', 'state.json')], // --out . with the default state
       [at('.reelctl'), at('.reelctl', 'state.json')],
-      [at('.reelctl', 'out'), at('.reelctl', 'state.json')],
       [at('alias', 'out'), at('real', 'out', 'state.json')],
       [at('alias'), at('real', 'state', 'state.json')],
+      [at('alias'), at('real', 'state.json')],
     ];
     for (const [out, state] of refused) await expect(assertSeparateDirs(out!, state!), `${out} / ${state}`).rejects.toThrow(/overlap/);
+    // --out named like one of the state's own files
+    for (const name of ['state.json', 'state.json.backup', 'state.json.journal', 'events.jsonl'])
+      await expect(assertSeparateDirs(at('data', name), at('data', 'state.json'))).rejects.toThrow(/takes the name of a state file/);
     await expect(assertSeparateDirs(at('outputs'), at('.reelctl', 'state.json'))).resolves.toBeUndefined();
     await expect(assertSeparateDirs(at('out'), at('out-state', 'state.json'))).resolves.toBeUndefined(); // a shared prefix is not containment
+    // the Dockerfile / Kubernetes / CI layout: outputs in a subdirectory beside the state file
+    await expect(assertSeparateDirs(at('data', 'outputs'), at('data', 'state.json'))).resolves.toBeUndefined();
+    await expect(assertSeparateDirs(at('alias', 'outputs'), at('real', 'state.json'))).resolves.toBeUndefined();
   });
 
   it('apply --out . with the default state is refused at start: exit 1, nothing sent, nothing written', async () => {
