@@ -13,6 +13,7 @@ import { createRunwareProvider } from '../provider/runware/http-provider.js';
 import { startSimulator, type SimHandle } from '../provider/sim/server.js';
 import type { ProviderClient } from '../provider/types.js';
 import { FileStateStore } from '../state/file-store.js';
+import { assertSeparateDirs } from '../store/overlap.js';
 import type { StateFile, StateLock } from '../state/model.js';
 import { emptyState } from '../state/transitions.js';
 import { ArtifactStore } from '../store/artifacts.js';
@@ -47,6 +48,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   if (!o.simulate && !key)
     throw new ReelctlError('no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)', { code: 'config.no-key' });
   const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
+  await assertSeparateDirs(g.out, g.state); // before the lock: nothing is written when they overlap
   await checkOutputDir(g.out);
   const store = new FileStateStore(g.state);
   const lock: StateLock = await store.lock(o.command);

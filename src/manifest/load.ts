@@ -1,13 +1,15 @@
 // The loader: files → YAML documents → schema + rules → LoadedVideo[], with every problem located as
 // FILE:LINE:COL. It never throws on bad input: problems are collected and returned, all at once.
-import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { constants as fsConstants, existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { ManifestProblem } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
+import { withDefaults } from './defaults.js';
 import { collectLocalInputs } from './local-inputs.js';
+import { checkOutputCollisions, checkOutputPath, showPath } from './output-path-rules.js';
 import type { LoadedVideo, LoadResult, VideoRequest } from './model.js';
 import { checkRequestRules } from './rules.js';
 import { checkManifestSchema } from './schema-check.js';
@@ -25,7 +27,7 @@ export interface LoadOptions {
 export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
   const found = await findManifestFiles(paths);
-  const problems: ManifestProblem[] = [...found.problems];
+  const problems: ManifestProblem[] = found.problems.map((p) => (path.isAbsolute(p.file) ? { ...p, file: path.relative(cwd, p.file) || p.file } : p));
   const videos: LoadedVideo[] = [];
   const o = { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes };
   // Parsing is CPU-bound: a large tree is split with a worker thread (in file order), a small one is not.
@@ -37,6 +39,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
       problems.push(...r.problems);
     }
   checkUniqueNames(videos, problems);
+  checkOutputCollisions(videos, problems);
   problems.sort(byLocation);
   return { videos, problems, files: found.files.map((f) => f.abs) };
 }
@@ -84,12 +87,8 @@ async function loadSplit(files: FoundFile[], o: { cwd: string; maxFileBytes: num
 }
 
 async function loadFile(f: FoundFile, file: string, maxBytes: number, videos: LoadedVideo[], problems: ManifestProblem[]): Promise<void> {
-  const st = await stat(f.abs);
-  if (st.size > maxBytes) {
-    problems.push({ file, line: 1, col: 1, code: 'file.too-large', message: `file is ${st.size} bytes; the limit is ${maxBytes}` });
-    return;
-  }
-  const text = await readFile(f.abs, 'utf8');
+  const text = await readRegularFile(f.real ?? f.abs, maxBytes, (code, message) => problems.push({ file, line: 1, col: 1, code, message }));
+  if (text === undefined) return;
   const parsed = parseYamlFile(text);
   const at = (offset: number) => parsed.lineCounter.linePos(offset);
   for (const p of parsed.problems) problems.push({ file, ...at(p.offset), code: p.code, message: p.message });
@@ -97,7 +96,39 @@ async function loadFile(f: FoundFile, file: string, maxBytes: number, videos: Lo
     const located = (pointer: string, code: string, message: string, asKey = false) =>
       problems.push({ file, ...at(offsetOf(d.doc, pointer, asKey)), code, message });
     const video = await toVideo(d, f, located);
-    if (video) videos.push({ ...video, source: { file, ...at(offsetOf(d.doc, '/metadata/name')), docIndex: d.index } });
+    const outputSource = video?.output.path !== undefined ? { outputSource: { file, ...at(offsetOf(d.doc, '/spec/output/path')) } } : {};
+    if (video) videos.push({ ...video, source: { file, ...at(offsetOf(d.doc, '/metadata/name')), docIndex: d.index }, ...outputSource });
+  }
+}
+
+/**
+ * Reads a manifest only when the open file is a regular file within the size cap (fstat on the open
+ * descriptor, before reading): O_NONBLOCK so opening a FIFO cannot wait for a writer, O_NOFOLLOW so the
+ * path the walker resolved cannot have become a link since, and never more than the cap (+1) bytes even
+ * if the file grows meanwhile.
+ */
+async function readRegularFile(file: string, maxBytes: number, report: (code: string, message: string) => void): Promise<string | undefined> {
+  const fh = await open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      report('file.not-regular', 'not a regular file (a FIFO, socket or device?); only regular files are read (skipped)');
+      return undefined;
+    }
+    if (st.size > maxBytes) {
+      report('file.too-large', `file is ${st.size} bytes; the limit is ${maxBytes}`);
+      return undefined;
+    }
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (let r; n < buf.length && (r = await fh.read(buf, n, buf.length - n, n)).bytesRead > 0; ) n += r.bytesRead;
+    if (n > maxBytes) {
+      report('file.too-large', `file grew past the limit of ${maxBytes} bytes while being read`);
+      return undefined;
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    await fh.close();
   }
 }
 
@@ -124,7 +155,13 @@ async function toVideo(d: ParsedDoc, f: FoundFile, located: Locate): Promise<Omi
   const outPath = (m.spec as { output?: { path?: unknown } } | undefined)?.output?.path;
   if (typeof outPath === 'string' && !isContainedRelative(outPath)) {
     ok = false;
-    located('/spec/output/path', 'path.escape', `spec.output.path: "${outPath}" must be a relative path inside --out (no .., not absolute)`);
+    located('/spec/output/path', 'path.escape', `spec.output.path: "${showPath(outPath)}" must be a relative path inside --out (no .., not absolute)`);
+  } else if (typeof outPath === 'string') {
+    const n = withDefaults((request ?? {}) as VideoRequest).numberResults;
+    for (const p of checkOutputPath(path.posix.normalize(outPath), typeof n === 'number' && n >= 1 ? n : 1)) {
+      ok = false;
+      located('/spec/output/path', p.code, p.message);
+    }
   }
   if (!ok) return undefined;
   const local = await collectLocalInputs(m.spec.request as VideoRequest, f.abs, f.root);

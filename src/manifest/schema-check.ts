@@ -50,13 +50,16 @@ function isOwnedFieldError(e: ErrorObject, requestPointer: string): boolean {
   return e.keyword === 'additionalProperties' && e.instancePath === requestPointer && (OWNED_FIELDS as readonly string[]).includes(String(e.params.additionalProperty));
 }
 
+/** The output path's pattern and length are reported by output-path-rules.ts with a better message. */
+const isOutputPathRule = (e: ErrorObject): boolean => e.instancePath === '/spec/output/path' && (e.keyword === 'pattern' || e.keyword === 'maxLength');
+
 function toProblems(errors: ErrorObject[], requestPointer: string): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   // oneOf produces one error per branch plus a summary; keep only the summary for frameImages items.
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   for (const e of errors) {
-    if (isOwnedFieldError(e, requestPointer)) continue;
+    if (isOwnedFieldError(e, requestPointer) || isOutputPathRule(e)) continue;
     if (e.keyword !== 'oneOf' && [...oneOfPaths].some((p) => e.instancePath.startsWith(p) && e.schemaPath.includes('/oneOf/'))) continue;
     const p = describe(e);
     const key = `${p.pointer}|${p.message}`;

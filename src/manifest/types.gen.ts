@@ -46,7 +46,7 @@ export interface VideoManifest {
      */
     output?: {
       /**
-       * Path relative to --out; default <name>.<ext of outputFormat>. Changing it moves the file, it does not re-render.
+       * Path relative to --out; default <name>.<ext of outputFormat>. Changing it moves the file, it does not re-render. Relative, inside --out (no .., not absolute), printable characters only, not ending in .json, .part or .tmp-N (names reelctl writes beside outputs), not under .archive/.
        */
       path?: string;
     };

@@ -1,9 +1,13 @@
 // The JSONL event log beside the state file: one ControllerEvent per line, appended in order,
 // rotated to `events.jsonl.1` past a size so it never grows without bound.
+import { constants } from 'node:fs';
 import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { scrub } from '../log.js';
 import type { ControllerEvent } from './controller-api.js';
+
+/** Appends never follow a symlink planted at the log's name. */
+const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 export class EventLog {
   private chain: Promise<void> = Promise.resolve();
@@ -32,7 +36,7 @@ export class EventLog {
       await rename(this.file, this.file + '.1').catch(() => undefined);
       this.size = 0;
     }
-    await appendFile(this.file, line);
+    await appendFile(this.file, line, { flag: APPEND_NO_FOLLOW });
     this.size += line.length;
   }
 }

@@ -9,6 +9,7 @@ import { iso, newVideoState } from '../state/transitions.js';
 import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
 import { downloadOutputs, keepReady } from './outputs.js';
 import { discardSimulated, foreignRecord } from './simulated.js';
+import { settleStaleIntent } from './intent.js';
 import { finishAttempt, send, startRender } from './submit.js';
 
 const LIVE = new Set(['intent', 'accepted']);
@@ -50,6 +51,8 @@ async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): 
   const live = v.attempts.find((a) => a.specHash === v.specHash && LIVE.has(a.state));
 
   if (v.specHash !== hash) {
+    // An intent of the old spec is never sent with the new request: ask the API whether it landed first.
+    if (live?.state === 'intent') return settleStaleIntent(step, live);
     if (live && deps.supersede === 'wait') return (await advance(step, live)) ?? { requeueAfterMs: 0 }; // finish the old render first
     if (live) {
       live.state = 'abandoned';

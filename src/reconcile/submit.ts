@@ -9,6 +9,7 @@ import type { Attempt } from '../state/model.js';
 import { iso } from '../state/transitions.js';
 import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
 import { transition, type Step, type StepResult } from './context.js';
+import { bindRequest, isBoundTo, settleStaleIntent, type BoundRequest } from './intent.js';
 
 export async function startRender(step: Step): Promise<StepResult> {
   const { run, deps, v, desired } = step;
@@ -47,21 +48,30 @@ export async function startRender(step: Step): Promise<StepResult> {
     return { requeueAfterMs: admitted.retryInMs };
   }
   run.budgetRefused = false;
+  // The intent records the hash of the exact request it will carry (intent.ts); resolved once, sent as is.
+  // The slot and the reservation are held meanwhile; no intent means nothing was sent, so nothing is owed.
+  let bound: BoundRequest | undefined;
   try {
-    failpoint('before-intent-persisted');
+    bound = await bindRequest(deps, desired);
+    if (run.stopping || run.fatal) bound = undefined;
+    else failpoint('before-intent-persisted');
   } catch (err) {
-    for (const name of adm.cancel(step.name, taskUUID)) run.wake(name); // no intent, nothing sent: nothing is owed
+    bound = undefined;
     throw err;
+  } finally {
+    if (!bound) for (const name of adm.cancel(step.name, taskUUID)) run.wake(name);
   }
-  const attempt: Attempt = { taskUUID, specHash: v.specHash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}) };
+  if (!bound) return;
+  const attempt: Attempt = { taskUUID, specHash: v.specHash, requestHash: bound.hash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}) };
   v.attempts.push(attempt);
   trimAttempts(v.attempts, now);
   transition(step, 'Pending', 'submitting', attempt.taskUUID);
   await run.writer.flush(step.name); // the intent (and with it the spend entry) is durable before any money can be spent
   failpoint('after-intent-persisted');
-  return send(step, attempt);
+  return send(step, attempt, bound);
 }
 
+/**
 /**
  * Attempts are the spend ledger of the daemon's rolling window: keep the last 20, and any older one that
  * still counts (unsettled, or with spend in the last 24 hours), so trimming never frees budget.
@@ -74,14 +84,18 @@ function trimAttempts(attempts: Attempt[], nowMs: number): void {
   }
 }
 
-/** Sends (or re-sends) the attempt's task under its own UUID. */
-export async function send(step: Step, attempt: Attempt): Promise<StepResult> {
+/**
+ * Sends (or re-sends) the attempt's task under its own UUID — only with the request it was made for
+ * (intent.ts): an intent whose request has changed since is settled by a poll instead, never re-dressed.
+ */
+export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest): Promise<StepResult> {
   const { run, deps, v, desired } = step;
   if (run.stopping || run.fatal) return;
   run.admission.hold(step.name);
-  const request = await deps.resolveRequest(desired);
+  const bound = resolved ?? (await bindRequest(deps, desired));
+  if (!isBoundTo(attempt, bound, desired)) return settleStaleIntent(step, attempt);
   attempt.sends++;
-  const outcome = await deps.client.submit({ taskUUID: attempt.taskUUID, request }, { signal: run.signal });
+  const outcome = await deps.client.submit({ taskUUID: attempt.taskUUID, request: bound.request }, { signal: run.signal });
   failpoint('after-submit');
   if (outcome.status === 'accepted') {
     attempt.state = 'accepted';

@@ -13,6 +13,41 @@ function validator(): ValidateFunction {
   return validate;
 }
 
+// The writer's guard (issue 17): a state its own schema would reject never reaches the disk. Compiled with
+// strictNumbers, so Infinity and NaN (which JSON.stringify would write as null) are rejected as numbers.
+let writeCheck: { state: ValidateFunction; video: ValidateFunction } | undefined;
+function writeValidators(): NonNullable<typeof writeCheck> {
+  if (writeCheck) return writeCheck;
+  const ajv = new Ajv2020({ allErrors: false, strict: false, strictNumbers: true });
+  ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', 'state.schema.json'), 'utf8')));
+  const id = 'https://reelctl.dev/schemas/state.schema.json';
+  writeCheck = { state: ajv.getSchema(id)!, video: ajv.compile({ $ref: `${id}#/$defs/video` }) };
+  return writeCheck;
+}
+
+/** Throws (state.invalid-write) when `state` is not a state the schema accepts; nothing is written then. */
+export function checkStateForWrite(state: StateFile, file: string): void {
+  refuseInvalid(writeValidators().state, state, file, '');
+}
+
+/** The same for journal records (name → the record's JSON, null = removed). */
+export function checkRecordsForWrite(changes: ReadonlyMap<string, string | null>, file: string): void {
+  for (const [name, json] of changes) if (json !== null) refuseInvalid(writeValidators().video, JSON.parse(json), file, `/videos/${name}`);
+}
+
+function refuseInvalid(check: ValidateFunction, doc: unknown, file: string, at: string): void {
+  if (check(doc)) return;
+  const e = check.errors?.[0];
+  const where = `${at}${e?.instancePath ?? ''}` || '/';
+  throw new StateError(`refusing to write ${file}: the state would not match its schema at ${where}: ${e?.message ?? 'invalid'} (value ${String(valueAt(doc, e?.instancePath ?? ''))}). The state on disk (and its backup) were left as they were.`, { code: 'state.invalid-write' });
+}
+
+function valueAt(doc: unknown, pointer: string): unknown {
+  let cur = doc;
+  for (const part of pointer.split('/').slice(1)) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  return cur;
+}
+
 /** Migrations: version N → N+1, applied in order. v0 (a prototype layout) kept videos as an array. */
 const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
   0: (old) => {

@@ -4,11 +4,12 @@
 // Small saves go to the journal beside it (journal.ts): `append` writes only the changed records;
 // `write` is the full snapshot (a compaction) and removes the journal it folded in.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { constants as nodeConstants } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { StateError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
-import { decodeState, decodeStateObject, encodeState } from './codec.js';
+import { checkRecordsForWrite, checkStateForWrite, decodeState, decodeStateObject, encodeState } from './codec.js';
 import { applyJournal, journalHeader, journalPath, journalRecord } from './journal.js';
 import { acquireLock } from './lock.js';
 import type { AppendResult, StateFile, StateLock, StateStore, WriteOptions } from './model.js';
@@ -78,6 +79,7 @@ export class FileStateStore implements StateStore {
     if (this.lastSerial === undefined) await this.read();
     if (!this.hasSnapshot || this.lastSerial === undefined || this.lineage === undefined)
       throw new StateError('the journal needs a state file to follow; write a snapshot first', { code: 'state.no-snapshot' });
+    checkRecordsForWrite(changes, this.journalFile); // a record its schema would reject never reaches the disk
     const j = this.journal ?? (this.journal = await this.openJournal(this.lastSerial, this.lineage));
     const serial = this.lastSerial + 1;
     const rec = Buffer.from(journalRecord(serial, changes));
@@ -97,7 +99,7 @@ export class FileStateStore implements StateStore {
   private async openJournal(base: number, lineage: string): Promise<NonNullable<FileStateStore['journal']>> {
     const tail = this.tail;
     if (tail.kind === 'continue') {
-      const fh = await this.fs.open(this.journalFile, 'r+');
+      const fh = await this.fs.open(this.journalFile, nodeConstants.O_RDWR | nodeConstants.O_NOFOLLOW); // never through a link
       return { fh, bytes: tail.validBytes, needsTruncate: tail.torn };
     }
     // A stale journal (already folded into the snapshot by a compaction that crashed before removing it)
@@ -132,6 +134,7 @@ export class FileStateStore implements StateStore {
     if (this.lineage !== undefined && next.lineage !== this.lineage)
       throw new StateError(`refusing to write state of lineage ${next.lineage} over ${this.file} (lineage ${this.lineage})`, { code: 'state.lineage' });
     const written: StateFile = { ...next, serial: Math.max(this.lastSerial ?? 0, next.serial) + 1 };
+    checkStateForWrite(written, this.file); // before anything is touched: the state and its backup stay as they are
     const dir = path.dirname(this.file);
     await this.fs.mkdir(dir, { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;

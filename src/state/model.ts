@@ -57,6 +57,8 @@ export interface Attempt {
   specHash: string;
   createdAt: string;
   state: AttemptState;
+  /** `sha256:` of the exact request this UUID carries (reconcile/intent.ts); absent in older states. */
+  requestHash?: string;
   /** Number of times this same UUID was sent (re-sends after unknown outcomes). */
   sends: number;
   /** Budget reserved before submit (USD), settled into costUsd from the API's cost. */
@@ -113,6 +115,8 @@ export interface LockHolder {
   host: string;
   since: string;
   command?: string;
+  /** Random: makes every lock file's bytes unique (the takeover relies on it, state/lock.ts). */
+  nonce?: string;
 }
 
 export interface StateLock {

@@ -1,9 +1,9 @@
 // The artifact store: streamed, verified downloads (.part → verify → rename → fsync), sidecars,
 // moves and archives — all confined to --out. Memory stays flat whatever the file size.
 import { createHash } from 'node:crypto';
-import { close, createWriteStream, fdatasync, fsync, open as openFd } from 'node:fs';
+import { close, constants as fsConstants, createWriteStream, fdatasync, fsync, open as openFd } from 'node:fs';
 import { promisify } from 'node:util';
-import { open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
@@ -110,11 +110,25 @@ export class ArtifactStore {
     return { sha256: hash.digest('hex'), bytes };
   }
 
-  /** Atomic JSON sidecar `<output>.json`. */
+  /**
+   * Atomic JSON sidecar `<output>.json`. Its temp file is created new (O_CREAT|O_EXCL|O_NOFOLLOW): whatever
+   * sits at that name — a crash's leftover, or a symlink planted to make us write elsewhere — is removed
+   * (unlink removes a link, never its target) and never written through; the rename then replaces the
+   * name itself, so the sidecar is never a link.
+   */
   async writeSidecar(rel: string, data: object): Promise<void> {
     const final = await resolveInside(this.outDir, rel + '.json');
     const tmp = `${final}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n');
+    const fh = await createNew(tmp).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+      await unlink(tmp);
+      return createNew(tmp);
+    });
+    try {
+      await fh.writeFile(JSON.stringify(data, null, 2) + '\n');
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, final);
   }
 
@@ -148,6 +162,7 @@ export class ArtifactStore {
 }
 
 const WRITEBACK_BYTES = 32 * 1024 * 1024;
+const createNew = (file: string) => open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o644);
 // Plain descriptors: a FileHandle shared with a write stream does not answer datasync() (seen on Node 20).
 const fdOpen = promisify(openFd);
 const fdDatasync = promisify(fdatasync);
