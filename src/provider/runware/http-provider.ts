@@ -53,7 +53,7 @@ export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
     // A 400 that speaks about tasks (per-task refusals, a conflictTaskUUID with or without its taskUUID) is
     // an answer per task; a batched getResponse refused as a whole is not (poll() below says so).
     const perTask = res.status === 400 && json && Array.isArray(json.errors) && json.errors.some((e) => e && (e.taskUUID || isConflict(e)));
-    if (res.status === 400 && kind === 'poll' && body.length > 1)
+    if (res.status === 400 && kind === 'poll' && body.length > 1 && !perTask)
       throw new ProviderError(`Runware refused a batched getResponse (HTTP 400)`, { code: 'poll.batch-refused', kind: 'terminal', status: 400 });
     if (res.status !== 200 && !perTask) throw httpError(res.status, json, retryAfter(res.headers.get('retry-after')));
     return { status: res.status, json };
