@@ -2,6 +2,8 @@
 // shape Runware answers in, nothing is paid twice, nothing paid is called failed, and a failure keeps
 // the API's code and message.
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { packagePath } from '../../src/paths.js';
 import { describe, expect, it } from 'vitest';
 import { FINAL_WHEN_ACKNOWLEDGED, isNotFoundCode } from '../../src/provider/runware/items.js';
 import { createProviderClient } from '../../src/provider/client/client.js';
@@ -10,6 +12,16 @@ import { startSimulator, type SimOptions } from '../../src/provider/sim/server.j
 import { VARIANT_NAMES, type SimVariant } from '../../src/provider/sim/variants.js';
 import type { PollOutcome } from '../../src/provider/types.js';
 import { task } from './provider-contract.js';
+
+describe('the simulator is a second opinion', () => {
+  it('imports none of the client\'s wire or lane code', () => {
+    const dir = packagePath('src', 'provider', 'sim');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      const imports = [...readFileSync(`${dir}/${f}`, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+      expect(imports.filter((i) => /\/runware\/|\/client\/|\.\.\/types\.js/.test(i)), f).toEqual([]);
+    }
+  });
+});
 
 const fast = { backoff: { baseMs: 5, capMs: 50 }, submitRps: 1000, pollRoundMs: 1, breaker: { threshold: 1000, cooldownMs: 10 }, submitBatchSize: 8 };
 
