@@ -137,6 +137,7 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
         const r = await apply(['--max-cost', String(cap)], { REELCTL_FAILPOINT: `${fp}:crash` });
         if (r.signal === 'SIGKILL') f.crashesAtFailpoints++;
         log(`cycle ${c + 1}: ${edit}, crash at ${fp} → ${r.signal ?? r.exitCode}`);
+        if (r.exitCode) log(`  its last log lines:\n${r.stderr.trim().split('\n').slice(-8).join('\n')}`);
       } else {
         const child = apply(['--max-cost', String(cap)]);
         const delay = Math.floor(rand() * 1500);
