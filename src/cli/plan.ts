@@ -37,18 +37,18 @@ export function register(program: Command): void {
   program
     .command('plan')
     .summary('show what apply would render, move, download or delete, and what it would cost')
-    .description('Compare the manifests with the state file and show what `reelctl apply` would do, with the estimated cost.\nNever touches the network and never writes state (one exception: --verify-remote records renders that a dry run\nwhich was not dry started, so that apply does not pay for them again).')
+    .description('Compare the manifests with the state file and show what `reelctl apply` would do, with the estimated cost.\nNever touches the network and never writes state, with one exception: when a --verify-remote dry run\nwas not dry (the API started renders), those renders are recorded so that apply does not pay for them again.')
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
     .option('--json', 'print the plan as JSON (contract: version, changes, summary)')
     .option('--markdown', 'print the plan as Markdown, for a pull-request comment')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--prune', 'plan deletion (archiving) of videos whose manifests were removed')
     .option('--show-unchanged', 'also list videos that are up to date')
-    .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost, spending nothing; exit 1 if it refuses any')
+    .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost; exit 1 if it refuses any.\nThe header is not in Runware\'s API reference, so reelctl then asks getResponse whether anything started: if so it exits 1\nwith the count and cost, and records those renders so that apply downloads them instead of paying again')
     .option('--simulate', 'with --verify-remote: ask the built-in simulator instead of the API (no key needed)')
     .addHelpText(
       'after',
-      '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd\n  reelctl plan --verify-remote                              # the API checks each planned request and quotes it; free',
+      '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd\n  reelctl plan --verify-remote                              # the API checks and quotes each planned request (then proven dry)',
     )
     .action(async (paths: string[], flags: PlanFlags, cmd: Command) => {
       if (flags.json && flags.markdown) throw new UsageError('choose one of --json and --markdown');

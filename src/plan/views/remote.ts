@@ -6,7 +6,7 @@ import type { RemoteCheck, RemoteVerdict } from '../remote-check.js';
 const why = (v: RemoteVerdict) => (v.error ? `${v.error.code}${v.error.parameter ? ` (${v.error.parameter})` : ''}: ${v.error.message}` : '');
 
 export function renderRemoteHuman(r: RemoteCheck, style: Style): string {
-  const lines = ['', `Remote check (dry run, nothing spent): ${r.checked} planned render(s) sent to the API.`];
+  const lines = ['', `Remote check (${r.started.length ? 'a dry run that was NOT dry' : 'dry run, nothing spent'}): ${r.checked} planned render(s) sent to the API.`];
   if (r.started.length > 0) lines.push(style.red(`  ! the API ignored the dry-run header: ${r.started.length} render(s) started for real (${r.started.map((x) => `${x.name} ${x.taskUUID}`).join(', ')})`));
   if (r.checked === 0) return lines.concat('  nothing to check: no render is planned', '').join('\n');
   const width = Math.min(40, Math.max(...r.videos.map((v) => v.name.length)));
