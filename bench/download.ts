@@ -18,7 +18,7 @@ async function downloadCase(ctx: BenchContext): Promise<BenchResult[]> {
   await provider.submit([{ taskUUID, request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'a big file', width: 1280, height: 720 } }]);
   const o = (await provider.poll([taskUUID]))[0]!;
   if (o.status !== 'success') throw new Error('simulator did not finish the task');
-  const url = o.videos[0]!.videoURL;
+  const url = o.videos[0]!.videoURL!;
   const store = new ArtifactStore(ctx.tmpDir, (u) => provider.download(u));
   const ours = async () => {
     const r = await store.download(url, 'big.mp4', 'mp4');

@@ -6,7 +6,9 @@ import { resolveLocalInputs } from '../manifest/local-inputs.js';
 import { apiUrl, resolveApiKey } from '../provider/runware/api-key.js';
 import { createRunwareProvider } from '../provider/runware/http-provider.js';
 import { startSimulator } from '../provider/sim/server.js';
+import { adoptStarted } from '../plan/dry-run-proof.js';
 import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
+import { emptyState } from '../state/transitions.js';
 import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from '../plan/views/remote.js';
 import { systemClock } from '../clock.js';
 import { FileStateStore } from '../state/file-store.js';
@@ -35,18 +37,18 @@ export function register(program: Command): void {
   program
     .command('plan')
     .summary('show what apply would render, move, download or delete, and what it would cost')
-    .description('Compare the manifests with the state file and show what `reelctl apply` would do, with the estimated cost.\nNever touches the network and never writes state.')
+    .description('Compare the manifests with the state file and show what `reelctl apply` would do, with the estimated cost.\nNever touches the network and never writes state, with one exception: when a --verify-remote dry run\nwas not dry (the API started renders), those renders are recorded so that apply does not pay for them again.')
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
     .option('--json', 'print the plan as JSON (contract: version, changes, summary)')
     .option('--markdown', 'print the plan as Markdown, for a pull-request comment')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--prune', 'plan deletion (archiving) of videos whose manifests were removed')
     .option('--show-unchanged', 'also list videos that are up to date')
-    .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost, spending nothing; exit 1 if it refuses any')
+    .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost; exit 1 if it refuses any.\nThe header is not in Runware\'s API reference, so reelctl then asks getResponse whether anything started: if so it exits 1\nwith the count and cost, and records those renders so that apply downloads them instead of paying again')
     .option('--simulate', 'with --verify-remote: ask the built-in simulator instead of the API (no key needed)')
     .addHelpText(
       'after',
-      '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd\n  reelctl plan --verify-remote                              # the API checks each planned request and quotes it; free',
+      '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd\n  reelctl plan --verify-remote                              # the API checks and quotes each planned request (then proven dry)',
     )
     .action(async (paths: string[], flags: PlanFlags, cmd: Command) => {
       if (flags.json && flags.markdown) throw new UsageError('choose one of --json and --markdown');
@@ -64,6 +66,9 @@ export function register(program: Command): void {
           ? renderMarkdown(plan) + (remote ? renderRemoteMarkdown(remote) : '')
           : renderHuman(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
       process.stdout.write(text);
+      if (remote && remote.started.length > 0) throw await dryRunNotDry(g.state, remote, videos);
+      if (remote && remote.unconfirmed.length > 0)
+        throw new ReelctlError(`could not prove that the dry run started nothing for ${remote.unconfirmed.length} planned render(s) (${remote.unconfirmed.join(', ')}): getResponse did not answer; run plan --verify-remote again before apply`, { code: 'plan.dry-run-unconfirmed' });
       if (remote && remote.refused + remote.unverified > 0)
         throw new ReelctlError(`the API ${remote.refused ? `refused ${remote.refused}` : ''}${remote.refused && remote.unverified ? ' and ' : ''}${remote.unverified ? `could not verify ${remote.unverified}` : ''} of ${remote.checked} planned render(s); see the remote check above`, { code: 'plan.remote-refused' });
       if (flags.detailedExitcode && hasChanges(plan)) process.exitCode = 2;
@@ -81,4 +86,30 @@ async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Par
   } finally {
     await sim?.close();
   }
+}
+
+/**
+ * The API ignored the dry-run header and started real renders. They are recorded in the state (under its
+ * lock) as accepted attempts of their videos, so the next apply polls and downloads them instead of paying
+ * again; the error says how many started and what they cost.
+ */
+async function dryRunNotDry(statePath: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
+  const cost = remote.started.filter((x) => !x.failed).reduce((sum, x) => sum + x.costUsd, 0);
+  const what = `the dry run was not dry: Runware started ${remote.started.length} render(s) (${remote.started.map((x) => x.name).join(', ')}), about $${cost.toFixed(2)}`;
+  const store = new FileStateStore(statePath);
+  try {
+    const lock = await store.lock('reelctl plan --verify-remote (recording renders a dry run started)');
+    try {
+      const state = (await store.read()) ?? emptyState();
+      const n = adoptStarted(state, remote.started, videos, Date.now());
+      if (n > 0) await store.write(state);
+    } finally {
+      await lock.release();
+      await store.close?.();
+    }
+  } catch (err) {
+    const ids = remote.started.map((x) => `${x.name}=${x.taskUUID}`).join(', ');
+    return new ReelctlError(`${what}. They could NOT be recorded in the state (${(err as Error).message}); before apply, record these task UUIDs or apply pays again: ${ids}`, { code: 'plan.dry-run-not-dry', cause: err });
+  }
+  return new ReelctlError(`${what}. They are recorded in the state as accepted renders: the next apply downloads them instead of paying again (the API ignored X-Runware-Dry-Run)`, { code: 'plan.dry-run-not-dry' });
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { startSimulator } from '../provider/sim/server.js';
+import { parseVariants, SIM_VARIANTS } from '../provider/sim/variants.js';
 
 interface SimFlags {
   port: string;
@@ -11,6 +12,7 @@ interface SimFlags {
   rate429: string;
   dropRate: string;
   urlTtl?: string;
+  variant?: string;
 }
 
 const num = (v: string, name: string, min: number, max: number) => {
@@ -31,17 +33,20 @@ export function register(program: Command): void {
     .option('--drop-rate <p>', 'share of API requests processed but answered by a dropped connection (0..1)', '0')
     .option('--url-ttl <seconds>', 'how long result URLs stay valid')
     .option('--api-key <key>', 'the key the simulator accepts (default: printed at start)')
-    .addHelpText('after', '\nExamples:\n  reelctl sim --port 8787 --api-key dev-key &\n  RUNWARE_API_URL=http://127.0.0.1:8787/v1 RUNWARE_API_KEY=dev-key reelctl apply\n  reelctl sim --latency 500 --fail-rate 0.1 --rate-429 0.2   # a flaky API for demos\n  curl -s 127.0.0.1:8787/_sim/stats')
+    .option('--variant <names>', 'answer in these protocol variants, comma-separated (see below)')
+    .addHelpText('after', '\nExamples:\n  reelctl sim --port 8787 --api-key dev-key &\n  RUNWARE_API_URL=http://127.0.0.1:8787/v1 RUNWARE_API_KEY=dev-key reelctl apply\n  reelctl sim --latency 500 --fail-rate 0.1 --rate-429 0.2   # a flaky API for demos\n  curl -s 127.0.0.1:8787/_sim/stats\n  reelctl sim --variant nested-errors,taskless-conflicts   # Runware-shaped answers reelctl must survive\n\nVariants:\n' + Object.entries(SIM_VARIANTS).map(([k, d]) => `  ${k.padEnd(25)} ${d}`).join('\n'))
     .action(async (f: SimFlags) => {
       const latency = num(f.latency, '--latency', 0, 3_600_000);
+      const variants = parseVariants(f.variant);
       const sim = await startSimulator({
         port: num(f.port, '--port', 0, 65535),
         latency: { minMs: latency * 0.5, maxMs: latency * 1.5 },
         ...(f.apiKey ? { apiKey: f.apiKey } : {}),
+        variants,
         ...(f.urlTtl ? { urlTtlMs: num(f.urlTtl, '--url-ttl', 1, 1e7) * 1000 } : {}),
         faults: { generationFailureRate: num(f.failRate, '--fail-rate', 0, 1), rate429: num(f.rate429, '--rate-429', 0, 1), dropAfterAcceptRate: num(f.dropRate, '--drop-rate', 0, 1) },
       });
-      process.stdout.write(`reelctl simulator listening\n  RUNWARE_API_URL=${sim.url}\n  RUNWARE_API_KEY=${sim.apiKey}\n  stats: ${sim.origin}/_sim/stats\n`);
+      process.stdout.write(`reelctl simulator listening\n  RUNWARE_API_URL=${sim.url}\n  RUNWARE_API_KEY=${sim.apiKey}\n  stats: ${sim.origin}/_sim/stats\n${variants.length ? `  variants: ${variants.join(', ')}\n` : ''}`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);

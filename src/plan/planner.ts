@@ -61,6 +61,8 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
   if (IN_FLIGHT.has(s.phase)) return { ...base, action: 'noop', reason: `render in progress (${s.phase})`, estimatedCostUsd: 0 };
   const live = s.attempts.some((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
   if (s.outputs.length === 0 && !live) return { ...base, action: 'create', reason: 'not rendered yet', estimatedCostUsd: cost() };
+  const delivered = s.attempts.some((a) => a.specHash === hash && a.state === 'succeeded' && !!a.results?.length && a.results.every((r) => !r.videoURL));
+  if (s.outputs.length === 0 && delivered && s.phase === 'Ready') return { ...base, action: 'noop', reason: 'delivered to uploadEndpoint (no local file)', estimatedCostUsd: 0 };
   if (s.outputs.length === 0) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
   if (s.outputPath !== outputPath) return { ...base, action: 'move', reason: `output.path changed: ${s.outputPath} → ${outputPath}`, fromPath: s.outputPath, estimatedCostUsd: 0 };
   const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;

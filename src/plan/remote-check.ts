@@ -1,9 +1,12 @@
 // `plan --verify-remote`: the planned renders are sent to the API as a dry run (`X-Runware-Dry-Run: 1`),
-// which validates each request and quotes its exact cost without charging. Nothing is written, no state is
-// touched, and the task UUIDs are throwaway ones (apply mints its own when it records an intent).
+// which validates each request and quotes its exact cost without charging. The header is unconfirmed, so
+// the dry run is then proven dry (dry-run-proof.ts): a render it started anyway is reported in `started`
+// (the caller records it for apply to adopt). The task UUIDs are fresh ones; apply never re-sends them
+// unless they were adopted.
 import { ProviderError } from '../errors.js';
 import type { LoadedVideo, VideoRequest } from '../manifest/model.js';
 import type { Provider, SubmitOutcome, VideoTask } from '../provider/types.js';
+import { proveNothingStarted, type StartedRender } from './dry-run-proof.js';
 import type { Plan } from './model.js';
 
 export interface RemoteVerdict {
@@ -23,6 +26,10 @@ export interface RemoteCheck {
   estimatedCostUsd: number;
   quotedCostUsd: number;
   videos: RemoteVerdict[];
+  /** Renders the "dry run" started for real (the API ignored the header): billed, to be adopted by apply. */
+  started: StartedRender[];
+  /** Videos for which getResponse could not prove that nothing started. */
+  unconfirmed: string[];
 }
 
 export interface RemoteCheckDeps {
@@ -80,7 +87,15 @@ export async function verifyRemote(plan: Plan, videos: LoadedVideo[], deps: Remo
   if (fatal) for (const t of tasks) if (!verdicts.has(t.name)) verdicts.set(t.name, refused(t, fatal));
 
   const list = tasks.map((t) => verdicts.get(t.name)!);
+  const sent = tasks.filter((t) => verdicts.get(t.name)!.ok || verdicts.get(t.name)!.error?.code === 'unverified');
+  const proof = await proveNothingStarted(
+    sent.map((t) => ({ name: t.name, taskUUID: t.task.taskUUID, costUsd: verdicts.get(t.name)!.quotedCostUsd ?? t.estimate })),
+    deps.provider,
+    { batchSize: size, sleep: deps.sleep, ...(deps.attempts ? { attempts: deps.attempts } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
+  );
   return {
+    started: proof.started,
+    unconfirmed: proof.unconfirmed,
     checked: list.length,
     refused: list.filter((v) => !v.ok && v.error?.code !== 'unverified').length,
     unverified: list.filter((v) => v.error?.code === 'unverified').length,

@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { ArtifactError } from '../errors.js';
 import { SimEngine } from './sim/engine.js';
 import { prng } from './sim/prng.js';
-import { videoBody } from './sim/video-files.js';
+import { clipFor, videoBody } from './sim/video-files.js';
+import { SimAnswer } from './sim/wire.js';
 import { pollOutcomes, submitOutcomes, submitBody, type WireResponse } from './runware/wire.js';
 import type { DownloadResponse, PollOutcome, Provider, SubmitOutcome, VideoTask } from './types.js';
 
@@ -22,29 +23,26 @@ export function createFakeProvider(o: { latencyMs?: number; now?: () => number; 
     calls,
     async submit(tasks: VideoTask[], opts = {}): Promise<SubmitOutcome[]> {
       calls.submit++;
-      const res: WireResponse = { data: [], errors: [] };
+      const a = new SimAnswer(new Set());
       for (const t of submitBody(tasks)) {
         const r = engine.submit(t as Record<string, unknown>, !!opts.dryRun);
-        if (r.data) res.data!.push(r.data);
-        if (r.error) res.errors!.push(r.error);
+        if (r.data) a.data.push(r.data);
+        if (r.error) a.submitError(r.error);
       }
-      return submitOutcomes(tasks, res, res.data!.length ? 200 : 400);
+      const { status, json } = a.body();
+      return submitOutcomes(tasks, json as WireResponse, status);
     },
     async poll(uuids: string[]): Promise<PollOutcome[]> {
       calls.poll++;
-      const res: WireResponse = { data: [], errors: [] };
-      for (const u of uuids) {
-        const r = engine.poll(u, 'fake://sim');
-        res.data!.push(...r.data);
-        if (r.error) res.errors!.push(r.error);
-      }
-      return pollOutcomes(uuids, res);
+      const a = new SimAnswer(new Set());
+      for (const u of uuids) a.poll(u, engine.poll(u), 'fake://sim');
+      return pollOutcomes(uuids, a.body().json as WireResponse);
     },
     async download(url: string, opts = {}): Promise<DownloadResponse> {
       calls.download++;
       const m = /\/_sim\/videos\/([0-9a-f-]+)\.(\w+)\?exp=(\d+)$/.exec(url);
       if (!m || !engine.videos.has(m[1]!) || now() > Number(m[3])) throw new ArtifactError('the video URL has expired or is gone (HTTP 403)', { code: 'download.expired' });
-      const body = videoBody(m[2]!);
+      const body = videoBody(m[2]!, 0, clipFor(engine.videos.get(m[1]!)!.task.request));
       const start = Math.min(opts.offset ?? 0, body.total);
       return { status: start ? 206 : 200, body: body.stream(start, body.total - 1) as Readable, contentLength: body.total - start };
     },

@@ -19,7 +19,8 @@ export type SubmitOutcome =
 
 export interface RemoteVideo {
   videoUUID: string;
-  videoURL: string;
+  /** Absent when the output went to the request's `uploadEndpoint` instead. */
+  videoURL?: string;
   seed?: number;
   cost?: number;
 }
@@ -30,7 +31,11 @@ export type PollOutcome =
   | { taskUUID: string; status: 'success'; videos: RemoteVideo[] }
   /** Generation failed remotely (terminal). */
   | { taskUUID: string; status: 'failed'; error: ProviderError }
-  /** The API does not know the task (or did not answer): the submit may never have landed. */
+  /**
+   * No usable answer: the API does not know the task (`error.code` says how: a "not found" code, final for
+   * an acknowledged task — items.ts), sent no item for it (`no-answer`), or sent something outside the
+   * protocol (`protocol.unknown-status`, `malformed-item`). The caller decides, knowing whether it was acknowledged.
+   */
   | { taskUUID: string; status: 'unknown'; error?: ProviderError };
 
 export interface DownloadResponse {

@@ -10,6 +10,7 @@ import { canonicalJson, specHash } from '../plan/spec-hash.js';
 import type { Attempt } from '../state/model.js';
 import { retryLater, type ReconcileDeps, type Step, type StepResult } from './context.js';
 import { finishAttempt } from './submit.js';
+import { isNotFoundCode } from '../provider/runware/items.js';
 
 export interface BoundRequest {
   request: VideoRequest;
@@ -51,9 +52,10 @@ export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<S
     if (run.signal.aborted) return;
     return retryLater(run, deps, step.name, 'poll of an intent made for another request', err);
   }
-  if (o.status === 'unknown' && !o.error) {
-    // No answer for it at all is not "not found" (runware-protocol.md): ask again, a bounded number of times.
-    return retryLater(run, deps, step.name, 'poll of an intent made for another request', new Error('the API did not answer for this task'));
+  if (o.status === 'unknown' && !isNotFoundCode(o.error?.code)) {
+    // No item for it, or an answer outside the protocol, is not "not found" (runware-protocol.md): the task may
+    // have landed, so it is never dropped on such an answer. Ask again, a bounded number of times.
+    return retryLater(run, deps, step.name, 'poll of an intent made for another request', o.error ?? new Error('the API did not answer for this task'));
   }
   if (o.status === 'unknown') {
     attempt.state = 'abandoned';

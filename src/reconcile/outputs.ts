@@ -19,6 +19,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
   const container = containerFor(withDefaults((v.request ?? desired.request) as typeof desired.request).outputFormat);
   const outputs: OutputRecord[] = [];
   for (const [i, r] of results.entries()) {
+    if (!r.videoURL) continue; // delivered to the request's uploadEndpoint: no local file (the state says where)
     const rel = paths[i]!;
     const have = v.outputs.find((o) => o.videoUUID === r.videoUUID && o.path === rel);
     if (have && (await checkOutput(deps.artifacts.outDir, have)) === 'ok') {
@@ -53,7 +54,8 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
   v.outputs = outputs;
   v.outputPath = base;
   clearCondition(v, 'Drifted');
-  transition(step, 'Ready', undefined, attempt.taskUUID);
+  const delivered = [...new Set(results.filter((r) => !r.videoURL).map((r) => r.deliveredTo ?? 'uploadEndpoint'))];
+  transition(step, 'Ready', delivered.length ? `delivered to uploadEndpoint (${delivered.join(', ')}); no local file` : undefined, attempt.taskUUID);
   run.emit({ type: 'ready', name: step.name, outputs: outputs.map((o) => o.path), costUsd: v.costUsd, at: deps.clock.now() });
   await run.writer.flush(step.name);
 }

@@ -5,11 +5,12 @@ import { failpoint } from '../failpoints.js';
 import { outputBasePath, withDefaults } from '../manifest/defaults.js';
 import { requestDigest, specHash } from '../plan/spec-hash.js';
 import type { Attempt } from '../state/model.js';
-import { iso, newVideoState } from '../state/transitions.js';
+import { newVideoState } from '../state/transitions.js';
 import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
 import { downloadOutputs, keepReady } from './outputs.js';
 import { discardSimulated, foreignRecord } from './simulated.js';
 import { settleStaleIntent } from './intent.js';
+import { failRender, pollUnknown, recordResults } from './poll-outcome.js';
 import { finishAttempt, send, startRender } from './submit.js';
 
 const LIVE = new Set(['intent', 'accepted']);
@@ -82,7 +83,7 @@ async function advance(step: Step, attempt: Attempt): Promise<StepResult> {
   if (attempt.state === 'intent') return send(step, attempt);
   if (attempt.state === 'accepted') return pollOnce(step, attempt);
   if (attempt.state === 'succeeded') {
-    const want = attempt.results?.length ?? 0;
+    const want = attempt.results?.filter((r) => r.videoURL).length ?? 0; // results delivered to an uploadEndpoint have no file
     const done = v.phase === 'Ready' && v.outputs.length === want && v.outputs.every((o) => o.taskUUID === attempt.taskUUID);
     if (!done) return downloadOutputs(step, attempt);
     return keepReady(step);
@@ -111,25 +112,10 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<StepResult> {
     return { requeueAfterMs: deps.pollDelayMs(count) };
   }
   if (o.status === 'success') {
-    const now = iso(deps.clock.now());
-    attempt.results = o.videos.map((r) => ({ videoUUID: r.videoUUID, videoURL: r.videoURL, ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.cost !== undefined ? { costUsd: r.cost } : {}), receivedAt: now }));
-    attempt.state = 'succeeded';
-    const reported = o.videos.every((r) => typeof r.cost === 'number');
-    finishAttempt(step, attempt, reported ? o.videos.reduce((s, r) => s + (r.cost ?? 0), 0) : attempt.reservedUsd);
-    await run.writer.flush(step.name);
+    await recordResults(step, attempt, o.videos, want);
     return advance(step, attempt);
   }
-  if (o.status === 'failed') {
-    attempt.state = 'failed';
-    attempt.error = { code: o.error.code, message: o.error.message };
-    finishAttempt(step, attempt, 0);
-    transition(step, 'Failed', `render failed: ${o.error.message}`, attempt.taskUUID);
-    run.emit({ type: 'failed', name: step.name, reason: o.error.code, message: o.error.message, at: deps.clock.now() });
-    await run.writer.flush(step.name);
-    return;
-  }
-  // Unknown to the API: the submit may never have landed. Re-send the SAME UUID (conflict = accepted).
-  attempt.state = 'intent';
-  run.writer.markDirty(step.name);
-  return send(step, attempt);
+  if (o.status === 'failed') return failRender(step, attempt, o.error);
+  // No usable answer (not found, no item, outside the protocol): poll-outcome.ts decides, bounded.
+  return pollUnknown(step, attempt, o.error);
 }

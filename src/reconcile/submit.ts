@@ -6,10 +6,13 @@ import { failpoint } from '../failpoints.js';
 import { withDefaults } from '../manifest/defaults.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
 import type { Attempt } from '../state/model.js';
-import { iso } from '../state/transitions.js';
+import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
-import { transition, type Step, type StepResult } from './context.js';
+import { retryLater, transition, type Step, type StepResult } from './context.js';
 import { bindRequest, isBoundTo, settleStaleIntent, type BoundRequest } from './intent.js';
+
+/** Sends of one task UUID (first send included) after which it is re-sent only with growing pauses. */
+export const MAX_SENDS = 5;
 
 export async function startRender(step: Step): Promise<StepResult> {
   const { run, deps, v, desired } = step;
@@ -99,6 +102,7 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
   failpoint('after-submit');
   if (outcome.status === 'accepted') {
     attempt.state = 'accepted';
+    clearCondition(v, 'RemoteUnknown');
     run.submitted++;
     transition(step, 'Submitted', undefined, attempt.taskUUID);
     run.emit({ type: 'submitted', name: step.name, taskUUID: attempt.taskUUID, estimatedCostUsd: attempt.reservedUsd, at: deps.clock.now() });
@@ -112,13 +116,19 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
     attempt.error = { code: outcome.error.code, message: outcome.error.message, ...(outcome.error.parameter ? { parameter: outcome.error.parameter } : {}) };
     finishAttempt(step, attempt, 0);
     if (outcome.error.code === 'unauthorized' || outcome.error.code === 'insufficientCredits') run.fatal = outcome.error;
-    transition(step, 'Failed', `Runware refused the task: ${outcome.error.message}`);
-    run.emit({ type: 'failed', name: step.name, reason: outcome.error.code, message: outcome.error.message, at: deps.clock.now() });
+    transition(step, 'Failed', `Runware refused the task: ${outcome.error.code}: ${outcome.error.message}`);
+    run.emit({ type: 'failed', name: step.name, reason: outcome.error.code, message: `${outcome.error.code}: ${outcome.error.message}`, at: deps.clock.now() });
     await run.writer.flush(step.name);
     return;
   }
-  // Unknown outcome: keep the intent; the next step re-sends the same UUID.
+  // Unknown outcome: keep the intent; the next step re-sends the same UUID. After MAX_SENDS sends it keeps
+  // doing so only with growing pauses, under a condition (apply gives the video up for the run, exit 1).
   deps.logger.warn({ video: step.name, taskUUID: attempt.taskUUID, code: outcome.error.code }, 'submit outcome unknown; will re-send the same task UUID');
+  if (attempt.sends >= MAX_SENDS) {
+    const why = `submit outcome still unknown after ${attempt.sends} sends of task ${attempt.taskUUID} (${outcome.error.code}); a new task UUID is never minted without a known failure`;
+    setCondition(v, 'RemoteUnknown', 'True', 'SubmitUnanswered', why, deps.clock.now());
+    return retryLater(run, deps, step.name, 'submit', new Error(why));
+  }
   v.message = `submit outcome unknown (${outcome.error.code}); retrying with the same task UUID`;
   run.writer.markDirty(step.name);
   return { requeueAfterMs: deps.retryDelayMs };

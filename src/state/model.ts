@@ -75,7 +75,10 @@ export interface Attempt {
 
 export interface RemoteResult {
   videoUUID: string;
-  videoURL: string;
+  /** Absent when the output went to the request's uploadEndpoint (then `deliveredTo` says where). */
+  videoURL?: string;
+  /** The uploadEndpoint (without its query: a presigned signature is never stored) that received it. */
+  deliveredTo?: string;
   seed?: number;
   costUsd?: number;
   receivedAt: string;

@@ -42,7 +42,12 @@ describe('plan --verify-remote', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        const tasks = JSON.parse(body) as { taskUUID: string }[];
+        const tasks = JSON.parse(body) as { taskUUID: string; taskType: string }[];
+        if (tasks[0]!.taskType === 'getResponse') {
+          // the proof that the dry run started nothing: the API knows none of these tasks
+          res.writeHead(400, { 'content-type': 'application/json' });
+          return void res.end(JSON.stringify({ errors: tasks.map((t) => ({ code: 'taskNotFound', message: 'no such task', taskUUID: t.taskUUID, taskType: 'getResponse' })) }));
+        }
         bodies.push({ dryRun: req.headers['x-runware-dry-run'], tasks });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({
@@ -85,5 +90,21 @@ describe('plan --verify-remote', () => {
     const nokey = await reelctl(['plan', w.manifests, '--state', w.state, '--verify-remote'], { cwd: w.dir, extendEnv: false, env: { PATH: process.env.PATH! } });
     expect(nokey.exitCode).toBe(1);
     expect(nokey.stderr).toMatch(/--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE/);
+  });
+
+  it('dry-run-ignored: the renders a "dry run" started are reported (count and cost, exit 1), recorded, and the next apply adopts them instead of paying again', async () => {
+    w = await workspace({ variants: ['dry-run-ignored'] });
+    w.write('a.yaml', [videoYaml('alpha'), videoYaml('beta'), videoYaml('gamma'), videoYaml('delta')].join('---\n'));
+    const r = await plan(w, []);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/the dry run was not dry: Runware started 4 render\(s\) \(alpha, beta, delta, gamma\), about \$1\.01\. They are recorded in the state as accepted renders/);
+    expect(r.stdout).toMatch(/ignored the dry-run header: 4 render\(s\) started for real/);
+    expect(w.sim.stats().accepted).toBe(4);
+    const status = JSON.parse((await reelctl(['status', '--json', '--state', w.state], { cwd: w.dir })).stdout);
+    expect(status.videos.map((v: { phase: string }) => v.phase)).toEqual(['Submitted', 'Submitted', 'Submitted', 'Submitted']);
+    const applied = await w.apply();
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    expect(w.sim.stats().accepted).toBe(4); // adopted: not one render paid twice
+    expect(applied.stderr).toMatch(/Apply complete: 4 ready, 0 failed/);
   });
 });

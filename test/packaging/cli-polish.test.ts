@@ -69,7 +69,7 @@ describe('docs and package', () => {
   it('npm pack ships the CLI, schemas and samples, not tests or TypeScript sources', async () => {
     const r = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
     const files: string[] = JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path);
-    for (const f of ['dist/cmd/reelctl.js', 'dist/src/index.js', 'schemas/video.schema.json', 'assets/samples/sample.mp4', 'README.md', 'LICENSE']) expect(files).toContain(f);
+    for (const f of ['dist/cmd/reelctl.js', 'dist/src/index.js', 'schemas/video.schema.json', 'assets/samples/16x9.mp4', 'README.md', 'LICENSE']) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith('test/') || (f.startsWith('src/') && f.endsWith('.ts')))).toBe(false);
   });
 

@@ -16,6 +16,8 @@ const plan = (changes: [string, string][]): Plan => ({
 /** A scripted provider: each submit call takes the next answer (a function of the tasks, or an error). */
 function scripted(...answers: ((tasks: VideoTask[]) => SubmitOutcome[] | Error)[]) {
   const calls: { tasks: VideoTask[]; dryRun: boolean | undefined }[] = [];
+  const polls: string[][] = [];
+  const startedIds = new Set<string>();
   const provider: Provider = {
     async submit(tasks, o) {
       calls.push({ tasks, dryRun: o?.dryRun });
@@ -24,12 +26,15 @@ function scripted(...answers: ((tasks: VideoTask[]) => SubmitOutcome[] | Error)[
       if (r instanceof Error) throw r;
       return r;
     },
-    poll: async () => [],
+    poll: async (uuids) => {
+      polls.push(uuids);
+      return uuids.map((u) => (startedIds.has(u) ? { taskUUID: u, status: 'processing' as const } : { taskUUID: u, status: 'unknown' as const, error: new ProviderError('no task', { code: 'taskNotFound', kind: 'unknown-outcome' }) }));
+    },
     download: async () => {
       throw new Error('no downloads in a dry run');
     },
   };
-  return { provider, calls };
+  return { provider, calls, polls, startedIds };
 }
 
 let n = 0;
@@ -89,5 +94,21 @@ describe('verifyRemote', () => {
     const r = await verifyRemote(plan([['a', 'noop']]), [video('a')], deps(provider));
     expect(calls).toHaveLength(0);
     expect(r.checked).toBe(0);
+  });
+
+  it('proves the dry run was dry: getResponse for every UUID sent finds nothing', async () => {
+    const { provider, calls, polls } = scripted(all(0.42));
+    const r = await verifyRemote(plan([['a', 'create'], ['b', 'create']]), [video('a'), video('b')], deps(provider));
+    expect(polls).toEqual([calls[0]!.tasks.map((t) => t.taskUUID)]);
+    expect(r).toMatchObject({ started: [], unconfirmed: [] });
+  });
+
+  it('a dry run that was not dry: the renders getResponse finds are reported started, with their quoted cost', async () => {
+    const s = scripted((t) => {
+      s.startedIds.add(t[1]!.taskUUID); // the API ignored the header for this one
+      return all(0.5)(t);
+    });
+    const r = await verifyRemote(plan([['a', 'create'], ['b', 'create']]), [video('a'), video('b')], deps(s.provider));
+    expect(r.started).toEqual([{ name: 'b', taskUUID: s.calls[0]!.tasks[1]!.taskUUID, costUsd: 0.5 }]);
   });
 });

@@ -8,7 +8,8 @@ import type { RemoteCheck, RemoteVerdict } from '../remote-check.js';
 const why = (v: RemoteVerdict) => printable(v.error ? `${v.error.code}${v.error.parameter ? ` (${v.error.parameter})` : ''}: ${v.error.message}` : '');
 
 export function renderRemoteHuman(r: RemoteCheck, style: Style): string {
-  const lines = ['', `Remote check (dry run, nothing spent): ${r.checked} planned render(s) sent to the API.`];
+  const lines = ['', `Remote check (${r.started.length ? 'a dry run that was NOT dry' : 'dry run, nothing spent'}): ${r.checked} planned render(s) sent to the API.`];
+  if (r.started.length > 0) lines.push(style.red(`  ! the API ignored the dry-run header: ${r.started.length} render(s) started for real (${r.started.map((x) => `${x.name} ${x.taskUUID}`).join(', ')})`));
   if (r.checked === 0) return lines.concat('  nothing to check: no render is planned', '').join('\n');
   const width = Math.min(40, Math.max(...r.videos.map((v) => v.name.length)));
   for (const v of r.videos) {
@@ -40,6 +41,8 @@ export function remoteJson(r: RemoteCheck): object {
     unverified: r.unverified,
     estimatedCostUsd: r.estimatedCostUsd,
     quotedCostUsd: r.quotedCostUsd,
+    started: r.started,
+    unconfirmed: r.unconfirmed,
     videos: r.videos.map((v) => ({ name: v.name, ok: v.ok, estimatedCostUsd: v.estimatedCostUsd, ...(v.quotedCostUsd !== undefined ? { quotedCostUsd: v.quotedCostUsd } : {}), ...(v.error ? { error: v.error } : {}) })),
   };
 }

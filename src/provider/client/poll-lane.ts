@@ -2,12 +2,15 @@
 // are spaced by `roundMs`, so API requests grow with elapsed time, not with the number of tasks.
 // Watched tasks that are not due yet fill the rest of a round's batch for free ("riders"): a task whose
 // own polls have backed off is still looked at every round while others are being polled, so finishing
-// is noticed within one round. If the API refuses batches, the lane falls back to one task per request
-// for the rest of the run (and takes no riders: they would cost requests).
+// is noticed within one round. If the API refuses batches, or answers them only in part, the lane falls
+// back to one task per request for the rest of the run (and takes no riders: they would cost requests).
 import { ProviderError } from '../../errors.js';
 import type { PollOutcome } from '../types.js';
 import { fullJitter } from './backoff.js';
 import type { LaneDeps } from './lane.js';
+
+const noAnswer = (taskUUID: string): PollOutcome => ({ taskUUID, status: 'unknown', error: new ProviderError('the API sent no item for this task', { code: 'no-answer', kind: 'unknown-outcome', taskUUID }) });
+const isNoAnswer = (o: PollOutcome | undefined) => !o || (o.status === 'unknown' && (!o.error || o.error.code === 'no-answer'));
 
 interface Waiters {
   resolve: ((o: PollOutcome) => void)[];
@@ -90,8 +93,9 @@ export class PollLane {
       return;
     }
     const byUUID = new Map(outcomes.map((x) => [x.taskUUID, x]));
+    await this.askAlone(uuids, byUUID);
     for (const u of uuids) {
-      const o = byUUID.get(u) ?? { taskUUID: u, status: 'unknown' as const };
+      const o = byUUID.get(u) ?? noAnswer(u);
       const w = waiters.get(u);
       if (w) {
         for (const r of w.resolve) r(o);
@@ -113,6 +117,29 @@ export class PollLane {
         this.settled.set(u, o);
         onSettled();
       }
+    }
+  }
+
+  /**
+   * Batching is an optimisation, not an assumption: a task that got no item at all in a batched answer has
+   * no answer (never "not found"), so it is asked again alone, at once. If alone it does get an answer, the
+   * server answers batches only in part: batching stops for the rest of the run (as when it refuses them).
+   */
+  private async askAlone(uuids: string[], byUUID: Map<string, PollOutcome>): Promise<void> {
+    if (uuids.length < 2) return;
+    const silent = uuids.filter((u) => isNoAnswer(byUUID.get(u)));
+    if (silent.length === 0) return;
+    for (const u of silent) {
+      let o: PollOutcome | undefined;
+      try {
+        [o] = await this.withRetries([u]);
+      } catch (err) {
+        if (this.d.signal.aborted) throw err;
+        continue; // stays without an answer this round
+      }
+      if (!o) continue;
+      byUUID.set(u, o);
+      if (!isNoAnswer(o)) this.batching = false;
     }
   }
 

@@ -51,6 +51,35 @@ export class SubmitLane {
     }
   }
 
+  /**
+   * A batch met a conflictTaskUUID without a taskUUID: some of these tasks were accepted before. Each is
+   * asked about alone — getResponse knows it (accepted), else it is re-sent alone under its own UUID, where a
+   * taskless conflict can only be its own. Never Failed, never paid twice. Returns the ones still unknown.
+   */
+  private async attribute(waiters: Waiter[]): Promise<Waiter[]> {
+    const still: Waiter[] = [];
+    for (const w of waiters) {
+      const uuid = w.task.taskUUID;
+      try {
+        const [p] = await this.d.provider.poll([uuid], { signal: this.d.signal });
+        this.d.count('ok');
+        if (p && (p.status !== 'unknown' || p.error?.code === 'protocol.unknown-status' || p.error?.code === 'malformed-item')) {
+          w.resolve({ taskUUID: uuid, status: 'accepted', alreadyAccepted: true });
+          continue;
+        }
+        const [o] = await this.d.provider.submit([w.task], { signal: this.d.signal });
+        this.d.count('ok');
+        if (o && o.status !== 'unknown') w.resolve(o);
+        else still.push(w);
+      } catch (err) {
+        if (this.d.signal.aborted) throw err;
+        this.d.count(err instanceof ProviderError ? err.code : 'unexpected');
+        still.push(w);
+      }
+    }
+    return still;
+  }
+
   private async send(batch: Waiter[]): Promise<void> {
     let remaining = batch;
     for (let attempt = 1; ; attempt++) {
@@ -63,11 +92,14 @@ export class SubmitLane {
         this.d.budget.success();
         const byId = new Map(outcomes.map((o) => [o.taskUUID, o]));
         const unknown: Waiter[] = [];
+        const unattributed: Waiter[] = [];
         for (const w of remaining) {
           const o = byId.get(w.task.taskUUID);
-          if (!o || o.status === 'unknown') unknown.push(w);
+          if (o?.status === 'unknown' && o.error.code === 'conflict.unattributed') unattributed.push(w);
+          else if (!o || o.status === 'unknown') unknown.push(w);
           else w.resolve(o);
         }
+        unknown.push(...(await this.attribute(unattributed)));
         if (unknown.length === 0) return;
         remaining = unknown;
         error = new ProviderError('no answer for some tasks', { code: 'no-answer', kind: 'unknown-outcome' });

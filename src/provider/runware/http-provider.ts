@@ -4,7 +4,7 @@ import { ArtifactError, ProviderError } from '../../errors.js';
 import { scrubDeep } from '../../log.js';
 import type { DownloadResponse, PollOutcome, Provider, RequestOptions, SubmitOutcome, VideoTask } from '../types.js';
 import { createDownloadGuard, type DownloadGuardOptions, type GuardedResponse } from './download-guard.js';
-import { httpError, pollBody, pollOutcomes, submitBody, submitOutcomes, type WireResponse } from './wire.js';
+import { httpError, isConflict, pollBody, pollOutcomes, submitBody, submitOutcomes, type WireResponse } from './wire.js';
 
 export interface RunwareProviderOptions {
   baseUrl: string;
@@ -56,8 +56,12 @@ export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
     count(kind, String(res.status));
     if (res.status === 200 && (json === undefined || typeof json !== 'object'))
       throw new ProviderError('Runware answered with malformed JSON', { code: 'malformed-response', kind: 'unknown-outcome', status: 200 });
-    if (res.status !== 200 && !(res.status === 400 && json && (json.errors ?? []).some((e) => e.taskUUID)))
-      throw httpError(res.status, json, retryAfter(res.headers.get('retry-after')));
+    // A 400 that speaks about tasks (per-task refusals, a conflictTaskUUID with or without its taskUUID) is
+    // an answer per task; a batched getResponse refused as a whole is not (poll() below says so).
+    const perTask = res.status === 400 && json && Array.isArray(json.errors) && json.errors.some((e) => e && (e.taskUUID || isConflict(e)));
+    if (res.status === 400 && kind === 'poll' && body.length > 1 && !perTask)
+      throw new ProviderError(`Runware refused a batched getResponse (HTTP 400)`, { code: 'poll.batch-refused', kind: 'terminal', status: 400 });
+    if (res.status !== 200 && !perTask) throw httpError(res.status, json, retryAfter(res.headers.get('retry-after')));
     return { status: res.status, json };
   }
 
@@ -69,11 +73,7 @@ export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
     },
     async poll(uuids: string[], o = {}): Promise<PollOutcome[]> {
       if (uuids.length === 0) return [];
-      const { json } = await post('poll', pollBody(uuids), o).catch((err: unknown) => {
-        if (err instanceof ProviderError && err.status === 400 && uuids.length > 1)
-          throw new ProviderError(`Runware refused a batched getResponse: ${err.message}`, { code: 'poll.batch-refused', kind: 'terminal', status: 400 });
-        throw err;
-      });
+      const { json } = await post('poll', pollBody(uuids), o);
       return pollOutcomes(uuids, json ?? {});
     },
     async download(url: string, o: RequestOptions & { offset?: number } = {}): Promise<DownloadResponse> {

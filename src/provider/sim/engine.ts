@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateRequest } from '../../manifest/validate-request.js';
 import { estimateCostUsd, roundUsd } from '../../pricing/prices.js';
-import type { WireError, WireItem } from '../runware/wire.js';
+import type { SimError, SimItem, SimPoll, SimResult } from './wire.js';
 
 export interface SimTask {
   taskUUID: string;
@@ -11,7 +11,7 @@ export interface SimTask {
   acceptedAt: number;
   readyAt: number;
   fails: boolean;
-  results: { videoUUID: string; seed: number; cost: number; ext: string; expiresAt: number }[];
+  results: SimResult[];
 }
 
 export interface EngineOptions {
@@ -30,7 +30,7 @@ export class SimEngine {
   constructor(public opts: EngineOptions) {}
 
   /** Validates and accepts one videoInference task; returns the data item or the error item. */
-  submit(task: Record<string, unknown>, dryRun: boolean): { data?: WireItem; error?: WireError } {
+  submit(task: Record<string, unknown>, dryRun: boolean): { data?: SimItem; error?: SimError } {
     const taskUUID = typeof task.taskUUID === 'string' ? task.taskUUID : '';
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(taskUUID))
       return { error: { code: 'invalidTaskUUID', message: 'taskUUID must be a UUID v4', parameter: 'taskUUID', taskType: 'videoInference', ...(taskUUID ? { taskUUID } : {}) } };
@@ -62,22 +62,12 @@ export class SimEngine {
     return { data: { taskType: 'videoInference', taskUUID } };
   }
 
-  /** getResponse for one task: result items, or an error item. */
-  poll(taskUUID: string, origin: string): { data: WireItem[]; error?: WireError } {
+  /** What getResponse knows about one task (sim/wire.ts writes it down per variant). */
+  poll(taskUUID: string): SimPoll {
     const t = this.tasks.get(taskUUID);
-    if (!t) return { data: [], error: { code: 'taskNotFound', message: `no task with taskUUID ${taskUUID}`, taskUUID, taskType: 'getResponse' } };
-    if (this.opts.now() < t.readyAt) return { data: [{ taskType: 'videoInference', taskUUID, status: 'processing' }] };
-    if (t.fails) return { data: [], error: { code: 'generationFailed', message: 'the model could not generate this video (simulated failure)', taskUUID, taskType: 'videoInference' } };
-    return {
-      data: t.results.map((r) => ({
-        taskType: 'videoInference',
-        taskUUID,
-        status: 'success',
-        videoUUID: r.videoUUID,
-        videoURL: `${origin}/_sim/videos/${r.videoUUID}.${r.ext}?exp=${Math.round(r.expiresAt)}`,
-        seed: r.seed,
-        cost: r.cost,
-      })),
-    };
+    if (!t) return { kind: 'not-found' };
+    if (this.opts.now() < t.readyAt) return { kind: 'processing' };
+    if (t.fails) return { kind: 'failed', code: 'generationFailed', message: 'the model could not generate this video (simulated failure)' };
+    return { kind: 'success', results: t.results, ...(typeof t.request.uploadEndpoint === 'string' ? { uploadEndpoint: t.request.uploadEndpoint } : {}) };
   }
 }

@@ -1,7 +1,7 @@
 // Fault injection for the simulator: random rates for demos and soak runs, and a deterministic script
 // (`next`, consumed one per API request) for precise tests.
 
-export type ApiFault = 'ok' | '429' | '500' | '503' | '504' | 'drop-before' | 'drop-after-accept' | 'slow' | 'malformed';
+export type ApiFault = 'ok' | '408' | '429' | '500' | '503' | '504' | 'drop-before' | 'drop-after-accept' | 'slow' | 'malformed';
 export type DownloadFault = 'ok' | 'truncate' | 'expired' | 'slow';
 
 export interface SimFaults {

@@ -1,4 +1,5 @@
-// Real, playable sample clips (assets/samples/), optionally padded to any size with a valid filler
+// Real, playable sample clips (assets/samples/) that follow the request where a person would notice
+// (aspect ratio, an audio track only with `sound: true`), optionally padded to any size with a valid filler
 // (an MP4/MOV `free` box, a WEBM EBML Void element) generated as a stream — never held in memory.
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -6,9 +7,20 @@ import { packagePath } from '../../paths.js';
 
 const cache = new Map<string, Buffer>();
 
-export function sample(ext: string): Buffer {
-  let b = cache.get(ext);
-  if (!b) cache.set(ext, (b = readFileSync(packagePath('assets', 'samples', `sample.${ext}`))));
+/** The clip for a request: `16x9`, `9x16` or `1x1` from width/height (16:9 without them), `-audio` with sound. */
+export function clipFor(request: Record<string, unknown>): string {
+  const w = Number(request.width);
+  const h = Number(request.height);
+  const r = w > 0 && h > 0 ? w / h : 16 / 9;
+  const aspect = r > 1.2 ? '16x9' : r < 1 / 1.2 ? '9x16' : '1x1';
+  const klingai = (request.providerSettings as { klingai?: { sound?: unknown } } | undefined)?.klingai;
+  return klingai?.sound === true ? `${aspect}-audio` : aspect;
+}
+
+export function sample(ext: string, clip = '16x9'): Buffer {
+  const key = `${clip}.${ext}`;
+  let b = cache.get(key);
+  if (!b) cache.set(key, (b = readFileSync(packagePath('assets', 'samples', key))));
   return b;
 }
 
@@ -33,8 +45,8 @@ export interface VideoBody {
   stream(start: number, endInclusive: number): Readable;
 }
 
-export function videoBody(ext: string, wantBytes = 0): VideoBody {
-  const head = sample(ext);
+export function videoBody(ext: string, wantBytes = 0, clip = '16x9'): VideoBody {
+  const head = sample(ext, clip);
   const pad = wantBytes > head.length + 16 && wantBytes < 2 ** 32 ? wantBytes - head.length : 0;
   const header = paddingHeader(ext, pad);
   const total = head.length + pad;
