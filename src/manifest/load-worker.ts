@@ -3,5 +3,5 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { FoundFile } from './files.js';
 import { loadFiles } from './load.js';
 
-const { files, cwd, maxFileBytes } = workerData as { files: FoundFile[]; cwd: string; maxFileBytes: number };
-parentPort!.postMessage(await loadFiles(files, { cwd, maxFileBytes }));
+const { files, cwd, maxFileBytes, fast } = workerData as { files: FoundFile[]; cwd: string; maxFileBytes: number; fast?: boolean };
+parentPort!.postMessage(await loadFiles(files, { cwd, maxFileBytes, fast: fast ?? true }));

@@ -1,7 +1,6 @@
 // The loader: files → YAML documents → schema + rules → LoadedVideo[], with every problem located as
 // FILE:LINE:COL. It never throws on bad input: problems are collected and returned, all at once.
-import { constants as fsConstants, existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
@@ -13,7 +12,11 @@ import { checkOutputCollisions, checkOutputPath, showPath } from './output-path-
 import type { LoadedVideo, LoadResult, VideoRequest } from './model.js';
 import { checkRequestRules } from './rules.js';
 import { checkManifestSchema } from './schema-check.js';
-import { LIMITS, offsetOf, parseYamlFile, type ParsedDoc } from './yaml-source.js';
+import { LIMITS, offsetOf, parseYamlFile } from './yaml-source.js';
+import { fastParse } from './yaml-fast.js';
+import { readRegularFile } from './read-file.js';
+import { lookupCached, storeCacheable, type LoadCacheOptions } from './load-cache.js';
+import type { FileKey } from './parse-cache.js';
 import type { VideoManifest } from './types.gen.js';
 
 export interface LoadOptions {
@@ -22,22 +25,29 @@ export interface LoadOptions {
   parallel?: boolean;
   /** Base for the file names shown in problems (default: cwd). */
   cwd?: string;
+  /** Try the fast parser first (default true); false parses every file with positions (tests compare both). */
+  fast?: boolean;
 }
 
-export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
+export async function loadManifests(paths: string[], opts: LoadOptions & LoadCacheOptions = {}): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
+  const started = (opts.now ?? Date.now)();
   const found = await findManifestFiles(paths);
   const problems: ManifestProblem[] = found.problems.map((p) => (path.isAbsolute(p.file) ? { ...p, file: path.relative(cwd, p.file) || p.file } : p));
   const videos: LoadedVideo[] = [];
-  const o = { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes };
+  const o = { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes, fast: opts.fast ?? true };
+  // Unchanged files come from the parse cache; only the others are read and parsed.
+  const results: (FileResult | undefined)[] = opts.cache ? await lookupCached(found.files, opts.cache, o) : new Array(found.files.length);
+  const todo = found.files.filter((_, i) => !results[i]);
   // Parsing is CPU-bound: a large tree is split with a worker thread (in file order), a small one is not.
-  const parallel = (opts.parallel ?? true) && found.files.length >= PARALLEL_THRESHOLD;
-  const parts = parallel && workerScript() ? await loadSplit(found.files, o) : [await loadFiles(found.files, o)];
-  for (const part of parts)
-    for (const r of part) {
-      videos.push(...r.videos);
-      problems.push(...r.problems);
-    }
+  const parallel = (opts.parallel ?? true) && todo.length >= PARALLEL_THRESHOLD;
+  const parsed = (parallel && workerScript() ? await loadSplit(todo, o) : [await loadFiles(todo, o)]).flat();
+  for (let i = 0, j = 0; i < results.length; i++) if (!results[i]) results[i] = parsed[j++];
+  if (opts.cache) await storeCacheable(found.files, results as FileResult[], opts.cache, started);
+  for (const r of results as FileResult[]) {
+    videos.push(...r.videos);
+    problems.push(...r.problems);
+  }
   checkUniqueNames(videos, problems);
   checkOutputCollisions(videos, problems);
   problems.sort(byLocation);
@@ -47,15 +57,22 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
 export interface FileResult {
   videos: LoadedVideo[];
   problems: ManifestProblem[];
+  /** What was read (size, mtime, inode): set when the file was read whole, for the parse cache. */
+  key?: FileKey;
+  /** Spec hashes of `videos`, when they came from the parse cache. */
+  specHashes?: string[];
 }
 
+type LoadFilesOptions = { cwd: string; maxFileBytes: number; fast?: boolean };
+
 /** Loads files with bounded I/O parallelism (waits overlap); results stay in file order. */
-export function loadFiles(files: FoundFile[], o: { cwd: string; maxFileBytes: number }): Promise<FileResult[]> {
+export function loadFiles(files: FoundFile[], o: LoadFilesOptions): Promise<FileResult[]> {
   const show = (abs: string) => path.relative(o.cwd, abs) || abs;
   return mapLimit(files, 16, async (f) => {
     const out: FileResult = { videos: [], problems: [] };
     try {
-      await loadFile(f, show(f.abs), o.maxFileBytes, out.videos, out.problems);
+      const key = await loadFile(f, show(f.abs), o, out.videos, out.problems);
+      if (key) out.key = key;
     } catch (err) {
       out.problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
     }
@@ -71,7 +88,7 @@ function workerScript(): URL | undefined {
   return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-async function loadSplit(files: FoundFile[], o: { cwd: string; maxFileBytes: number }): Promise<FileResult[][]> {
+async function loadSplit(files: FoundFile[], o: LoadFilesOptions): Promise<FileResult[][]> {
   const half = Math.ceil(files.length / 2);
   const worker = new Worker(workerScript()!, { workerData: { files: files.slice(0, half), ...o } });
   const first = new Promise<FileResult[]>((resolve, reject) => {
@@ -86,56 +103,70 @@ async function loadSplit(files: FoundFile[], o: { cwd: string; maxFileBytes: num
   }
 }
 
-async function loadFile(f: FoundFile, file: string, maxBytes: number, videos: LoadedVideo[], problems: ManifestProblem[]): Promise<void> {
-  const text = await readRegularFile(f.real ?? f.abs, maxBytes, (code, message) => problems.push({ file, line: 1, col: 1, code, message }));
-  if (text === undefined) return;
+async function loadFile(f: FoundFile, file: string, o: LoadFilesOptions, videos: LoadedVideo[], problems: ManifestProblem[]): Promise<FileKey | undefined> {
+  const read = readRegularFile(f.real ?? f.abs, o.maxFileBytes, (code, message) => problems.push({ file, line: 1, col: 1, code, message }));
+  if (read === undefined) return undefined;
+  await loadText(read.text, f, file, videos, problems, o.fast ?? true);
+  return read.key;
+}
+
+/**
+ * One file's text → videos and problems. The fast parser answers for the common, valid file; a file it
+ * cannot vouch for, or one with any problem at all, is parsed again with positions, so problems are
+ * always the precise parser's (exact FILE:LINE:COL) and the result is the same either way.
+ */
+export async function loadText(text: string, f: FoundFile, file: string, videos: LoadedVideo[], problems: ManifestProblem[], fast = true): Promise<void> {
+  if (fast) {
+    const got = await loadFast(text, f, file);
+    if (got) {
+      videos.push(...got);
+      return;
+    }
+  }
   const parsed = parseYamlFile(text);
   const at = (offset: number) => parsed.lineCounter.linePos(offset);
   for (const p of parsed.problems) problems.push({ file, ...at(p.offset), code: p.code, message: p.message });
   for (const d of parsed.docs) {
     const located = (pointer: string, code: string, message: string, asKey = false) =>
       problems.push({ file, ...at(offsetOf(d.doc, pointer, asKey)), code, message });
-    const video = await toVideo(d, f, located);
+    const video = await toVideo(d.value, f, located);
     const outputSource = video?.output.path !== undefined ? { outputSource: { file, ...at(offsetOf(d.doc, '/spec/output/path')) } } : {};
     if (video) videos.push({ ...video, source: { file, ...at(offsetOf(d.doc, '/metadata/name')), docIndex: d.index }, ...outputSource });
   }
 }
 
-/**
- * Reads a manifest only when the open file is a regular file within the size cap (fstat on the open
- * descriptor, before reading): O_NONBLOCK so opening a FIFO cannot wait for a writer, O_NOFOLLOW so the
- * path the walker resolved cannot have become a link since, and never more than the cap (+1) bytes even
- * if the file grows meanwhile.
- */
-async function readRegularFile(file: string, maxBytes: number, report: (code: string, message: string) => void): Promise<string | undefined> {
-  const fh = await open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) {
-      report('file.not-regular', 'not a regular file (a FIFO, socket or device?); only regular files are read (skipped)');
-      return undefined;
-    }
-    if (st.size > maxBytes) {
-      report('file.too-large', `file is ${st.size} bytes; the limit is ${maxBytes}`);
-      return undefined;
-    }
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (let r; n < buf.length && (r = await fh.read(buf, n, buf.length - n, n)).bytesRead > 0; ) n += r.bytesRead;
-    if (n > maxBytes) {
-      report('file.too-large', `file grew past the limit of ${maxBytes} bytes while being read`);
-      return undefined;
-    }
-    return buf.subarray(0, n).toString('utf8');
-  } finally {
-    await fh.close();
-  }
-}
-
 type Locate = (pointer: string, code: string, message: string, asKey?: boolean) => void;
 
-async function toVideo(d: ParsedDoc, f: FoundFile, located: Locate): Promise<Omit<LoadedVideo, 'source'> | undefined> {
-  const value = d.value;
+/** The fast path: the file's videos, or undefined when the precise path must decide (see loadText). */
+async function loadFast(text: string, f: FoundFile, file: string): Promise<LoadedVideo[] | undefined> {
+  const docs = fastParse(text);
+  if (!docs) return undefined;
+  const out: LoadedVideo[] = [];
+  for (const d of docs) {
+    let failed = false;
+    const video = await toVideo(d.value, f, () => (failed = true));
+    if (failed) return undefined;
+    if (!video) continue;
+    if (d.nameOffset === undefined) return undefined;
+    const outputSource = video.output.path !== undefined && d.outputPathOffset !== undefined ? { outputSource: { file, ...linePos(text, d.outputPathOffset) } } : {};
+    if (video.output.path !== undefined && d.outputPathOffset === undefined) return undefined;
+    out.push({ ...video, source: { file, ...linePos(text, d.nameOffset), docIndex: d.index }, ...outputSource });
+  }
+  return out;
+}
+
+/** 1-based line and column of a 0-based offset, as yaml's LineCounter counts them. */
+function linePos(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<Omit<LoadedVideo, 'source'> | undefined> {
   if (value === null || value === undefined) return undefined; // empty document
   if (typeof value !== 'object' || Array.isArray(value)) {
     located('', 'schema.type', 'a manifest must be a mapping with apiVersion, kind, metadata and spec');

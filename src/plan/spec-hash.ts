@@ -21,7 +21,16 @@ export function compactRequest(video: Pick<LoadedVideo, 'request' | 'localInputs
   return request;
 }
 
+// Hashes the loader already knows (from the parse cache, issue 19), by video object: a plan of unchanged
+// manifests hashes nothing again.
+const known = new WeakMap<object, string>();
+export function rememberSpecHash(video: object, hash: string): void {
+  known.set(video, hash);
+}
+
 export function specHash(video: Pick<LoadedVideo, 'request' | 'regenerate' | 'localInputs'>): string {
+  const remembered = known.get(video);
+  if (remembered !== undefined) return remembered;
   const doc = { request: compactRequest(video), regenerate: video.regenerate };
   return 'sha256:' + createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }

@@ -1,0 +1,71 @@
+// The loader's side of the parse cache (parse-cache.ts): which found files can be taken from it, and
+// which freshly loaded files may be stored in it.
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+import { rememberSpecHash, specHash } from '../plan/spec-hash.js';
+import type { FoundFile } from './files.js';
+import type { FileResult } from './load.js';
+import type { LoadedVideo } from './model.js';
+import { RACY_MS, type FileKey, type ParseCache } from './parse-cache.js';
+
+export interface LoadCacheOptions {
+  /** Reuse and record parsed files here (issue 19). Absent: every file is parsed. */
+  cache?: ParseCache;
+  /** Clock for the racy-clean rule (tests); default Date.now. */
+  now?: () => number;
+}
+
+/** Results for the files the cache holds unchanged (by index); the rest stay undefined. */
+export async function lookupCached(files: FoundFile[], cache: ParseCache, o: { cwd: string; maxFileBytes: number }): Promise<(FileResult | undefined)[]> {
+  const out = new Array<FileResult | undefined>(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const f = files[i]!;
+      const real = f.real ?? f.abs;
+      const key = await statKey(real);
+      // A file grown past the limit, or no longer regular, is a miss: the reader reports it.
+      if (!key || key.size > o.maxFileBytes) continue;
+      const hit = cache.get(f.abs, real, key);
+      if (!hit) continue;
+      const file = path.relative(o.cwd, f.abs) || f.abs;
+      const videos = hit.videos.map((v) => relocate(v, file));
+      videos.forEach((v, k) => rememberSpecHash(v, hit.specHashes[k]!));
+      out[i] = { videos, problems: [] };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  return out;
+}
+
+/** Stores every fresh, clean, self-contained result; forgets files no longer found. */
+export async function storeCacheable(files: FoundFile[], results: FileResult[], cache: ParseCache, startedMs: number): Promise<void> {
+  const racyNs = BigInt(Math.floor(startedMs - RACY_MS)) * 1_000_000n;
+  files.forEach((f, i) => {
+    const r = results[i]!;
+    if (!r.key || r.problems.length > 0 || r.videos.some((v) => v.localInputs.length > 0)) return;
+    if (BigInt(r.key.mtimeNs) > racyNs) return;
+    const hashes = r.videos.map((v) => specHash(v));
+    r.videos.forEach((v, k) => rememberSpecHash(v, hashes[k]!));
+    cache.set(f.abs, f.real ?? f.abs, r.key, r.videos, hashes);
+  });
+  cache.retain(new Set(files.map((f) => f.abs)));
+  await cache.save();
+}
+
+async function statKey(file: string): Promise<FileKey | undefined> {
+  try {
+    const st = await lstat(file, { bigint: true });
+    return st.isFile() ? { size: Number(st.size), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString() } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cached video with its file name as seen from this cwd. */
+function relocate(v: LoadedVideo & { outputSource?: { file: string } }, file: string): LoadedVideo {
+  const out = { ...v, source: { ...v.source, file } };
+  if (v.outputSource) (out as typeof v).outputSource = { ...v.outputSource, file };
+  return out;
+}

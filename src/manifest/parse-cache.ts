@@ -1,0 +1,119 @@
+// The parse cache (issue 19 item 1): what a manifest file loaded to, reused while the file is unchanged.
+// A file is unchanged when its size, mtime (ns) and inode are what they were when it was parsed; an entry
+// holds the file's videos (and their spec hashes), never a problem: files with problems, files with local
+// inputs (their bytes live in other files) and files modified in the last seconds (an edit in the same
+// mtime tick could go unseen, git's "racy clean") are not cached, so a cached entry can never hide what a
+// fresh parse would report. The file is versioned with the reelctl version (a new reelctl parses afresh),
+// safe to delete (it is rebuilt) and written atomically (O_EXCL temp, fsync-free rename: losing it is fine).
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { LoadedVideo } from './model.js';
+import { packagePath } from '../paths.js';
+
+/** The identity of a file's bytes as far as the cache is concerned. */
+export interface FileKey {
+  size: number;
+  mtimeNs: string;
+  ino: string;
+}
+
+interface Entry extends FileKey {
+  /** The resolved path that was read (a symlink retargeted is a miss). */
+  real: string;
+  videos: LoadedVideo[];
+  specHashes: string[];
+}
+
+interface CacheFile {
+  format: 1;
+  reelctl: string;
+  entries: Record<string, Entry>;
+}
+
+/** Entries newer than this are not stored: a same-size edit within one mtime tick must not look clean. */
+export const RACY_MS = 3000;
+
+export interface ParseCache {
+  /** The cached videos of `abs` when `key` matches what was parsed, else undefined. */
+  get(abs: string, real: string, key: FileKey): { videos: LoadedVideo[]; specHashes: string[] } | undefined;
+  set(abs: string, real: string, key: FileKey, videos: LoadedVideo[], specHashes: string[]): void;
+  /** Drop entries for files not seen in this load (deleted or renamed). */
+  retain(abs: Set<string>): void;
+  save(): Promise<void>;
+  readonly hits: number;
+  readonly misses: number;
+}
+
+let version: string | undefined;
+export function reelctlVersion(): string {
+  return (version ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version);
+}
+
+export const sameKey = (a: FileKey, b: FileKey) => a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
+
+/** Opens (or starts) the cache at `file`; an unreadable, foreign or other-version file is an empty cache. */
+export async function openParseCache(file: string, opts: { version?: string } = {}): Promise<ParseCache> {
+  const want = opts.version ?? reelctlVersion();
+  let entries: Record<string, Entry> = Object.create(null) as Record<string, Entry>;
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
+    if (parsed.format === 1 && parsed.reelctl === want && parsed.entries && typeof parsed.entries === 'object') entries = Object.assign(Object.create(null), parsed.entries) as Record<string, Entry>;
+  } catch {
+    // missing or damaged: start empty (the cache is only ever an optimisation)
+  }
+  let dirty = false;
+  let hits = 0;
+  let misses = 0;
+  return {
+    get(abs, real, key) {
+      const e = entries[abs];
+      if (e && e.real === real && sameKey(e, key) && Array.isArray(e.videos) && e.videos.length === e.specHashes?.length) {
+        hits++;
+        return { videos: e.videos, specHashes: e.specHashes };
+      }
+      misses++;
+      return undefined;
+    },
+    set(abs, real, key, videos, specHashes) {
+      entries[abs] = { size: key.size, mtimeNs: key.mtimeNs, ino: key.ino, real, videos, specHashes };
+      dirty = true;
+    },
+    retain(seen) {
+      for (const abs of Object.keys(entries))
+        if (!seen.has(abs)) {
+          delete entries[abs];
+          dirty = true;
+        }
+    },
+    async save() {
+      if (!dirty) return;
+      const body = JSON.stringify({ format: 1, reelctl: want, entries } satisfies CacheFile);
+      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        const fh = await open(tmp, 'wx', 0o600);
+        try {
+          await fh.writeFile(body);
+        } finally {
+          await fh.close();
+        }
+        await rename(tmp, file);
+        dirty = false;
+      } catch {
+        await rm(tmp, { force: true }); // no state directory yet, read-only disk …: simply no cache
+      }
+    },
+    get hits() {
+      return hits;
+    },
+    get misses() {
+      return misses;
+    },
+  };
+}
+
+/** Where the cache lives: beside the state file. */
+export function parseCachePath(stateFile: string): string {
+  return path.join(path.dirname(stateFile), 'parse-cache.json');
+}
