@@ -6,6 +6,7 @@ import { createLogger, printable } from '../log.js';
 import { createPlan } from '../plan/planner.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
 import { globalOptions, manifestPaths } from './context.js';
+import { manifestCache } from './manifest-cache.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { statusJson } from './status.js';
@@ -66,7 +67,7 @@ export function register(program: Command): void {
       const common = parseCommon(f);
       const maxShare = Number(f.pruneMaxShare);
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
-      const { videos } = await loadOrThrow(manifestPaths(paths));
+      const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
       const logger = createLogger({ format: g.logFormat });
       const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost });
       const style = makeStyle(process.stderr);

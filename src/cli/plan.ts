@@ -19,6 +19,7 @@ import { renderJson } from '../plan/views/json.js';
 import { renderMarkdown } from '../plan/views/markdown.js';
 import { checkAllOutputs } from '../store/output-check.js';
 import { globalOptions, manifestPaths } from './context.js';
+import { manifestCache } from './manifest-cache.js';
 import { makeStyle } from './style.js';
 import { loadOrThrow } from './validate.js';
 import { UsageError } from '../errors.js';
@@ -54,7 +55,7 @@ export function register(program: Command): void {
       if (flags.json && flags.markdown) throw new UsageError('choose one of --json and --markdown');
       if (flags.simulate && !flags.verifyRemote) throw new UsageError('--simulate only applies with --verify-remote (plan never talks to the API otherwise)');
       const g = globalOptions(cmd);
-      const { videos } = await loadOrThrow(manifestPaths(paths));
+      const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
       const state = await new FileStateStore(g.state).read();
       const status = await checkAllOutputs(g.out, state);
       const plan = createPlan(videos, state, { prune: !!flags.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok' });

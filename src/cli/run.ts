@@ -13,6 +13,7 @@ import { DEFAULT_LISTEN, formatAddress, parseDuration, parseListen } from '../da
 import { handleSignals } from '../daemon/signals.js';
 import { parseWebhookFlags, startWebhooks } from '../daemon/webhook/setup.js';
 import { globalOptions, manifestPaths, matchesSelector } from './context.js';
+import { manifestCache } from './manifest-cache.js';
 import { ALLOW_DOWNLOAD_HOST } from './apply.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
@@ -119,9 +120,11 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
     },
     logger,
   });
+  let cache: ReturnType<typeof manifestCache> | undefined;
   daemon = startDaemon({
     paths: manifestPaths(args),
-    loader: (paths) => loadManifests(paths, { parallel: parallelLoad }),
+    // One parse cache for the daemon's life: a reload parses only the files that changed.
+    loader: async (paths) => loadManifests(paths, { parallel: parallelLoad, ...(await (cache ??= manifestCache(global.state))) }),
     createRuntime: async () => {
       const hooks = webhookFlags && (await startWebhooks(webhookFlags, { env: process.env, stateFile: global.state, logger, clock: systemClock }));
       const rt = (await createRuntime(global, {

@@ -1,13 +1,15 @@
 // `reelctl validate [PATH…]`: schema + cross-field rules; no state, no network.
 import type { Command } from 'commander';
 import { ManifestError } from '../errors.js';
-import { loadManifests } from '../manifest/load.js';
+import { loadManifests, type LoadOptions } from '../manifest/load.js';
+import type { LoadCacheOptions } from '../manifest/load-cache.js';
 import type { LoadResult } from '../manifest/model.js';
 import { toSafeJson } from '../text/escape.js';
-import { manifestPaths } from './context.js';
+import { globalOptions, manifestPaths } from './context.js';
+import { manifestCache } from './manifest-cache.js';
 
-export async function loadOrThrow(paths: string[]): Promise<LoadResult> {
-  const result = await loadManifests(paths);
+export async function loadOrThrow(paths: string[], opts: LoadOptions & LoadCacheOptions = {}): Promise<LoadResult> {
+  const result = await loadManifests(paths, opts);
   if (result.problems.length > 0) throw new ManifestError(result.problems);
   return result;
 }
@@ -20,8 +22,8 @@ export function register(program: Command): void {
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  reelctl validate                      # everything under ./manifests\n  reelctl validate videos/ promo.yaml   # several paths\n  reelctl validate --json | jq .problems\n\nExit codes: 0 valid, 1 invalid.')
-    .action(async (paths: string[], opts: { json?: boolean }) => {
-      const result = await loadManifests(manifestPaths(paths));
+    .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => {
+      const result = await loadManifests(manifestPaths(paths), await manifestCache(globalOptions(cmd).state));
       if (opts.json) {
         process.stdout.write(toSafeJson({ version: 1, valid: result.problems.length === 0, files: result.files.length, videos: result.videos.length, problems: result.problems }) + '\n');
         if (result.problems.length > 0) process.exitCode = 1;

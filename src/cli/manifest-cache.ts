@@ -1,0 +1,7 @@
+// The CLI's parse cache (issue 19): beside the state file, on unless REELCTL_PARSE_CACHE=off.
+import { openParseCache, parseCachePath, type ParseCache } from '../manifest/parse-cache.js';
+
+export async function manifestCache(stateFile: string, env: NodeJS.ProcessEnv = process.env): Promise<{ cache?: ParseCache }> {
+  if (env.REELCTL_PARSE_CACHE === 'off') return {};
+  return { cache: await openParseCache(parseCachePath(stateFile)) };
+}
