@@ -8,6 +8,7 @@ import { checkPrune, prune } from '../reconcile/prune.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
+import { parseLockTimeout } from './state.js';
 import { statusJson } from './status.js';
 import { makeStyle, usd } from './style.js';
 import { loadOrThrow } from './validate.js';
@@ -21,6 +22,7 @@ export interface ApplyFlags {
   supersede: string;
   pruneMaxShare: string;
   json?: boolean;
+  lockTimeout: string;
 }
 
 export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
@@ -46,6 +48,7 @@ export function register(program: Command): void {
     .option('--prune-max-share <fraction>', 'refuse to prune more than this share of videos', '0.5')
     .option('--force', 'prune even when the guards refuse')
     .option('--json', 'print the final status as JSON on stdout')
+    .option('--lock-timeout <duration>', 'wait this long (e.g. 30s, 5m) for another apply holding the state lock; 0 fails at once', '0')
     .addHelpText(
       'after',
       '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
@@ -55,9 +58,10 @@ export function register(program: Command): void {
       const common = parseCommon(f);
       const maxShare = Number(f.pruneMaxShare);
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
+      const lockTimeoutMs = parseLockTimeout(f.lockTimeout);
       const { videos } = await loadOrThrow(manifestPaths(paths));
       const logger = createLogger({ format: g.logFormat });
-      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply' });
+      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', lockTimeoutMs });
       const style = makeStyle(process.stderr);
       try {
         if (f.prune) {

@@ -9,7 +9,7 @@ import { startSimulator } from '../provider/sim/server.js';
 import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
 import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from '../plan/views/remote.js';
 import { systemClock } from '../clock.js';
-import { FileStateStore } from '../state/file-store.js';
+import { readStateOnce } from '../state/open.js';
 import { createPlan } from '../plan/planner.js';
 import { hasChanges } from '../plan/model.js';
 import { renderHuman } from '../plan/views/human.js';
@@ -53,7 +53,7 @@ export function register(program: Command): void {
       if (flags.simulate && !flags.verifyRemote) throw new UsageError('--simulate only applies with --verify-remote (plan never talks to the API otherwise)');
       const g = globalOptions(cmd);
       const { videos } = await loadOrThrow(manifestPaths(paths));
-      const state = await new FileStateStore(g.state).read();
+      const state = await readStateOnce(g.state, g.out);
       const status = await checkAllOutputs(g.out, state);
       const plan = createPlan(videos, state, { prune: !!flags.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok' });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;

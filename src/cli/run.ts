@@ -14,6 +14,7 @@ import { handleSignals } from '../daemon/signals.js';
 import { globalOptions, manifestPaths, matchesSelector } from './context.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
+import { parseLockTimeout } from './state.js';
 
 const EXAMPLES = `
 Examples:
@@ -40,6 +41,7 @@ interface RunFlags {
   concurrency?: string;
   maxCost?: string;
   memory: string;
+  lockTimeout: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'parallel renders')
     .option('--max-cost <usd>', 'stop submitting once this much would be spent')
     .option('--memory <profile>', 'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees', 'lean')
+    .option('--lock-timeout <duration>', 'wait this long for another holder of the state lock; 0 fails at once', '0')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], flags: RunFlags, cmd: Command) => {
       await runCommand(paths, flags, cmd);
@@ -77,6 +80,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   const { parallelLoad } = applyMemoryProfile(flags.memory);
   const listen = parseListen(flags.listen);
   const resyncMs = parseDuration(flags.resync);
+  const lockTimeoutMs = parseLockTimeout(flags.lockTimeout);
   if (resyncMs < 1000) throw new UsageError(`--resync must be at least 1s, got "${flags.resync}"`);
   const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
   const maxCostUsd = flags.maxCost === undefined ? undefined : nonNegative('--max-cost', flags.maxCost);
@@ -109,6 +113,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
       const rt = (await createRuntime(global, {
         logger,
         command: 'reelctl run',
+        lockTimeoutMs,
         ...(flags.simulate ? { simulate: true } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),

@@ -1,6 +1,5 @@
 // Builds what apply and run need: the locked state, a provider (the real API, or the in-process
 // simulator with --simulate), the artifact store, the event log and the controller.
-import path from 'node:path';
 import { systemClock } from '../clock.js';
 import { ReelctlError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -11,8 +10,9 @@ import { apiUrl, resolveApiKey } from '../provider/runware/api-key.js';
 import { createRunwareProvider } from '../provider/runware/http-provider.js';
 import { startSimulator, type SimHandle } from '../provider/sim/server.js';
 import type { ProviderClient } from '../provider/types.js';
-import { FileStateStore } from '../state/file-store.js';
+import { lockWithTimeout } from '../state/lock-wait.js';
 import type { StateLock } from '../state/model.js';
+import { openState } from '../state/open.js';
 import { emptyState } from '../state/transitions.js';
 import { ArtifactStore } from '../store/artifacts.js';
 import { manifestCommit } from '../store/git.js';
@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   logger: Logger;
   command: string;
   env?: NodeJS.ProcessEnv;
+  /** --lock-timeout: how long to wait for another holder's state lock (0 = fail at once). */
+  lockTimeoutMs?: number;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -37,8 +39,18 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const key = o.simulate ? undefined : resolveApiKey(env);
   if (!o.simulate && !key)
     throw new ReelctlError('no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)', { code: 'config.no-key' });
-  const store = new FileStateStore(g.state);
-  const lock: StateLock = await store.lock(o.command);
+  const opened = openState(g.state, g.out, env);
+  const store = opened.store;
+  let lock: StateLock;
+  try {
+    lock = await lockWithTimeout(store, o.command, {
+      timeoutMs: o.lockTimeoutMs ?? 0, clock: systemClock,
+      onWait: (err) => o.logger.warn(`waiting up to ${Math.round((o.lockTimeoutMs ?? 0) / 1000)}s for the state lock: ${err.message}`),
+    });
+  } catch (err) {
+    await opened.dispose();
+    throw err;
+  }
   let sim: SimHandle | undefined;
   let client: ProviderClient | undefined;
   try {
@@ -52,7 +64,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     client = createProviderClient(provider, { pollRoundMs: pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url) => c.download(url));
-    const eventLog = new EventLog(path.join(path.dirname(path.resolve(g.state)), 'events.jsonl'));
+    const eventLog = new EventLog(opened.eventsFile);
     const controller = createController({
       store, state, client, artifacts, eventLog, clock: systemClock, logger: o.logger,
       concurrency: o.concurrency ?? 4, supersede: o.supersede ?? 'wait', selector: g.selector,
@@ -66,13 +78,14 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       async close() {
         await c.close();
         await sim?.close();
-        await lock.release();
+        await lock.release().finally(() => opened.dispose());
       },
     };
   } catch (err) {
     await client?.close();
     await sim?.close();
-    await lock.release();
+    await lock.release().catch(() => undefined);
+    await opened.dispose();
     throw err;
   }
 }

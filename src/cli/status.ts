@@ -1,7 +1,7 @@
 // `reelctl status`: what the state file says, as a kubectl-style table or the contract JSON.
 import type { Command } from 'commander';
 import { matchesSelector } from '../manifest/selector.js';
-import { FileStateStore } from '../state/file-store.js';
+import { readStateOnce } from '../state/open.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { globalOptions } from './context.js';
 import { makeStyle, usd } from './style.js';
@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -l campaign=launch\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const g = globalOptions(cmd);
-      const state = await new FileStateStore(g.state).read();
+      const state = await readStateOnce(g.state, g.out);
       if (flags.json) return void process.stdout.write(JSON.stringify(statusJson(state, g.selector)) + '\n');
       if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${g.state} (run reelctl apply).\n`);
       process.stdout.write(statusTable(state, g.selector, Date.now()));
