@@ -9,10 +9,8 @@ interface PgLikeError {
   errors?: PgLikeError[];
 }
 
-const AUTH: Record<string, string> = {
-  '28P01': 'the password was refused',
-  '28000': 'the login was refused',
-};
+/** invalid_password, invalid_authorization_specification (unknown role, no pg_hba entry). */
+const AUTH = new Set(['28P01', '28000']);
 
 /** Wraps any error from `pg` (connection or query) as a StateError; StateErrors pass through. */
 export function pgError(err: unknown, label: string, doing: string): StateError {
@@ -26,8 +24,8 @@ export function pgError(err: unknown, label: string, doing: string): StateError 
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN' || /timeout/i.test(detail)) {
     message = `cannot reach PostgreSQL at ${label} (${code ?? detail}); is the server running and the URL right?`;
     kind = 'state.pg-unreachable';
-  } else if (code && AUTH[code]) {
-    message = `PostgreSQL at ${label} refused the login: ${AUTH[code]} (${detail}); check the user and PGPASSWORD`;
+  } else if (code && AUTH.has(code)) {
+    message = `PostgreSQL at ${label} refused the login (${detail}); check the user and the password (URL or PGPASSWORD)`;
     kind = 'state.pg-auth';
   } else if (code === '3D000') {
     message = `PostgreSQL at ${label}: ${detail}; create it first (createdb) or fix the URL`;
