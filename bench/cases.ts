@@ -4,5 +4,6 @@ import { cases as plan } from './plan.js';
 import { cases as reconcile } from './reconcile.js';
 import { cases as daemon } from './daemon.js';
 import { cases as download } from './download.js';
+import { cases as pgState } from './pg-state.js';
 
-export const allCases: BenchCase[] = [...plan, ...reconcile, ...daemon, ...download];
+export const allCases: BenchCase[] = [...plan, ...reconcile, ...daemon, ...download, ...pgState];
