@@ -1,6 +1,7 @@
 // `reelctl run` — the daemon command. Thin: parse flags, build the logger/progress view, and hand
 // startDaemon (src/daemon/daemon.ts) its loader and runtime factory; signals end it with exit 0.
 import type { Command } from 'commander';
+import type { Registry } from 'prom-client';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { systemClock } from '../clock.js';
@@ -42,6 +43,7 @@ interface RunFlags {
   maxCost?: string;
   memory: string;
   lockTimeout: string;
+  shared?: boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export function register(program: Command): void {
     .option('--max-cost <usd>', 'stop submitting once this much would be spent')
     .option('--memory <profile>', 'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees', 'lean')
     .option('--lock-timeout <duration>', 'wait this long for another holder of the state lock; 0 fails at once', '0')
+    .option('--shared', 'share the videos with other `run --shared` replicas on the same PostgreSQL state (per-video claims, fencing)')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], flags: RunFlags, cmd: Command) => {
       await runCommand(paths, flags, cmd);
@@ -114,6 +117,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         logger,
         command: 'reelctl run',
         lockTimeoutMs,
+        ...(flags.shared ? { shared: true } : {}),
         ...(flags.simulate ? { simulate: true } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
@@ -123,6 +127,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         close: () => rt.close(),
         breakerOpen: () => rt.client?.breakerOpen ?? false,
         providerStats: () => rt.client?.stats(),
+        ...(rt.shared ? { attachMetrics: (r: Registry) => rt.shared!.attachMetrics(r), readinessDetails: () => rt.shared!.readinessDetails() } : {}),
       };
     },
     clock: systemClock,

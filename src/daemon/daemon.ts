@@ -2,6 +2,7 @@
 // lock + controller), the watcher, the first load and the workers; a resync loop reloads everything
 // periodically. stop() undoes it in the order that loses nothing: stop taking work, let the controller
 // persist in-flight steps, then close the server and release the lock.
+import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
@@ -22,6 +23,10 @@ export interface DaemonRuntime {
   /** True while the provider's breaker pauses submits. */
   breakerOpen?: () => boolean;
   providerStats?: () => ProviderStats | undefined;
+  /** Extra per-replica metrics (run --shared) registered next to the daemon's own. */
+  attachMetrics?: (registry: Registry) => void;
+  /** Extra facts for /readyz details (run --shared: claims held, takeovers, fenced writes). */
+  readinessDetails?: () => Record<string, unknown>;
 }
 
 export interface DaemonDeps {
@@ -69,7 +74,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     onLoaded: (ok, ms, n) => metrics.observeReload(ok, ms, n),
   });
 
-  const readiness = (): Readiness =>
+  const readiness = (): Readiness => {
+    const r = baseReadiness();
+    const extra = runtime?.readinessDetails?.();
+    return extra ? { ...r, details: { ...r.details, shared: extra } } : r;
+  };
+  const baseReadiness = (): Readiness =>
     computeReadiness({
       stopping,
       stateLocked: runtime !== undefined,
@@ -136,6 +146,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     runtime = await deps.createRuntime();
     if (stopping) return;
     const controller = runtime.controller;
+    runtime.attachMetrics?.(metrics.registry);
     unsubscribe = controller.on((e: ControllerEvent) => metrics.onEvent(e));
     deps.onController?.(controller);
     watcher = watchManifests({

@@ -224,7 +224,7 @@ describe('bad PostgreSQL input: one clear line, exit 1, nothing written, no pass
       const r = await w.apply(['--state', url]).then(() => cli(w!, [...args, '--state', url, '--out', w!.out]));
       expect(r.exitCode).toBe(1);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/was written by a newer reelctl \(database schema version 999, this binary understands up to 1\); upgrade reelctl/);
+      expect(r.stderr).toMatch(/was written by a newer reelctl \(database schema version 999, this binary understands up to \d+\); upgrade reelctl/);
       noSecret(r.stdout, r.stderr);
     }
     expect((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0].serial).toBe(before);

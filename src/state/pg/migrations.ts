@@ -57,6 +57,23 @@ export const MIGRATIONS: readonly string[] = [
      since timestamptz NOT NULL,
      expires_at timestamptz NOT NULL
    );`,
+  // 2: several `reelctl run --shared` replicas: one claim row per video (holder, fencing epoch, expiry)
+  // and one heartbeat row per replica (for the fair share).
+  `CREATE TABLE $S.claims (
+     video text PRIMARY KEY,
+     holder text NOT NULL DEFAULT '',
+     epoch bigint NOT NULL DEFAULT 0,
+     claimed_at timestamptz,
+     expires_at timestamptz NOT NULL DEFAULT '-infinity'
+   );
+   CREATE INDEX claims_holder ON $S.claims (holder);
+   CREATE TABLE $S.replicas (
+     id text PRIMARY KEY,
+     host text NOT NULL,
+     pid integer NOT NULL,
+     started_at timestamptz NOT NULL DEFAULT now(),
+     expires_at timestamptz NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

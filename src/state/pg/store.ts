@@ -9,9 +9,20 @@ import { decodeStateObject } from '../codec.js';
 import type { AppendResult, StateFile, StateLock, StateStore, VideoState, WriteOptions } from '../model.js';
 import { pgError } from './errors.js';
 import { acquireLease, describeLease, forceUnlockLease, leaseTiming, LOCK_NAME, readLease, type LeaseTiming, type PgLease } from './lease.js';
+import { ClaimsDb } from './claims.js';
 import { ensureSchema } from './migrations.js';
 import { addVideo, assemble, digestOf, emptyBatch, insertStatements } from './rows.js';
 import { parsePgUrl, quoteIdent, type PgTarget } from './url.js';
+
+type Rec = { v: VideoState; json: string };
+
+export interface SharedMode {
+  replicaId: string;
+  /** The videos this replica claims → the epoch of its claim. */
+  epochs: ReadonlyMap<string, number>;
+  /** Told after a save which videos' records were dropped because a newer claim exists. */
+  onFenced(names: string[]): void;
+}
 
 interface Meta {
   serial: number;
@@ -29,6 +40,7 @@ export class PgStateStore implements StateStore {
   /** name → digest of each record as stored, valid while the database is at `knownSerial`. */
   private digests = new Map<string, string>();
   private knownSerial: number | undefined;
+  private shared: SharedMode | undefined;
 
   constructor(target: string | PgTarget, env: NodeJS.ProcessEnv = process.env) {
     const t = typeof target === 'string' ? parsePgUrl(target, env) : target;
@@ -102,7 +114,7 @@ export class PgStateStore implements StateStore {
     lineage: string | undefined,
     minSerial: number,
     version: number | undefined,
-    pick: (known: ReadonlyMap<string, string>) => Map<string, { v: VideoState; json: string } | null>,
+    pick: (known: ReadonlyMap<string, string>) => Map<string, Rec | null>,
   ): Promise<number> {
     await this.ready(true);
     return this.guard(doing, () =>
@@ -113,22 +125,26 @@ export class PgStateStore implements StateStore {
         if (meta && lineage !== undefined && meta.lineage !== lineage)
           throw new StateError(`refusing to write state of lineage ${lineage} over ${this.label} (lineage ${meta.lineage})`, { code: 'state.lineage' });
         if (!meta && lineage === undefined) throw new StateError('the state needs a first full save before changes can be appended', { code: 'state.no-snapshot' });
-        if (!meta || this.knownSerial !== meta.serial) {
+        const shared = this.shared;
+        if (!shared && (!meta || this.knownSerial !== meta.serial)) {
           // Someone else wrote since we last looked (or we never did): start from what is stored.
           const d = await c.query<{ name: string; digest: string }>(`SELECT name, digest FROM ${this.s}.videos`);
           this.digests = new Map(d.rows.map((r) => [r.name, r.digest]));
         }
-        const digests = new Map(this.digests);
+        const digests = shared ? new Map<string, string>() : new Map(this.digests);
+        let picked = pick(digests);
+        let fenced: string[] = [];
+        if (shared) [picked, fenced] = await this.onlyOurs(c, shared, picked);
         const batch = emptyBatch();
         const gone: string[] = [];
-        for (const [name, rec] of pick(digests)) {
+        for (const [name, rec] of picked) {
           if (rec === null) {
-            if (digests.delete(name)) gone.push(name);
+            if (digests.delete(name) || shared) gone.push(name);
             continue;
           }
           const d = digestOf(rec.json);
           if (digests.get(name) === d) continue;
-          if (digests.has(name)) gone.push(name);
+          if (digests.has(name) || shared) gone.push(name);
           digests.set(name, d);
           addVideo(batch, name, rec.v, rec.json);
         }
@@ -141,10 +157,46 @@ export class PgStateStore implements StateStore {
           [version ?? 1, serial, meta?.lineage ?? lineage, version ?? null],
         );
         await c.query('COMMIT');
-        this.digests = digests;
+        if (!shared) this.digests = digests;
         this.knownSerial = serial;
+        if (fenced.length) shared?.onFenced(fenced);
         return serial;
       }, true),
+    );
+  }
+
+  /**
+   * Shared mode (several `run --shared` replicas): a replica writes only the videos it claims, and only
+   * while its claim is the newest (the epoch it got). Records of a video claimed anew by another replica
+   * are dropped — the writes of a fenced replica never land — and reported to it. Always a full rewrite of
+   * each given record (no digest cache: other replicas change the table under us).
+   */
+  private async onlyOurs(c: PoolClient, sh: SharedMode, picked: Map<string, Rec | null>): Promise<[Map<string, Rec | null>, string[]]> {
+    const names = [...picked.keys()].filter((n) => sh.epochs.has(n));
+    if (names.length === 0) return [new Map(), []];
+    const r = await c.query<{ video: string; holder: string; epoch: string }>(`SELECT video, holder, epoch FROM ${this.s}.claims WHERE video = ANY($1::text[]) FOR SHARE`, [names]);
+    const ok = new Set(r.rows.filter((x) => x.holder === sh.replicaId && Number(x.epoch) === sh.epochs.get(x.video)).map((x) => x.video));
+    const out = new Map<string, Rec | null>();
+    for (const n of names) if (ok.has(n)) out.set(n, picked.get(n)!);
+    return [out, names.filter((n) => !ok.has(n))];
+  }
+
+  /** Shared mode on: from now on writes are limited to claimed videos (see onlyOurs). */
+  share(mode: SharedMode): ClaimsDb {
+    this.shared = mode;
+    return new ClaimsDb(this.pool, this.s, mode.replicaId);
+  }
+
+  /** The stored records of `names` (a replica that claims a video starts from what is in the database). */
+  async loadVideos(names: string[]): Promise<Record<string, VideoState>> {
+    if (names.length === 0) return {};
+    return this.guard('reading videos', () =>
+      this.tx('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => {
+        const v = await c.query<{ name: string; doc: Record<string, unknown> }>(`SELECT name, doc FROM ${this.s}.videos WHERE name = ANY($1::text[]) ORDER BY name`, [names]);
+        const a = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${this.s}.attempts WHERE video = ANY($1::text[]) ORDER BY video, idx`, [names]);
+        const o = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${this.s}.outputs WHERE video = ANY($1::text[]) ORDER BY video, idx`, [names]);
+        return assemble(v.rows, a.rows, o.rows);
+      }),
     );
   }
 
@@ -179,6 +231,9 @@ export class PgStateStore implements StateStore {
 
   async lock(command?: string): Promise<StateLock> {
     await this.ready(true);
+    const live = await this.guard('taking the state lock', () => ClaimsDb.liveClaims(this.pool, this.s));
+    if (live > 0)
+      throw new StateError(`state in ${this.label} is being worked on by reelctl run --shared replicas (${live} live video claims); stop them first, or wait for their claims to expire`, { code: 'state.locked' });
     const lease = await this.guard('taking the state lock', () => acquireLease(this.pool, this.s, this.label, command, this.timing));
     this.lease = lease;
     return {
@@ -188,6 +243,17 @@ export class PgStateStore implements StateStore {
         await this.guard('releasing the state lock', () => lease.release());
       },
     };
+  }
+
+  /**
+   * The lock of a `run --shared` replica: no exclusive lease (replicas claim videos instead), but refused
+   * while an exclusive holder (an apply) has the state.
+   */
+  async sharedLock(command?: string): Promise<StateLock> {
+    await this.ready(true);
+    const h = await this.guard('checking the state lock', () => readLease(this.pool, this.s));
+    if (h && !h.expired) throw new StateError(describeLease(this.label, h), { code: 'state.locked' });
+    return { holder: { pid: process.pid, host: 'shared', since: new Date().toISOString(), ...(command ? { command } : {}) }, release: async () => undefined };
   }
 
   /** `reelctl state force-unlock`. */
