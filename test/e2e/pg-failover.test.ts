@@ -62,8 +62,10 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
       });
       children.push(c);
       let log = '';
+      let out = '';
       c.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-      return { c, pid: c.pid!, log: () => log };
+      c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      return { c, pid: c.pid!, log: () => log, address: () => /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1] };
     };
     const r = [start(0), start(1), start(2)];
     const holders = async () => (await db.query(`SELECT holder, count(*)::int AS n FROM ${S}.claims WHERE expires_at > now() GROUP BY holder`)).rows as { holder: string; n: number }[];
@@ -106,6 +108,17 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
       )
     ).rows.filter((x) => !String(x.holder).includes(`:${pidOf[x.app]}:`));
     expect(stale).toEqual([]);
+    // Per-replica readiness and metrics: claims held, takeovers, fenced writes, renew latency.
+    const survivor = await (async () => {
+      for (const x of [r[1]!, r[2]!]) {
+        const m = await (await fetch(`${x.address()}/metrics`)).text();
+        if (/^reelctl_claim_takeovers_total [1-9]/m.test(m)) return { x, m };
+      }
+    })();
+    expect(survivor, 'no replica reports a takeover').toBeDefined();
+    for (const name of ['reelctl_claims_held', 'reelctl_replicas_live', 'reelctl_fenced_total', 'reelctl_claims_lost_total', 'reelctl_claim_renew_seconds_bucket']) expect(survivor!.m).toContain(name);
+    const ready = await (await fetch(`${survivor!.x.address()}/readyz`)).json();
+    expect(ready.shared).toMatchObject({ replica: expect.stringContaining(`:${survivor!.x.pid}:`), takeovers: expect.any(Number), claimsHeld: expect.any(Number) });
     for (const x of [r[1]!, r[2]!]) {
       x.c.kill('SIGTERM');
       expect((await x.c).exitCode, x.log()).toBe(0);
