@@ -18,4 +18,5 @@ export const TARGETS: { case: string; measure: string; target: string }[] = [
   { case: 'plan 10k videos, PostgreSQL state', measure: 'time ÷ file state', target: '≤ 2×' },
   { case: 'status 10k videos, PostgreSQL state', measure: 'time ÷ file state', target: '≤ 2×' },
   { case: 'one state save, PostgreSQL state', measure: 'median', target: '≤ 10 ms' },
+  { case: 'claim throughput, 3 replicas', measure: 'videos claimed per second', target: '≥ 100/s' },
 ];

@@ -16,6 +16,9 @@ export interface Claimed {
 }
 
 export class ClaimsDb {
+  /** Videos whose claim row is known to exist (rows are never deleted). */
+  private readonly rows = new Set<string>();
+
   constructor(
     private readonly pool: Pool,
     private readonly s: string,
@@ -40,9 +43,13 @@ export class ClaimsDb {
    * replica is claiming right now. Nothing is claimed while an exclusive `apply` holds the state lock.
    */
   async claim(names: string[], limit: number, ttlMs: number): Promise<Claimed[]> {
-    if (names.length === 0 || limit <= 0) return [];
     const s = this.s;
-    await this.pool.query(`INSERT INTO ${s}.claims (video) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [names]);
+    const fresh = names.filter((n) => !this.rows.has(n));
+    if (fresh.length) {
+      await this.pool.query(`INSERT INTO ${s}.claims (video) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [fresh]);
+      for (const n of fresh) this.rows.add(n);
+    }
+    if (names.length === 0 || limit <= 0) return [];
     const r = await this.pool.query<{ video: string; epoch: string; prev: string }>(
       `WITH free AS (
          SELECT video, holder AS prev FROM ${s}.claims
