@@ -14,6 +14,7 @@ import { lockWithTimeout } from '../state/lock-wait.js';
 import type { StateLock } from '../state/model.js';
 import { openState } from '../state/open.js';
 import { PgStateStore } from '../state/pg/store.js';
+import { guardSubmits } from '../state/pg/pay-guard.js';
 import { SharedWork } from '../daemon/shared-work.js';
 import { emptyState } from '../state/transitions.js';
 import { ArtifactStore } from '../store/artifacts.js';
@@ -77,7 +78,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     const eventLog = new EventLog(opened.eventsFile);
     const shared = o.shared ? new SharedWork({ store: store as PgStateStore, state, clock: systemClock, logger: o.logger, ...sharedTiming(env) }) : undefined;
     const inner = createController({
-      store, state, client: shared ? shared.wrapClient(c) : c, artifacts, eventLog, clock: systemClock, logger: o.logger,
+      store, state, client: shared ? shared.wrapClient(c) : store instanceof PgStateStore ? guardSubmits(c, (id) => store.checkPayable(id)) : c, artifacts, eventLog, clock: systemClock, logger: o.logger,
       concurrency: o.concurrency ?? 4, supersede: o.supersede ?? 'wait', selector: g.selector,
       ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
       ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),

@@ -200,6 +200,20 @@ export class PgStateStore implements StateStore {
     );
   }
 
+  /** Before a paid request (pay-guard.ts): the intent `taskUUID` is stored and our lease is still ours. */
+  async checkPayable(taskUUID: string): Promise<void> {
+    const r = await this.guard('checking the task intent', () =>
+      this.pool.query<{ token: string | null; stored: boolean }>(
+        `SELECT (SELECT token::text FROM ${this.s}.locks WHERE name = $1) AS token, EXISTS (SELECT 1 FROM ${this.s}.attempts WHERE task_uuid = $2) AS stored`,
+        [LOCK_NAME, taskUUID],
+      ),
+    );
+    const row = r.rows[0]!;
+    if (this.lease && row.token !== this.lease.token)
+      throw new StateError(`lost the state lock on ${this.label} (another process holds it now); task ${taskUUID} was not sent`, { code: 'state.lock-lost' });
+    if (!row.stored) throw new StateError(`task ${taskUUID} is not recorded in ${this.label} yet; not sent (will retry)`, { code: 'state.intent-missing', retryable: true });
+  }
+
   /** Writes need our lease when we hold one, and nobody else's live lease when we do not. */
   private async checkFence(c: PoolClient): Promise<void> {
     const r = await c.query<{ token: string; expired: boolean }>(`SELECT token, expires_at < now() AS expired FROM ${this.s}.locks WHERE name = $1 FOR SHARE`, [LOCK_NAME]);

@@ -125,3 +125,41 @@ describe('state force-unlock on PostgreSQL', () => {
     expect(await store(url).forceUnlock(false)).toMatch(/no lock held/);
   });
 });
+
+describe('the last check before a paid request (exclusive holder)', () => {
+  const uuid = '33333333-3333-4333-8333-333333333333';
+  async function withIntent(url: string) {
+    const s = store(url);
+    const st = emptyState('lin-pay');
+    const { newVideoState } = await import('../../../src/state/transitions.js');
+    st.videos.a = newVideoState({ name: 'a', specHash: 'sha256:1', regenerate: 0, outputPath: 'a.mp4' }, 0);
+    st.videos.a.attempts.push({ taskUUID: uuid, specHash: 'sha256:1', createdAt: new Date(0).toISOString(), state: 'intent', sends: 0, reservedUsd: 0.5 });
+    return { s, st };
+  }
+
+  it('passes for a stored intent under our lease; refuses an intent not stored yet', async () => {
+    const { url } = db.fresh();
+    const { s, st } = await withIntent(url);
+    const l = await s.lock('apply');
+    await expect(s.checkPayable(uuid)).rejects.toMatchObject({ code: 'state.intent-missing' });
+    await s.write(st);
+    await expect(s.checkPayable(uuid)).resolves.toBeUndefined();
+    await l.release();
+  });
+
+  it('refuses once the lease was taken over, and the guarded client sends nothing', async () => {
+    const { url, schema } = db.fresh();
+    const { s, st } = await withIntent(url);
+    const l = await s.lock('apply');
+    await s.write(st);
+    await db.query(`UPDATE "${schema}".locks SET expires_at = now() - interval '1 second'`);
+    const other = await store(url).lock('other');
+    const { guardSubmits } = await import('../../../src/state/pg/pay-guard.js');
+    let sent = 0;
+    const client = guardSubmits({ submit: async () => (sent++, { taskUUID: uuid, status: 'accepted' as const }) } as never, (id) => s.checkPayable(id));
+    await expect(client.submit({ taskUUID: uuid, request: {} })).rejects.toMatchObject({ code: 'state.lock-lost' });
+    expect(sent).toBe(0);
+    await other.release();
+    await l.release();
+  });
+});
