@@ -2,6 +2,7 @@
 // plus one row per attempt and per output. Each row keeps its whole object as `doc` (json, key order
 // kept), so a record read back is identical to the one written — and so is its digest.
 import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import type { Attempt, OutputRecord, VideoState } from '../model.js';
 
 /** Column arrays for one multi-row INSERT … SELECT FROM unnest(…) per table. */
@@ -90,4 +91,14 @@ export function assemble(
   for (const r of attempts) byName[r.video]?.attempts.push(r.doc as Attempt);
   for (const r of outputs) byName[r.video]?.outputs.push(r.doc as OutputRecord);
   return byName;
+}
+
+/** Reads the records (all, or only `names`) with their stored digests, in one transaction's snapshot. */
+export async function selectVideos(c: PoolClient, s: string, names?: string[]): Promise<{ videos: Record<string, VideoState>; digests: Map<string, string> }> {
+  const where = (col: string) => (names ? `WHERE ${col} = ANY($1::text[])` : '');
+  const args = names ? [names] : [];
+  const v = await c.query<{ name: string; digest: string; doc: Record<string, unknown> }>(`SELECT name, digest, doc FROM ${s}.videos ${where('name')} ORDER BY name`, args);
+  const a = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${s}.attempts ${where('video')} ORDER BY video, idx`, args);
+  const o = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${s}.outputs ${where('video')} ORDER BY video, idx`, args);
+  return { videos: assemble(v.rows, a.rows, o.rows), digests: new Map(v.rows.map((r) => [r.name, r.digest])) };
 }

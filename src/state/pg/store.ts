@@ -11,7 +11,7 @@ import { pgError } from './errors.js';
 import { acquireLease, describeLease, forceUnlockLease, leaseTiming, LOCK_NAME, readLease, type LeaseTiming, type PgLease } from './lease.js';
 import { ClaimsDb } from './claims.js';
 import { ensureSchema } from './migrations.js';
-import { addVideo, assemble, digestOf, emptyBatch, insertStatements } from './rows.js';
+import { addVideo, digestOf, emptyBatch, insertStatements, selectVideos } from './rows.js';
 import { parsePgUrl, quoteIdent, type PgTarget } from './url.js';
 
 type Rec = { v: VideoState; json: string };
@@ -75,12 +75,10 @@ export class PgStateStore implements StateStore {
         const m = await c.query<{ version: number; serial: string; lineage: string }>(`SELECT version, serial, lineage FROM ${this.s}.state_meta WHERE id = 1`);
         const meta = m.rows[0];
         if (!meta) return null;
-        const v = await c.query<{ name: string; digest: string; doc: Record<string, unknown> }>(`SELECT name, digest, doc FROM ${this.s}.videos ORDER BY name`);
-        const a = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${this.s}.attempts ORDER BY video, idx`);
-        const o = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${this.s}.outputs ORDER BY video, idx`);
-        this.digests = new Map(v.rows.map((r) => [r.name, r.digest]));
+        const { videos, digests } = await selectVideos(c, this.s);
+        this.digests = digests;
         this.knownSerial = Number(meta.serial);
-        return { version: meta.version, serial: Number(meta.serial), lineage: meta.lineage, videos: assemble(v.rows, a.rows, o.rows) };
+        return { version: meta.version, serial: Number(meta.serial), lineage: meta.lineage, videos };
       }),
     );
     return raw === null ? null : decodeStateObject(raw, this.label);
@@ -174,8 +172,7 @@ export class PgStateStore implements StateStore {
   private async onlyOurs(c: PoolClient, sh: SharedMode, picked: Map<string, Rec | null>): Promise<[Map<string, Rec | null>, string[]]> {
     const names = [...picked.keys()].filter((n) => sh.epochs.has(n));
     if (names.length === 0) return [new Map(), []];
-    const r = await c.query<{ video: string; holder: string; epoch: string }>(`SELECT video, holder, epoch FROM ${this.s}.claims WHERE video = ANY($1::text[]) FOR SHARE`, [names]);
-    const ok = new Set(r.rows.filter((x) => x.holder === sh.replicaId && Number(x.epoch) === sh.epochs.get(x.video)).map((x) => x.video));
+    const ok = await ClaimsDb.current(c, this.s, sh.replicaId, sh.epochs, names);
     const out = new Map<string, Rec | null>();
     for (const n of names) if (ok.has(n)) out.set(n, picked.get(n)!);
     return [out, names.filter((n) => !ok.has(n))];
@@ -191,12 +188,7 @@ export class PgStateStore implements StateStore {
   async loadVideos(names: string[]): Promise<Record<string, VideoState>> {
     if (names.length === 0) return {};
     return this.guard('reading videos', () =>
-      this.tx('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => {
-        const v = await c.query<{ name: string; doc: Record<string, unknown> }>(`SELECT name, doc FROM ${this.s}.videos WHERE name = ANY($1::text[]) ORDER BY name`, [names]);
-        const a = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${this.s}.attempts WHERE video = ANY($1::text[]) ORDER BY video, idx`, [names]);
-        const o = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${this.s}.outputs WHERE video = ANY($1::text[]) ORDER BY video, idx`, [names]);
-        return assemble(v.rows, a.rows, o.rows);
-      }),
+      this.tx('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => (await selectVideos(c, this.s, names)).videos),
     );
   }
 
