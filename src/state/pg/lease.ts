@@ -41,7 +41,7 @@ interface Row {
   expired: boolean;
 }
 
-export async function acquireLease(pool: Pool, s: string, label: string, command: string | undefined, t: LeaseTiming): Promise<PgLease> {
+export async function acquireLease(pool: Pool, s: string, label: string, command: string | undefined, t: LeaseTiming, attempt = 1): Promise<PgLease> {
   const token = randomUUID();
   const host = hostname();
   const r = await pool.query<{ since: Date }>(
@@ -55,6 +55,12 @@ export async function acquireLease(pool: Pool, s: string, label: string, command
   );
   if (r.rowCount !== 1) {
     const h = await readLease(pool, s);
+    // Like the file lock: a lease left by a process of this host that no longer exists is taken over at
+    // once (a killed apply need not block the next one until its lease expires). Only that lease (token).
+    if (h && attempt === 1 && isStale({ pid: h.pid, host: h.host, since: h.since.toISOString() })) {
+      await pool.query(`DELETE FROM ${s}.locks WHERE name = $1 AND token = $2`, [LOCK_NAME, h.token]);
+      return acquireLease(pool, s, label, command, t, 2);
+    }
     throw new StateError(h ? describeLease(label, h) : `state in ${label} is locked (the lock changed hands while we looked); try again`, { code: 'state.locked' });
   }
   const holder: LockHolder = { pid: process.pid, host, since: r.rows[0]!.since.toISOString(), ...(command ? { command } : {}) };

@@ -5,6 +5,7 @@
 // nothing to compact. Reads see one consistent snapshot (REPEATABLE READ).
 import pg, { type Pool, type PoolClient } from 'pg';
 import { StateError } from '../../errors.js';
+import { failpoint } from '../../failpoints.js';
 import { decodeStateObject } from '../codec.js';
 import type { AppendResult, StateFile, StateLock, StateStore, VideoState, WriteOptions } from '../model.js';
 import { pgError } from './errors.js';
@@ -154,6 +155,7 @@ export class PgStateStore implements StateStore {
            ON CONFLICT (id) DO UPDATE SET version = COALESCE($4, ${this.s}.state_meta.version), serial = excluded.serial, updated_at = now()`,
           [version ?? 1, serial, meta?.lineage ?? lineage, version ?? null],
         );
+        failpoint('during-state-write'); // a crash here: the server rolls the transaction back
         await c.query('COMMIT');
         if (!shared) this.digests = digests;
         this.knownSerial = serial;

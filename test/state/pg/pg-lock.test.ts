@@ -163,3 +163,17 @@ describe('the last check before a paid request (exclusive holder)', () => {
     await l.release();
   });
 });
+
+describe('a lease left by a dead process of this host', () => {
+  it('is taken over at once by the next lock, like the file lock', async () => {
+    const { url, schema } = db.fresh();
+    const s = store(url);
+    await s.write(emptyState('lin-dead'));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const host = (await import('node:os')).hostname();
+    await db.query(`INSERT INTO "${schema}".locks VALUES ('state', gen_random_uuid(), $1, $2, 'reelctl apply', now(), now() + interval '10 minutes')`, [dead, host]);
+    const l = await s.lock('next');
+    expect(await lockRow(schema)).toMatchObject({ pid: process.pid, command: 'next' });
+    await l.release();
+  });
+});
