@@ -12,12 +12,14 @@ export async function cliDoc() {
   const program = buildProgram();
   program.configureOutput({ getOutHelpWidth: () => 110, getErrHelpWidth: () => 110 });
   const parts = ['# reelctl CLI reference', '', '_Generated from `--help` by `npm run docs`; do not edit._', '', '```text', program.helpInformation().trimEnd(), '```'];
-  for (const c of program.commands) {
+  // One level of subcommands too (`reelctl state migrate`).
+  const all = program.commands.flatMap((c) => [[c.name(), c], ...c.commands.map((s) => [`${c.name()} ${s.name()}`, s])]);
+  for (const [name, c] of all) {
     c.configureOutput({ getOutHelpWidth: () => 110 });
     let after = '';
     c.configureOutput({ writeOut: (s) => (after += s), getOutHelpWidth: () => 110 });
     c.outputHelp();
-    parts.push('', `## reelctl ${c.name()}`, '', '```text', after.trimEnd(), '```');
+    parts.push('', `## reelctl ${name}`, '', '```text', after.trimEnd(), '```');
   }
   return parts.join('\n') + '\n';
 }

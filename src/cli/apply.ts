@@ -8,6 +8,7 @@ import { checkPrune, prune } from '../reconcile/prune.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
+import { parseLockTimeout } from './state.js';
 import { statusJson } from './status.js';
 import { makeStyle, usd } from './style.js';
 import { toSafeJson } from '../text/escape.js';
@@ -23,6 +24,7 @@ export interface ApplyFlags {
   pruneMaxShare: string;
   json?: boolean;
   allowDownloadHost: string[];
+  lockTimeout: string;
 }
 
 export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
@@ -57,6 +59,7 @@ export function register(program: Command): void {
     .option('--force', 'prune even when the guards refuse')
     .option('--json', 'print the final status as JSON on stdout')
     .option(...ALLOW_DOWNLOAD_HOST)
+    .option('--lock-timeout <duration>', 'wait this long (e.g. 30s, 5m) for another apply holding the state lock; 0 fails at once', '0')
     .addHelpText(
       'after',
       '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs-simulated\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
@@ -66,9 +69,10 @@ export function register(program: Command): void {
       const common = parseCommon(f);
       const maxShare = Number(f.pruneMaxShare);
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
+      const lockTimeoutMs = parseLockTimeout(f.lockTimeout);
       const { videos } = await loadOrThrow(manifestPaths(paths));
       const logger = createLogger({ format: g.logFormat });
-      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost });
+      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs });
       const style = makeStyle(process.stderr);
       try {
         if (f.prune) {

@@ -6,7 +6,7 @@ import { ReelctlError } from '../errors.js';
 import { printable } from '../log.js';
 import { loadManifests } from '../manifest/load.js';
 import { specHash } from '../plan/spec-hash.js';
-import { FileStateStore } from '../state/file-store.js';
+import { eventsFileFor, readStateOnce } from '../state/open.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { usd } from './style.js';
 
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  reelctl describe rainy-neon-alley-pursuit')
     .action(async (name: string, paths: string[], _f: unknown, cmd: Command) => {
       const g = globalOptions(cmd);
-      const state = await new FileStateStore(g.state).read();
+      const state = await readStateOnce(g.state, g.out);
       const loaded = await loadManifests(manifestPaths(paths));
       const m = loaded.videos.find((v) => v.name === name);
       const v = state?.videos[name];
@@ -37,7 +37,7 @@ export function register(program: Command): void {
         for (const a of v.attempts) out.push(`  ${a.taskUUID}  ${a.state}  sent ${a.sends}×  ${a.costUsd !== undefined ? usd(a.costUsd) : `reserved ${usd(a.reservedUsd)}`}${a.error ? `  ${a.error.code}: ${a.error.message}` : ''}`);
         out.push('History:');
         for (const h of v.history) out.push(`  ${h.at}  ${h.phase}${h.message ? `  ${h.message}` : ''}`);
-        const events = await readFile(path.join(path.dirname(path.resolve(g.state)), 'events.jsonl'), 'utf8').catch(() => '');
+        const events = await readFile(eventsFileFor(g.state, g.out), 'utf8').catch(() => '');
         const mine = events.split('\n').filter((l) => l.includes(`"name":${JSON.stringify(name)}`)).slice(-10);
         out.push('Events:', ...(mine.length ? mine.map((l) => `  ${l}`) : ['  <none>']));
         const first = v.outputs[0];

@@ -11,7 +11,7 @@ import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
 import { emptyState } from '../state/transitions.js';
 import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from '../plan/views/remote.js';
 import { systemClock } from '../clock.js';
-import { FileStateStore } from '../state/file-store.js';
+import { openState, readStateOnce } from '../state/open.js';
 import { createPlan } from '../plan/planner.js';
 import { hasChanges } from '../plan/model.js';
 import { renderHuman } from '../plan/views/human.js';
@@ -55,7 +55,7 @@ export function register(program: Command): void {
       if (flags.simulate && !flags.verifyRemote) throw new UsageError('--simulate only applies with --verify-remote (plan never talks to the API otherwise)');
       const g = globalOptions(cmd);
       const { videos } = await loadOrThrow(manifestPaths(paths));
-      const state = await new FileStateStore(g.state).read();
+      const state = await readStateOnce(g.state, g.out);
       const status = await checkAllOutputs(g.out, state);
       const plan = createPlan(videos, state, { prune: !!flags.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok' });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
@@ -66,7 +66,7 @@ export function register(program: Command): void {
           ? renderMarkdown(plan) + (remote ? renderRemoteMarkdown(remote) : '')
           : renderHuman(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
       process.stdout.write(text);
-      if (remote && remote.started.length > 0) throw await dryRunNotDry(g.state, remote, videos);
+      if (remote && remote.started.length > 0) throw await dryRunNotDry(g.state, g.out, remote, videos);
       if (remote && remote.unconfirmed.length > 0)
         throw new ReelctlError(`could not prove that the dry run started nothing for ${remote.unconfirmed.length} planned render(s) (${remote.unconfirmed.join(', ')}): getResponse did not answer; run plan --verify-remote again before apply`, { code: 'plan.dry-run-unconfirmed' });
       if (remote && remote.refused + remote.unverified > 0)
@@ -93,10 +93,11 @@ async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Par
  * lock) as accepted attempts of their videos, so the next apply polls and downloads them instead of paying
  * again; the error says how many started and what they cost.
  */
-async function dryRunNotDry(statePath: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
+async function dryRunNotDry(statePath: string, out: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
   const cost = remote.started.filter((x) => !x.failed).reduce((sum, x) => sum + x.costUsd, 0);
   const what = `the dry run was not dry: Runware started ${remote.started.length} render(s) (${remote.started.map((x) => x.name).join(', ')}), about $${cost.toFixed(2)}`;
-  const store = new FileStateStore(statePath);
+  const opened = openState(statePath, out);
+  const store = opened.store;
   try {
     const lock = await store.lock('reelctl plan --verify-remote (recording renders a dry run started)');
     try {
@@ -104,8 +105,7 @@ async function dryRunNotDry(statePath: string, remote: RemoteCheck, videos: Para
       const n = adoptStarted(state, remote.started, videos, Date.now());
       if (n > 0) await store.write(state);
     } finally {
-      await lock.release();
-      await store.close?.();
+      await lock.release().finally(() => opened.dispose());
     }
   } catch (err) {
     const ids = remote.started.map((x) => `${x.name}=${x.taskUUID}`).join(', ');

@@ -14,6 +14,7 @@ import * as schema from './schema.js';
 import * as describe from './describe.js';
 import * as init from './init.js';
 import * as completion from './completion.js';
+import * as stateCmd from './state.js';
 
 const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
 
@@ -21,13 +22,13 @@ export function buildProgram(): Command {
   const program = new Command('reelctl')
     .description('GitOps for AI video: make rendered videos match the YAML manifests in your repo')
     .version(pkg.version, '-V, --version')
-    .option('--state <file>', 'state file', '.reelctl/state.json')
+    .option('--state <file|url>', 'state file, or postgres://USER@HOST:PORT/DB?schema=NAME', '.reelctl/state.json')
     .option('--out <dir>', 'output directory', 'outputs')
     .option('-l, --selector <key=value>', 'only videos whose labels match (repeatable)', collect, [])
     .option('--log-format <format>', 'text or json', 'text')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [validate, plan, apply, run, status, describe, sim, schema, init, completion]) c.register(program);
+  for (const c of [validate, plan, apply, run, status, describe, sim, schema, init, completion, stateCmd]) c.register(program);
   return program;
 }
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { matchesSelector } from '../manifest/selector.js';
 import { printable, scrubDeep } from '../log.js';
-import { FileStateStore } from '../state/file-store.js';
+import { readStateOnce } from '../state/open.js';
 import { toSafeJson } from '../text/escape.js';
 import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -l campaign=launch\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const g = globalOptions(cmd);
-      const state = await new FileStateStore(g.state).read();
+      const state = await readStateOnce(g.state, g.out);
       if (flags.json) return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
       if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);
       process.stdout.write(statusTable(state, g.selector, Date.now()));

@@ -2,6 +2,7 @@
 // lock + controller), the watcher, the first load and the workers; a resync loop reloads everything
 // periodically. stop() undoes it in the order that loses nothing: stop taking work, let the controller
 // persist in-flight steps, then close the server and release the lock.
+import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
@@ -24,6 +25,10 @@ export interface DaemonRuntime {
   providerStats?: () => ProviderStats | undefined;
   /** Webhook calls by result (run --webhook-listen). */
   webhookCounts?: () => Record<string, number>;
+  /** Extra per-replica metrics (run --shared) registered next to the daemon's own. */
+  attachMetrics?: (registry: Registry) => void;
+  /** Extra facts for /readyz details (run --shared: claims held, takeovers, fenced writes). */
+  readinessDetails?: () => Record<string, unknown>;
 }
 
 export interface DaemonDeps {
@@ -71,7 +76,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     onLoaded: (ok, ms, n) => metrics.observeReload(ok, ms, n),
   });
 
-  const readiness = (): Readiness =>
+  const readiness = (): Readiness => {
+    const r = baseReadiness();
+    const extra = runtime?.readinessDetails?.();
+    return extra ? { ...r, details: { ...r.details, shared: extra } } : r;
+  };
+  const baseReadiness = (): Readiness =>
     computeReadiness({
       stopping,
       stateLocked: runtime !== undefined,
@@ -139,6 +149,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     runtime = await deps.createRuntime();
     if (stopping) return;
     const controller = runtime.controller;
+    runtime.attachMetrics?.(metrics.registry);
     unsubscribe = controller.on((e: ControllerEvent) => metrics.onEvent(e));
     deps.onController?.(controller);
     watcher = watchManifests({
