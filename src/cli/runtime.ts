@@ -57,7 +57,6 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
   const opened = openState(g.state, g.out, env);
   if (opened.kind === 'file') await assertSeparateDirs(g.out, g.state); // before the lock: nothing is written when they overlap
-  await checkOutputDir(g.out);
   const store = opened.store;
   if (o.shared && !(store instanceof PgStateStore)) {
     await opened.dispose();
@@ -70,6 +69,11 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     else lock = await lockWithTimeout(store, o.command, {
       timeoutMs: o.lockTimeoutMs ?? 0, clock: systemClock,
       onWait: (err) => o.logger.warn(`waiting up to ${Math.round((o.lockTimeoutMs ?? 0) / 1000)}s for the state lock: ${err.message}`),
+    });
+    // After the state is reached (a database that cannot be reached leaves no --out behind), before anything is sent.
+    await checkOutputDir(g.out).catch(async (err: unknown) => {
+      await lock.release();
+      throw err;
     });
   } catch (err) {
     await opened.dispose();
