@@ -10,13 +10,11 @@ import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
 import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from '../plan/views/remote.js';
 import { systemClock } from '../clock.js';
 import { FileStateStore } from '../state/file-store.js';
-import { createPlan } from '../plan/planner.js';
-import { hasChanges } from '../plan/model.js';
-import { renderHuman } from '../plan/views/human.js';
+import { needsAction } from '../plan/model.js';
 import { renderJson } from '../plan/views/json.js';
 import { renderMarkdown } from '../plan/views/markdown.js';
-import { checkAllOutputs } from '../store/output-check.js';
 import { globalOptions, manifestPaths } from './context.js';
+import { computePlan, planText } from './plan-view.js';
 import { makeStyle } from './style.js';
 import { loadOrThrow } from './validate.js';
 import { UsageError } from '../errors.js';
@@ -39,7 +37,7 @@ export function register(program: Command): void {
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
     .option('--json', 'print the plan as JSON (contract: version, changes, summary)')
     .option('--markdown', 'print the plan as Markdown, for a pull-request comment')
-    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are (or a video needs attention: Failed, stuck, drifted), 1 on error')
     .option('--prune', 'plan deletion (archiving) of videos whose manifests were removed')
     .option('--show-unchanged', 'also list videos that are up to date')
     .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost, spending nothing; exit 1 if it refuses any')
@@ -54,19 +52,18 @@ export function register(program: Command): void {
       const g = globalOptions(cmd);
       const { videos } = await loadOrThrow(manifestPaths(paths));
       const state = await new FileStateStore(g.state).read();
-      const status = await checkAllOutputs(g.out, state);
-      const plan = createPlan(videos, state, { prune: !!flags.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok' });
+      const plan = await computePlan(videos, state, g, { prune: !!flags.prune });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
       const style = makeStyle(process.stdout);
       const text = flags.json
         ? renderJson(plan, remote ? { remote: remoteJson(remote) } : {})
         : flags.markdown
           ? renderMarkdown(plan) + (remote ? renderRemoteMarkdown(remote) : '')
-          : renderHuman(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
+          : planText(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
       process.stdout.write(text);
       if (remote && remote.refused + remote.unverified > 0)
         throw new ReelctlError(`the API ${remote.refused ? `refused ${remote.refused}` : ''}${remote.refused && remote.unverified ? ' and ' : ''}${remote.unverified ? `could not verify ${remote.unverified}` : ''} of ${remote.checked} planned render(s); see the remote check above`, { code: 'plan.remote-refused' });
-      if (flags.detailedExitcode && hasChanges(plan)) process.exitCode = 2;
+      if (flags.detailedExitcode && needsAction(plan)) process.exitCode = 2;
     });
 }
 
