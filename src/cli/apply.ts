@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { createPlan } from '../plan/planner.js';
+import { hasChanges } from '../plan/model.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
+import { askApproval, shouldAsk } from './confirm.js';
 import { globalOptions, manifestPaths } from './context.js';
+import { computePlan, planText } from './plan-view.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { statusJson } from './status.js';
@@ -21,6 +23,7 @@ export interface ApplyFlags {
   supersede: string;
   pruneMaxShare: string;
   json?: boolean;
+  autoApprove?: boolean;
 }
 
 export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
@@ -46,9 +49,10 @@ export function register(program: Command): void {
     .option('--prune-max-share <fraction>', 'refuse to prune more than this share of videos', '0.5')
     .option('--force', 'prune even when the guards refuse')
     .option('--json', 'print the final status as JSON on stdout')
+    .option('--auto-approve', 'do not ask for approval on a terminal (without a terminal, apply never asks)')
     .addHelpText(
       'after',
-      '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
+      '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20   # shows the plan, asks for yes\n  reelctl apply --auto-approve --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
     )
     .action(async (paths: string[], f: ApplyFlags, cmd: Command) => {
       const g = globalOptions(cmd);
@@ -60,6 +64,18 @@ export function register(program: Command): void {
       const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply' });
       const style = makeStyle(process.stderr);
       try {
+        // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
+        // stdout is --json's.
+        const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune });
+        process.stderr.write(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : '') + '\n');
+        if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
+          const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);
+          if (!ok) {
+            process.stderr.write('\nApply cancelled: nothing was submitted.\n');
+            process.exitCode = 1;
+            return;
+          }
+        }
         if (f.prune) {
           const names = checkPrune(rt.state, { desiredNames: new Set(videos.map((v) => v.name)), selector: g.selector, maxShare, force: !!f.force, now: Date.now() });
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
@@ -68,9 +84,6 @@ export function register(program: Command): void {
             process.stderr.write(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${g.out}/.archive/\n`);
           }
         }
-        const plan = createPlan(videos, rt.state, { selector: g.selector });
-        const s = plan.summary;
-        process.stderr.write(style.bold(`Plan: ${s.create} to create, ${s.replace} to replace, ${s.download} to download, ${s.move} to move. Estimated cost: ${usd(s.estimatedCostUsd)}`) + (f.simulate ? style.dim(' (simulated: nothing is spent)') : '') + '\n');
         const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });
         const ac = new AbortController();
         const onSignal = () => ac.abort();
