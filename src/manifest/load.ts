@@ -9,6 +9,7 @@ import type { ManifestProblem } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
 import { collectLocalInputs } from './local-inputs.js';
 import type { LoadedVideo, LoadResult, VideoRequest } from './model.js';
+import { checkOutputFormat } from './output-format.js';
 import { checkRequestRules } from './rules.js';
 import { checkManifestSchema } from './schema-check.js';
 import { LIMITS, offsetOf, parseYamlFile, type ParsedDoc } from './yaml-source.js';
@@ -125,6 +126,11 @@ async function toVideo(d: ParsedDoc, f: FoundFile, located: Locate): Promise<Omi
   if (typeof outPath === 'string' && !isContainedRelative(outPath)) {
     ok = false;
     located('/spec/output/path', 'path.escape', `spec.output.path: "${outPath}" must be a relative path inside --out (no .., not absolute)`);
+  }
+  const format = checkOutputFormat(outPath, (request as { outputFormat?: unknown } | undefined)?.outputFormat);
+  if (format) {
+    ok = false;
+    located('/spec/output/path', format.code, format.message);
   }
   if (!ok) return undefined;
   const local = await collectLocalInputs(m.spec.request as VideoRequest, f.abs, f.root);
