@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Thin entry point: build the program, run the command, map errors to exit codes.
-import { buildProgram, reportError } from '../src/cli/program.js';
+// Thin entry point: build the program, run the command, map errors to exit codes (loaded only on error).
+import { buildProgram } from '../src/cli/program.js';
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (err) {
+  const { reportError } = await import('../src/cli/report-error.js');
   process.exitCode = reportError(err);
 }

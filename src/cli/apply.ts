@@ -7,7 +7,9 @@ import { hasChanges } from '../plan/model.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
 import { askApproval, shouldAsk } from './confirm.js';
 import { globalOptions, manifestPaths } from './context.js';
-import { computePlan, planText } from './plan-view.js';
+import { computePlan, planHeadline, planText } from './plan-view.js';
+import { renderJson } from '../plan/views/json.js';
+import { roundUsd } from '../pricing/prices.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { statusJson } from './status.js';
@@ -62,16 +64,20 @@ export function register(program: Command): void {
       const { videos } = await loadOrThrow(manifestPaths(paths));
       const logger = createLogger({ format: g.logFormat });
       const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply' });
-      const style = makeStyle(process.stderr);
+      const json = g.logFormat === 'json';
+      const style = makeStyle(json ? { isTTY: false } : process.stderr);
+      // With --log-format json every stderr line is a JSON log line: the plan and the summary too.
+      const say = (text: string, fields: object = {}, level: 'info' | 'error' = 'info') => (json ? logger[level](fields, text) : void process.stderr.write(text + '\n'));
       try {
         // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
         // stdout is --json's.
         const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune });
-        process.stderr.write(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : '') + '\n');
+        if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)), simulated: !!f.simulate });
+        else say(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : ''));
         if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
           const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);
           if (!ok) {
-            process.stderr.write('\nApply cancelled: nothing was submitted.\n');
+            say('\nApply cancelled: nothing was submitted.');
             process.exitCode = 1;
             return;
           }
@@ -81,7 +87,7 @@ export function register(program: Command): void {
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
           if (names.length) {
             await rt.controller.runState.writer.flush();
-            process.stderr.write(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${g.out}/.archive/\n`);
+            say(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${g.out}/.archive/`, { pruned: names, archived });
           }
         }
         const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });
@@ -96,8 +102,8 @@ export function register(program: Command): void {
         process.off('SIGTERM', onSignal);
         if (f.json) process.stdout.write(JSON.stringify(statusJson(rt.state, g.selector)) + '\n');
         const line = `Apply complete: ${sum.ready} ready, ${sum.failed} failed, ${sum.suspended} suspended, ${sum.submitted} submitted, ${usd(sum.spentUsd)} spent${f.simulate ? ' (simulated)' : ''}.`;
-        process.stderr.write((sum.failed ? style.red(line) : style.green(line)) + '\n');
-        if (ac.signal.aborted) process.stderr.write('interrupted: in-flight renders are recorded and will be picked up by the next apply\n');
+        say(sum.failed ? style.red(line) : style.green(line), { ...sum, spentUsd: roundUsd(sum.spentUsd), simulated: !!f.simulate }, sum.failed ? 'error' : 'info');
+        if (ac.signal.aborted) say('interrupted: in-flight renders are recorded and will be picked up by the next apply');
         process.exitCode = sum.failed > 0 ? 1 : sum.stoppedByGuard ? 3 : ac.signal.aborted ? 1 : 0;
       } finally {
         await rt.close();

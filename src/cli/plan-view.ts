@@ -7,7 +7,7 @@ import { renderHuman } from '../plan/views/human.js';
 import type { StateFile } from '../state/model.js';
 import { checkAllOutputs } from '../store/output-check.js';
 import type { GlobalOptions } from './context.js';
-import type { Style } from './style.js';
+import { usd, type Style } from './style.js';
 
 export async function computePlan(videos: LoadedVideo[], state: StateFile | null, g: Pick<GlobalOptions, 'out' | 'selector'>, opts: { prune?: boolean } = {}): Promise<Plan> {
   const status = await checkAllOutputs(g.out, state);
@@ -16,4 +16,10 @@ export async function computePlan(videos: LoadedVideo[], state: StateFile | null
 
 export function planText(plan: Plan, style: Style, opts: { showNoop?: boolean } = {}): string {
   return renderHuman(plan, style, opts);
+}
+
+/** One line for logs: the totals of the plan. */
+export function planHeadline(plan: Plan): string {
+  const s = plan.summary;
+  return `${s.create} to create, ${s.replace} to replace, ${s.download} to download, ${s.move} to move, ${s.delete} to delete; estimated cost ${usd(s.estimatedCostUsd)}${s.attention ? `; ${s.attention} need attention` : ''}`;
 }
