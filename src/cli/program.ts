@@ -22,8 +22,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   version: () => import('./version.js'),
   completion: () => import('./completion.js'),
 };
+/** Hidden: `__complete` (the completion scripts' callback) lives in completion.js and needs nothing else. */
+const HIDDEN: Record<string, () => Promise<CommandModule>> = { __complete: () => import('./completion.js') };
 /** Commands that look at the whole tree (completion scripts are generated from it). */
-const NEEDS_ALL = new Set(['completion', '__complete', 'help']);
+const NEEDS_ALL = new Set(['completion', 'help']);
 /** Global options that take a value (so the value is not mistaken for the command). */
 const VALUED_GLOBALS = new Set(['--state', '--out', '-l', '--selector', '--log-format']);
 
@@ -54,8 +56,8 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   // `--version` alone needs no command; a known command needs only itself; anything else (help, a typo to
   // suggest a fix for, completion) gets the whole tree.
   const onlyVersion = word === undefined && args.some((a) => a === '-V' || a === '--version');
-  const names = onlyVersion ? [] : word && COMMANDS[word] && !NEEDS_ALL.has(word) ? [word] : Object.keys(COMMANDS);
-  const modules = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  const names = onlyVersion ? [] : word && (COMMANDS[word] || HIDDEN[word]) && !NEEDS_ALL.has(word) ? [word] : Object.keys(COMMANDS);
+  const modules = await Promise.all(names.map((n) => (COMMANDS[n] ?? HIDDEN[n])!()));
   for (const m of modules) m.register(program);
   return program;
 }

@@ -5,6 +5,7 @@ import { FileStateStore } from '../state/file-store.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { globalOptions } from './context.js';
 import { makeStyle, usd } from './style.js';
+import { UsageError } from '../errors.js';
 
 export function statusJson(state: StateFile | null, selector: Record<string, string>): object {
   return {
@@ -52,17 +53,37 @@ export function statusTable(state: StateFile | null, selector: Record<string, st
   return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n';
 }
 
+/** `-o wide`: the table plus the spec hash, task, labels and output count (kubectl's wide). */
+export function statusWide(state: StateFile | null, selector: Record<string, string>, now: number, stream: { isTTY?: boolean } = process.stdout): string {
+  const style = makeStyle(stream);
+  const rows = selected(state, selector).map((v) => [
+    v.name, v.phase, age(v.history.at(-1)?.at ?? v.updatedAt, now), usd(v.costUsd), v.specHash.slice(0, 19), v.attempts.at(-1)?.taskUUID ?? '-',
+    String(v.outputs.length), Object.entries(v.labels ?? {}).map(([k, x]) => `${k}=${x}`).join(',') || '-',
+    v.outputs.length === 0 ? '-' : v.outputs.map((o) => o.path).join(','), v.message ?? '',
+  ]);
+  const header = ['NAME', 'PHASE', 'AGE', 'COST', 'SPEC', 'TASK', 'FILES', 'LABELS', 'OUTPUTS', 'MESSAGE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
+  return [fmt(header), ...rows.map((r) => (r[1] === 'Failed' ? style.red(fmt(r)) : fmt(r)))].join('\n') + '\n';
+}
+
+export const OUTPUT_FORMATS = ['json', 'yaml', 'wide'] as const;
+
 export function register(program: Command): void {
   program
     .command('status')
     .description('show what the state file records: phase, task, outputs, cost and last message per video')
-    .option('--json', 'print the contract JSON (version, videos)')
-    .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -l campaign=launch\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
-    .action(async (flags: { json?: boolean }, cmd: Command) => {
+    .option('-o, --output <format>', `json (the contract, as --json), yaml or wide`)
+    .option('--json', 'print the contract JSON (version, videos); same as -o json')
+    .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -o wide -l campaign=launch\n  reelctl status -o yaml\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
+    .action(async (flags: { json?: boolean; output?: string }, cmd: Command) => {
       const g = globalOptions(cmd);
+      const output = flags.json ? 'json' : flags.output;
+      if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(', ')}, got "${output}"`);
       const state = await new FileStateStore(g.state).read();
-      if (flags.json) return void process.stdout.write(JSON.stringify(statusJson(state, g.selector)) + '\n');
+      if (output === 'json') return void process.stdout.write(JSON.stringify(statusJson(state, g.selector)) + '\n');
+      if (output === 'yaml') return void process.stdout.write((await import('yaml')).stringify(statusJson(state, g.selector)));
       if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${g.state} (run reelctl apply).\n`);
-      process.stdout.write(statusTable(state, g.selector, Date.now()));
+      process.stdout.write(output === 'wide' ? statusWide(state, g.selector, Date.now()) : statusTable(state, g.selector, Date.now()));
     });
 }

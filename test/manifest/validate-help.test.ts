@@ -47,6 +47,7 @@ describe('validate helps', () => {
     expect(nearest('positvePrompt', ['positivePrompt', 'negativePrompt'])).toBe('positivePrompt');
     expect(nearest('Duration', ['duration', 'width'])).toBe('duration');
     expect(nearest('foo', ['width', 'height'])).toBeUndefined();
+    expect(nearest('alpah', ['alpha', 'beta'])).toBe('alpha'); // a swap is one edit
     expect(describeValue(null)).toBe('null');
     expect(describeValue({ a: 1 })).toBe('a mapping');
     expect(describeValue(1.5)).toBe('number 1.5');
