@@ -118,6 +118,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         close: () => rt.close(),
         breakerOpen: () => rt.client?.breakerOpen ?? false,
         providerStats: () => rt.client?.stats(),
+        onApiRequest: rt.onApiRequest,
       };
     },
     clock: systemClock,

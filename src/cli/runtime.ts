@@ -19,6 +19,7 @@ import { manifestCommit } from '../store/git.js';
 import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
 import type { GlobalOptions } from './context.js';
+import { apiObserverHub, timeProvider } from '../daemon/api-timing.js';
 
 export interface RuntimeOptions {
   simulate?: boolean;
@@ -48,7 +49,8 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
       sim = await startSimulator({ latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 });
     }
-    const provider = createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key! });
+    const api = apiObserverHub();
+    const provider = timeProvider(createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key! }), api.emit);
     client = createProviderClient(provider, { pollRoundMs: pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url) => c.download(url));
@@ -62,7 +64,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
     });
     return {
-      controller, state, store, artifacts, client, sim,
+      controller, state, store, artifacts, client, sim, onApiRequest: api.on,
       async close() {
         await c.close();
         await sim?.close();

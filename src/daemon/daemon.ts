@@ -9,6 +9,7 @@ import type { Controller, ControllerEvent } from '../reconcile/controller-api.js
 import { startHttpServer, type HttpServer, type Readiness } from './http.js';
 import { computeReadiness } from './readiness.js';
 import { createMetrics, type DaemonMetrics, type ProviderStats } from './metrics.js';
+import type { ApiObservation } from './api-timing.js';
 import { formatAddress, type ListenAddress } from './options.js';
 import { createReloader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
@@ -22,6 +23,8 @@ export interface DaemonRuntime {
   /** True while the provider's breaker pauses submits. */
   breakerOpen?: () => boolean;
   providerStats?: () => ProviderStats | undefined;
+  /** Subscribes to the timing of every API request (the metrics' api_request_duration histogram). */
+  onApiRequest?: (listener: (o: ApiObservation) => void) => () => void;
 }
 
 export interface DaemonDeps {
@@ -86,6 +89,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     manifests: () => reloader.condition(),
     ready: () => readiness().ready,
     version: deps.version ?? '0.0.0',
+    desiredNames: () => reloader.names(),
+    now: () => clock.now(),
   });
 
   const server: HttpServer = await startHttpServer(
@@ -136,7 +141,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     runtime = await deps.createRuntime();
     if (stopping) return;
     const controller = runtime.controller;
-    unsubscribe = controller.on((e: ControllerEvent) => metrics.onEvent(e));
+    const offs = [controller.on((e: ControllerEvent) => metrics.onEvent(e)), metrics.attach(controller), runtime.onApiRequest?.((o) => metrics.observeApi(o))];
+    unsubscribe = () => offs.forEach((off) => off?.());
     deps.onController?.(controller);
     watcher = watchManifests({
       paths: deps.paths,
@@ -178,6 +184,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       }
       await reloader.reload('resync');
       live()?.resync();
+      metrics.observeResync();
     }
   }
 
