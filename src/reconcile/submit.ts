@@ -2,6 +2,7 @@
 // send. A crash anywhere leaves either no intent (nothing was sent) or an intent whose UUID is re-sent;
 // `conflictTaskUUID` then confirms the first send. A new UUID is minted only after a known failure.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { failpoint } from '../failpoints.js';
 import { withDefaults } from '../manifest/defaults.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
@@ -11,6 +12,10 @@ import { transition, type Step, type StepResult } from './context.js';
 
 export async function startRender(step: Step): Promise<StepResult> {
   const { run, deps, v, desired } = step;
+  if (run.stopping || run.fatal) return;
+  // Provenance: the manifest's commit now, when it is paid for. Asked before the checks below so that no
+  // await separates the slot and budget checks from the intent they guard.
+  const gitCommit = await deps.manifestCommit(path.resolve(desired.source.file));
   if (run.stopping || run.fatal) return;
   if (run.budget.exhausted) {
     transition(step, 'Pending', `not submitted: the --max-cost budget ($${run.budget.maxCostUsd}) is used up`);
@@ -35,7 +40,7 @@ export async function startRender(step: Step): Promise<StepResult> {
     return;
   }
   failpoint('before-intent-persisted');
-  const attempt: Attempt = { taskUUID: randomUUID(), specHash: v.specHash, createdAt: iso(deps.clock.now()), state: 'intent', sends: 0, reservedUsd: estimate };
+  const attempt: Attempt = { taskUUID: randomUUID(), specHash: v.specHash, createdAt: iso(deps.clock.now()), state: 'intent', sends: 0, reservedUsd: estimate, ...(gitCommit ? { gitCommit } : {}) };
   v.attempts.push(attempt);
   if (v.attempts.length > 20) v.attempts.splice(0, v.attempts.length - 20);
   run.inflight.add(step.name);

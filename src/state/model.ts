@@ -54,6 +54,8 @@ export interface Attempt {
   sends: number;
   /** Budget reserved before submit (USD), settled into costUsd from the API's cost. */
   reservedUsd: number;
+  /** The git commit of the manifest when this task was submitted (provenance sidecars name it). */
+  gitCommit?: string;
   costUsd?: number;
   results?: RemoteResult[];
   error?: { code: string; message: string; parameter?: string };
