@@ -13,6 +13,7 @@ import type { ApiObservation } from './api-timing.js';
 import { formatAddress, type ListenAddress } from './options.js';
 import { createReloader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
+import { watchRoots } from './root-watch.js';
 
 export const DEFAULT_RESYNC_MS = 5 * 60_000;
 
@@ -36,6 +37,8 @@ export interface DaemonDeps {
   listen: ListenAddress;
   resyncMs?: number;
   debounceMs?: number;
+  /** How often to check what each manifests path resolves to (appears, symlink swapped). */
+  rootPollMs?: number;
   select?: (v: LoadedVideo) => boolean;
   version?: string;
   /** Called as soon as the HTTP server is bound (before the runtime starts). */
@@ -106,6 +109,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   deps.onListening?.(server.address);
 
   let watcher: ManifestWatcher | undefined;
+  let roots: { close(): void } | undefined;
   let unsubscribe: (() => void) | undefined;
   const resyncAbort = new AbortController();
   let stopPromise: Promise<void> | undefined;
@@ -119,6 +123,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       // Startup notices `stopping` at its next step and returns without starting workers; wait for it so
       // whatever it already built (the runtime and its lock, the watcher) is closed below, not leaked.
       await startup.catch(() => {});
+      roots?.close();
       await step('close watcher', () => watcher?.close());
       await step('stop controller', () => runtime?.controller.stop());
       unsubscribe?.();
@@ -144,16 +149,32 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     const offs = [controller.on((e: ControllerEvent) => metrics.onEvent(e)), metrics.attach(controller), runtime.onApiRequest?.((o) => metrics.observeApi(o))];
     unsubscribe = () => offs.forEach((off) => off?.());
     deps.onController?.(controller);
-    watcher = watchManifests({
+    const watch = () =>
+      watchManifests({
+        paths: deps.paths,
+        debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+        clock,
+        logger,
+        onChange: (changed, firstAt) => {
+          void reloader.reload('change').then(() => {
+            const c = reloader.condition();
+            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
+          });
+        },
+      });
+    watcher = watch();
+    // A path that appears later or is swapped by a symlink rename (git-sync): watch the new target, reload.
+    roots = watchRoots({
       paths: deps.paths,
-      debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
       clock,
-      logger,
-      onChange: (changed, firstAt) => {
-        void reloader.reload('change').then(() => {
-          const c = reloader.condition();
-          logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
-        });
+      ...(deps.rootPollMs !== undefined ? { intervalMs: deps.rootPollMs } : {}),
+      onChange: (changed) => {
+        if (stopping) return;
+        logger.info({ paths: changed }, 'manifests path appeared or now points elsewhere: re-watching and reloading');
+        const old = watcher;
+        watcher = watch();
+        void old?.close();
+        void reloader.reload('path-changed');
       },
     });
     await watcher.ready;
