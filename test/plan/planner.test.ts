@@ -68,6 +68,18 @@ describe('planner', () => {
     expect(p(stateWith(v, { phase: 'Running', outputs: [] })).summary.attention).toBe(0);
   });
 
+  it('views: attention in the human diff, the Markdown comment and the JSON plan', () => {
+    const plan = createPlan([v], stateWith(v, { phase: 'Failed', outputs: [], message: 'render failed: bad prompt' }));
+    expect(renderHuman(plan)).toMatch(/lake \(noop\)\n\s+failed: render failed: bad prompt\n\s+! to do: fix the cause, then bump spec.regenerate/);
+    expect(renderHuman(plan)).toMatch(/No changes apply can make, but not every video matches its manifest: 1 video\(s\) need attention/);
+    const md = renderMarkdown(plan);
+    expect(md).toMatch(/⚠️ \*\*1 video\(s\) need attention\*\*/);
+    expect(md).toMatch(/\| `lake` \| noop \| failed: render failed: bad prompt<br>\*\*to do:\*\* fix the cause/);
+    const json = JSON.parse(renderJson(plan));
+    expect(json.summary.attention).toBe(1);
+    expect(json.changes[0].attention).toMatch(/regenerate/);
+  });
+
   it('selects by label', () => {
     expect(only([video('a', { labels: { c: 'x' } }), video('b', { labels: { c: 'y' } })], null, { selector: { c: 'y' } })).toEqual([['b', 'create', 'new video']]);
   });
