@@ -77,7 +77,7 @@ export function register(program: Command): void {
         if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
           const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);
           if (!ok) {
-            say('\nApply cancelled: nothing was submitted.');
+            say(`${json ? '' : '\n'}Apply cancelled: nothing was submitted.`);
             process.exitCode = 1;
             return;
           }

@@ -64,8 +64,11 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions)
   }
   if (IN_FLIGHT.has(s.phase))
     return { ...base, action: 'noop', reason: `render in progress (${s.phase})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0, ...(s.message ? { attention: 'the last step failed: fix the cause above, then run apply again (nothing is paid twice)' } : {}) };
-  const live = s.attempts.some((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
+  const live = s.attempts.findLast((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
   if (s.outputs.length === 0 && !live) return { ...base, action: 'create', reason: 'not rendered yet', estimatedCostUsd: cost() };
+  // An intent or accepted task is already paid for (or about to be): apply re-sends the same UUID or polls it.
+  if (s.outputs.length === 0 && live!.state !== 'succeeded')
+    return { ...base, action: 'noop', reason: `render in progress (task ${live!.taskUUID} ${live!.state === 'intent' ? 'being submitted' : 'submitted'})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0 };
   if (s.outputs.length === 0) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
   if (s.outputPath !== outputPath) return { ...base, action: 'move', reason: `output.path changed: ${s.outputPath} → ${outputPath}`, fromPath: s.outputPath, estimatedCostUsd: 0 };
   const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;

@@ -46,6 +46,7 @@ describe('planner', () => {
     ['in flight, same spec → noop', [v], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'noop', /in progress/],
     ['spec change while running → replace after', [video('lake', { regenerate: 2 })], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'replace', /after the render in progress/],
     ['failed, same spec → noop with the reason', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }), {}, 'noop', /failed: invalid prompt/],
+    ['Pending with a submitted intent (after a crash) → noop in progress, not a download', [v], stateWith(v, { phase: 'Pending', outputs: [], attempts: [{ taskUUID: 't-1', specHash: specHash(v), createdAt: '', state: 'intent', sends: 1, reservedUsd: 0.3 }] }), {}, 'noop', /render in progress \(task t-1 being submitted\)/],
     ['Downloading, never failed → download', [v], stateWith(v, { phase: 'Downloading', outputs: [] }), {}, 'download', /download pending/],
     ['Downloading given up → download, stuck', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'download failed 5 times (x); given up for this run' }), {}, 'download', /download stuck: .*given up/],
     ['removed manifest without --prune → kept', [], stateWith(v), {}, 'noop', /use --prune/],
