@@ -6,6 +6,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/manifest/load.js';
 import { checkOutputFormat } from '../../src/manifest/output-format.js';
+import { videoSchema } from '../../src/manifest/schema-check.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describeValue, nearest } from '../../src/manifest/suggest.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-help-'));
@@ -41,6 +44,22 @@ describe('validate helps', () => {
     expect(checkOutputFormat('a/clip.m4v', undefined)).toBeUndefined();
     expect(checkOutputFormat('clip', 'MOV')).toBeUndefined();
     expect(checkOutputFormat('clip.avi', 'MOV')?.message).toBe('spec.output.path: "clip.avi" ends in .avi but spec.request.outputFormat is MOV, which writes a .mov file; use "clip.mov"');
+  });
+
+  it('the JSON Schema itself holds the outputFormat / extension rule, so editors flag it too', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    const validate = ajv.compile(videoSchema);
+    const m = (path: string, outputFormat?: string) => ({
+      apiVersion: 'reelctl/v1', kind: 'Video', metadata: { name: 'v' },
+      spec: { request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake', width: 1280, height: 720, ...(outputFormat ? { outputFormat } : {}) }, output: { path } },
+    });
+    expect(validate(m('clip.mp4', 'WEBM'))).toBe(false);
+    expect(validate(m('a/clip.webm'))).toBe(false); // default MP4
+    expect(validate(m('clip.MOV', 'MOV'))).toBe(true);
+    expect(validate(m('a/clip.webm', 'WEBM'))).toBe(true);
+    expect(validate(m('a.b/clip'))).toBe(true); // no extension claims no format
+    expect(validate(m('clip.m4v', 'MP4'))).toBe(true);
   });
 
   it('nearest: typos within a third of the length, case-only differences, nothing for unrelated words', () => {
