@@ -1,6 +1,7 @@
 // Confirm before paying. A real pseudo-terminal comes from util-linux `script -qfec CMD /dev/null`: the CLI's
 // stdin and stderr are a TTY, and what we write to script's stdin is typed into it.
 import { execa } from 'execa';
+import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { askApproval, shouldAsk } from '../../src/cli/confirm.js';
@@ -9,6 +10,9 @@ import { CANARY_KEY, videoYaml, workspace, type Workspace } from './harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
+
+/** util-linux script(1) makes the pseudo-terminal; without it (macOS has a BSD script) these tests skip. */
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -21,7 +25,7 @@ function applyOnTerminal(typed: string, extra: string[] = []) {
   });
 }
 
-describe('apply asks before paying (pseudo-terminal via script(1))', () => {
+describe.skipIf(!hasScript)('apply asks before paying (pseudo-terminal via script(1))', () => {
   it('shows the plan with its cost and asks; anything but yes submits nothing and exits 1', async () => {
     w = await workspace();
     w.write('a.yaml', videoYaml('alpha'));
