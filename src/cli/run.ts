@@ -157,6 +157,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         breakerOpen: () => rt.client?.breakerOpen ?? false,
         providerStats: () => rt.client?.stats(),
         ...(rt.shared ? { attachMetrics: (r: Registry) => rt.shared!.attachMetrics(r), readinessDetails: () => rt.shared!.readinessDetails() } : {}),
+        onApiRequest: rt.onApiRequest,
       };
     },
     clock: systemClock,

@@ -26,6 +26,7 @@ import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
 import type { WebhookWiring } from '../daemon/webhook/wiring.js';
 import { SIMULATED_OUT, SIMULATED_STATE, type GlobalOptions } from './context.js';
+import { apiObserverHub, timeProvider } from '../daemon/api-timing.js';
 
 export interface RuntimeOptions {
   simulate?: boolean;
@@ -89,10 +90,14 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
       sim = await startSimulator({ latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 });
     }
-    const provider = createRunwareProvider({
-      baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key!,
-      download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
-    });
+    const api = apiObserverHub();
+    const provider = timeProvider(
+      createRunwareProvider({
+        baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key!,
+        download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
+      }),
+      api.emit,
+    );
     client = createProviderClient(provider, { pollRoundMs: o.webhook?.pollRoundMs ?? pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));
@@ -114,7 +119,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     const controller = shared ? shared.wrapController(inner) : inner;
     shared?.start();
     return {
-      controller, state, store, artifacts, client, sim, shared,
+      controller, state, store, artifacts, client, sim, shared, onApiRequest: api.on,
       async close() {
         await shared?.close();
         await c.close();

@@ -10,9 +10,11 @@ import type { Controller, ControllerEvent } from '../reconcile/controller-api.js
 import { startHttpServer, type HttpServer, type Readiness } from './http.js';
 import { computeReadiness } from './readiness.js';
 import { createMetrics, type DaemonMetrics, type ProviderStats } from './metrics.js';
+import type { ApiObservation } from './api-timing.js';
 import { formatAddress, type ListenAddress } from './options.js';
 import { createReloader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
+import { watchRoots } from './root-watch.js';
 
 export const DEFAULT_RESYNC_MS = 5 * 60_000;
 
@@ -29,6 +31,8 @@ export interface DaemonRuntime {
   attachMetrics?: (registry: Registry) => void;
   /** Extra facts for /readyz details (run --shared: claims held, takeovers, fenced writes). */
   readinessDetails?: () => Record<string, unknown>;
+  /** Subscribes to the timing of every API request (the metrics' api_request_duration histogram). */
+  onApiRequest?: (listener: (o: ApiObservation) => void) => () => void;
 }
 
 export interface DaemonDeps {
@@ -40,6 +44,8 @@ export interface DaemonDeps {
   listen: ListenAddress;
   resyncMs?: number;
   debounceMs?: number;
+  /** How often to check what each manifests path resolves to (appears, symlink swapped). */
+  rootPollMs?: number;
   select?: (v: LoadedVideo) => boolean;
   version?: string;
   /** Called as soon as the HTTP server is bound (before the runtime starts). */
@@ -99,6 +105,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     manifests: () => reloader.condition(),
     ready: () => readiness().ready,
     version: deps.version ?? '0.0.0',
+    desiredNames: () => reloader.names(),
+    now: () => clock.now(),
   });
 
   const server: HttpServer = await startHttpServer(
@@ -114,6 +122,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   deps.onListening?.(server.address);
 
   let watcher: ManifestWatcher | undefined;
+  let roots: { close(): void } | undefined;
   let unsubscribe: (() => void) | undefined;
   const resyncAbort = new AbortController();
   let stopPromise: Promise<void> | undefined;
@@ -127,6 +136,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       // Startup notices `stopping` at its next step and returns without starting workers; wait for it so
       // whatever it already built (the runtime and its lock, the watcher) is closed below, not leaked.
       await startup.catch(() => {});
+      roots?.close();
       await step('close watcher', () => watcher?.close());
       await step('stop controller', () => runtime?.controller.stop());
       unsubscribe?.();
@@ -150,18 +160,35 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     if (stopping) return;
     const controller = runtime.controller;
     runtime.attachMetrics?.(metrics.registry);
-    unsubscribe = controller.on((e: ControllerEvent) => metrics.onEvent(e));
+    const offs = [controller.on((e: ControllerEvent) => metrics.onEvent(e)), metrics.attach(controller), runtime.onApiRequest?.((o) => metrics.observeApi(o))];
+    unsubscribe = () => offs.forEach((off) => off?.());
     deps.onController?.(controller);
-    watcher = watchManifests({
+    const watch = () =>
+      watchManifests({
+        paths: deps.paths,
+        debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+        clock,
+        logger,
+        onChange: (changed, firstAt) => {
+          void reloader.reload('change').then(() => {
+            const c = reloader.condition();
+            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
+          });
+        },
+      });
+    watcher = watch();
+    // A path that appears later or is swapped by a symlink rename (git-sync): watch the new target, reload.
+    roots = watchRoots({
       paths: deps.paths,
-      debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
       clock,
-      logger,
-      onChange: (changed, firstAt) => {
-        void reloader.reload('change').then(() => {
-          const c = reloader.condition();
-          logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
-        });
+      ...(deps.rootPollMs !== undefined ? { intervalMs: deps.rootPollMs } : {}),
+      onChange: (changed) => {
+        if (stopping) return;
+        logger.info({ paths: changed }, 'manifests path appeared or now points elsewhere: re-watching and reloading');
+        const old = watcher;
+        watcher = watch();
+        void old?.close();
+        void reloader.reload('path-changed');
       },
     });
     await watcher.ready;
@@ -192,6 +219,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       }
       await reloader.reload('resync');
       live()?.resync();
+      metrics.observeResync();
     }
   }
 
