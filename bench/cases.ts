@@ -5,5 +5,6 @@ import { cases as reconcile } from './reconcile.js';
 import { cases as daemon } from './daemon.js';
 import { cases as download } from './download.js';
 import { cases as webhooks } from './webhooks.js';
+import { cases as pgState } from './pg-state.js';
 
-export const allCases: BenchCase[] = [...plan, ...reconcile, ...daemon, ...webhooks, ...download];
+export const allCases: BenchCase[] = [...plan, ...reconcile, ...daemon, ...webhooks, ...download, ...pgState];

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin entry point: build the program, run the command, map errors to exit codes.
-import { buildProgram, reportError } from '../src/cli/program.js';
+// Thin entry point: build the program, run the command, map errors to exit codes (loaded only on error).
+import { buildProgram } from '../src/cli/program.js';
 import { registerEnvSecrets } from '../src/provider/runware/api-key.js';
 
 // A reader that went away (`reelctl status | head -1`) makes writes fail with EPIPE: an unhandled stream
@@ -9,7 +9,8 @@ for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined)
 registerEnvSecrets(process.env);
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (err) {
+  const { reportError } = await import('../src/cli/report-error.js');
   process.exitCode = reportError(err);
 }

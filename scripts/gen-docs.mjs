@@ -9,15 +9,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function cliDoc() {
   const { buildProgram } = await import(path.join(root, 'dist/src/cli/program.js'));
-  const program = buildProgram();
+  const program = await buildProgram();
   program.configureOutput({ getOutHelpWidth: () => 110, getErrHelpWidth: () => 110 });
   const parts = ['# reelctl CLI reference', '', '_Generated from `--help` by `npm run docs`; do not edit._', '', '```text', program.helpInformation().trimEnd(), '```'];
-  for (const c of program.commands) {
+  // One level of subcommands too (`reelctl state migrate`).
+  const all = program.commands.flatMap((c) => [[c.name(), c], ...c.commands.map((s) => [`${c.name()} ${s.name()}`, s])]);
+  for (const [name, c] of all) {
     c.configureOutput({ getOutHelpWidth: () => 110 });
     let after = '';
     c.configureOutput({ writeOut: (s) => (after += s), getOutHelpWidth: () => 110 });
     c.outputHelp();
-    parts.push('', `## reelctl ${c.name()}`, '', '```text', after.trimEnd(), '```');
+    parts.push('', `## reelctl ${name}`, '', '```text', after.trimEnd(), '```');
   }
   return parts.join('\n') + '\n';
 }

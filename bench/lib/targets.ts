@@ -17,4 +17,8 @@ export const TARGETS: { case: string; measure: string; target: string }[] = [
   { case: 'webhooks, 20 videos', measure: 'webhook → download start', target: '≤ 500 ms' },
   { case: '1 GB download from the simulator', measure: 'throughput ÷ raw stream copy', target: '≥ 0.8' },
   { case: '1 GB download from the simulator', measure: 'RSS growth', target: '< 50 MB' },
+  { case: 'plan 10k videos, PostgreSQL state', measure: 'time ÷ file state', target: '≤ 2×' },
+  { case: 'status 10k videos, PostgreSQL state', measure: 'time ÷ file state', target: '≤ 2×' },
+  { case: 'one state save, PostgreSQL state', measure: 'median', target: '≤ 10 ms' },
+  { case: 'claim throughput, 3 replicas', measure: 'videos claimed per second', target: '≥ 100/s' },
 ];

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import pg from 'pg';
+import { PgStateStore } from '../../src/state/pg/store.js';
 import { FAILPOINTS } from '../../src/failpoints.js';
 import { packagePath } from '../../src/paths.js';
 import { canonicalJson } from '../../src/plan/spec-hash.js';
@@ -67,14 +69,16 @@ const request = (v: Video) => canonicalJson({ model: 'klingai:kling-video@3-stan
 const DEFAULT_FAULTS = { rate429: 0.08, rate5xx: 0.08, dropAfterAcceptRate: 0.08, malformedRate: 0.03, truncateRate: 0.08, generationFailureRate: 0.03, retryAfterSec: 0 };
 const HARSH = { rate429: 0.12, rate5xx: 0.12, dropAfterAcceptRate: 0.12, malformedRate: 0.04, truncateRate: 0.12, generationFailureRate: 0.03, retryAfterSec: 0 };
 
-export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: boolean; variants?: SimVariant[]; log?: (m: string) => void; command?: string }): Promise<StressFigures> {
+export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: boolean; variants?: SimVariant[]; log?: (m: string) => void; command?: string; pgUrl?: string }): Promise<StressFigures> {
   const log = o.log ?? (() => undefined);
   const rand = prng(o.seed ?? 2026);
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
   const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-stress-'));
   const manifests = path.join(dir, 'manifests');
   mkdirSync(manifests);
-  const statePath = path.join(dir, 'state', 'state.json');
+  // --pg URL: the same loop on a PostgreSQL state (a fresh schema, dropped at the end).
+  const pgSchema = `stress_${Math.floor(rand() * 1e9).toString(36)}_${process.pid}`;
+  const statePath = o.pgUrl ? withSchema(o.pgUrl, pgSchema) : path.join(dir, 'state', 'state.json');
   const out = path.join(dir, 'outputs');
   const sim = await startSimulator({ apiKey: KEY, latency: { minMs: 50, maxMs: 400 }, seed: o.seed ?? 2026, faults: o.harsh ? HARSH : DEFAULT_FAULTS, variants: o.variants ?? [] });
   const env = { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: KEY, REELCTL_POLL_MS: '100', NO_COLOR: '1' };
@@ -171,7 +175,7 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
       // 4. invariants
       const dups = duplicateSubmissions(sim, regens);
       if (dups.length) (f.duplicateSubmissions += dups.length, fail(`duplicate submissions: ${dups.join('; ')}`));
-      const st = checkState(statePath, prev);
+      const st = o.pgUrl ? await checkPgState(statePath, prev) : checkState(statePath, prev);
       if (st.problem) (f.corruptStates++, fail(st.problem));
       if (st.state) prev = { serial: st.state.serial, lineage: st.state.lineage };
       const failedPaid = paidMarkedFailed(sim, st.state);
@@ -179,7 +183,7 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
       const outs = checkOutputs(out, st.state);
       if (outs.unverified.length) (f.unverifiedOutputs += outs.unverified.length, fail(`unverified: ${outs.unverified.join(', ')}`));
       if (again.exitCode === 0 && outs.lost.length) (f.outputsLost += outs.lost.length, fail(`lost: ${outs.lost.join(', ')}`));
-      const leaks = keyLeaks(KEY, [out, path.dirname(statePath)], [again.stdout, again.stderr]);
+      const leaks = keyLeaks(KEY, o.pgUrl ? [out] : [out, path.dirname(statePath)], [again.stdout, again.stderr]);
       if (leaks.length) (f.keyLeaks += leaks.length, fail(`key leaked: ${leaks.join(', ')}`));
       const stray = strayFiles(dir, ['manifests', 'state', 'outputs']);
       if (stray.length) (f.strayFiles += stray.length, fail(`stray files: ${stray.join(', ')}`));
@@ -190,8 +194,37 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
     f.submissionsAccepted = s.accepted;
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
+    if (o.pgUrl) await dropSchema(o.pgUrl, pgSchema);
   }
   return f;
+}
+
+function withSchema(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('schema', schema);
+  return u.toString();
+}
+
+/** I2 on a PostgreSQL state: it reads (schema-checked), serial never backwards, lineage fixed. */
+async function checkPgState(url: string, prev: { serial: number; lineage?: string }): Promise<{ state?: any; problem?: string }> {
+  const store = new PgStateStore(url);
+  try {
+    const state = await store.read();
+    if (!state) return { problem: 'no state in PostgreSQL' };
+    if (state.serial < prev.serial) return { state, problem: `serial went backwards ${prev.serial} → ${state.serial}` };
+    if (prev.lineage && state.lineage !== prev.lineage) return { state, problem: `lineage changed ${prev.lineage} → ${state.lineage}` };
+    return { state };
+  } catch (err) {
+    return { problem: `state does not read: ${(err as Error).message}` };
+  } finally {
+    await store.end();
+  }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url.replace(/\?.*$/, '') });
+  await c.connect();
+  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -201,13 +234,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const harsh = args.includes('--harsh');
   const v = args.indexOf('--variant');
   const variants = parseVariants(v >= 0 ? args[v + 1] : undefined);
-  const command = `npm run test:stress -- --cycles ${cycles}${harsh ? ' --harsh' : ''}${variants.length ? ` --variant ${variants.join(',')}` : ''}`;
-  const figures = await runCrashLoop({ cycles, harsh, variants, log: (m) => process.stderr.write(m + '\n'), command });
+  const pgAt = args.indexOf('--pg');
+  const pgUrl = pgAt < 0 ? undefined : args[pgAt + 1] && !args[pgAt + 1]!.startsWith('--') ? args[pgAt + 1]! : process.env.REELCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const command = `npm run test:stress -- --cycles ${cycles}${harsh ? ' --harsh' : ''}${variants.length ? ` --variant ${variants.join(',')}` : ''}${pgUrl ? ' --pg' : ''}`;
+  const figures = await runCrashLoop({ cycles, harsh, variants, log: (m) => process.stderr.write(m + '\n'), command, ...(pgUrl ? { pgUrl } : {}) });
   const root = packagePath();
-  // The recorded figures are the plain run's; a variant run prints its figures only (docs/reliability.md quotes them).
+  // The recorded figures are the plain runs' (file and PostgreSQL); a variant run prints its figures only
+  // (docs/reliability.md quotes them).
   if (variants.length === 0) {
     mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-    writeFileSync(path.join(root, 'bench', 'results', 'stress-latest.json'), JSON.stringify(figures, null, 2) + '\n');
+    writeFileSync(path.join(root, 'bench', 'results', pgUrl ? 'stress-pg-latest.json' : 'stress-latest.json'), JSON.stringify(figures, null, 2) + '\n');
   }
   process.stdout.write(JSON.stringify({ ...figures, failures: figures.failures.length }, null, 2) + '\n');
   process.exitCode = figures.failures.length ? 1 : 0;

@@ -53,7 +53,7 @@ export function checkState(file: string, prev: { serial: number; lineage?: strin
 export function checkOutputs(out: string, state: any): { unverified: string[]; lost: string[] } {
   const unverified: string[] = [];
   for (const f of walk(out)) {
-    if (f.endsWith('.json') || f.includes(`${path.sep}.archive${path.sep}`) || f.endsWith('.part')) continue;
+    if (f.endsWith('.json') || f.includes(`${path.sep}.archive${path.sep}`) || f.includes(`${path.sep}.reelctl${path.sep}`) || f.endsWith('.part')) continue; // .reelctl/: a database state's event log
     try {
       const side = JSON.parse(readFileSync(f + '.json', 'utf8'));
       const bytes = readFileSync(f);

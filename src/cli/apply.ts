@@ -3,12 +3,17 @@ import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { createLogger, printable } from '../log.js';
-import { createPlan } from '../plan/planner.js';
+import { hasChanges } from '../plan/model.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
+import { askApproval, shouldAsk } from './confirm.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { manifestCache } from './manifest-cache.js';
+import { computePlan, planHeadline, planText } from './plan-view.js';
+import { renderJson } from '../plan/views/json.js';
+import { roundUsd } from '../pricing/prices.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
+import { parseLockTimeout } from './state.js';
 import { statusJson } from './status.js';
 import { makeStyle, usd } from './style.js';
 import { toSafeJson } from '../text/escape.js';
@@ -24,6 +29,8 @@ export interface ApplyFlags {
   pruneMaxShare: string;
   json?: boolean;
   allowDownloadHost: string[];
+  lockTimeout: string;
+  autoApprove?: boolean;
 }
 
 export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
@@ -58,31 +65,47 @@ export function register(program: Command): void {
     .option('--force', 'prune even when the guards refuse')
     .option('--json', 'print the final status as JSON on stdout')
     .option(...ALLOW_DOWNLOAD_HOST)
+    .option('--lock-timeout <duration>', 'wait this long (e.g. 30s, 5m) for another apply holding the state lock; 0 fails at once', '0')
+    .option('--auto-approve', 'do not ask for approval on a terminal (without a terminal, apply never asks)')
     .addHelpText(
       'after',
-      '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs-simulated\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
+      '\nExamples:\n  reelctl apply --simulate                   # try it: no key, real playable files in ./outputs-simulated\n  RUNWARE_API_KEY=… reelctl apply --max-cost 20   # shows the plan, asks for yes\n  reelctl apply --auto-approve --max-cost 20\n  reelctl apply -l campaign=launch --concurrency 8\n  reelctl apply --prune                      # archive videos whose manifests were deleted\n\nExit codes: 0 all Ready · 1 error or any Failed · 3 stopped by --max-cost or a guard.',
     )
     .action(async (paths: string[], f: ApplyFlags, cmd: Command) => {
       const g = globalOptions(cmd, { simulate: !!f.simulate });
       const common = parseCommon(f);
       const maxShare = Number(f.pruneMaxShare);
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
+      const lockTimeoutMs = parseLockTimeout(f.lockTimeout);
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
       const logger = createLogger({ format: g.logFormat });
-      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost });
-      const style = makeStyle(process.stderr);
+      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs });
+      const json = g.logFormat === 'json';
+      const style = makeStyle(json ? { isTTY: false } : process.stderr);
+      // With --log-format json every stderr line is a JSON log line: the plan and the summary too.
+      const say = (text: string, fields: object = {}, level: 'info' | 'error' = 'info') => (json ? logger[level](fields, text) : void process.stderr.write(printable(text) + '\n'));
       try {
+        // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
+        // stdout is --json's.
+        const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune, simulated: !!f.simulate });
+        if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)), simulated: !!f.simulate });
+        else say(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : ''));
+        if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
+          const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);
+          if (!ok) {
+            say(`${json ? '' : '\n'}Apply cancelled: nothing was submitted.`);
+            process.exitCode = 1;
+            return;
+          }
+        }
         if (f.prune) {
           const names = checkPrune(rt.state, { desiredNames: new Set(videos.map((v) => v.name)), selector: g.selector, maxShare, force: !!f.force, now: Date.now() });
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
           if (names.length) {
             await rt.controller.runState.writer.flush();
-            process.stderr.write(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${printable(g.out)}/.archive/\n`);
+            say(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${g.out}/.archive/`, { pruned: names, archived });
           }
         }
-        const plan = createPlan(videos, rt.state, { selector: g.selector, simulated: !!f.simulate });
-        const s = plan.summary;
-        process.stderr.write(style.bold(`Plan: ${s.create} to create, ${s.replace} to replace, ${s.download} to download, ${s.move} to move. Estimated cost: ${usd(s.estimatedCostUsd)}`) + (f.simulate ? style.dim(' (simulated: nothing is spent)') : '') + '\n');
         const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });
         const ac = new AbortController();
         const onSignal = () => ac.abort();
@@ -95,8 +118,8 @@ export function register(program: Command): void {
         process.off('SIGTERM', onSignal);
         if (f.json) process.stdout.write(toSafeJson(statusJson(rt.state, g.selector)) + '\n');
         const line = `Apply complete: ${sum.ready} ready, ${sum.failed} failed, ${sum.suspended} suspended, ${sum.submitted} submitted, ${usd(sum.spentUsd)} spent${f.simulate ? ' (simulated)' : ''}.`;
-        process.stderr.write((sum.failed ? style.red(line) : style.green(line)) + '\n');
-        if (ac.signal.aborted) process.stderr.write('interrupted: in-flight renders are recorded and will be picked up by the next apply\n');
+        say(sum.failed ? style.red(line) : style.green(line), { ...sum, spentUsd: roundUsd(sum.spentUsd), simulated: !!f.simulate }, sum.failed ? 'error' : 'info');
+        if (ac.signal.aborted) say('interrupted: in-flight renders are recorded and will be picked up by the next apply');
         process.exitCode = sum.failed > 0 ? 1 : sum.stoppedByGuard ? 3 : ac.signal.aborted ? 1 : 0;
       } finally {
         await rt.close();

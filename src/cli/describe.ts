@@ -1,14 +1,17 @@
-// `reelctl describe NAME`: everything known about one video, like `kubectl describe`.
+// `reelctl describe NAME`: everything known about one video, like `kubectl describe` — or, with -o json,
+// the same as one object for scripts.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ReelctlError } from '../errors.js';
-import { printable } from '../log.js';
+import { ReelctlError, UsageError } from '../errors.js';
+import { printable, scrubDeep } from '../log.js';
+import { toSafeJson } from '../text/escape.js';
 import { loadManifests } from '../manifest/load.js';
+import { didYouMean } from '../manifest/suggest.js';
 import { specHash } from '../plan/spec-hash.js';
-import { FileStateStore } from '../state/file-store.js';
+import { eventsFileFor, readStateOnce } from '../state/open.js';
 import { globalOptions, manifestPaths } from './context.js';
-import { usd } from './style.js';
+import { describeText, type Described } from './describe-view.js';
 
 export function register(program: Command): void {
   program
@@ -16,38 +19,53 @@ export function register(program: Command): void {
     .description('show one video: manifest source, state, conditions, attempts, recent events and sidecar')
     .argument('<name>', 'metadata.name of the video')
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
-    .addHelpText('after', '\nExamples:\n  reelctl describe rainy-neon-alley-pursuit')
-    .action(async (name: string, paths: string[], _f: unknown, cmd: Command) => {
+    .option('-o, --output <format>', 'text or json', 'text')
+    .addHelpText('after', '\nExamples:\n  reelctl describe rainy-neon-alley-pursuit\n  reelctl describe rainy-neon-alley-pursuit -o json | jq .events')
+    .action(async (name: string, paths: string[], f: { output: string }, cmd: Command) => {
+      if (f.output !== 'text' && f.output !== 'json') throw new UsageError(`-o must be text or json, got "${f.output}"`);
       const g = globalOptions(cmd);
-      const state = await new FileStateStore(g.state).read();
+      const state = await readStateOnce(g.state, g.out);
       const loaded = await loadManifests(manifestPaths(paths));
       const m = loaded.videos.find((v) => v.name === name);
       const v = state?.videos[name];
-      if (!m && !v) throw new ReelctlError(`no video named "${name}" in the manifests or the state`, { code: 'describe.not-found' });
-      const out: string[] = [`Name:        ${name}`];
-      if (m) out.push(`Manifest:    ${m.source.file}:${m.source.line}`, `Labels:      ${Object.entries(m.labels).map(([k, x]) => `${k}=${x}`).join(', ') || '<none>'}`, `Desired:     ${specHash(m)}${m.suspend ? ' (suspended)' : ''}`);
-      else out.push('Manifest:    <removed>');
-      if (v) {
-        out.push(`Phase:       ${v.phase}${v.message ? ` — ${v.message}` : ''}`, `Recorded:    ${v.specHash}${m && specHash(m) !== v.specHash ? '  (differs from desired: plan will replace)' : ''}`, `Cost:        ${usd(v.costUsd)}`, 'Outputs:');
-        for (const o of v.outputs) out.push(`  ${o.path}  ${o.bytes} bytes  sha256:${o.sha256.slice(0, 16)}…  task ${o.taskUUID}`);
-        if (v.outputs.length === 0) out.push('  <none>');
-        out.push('Conditions:');
-        for (const c of v.conditions) out.push(`  ${c.type}=${c.status}  ${c.reason}: ${c.message}  (${c.lastTransitionTime})`);
-        out.push('Attempts:');
-        for (const a of v.attempts) out.push(`  ${a.taskUUID}  ${a.state}  sent ${a.sends}×  ${a.costUsd !== undefined ? usd(a.costUsd) : `reserved ${usd(a.reservedUsd)}`}${a.error ? `  ${a.error.code}: ${a.error.message}` : ''}`);
-        out.push('History:');
-        for (const h of v.history) out.push(`  ${h.at}  ${h.phase}${h.message ? `  ${h.message}` : ''}`);
-        const events = await readFile(path.join(path.dirname(path.resolve(g.state)), 'events.jsonl'), 'utf8').catch(() => '');
-        const mine = events.split('\n').filter((l) => l.includes(`"name":${JSON.stringify(name)}`)).slice(-10);
-        out.push('Events:', ...(mine.length ? mine.map((l) => `  ${l}`) : ['  <none>']));
-        const first = v.outputs[0];
-        if (first) {
-          const side = await readFile(path.join(g.out, first.path + '.json'), 'utf8').catch(() => undefined);
-          out.push(`Sidecar:     ${side ? path.join(g.out, first.path + '.json') : '<missing>'}`);
-          if (side) out.push(...side.trimEnd().split('\n').map((l) => `  ${l}`));
-        }
-      } else out.push('Phase:       <not in state: plan will create>');
-      // Every line carries manifest or API text (paths, labels, messages, event lines): escaped at this edge.
-      process.stdout.write(out.map(printable).join('\n') + '\n');
+      if (!m && !v) {
+        const known = new Set([...loaded.videos.map((x) => x.name), ...Object.keys(state?.videos ?? {})]);
+        throw new ReelctlError(`no video named "${name}" in the manifests or the state${didYouMean(name, known)}`, { code: 'describe.not-found' });
+      }
+      const events = await readEvents(eventsFileFor(g.state, g.out), name);
+      const first = v?.outputs[0];
+      const sidecarFile = first ? path.join(g.out, first.path + '.json') : undefined;
+      const side = sidecarFile ? await readFile(sidecarFile, 'utf8').catch(() => undefined) : undefined;
+      const d: Described = {
+        name,
+        manifest: m ? { file: m.source.file, line: m.source.line, labels: m.labels, specHash: specHash(m), suspend: m.suspend } : null,
+        state: v ?? null,
+        events,
+        sidecar: sidecarFile ? { file: sidecarFile, content: side === undefined ? null : parseOr(side) } : null,
+      };
+      // Every line carries manifest or API text (paths, labels, messages, events): secrets redacted and
+      // control characters escaped at this edge.
+      process.stdout.write(f.output === 'json' ? toSafeJson(scrubDeep(d), 2) + '\n' : describeText(d).split('\n').map(printable).join('\n'));
     });
+}
+
+/** The video's last events from the JSONL log (the rotated file first), parsed; bad lines skipped. */
+async function readEvents(file: string, name: string, limit = 10): Promise<Record<string, unknown>[]> {
+  const text = (await readFile(file + '.1', 'utf8').catch(() => '')) + (await readFile(file, 'utf8').catch(() => ''));
+  const key = `"name":${JSON.stringify(name)}`;
+  return text.split('\n').filter((l) => l.includes(key)).slice(-limit).flatMap((l) => {
+    try {
+      return [JSON.parse(l) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -11,15 +11,13 @@ import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
 import { emptyState } from '../state/transitions.js';
 import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from '../plan/views/remote.js';
 import { systemClock } from '../clock.js';
-import { FileStateStore } from '../state/file-store.js';
-import { createPlan } from '../plan/planner.js';
-import { hasChanges } from '../plan/model.js';
-import { renderHuman } from '../plan/views/human.js';
+import { openState, readStateOnce } from '../state/open.js';
+import { needsAction } from '../plan/model.js';
 import { renderJson } from '../plan/views/json.js';
 import { renderMarkdown } from '../plan/views/markdown.js';
-import { checkAllOutputs } from '../store/output-check.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { manifestCache } from './manifest-cache.js';
+import { computePlan, planText } from './plan-view.js';
 import { makeStyle } from './style.js';
 import { loadOrThrow } from './validate.js';
 import { UsageError } from '../errors.js';
@@ -42,37 +40,37 @@ export function register(program: Command): void {
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
     .option('--json', 'print the plan as JSON (contract: version, changes, summary)')
     .option('--markdown', 'print the plan as Markdown, for a pull-request comment')
-    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are (or a video needs attention: Failed, stuck, drifted), 1 on error')
     .option('--prune', 'plan deletion (archiving) of videos whose manifests were removed')
     .option('--show-unchanged', 'also list videos that are up to date')
     .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost; exit 1 if it refuses any.\nThe header is not in Runware\'s API reference, so reelctl then asks getResponse whether anything started: if so it exits 1\nwith the count and cost, and records those renders so that apply downloads them instead of paying again')
-    .option('--simulate', 'with --verify-remote: ask the built-in simulator instead of the API (no key needed)')
+    .option('--simulate', 'plan what `apply --simulate` would do (its own state, .reelctl/simulated/state.json, by default); with --verify-remote, the built-in simulator answers instead of the API (no key needed)')
     .addHelpText(
       'after',
       '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd\n  reelctl plan --verify-remote                              # the API checks and quotes each planned request (then proven dry)',
     )
     .action(async (paths: string[], flags: PlanFlags, cmd: Command) => {
       if (flags.json && flags.markdown) throw new UsageError('choose one of --json and --markdown');
-      if (flags.simulate && !flags.verifyRemote) throw new UsageError('--simulate only applies with --verify-remote (plan never talks to the API otherwise)');
-      const g = globalOptions(cmd);
+      // --simulate plans what `apply --simulate` would do: its own state by default, simulated records count as
+      // renders; with --verify-remote the built-in simulator answers instead of the API.
+      const g = globalOptions(cmd, { simulate: !!flags.simulate });
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
-      const state = await new FileStateStore(g.state).read();
-      const status = await checkAllOutputs(g.out, state);
-      const plan = createPlan(videos, state, { prune: !!flags.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok' });
+      const state = await readStateOnce(g.state, g.out);
+      const plan = await computePlan(videos, state, g, { prune: !!flags.prune, simulated: !!flags.simulate });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
       const style = makeStyle(process.stdout);
       const text = flags.json
         ? renderJson(plan, remote ? { remote: remoteJson(remote) } : {})
         : flags.markdown
           ? renderMarkdown(plan) + (remote ? renderRemoteMarkdown(remote) : '')
-          : renderHuman(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
+          : planText(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
       process.stdout.write(text);
-      if (remote && remote.started.length > 0) throw await dryRunNotDry(g.state, remote, videos);
+      if (remote && remote.started.length > 0) throw await dryRunNotDry(g.state, g.out, remote, videos);
       if (remote && remote.unconfirmed.length > 0)
         throw new ReelctlError(`could not prove that the dry run started nothing for ${remote.unconfirmed.length} planned render(s) (${remote.unconfirmed.join(', ')}): getResponse did not answer; run plan --verify-remote again before apply`, { code: 'plan.dry-run-unconfirmed' });
       if (remote && remote.refused + remote.unverified > 0)
         throw new ReelctlError(`the API ${remote.refused ? `refused ${remote.refused}` : ''}${remote.refused && remote.unverified ? ' and ' : ''}${remote.unverified ? `could not verify ${remote.unverified}` : ''} of ${remote.checked} planned render(s); see the remote check above`, { code: 'plan.remote-refused' });
-      if (flags.detailedExitcode && hasChanges(plan)) process.exitCode = 2;
+      if (flags.detailedExitcode && needsAction(plan)) process.exitCode = 2;
     });
 }
 
@@ -94,10 +92,11 @@ async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Par
  * lock) as accepted attempts of their videos, so the next apply polls and downloads them instead of paying
  * again; the error says how many started and what they cost.
  */
-async function dryRunNotDry(statePath: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
+async function dryRunNotDry(statePath: string, out: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
   const cost = remote.started.filter((x) => !x.failed).reduce((sum, x) => sum + x.costUsd, 0);
   const what = `the dry run was not dry: Runware started ${remote.started.length} render(s) (${remote.started.map((x) => x.name).join(', ')}), about $${cost.toFixed(2)}`;
-  const store = new FileStateStore(statePath);
+  const opened = openState(statePath, out);
+  const store = opened.store;
   try {
     const lock = await store.lock('reelctl plan --verify-remote (recording renders a dry run started)');
     try {
@@ -105,8 +104,7 @@ async function dryRunNotDry(statePath: string, remote: RemoteCheck, videos: Para
       const n = adoptStarted(state, remote.started, videos, Date.now());
       if (n > 0) await store.write(state);
     } finally {
-      await lock.release();
-      await store.close?.();
+      await lock.release().finally(() => opened.dispose());
     }
   } catch (err) {
     const ids = remote.started.map((x) => `${x.name}=${x.taskUUID}`).join(', ');

@@ -1,54 +1,68 @@
-// The command tree and the error → exit-code mapping (contract.md). cmd/reelctl.ts only runs it.
-import { Command, CommanderError } from 'commander';
+// The command tree (contract.md). cmd/reelctl.ts only runs it. Command modules are imported lazily — only
+// the one being run — so `reelctl --version` and small commands do not pay for ajv, pino and the rest.
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../paths.js';
-import { ManifestError, ReelctlError } from '../errors.js';
-import { printable } from '../log.js';
-import * as validate from './validate.js';
-import * as plan from './plan.js';
-import * as apply from './apply.js';
-import * as run from './run.js';
-import * as status from './status.js';
-import * as sim from './sim.js';
-import * as schema from './schema.js';
-import * as describe from './describe.js';
-import * as init from './init.js';
-import * as completion from './completion.js';
 
-const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
+interface CommandModule {
+  register(program: Command): void;
+}
 
-export function buildProgram(): Command {
+/** In the order `--help` lists them. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  validate: () => import('./validate.js'),
+  plan: () => import('./plan.js'),
+  apply: () => import('./apply.js'),
+  run: () => import('./run.js'),
+  status: () => import('./status.js'),
+  describe: () => import('./describe.js'),
+  sim: () => import('./sim.js'),
+  schema: () => import('./schema.js'),
+  init: () => import('./init.js'),
+  version: () => import('./version.js'),
+  completion: () => import('./completion.js'),
+  state: () => import('./state.js'),
+};
+/** Hidden: `__complete` (the completion scripts' callback) lives in completion.js and needs nothing else. */
+const HIDDEN: Record<string, () => Promise<CommandModule>> = { __complete: () => import('./completion.js') };
+/** Commands that look at the whole tree (completion scripts are generated from it). */
+const NEEDS_ALL = new Set(['completion', 'help']);
+/** Global options that take a value (so the value is not mistaken for the command). */
+const VALUED_GLOBALS = new Set(['--state', '--out', '-l', '--selector', '--log-format']);
+
+export const version = (): string => (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+
+/** The command word in `args` (after the global options), or undefined. */
+export function commandWord(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('reelctl')
     .description('GitOps for AI video: make rendered videos match the YAML manifests in your repo')
-    .version(pkg.version, '-V, --version')
-    .option('--state <file>', 'state file', '.reelctl/state.json')
+    .version(version(), '-V, --version')
+    .option('--state <file|url>', 'state file, or postgres://USER@HOST:PORT/DB?schema=NAME', '.reelctl/state.json')
     .option('--out <dir>', 'output directory', 'outputs')
     .option('-l, --selector <key=value>', 'only videos whose labels match (repeatable)', collect, [])
     .option('--log-format <format>', 'text or json', 'text')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [validate, plan, apply, run, status, describe, sim, schema, init, completion]) c.register(program);
+  const args = argv.slice(2);
+  const word = commandWord(args);
+  // `--version` alone needs no command; a known command needs only itself; anything else (help, a typo to
+  // suggest a fix for, completion) gets the whole tree.
+  const onlyVersion = word === undefined && args.some((a) => a === '-V' || a === '--version');
+  const names = onlyVersion ? [] : word && (COMMANDS[word] || HIDDEN[word]) && !NEEDS_ALL.has(word) ? [word] : Object.keys(COMMANDS);
+  const modules = await Promise.all(names.map((n) => (COMMANDS[n] ?? HIDDEN[n])!()));
+  for (const m of modules) m.register(program);
   return program;
 }
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
-}
-
-/** Exit code of a thrown error; prints it the way a user should see it (secrets redacted, controls escaped). */
-export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
-  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
-  if (err instanceof ManifestError) {
-    for (const p of err.problems) stderr.write(printable(`${p.file}:${p.line}:${p.col}: ${p.message}`) + '\n');
-    stderr.write(`error: ${err.problems.length} problem(s) found\n`);
-    return err.exitCode;
-  }
-  if (err instanceof ReelctlError) {
-    stderr.write(printable(`error: ${err.format()}`) + '\n');
-    return err.exitCode;
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  stderr.write(printable(`error: ${msg}`) + '\n');
-  if (process.env.REELCTL_DEBUG && err instanceof Error && err.stack) stderr.write(err.stack.split('\n').map(printable).join('\n') + '\n');
-  return 1;
 }

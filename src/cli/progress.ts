@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { createLogger, printable, type LogFormat, type Logger } from '../log.js';
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
 import type { Phase } from '../state/model.js';
+import { attachLog } from './progress-log.js';
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { columns?: number; rows?: number };
@@ -45,28 +46,6 @@ export function attachProgress(controller: Controller, opts: ProgressOptions): D
     return Object.assign(off, { print: (text: string) => void opts.stream.write(text) });
   }
   return attachTTY(controller, opts);
-}
-
-function attachLog(controller: Controller, log: Logger): () => void {
-  return controller.on((e) => {
-    switch (e.type) {
-      case 'phase':
-        log.info({ video: e.name, from: e.from ?? null, to: e.to, ...(e.message ? { message: e.message } : {}) }, `${e.name}: ${e.from ?? 'new'} → ${e.to}`);
-        break;
-      case 'submitted':
-        log.info({ video: e.name, taskUUID: e.taskUUID, estimatedCostUsd: e.estimatedCostUsd }, `${e.name}: submitted`);
-        break;
-      case 'ready':
-        log.info({ video: e.name, outputs: e.outputs, costUsd: e.costUsd }, `${e.name}: ready`);
-        break;
-      case 'failed':
-        log.error({ video: e.name, reason: e.reason, message: e.message }, `${e.name}: failed: ${e.message}`);
-        break;
-      case 'budget-exhausted':
-        log.warn({ spentUsd: e.spentUsd, maxCostUsd: e.maxCostUsd }, 'budget exhausted: no new submissions');
-        break;
-    }
-  });
 }
 
 function attachTTY(controller: Controller, opts: ProgressOptions): Detach {

@@ -1,6 +1,7 @@
 // `reelctl run` — the daemon command. Thin: parse flags, build the logger/progress view, and hand
 // startDaemon (src/daemon/daemon.ts) its loader and runtime factory; signals end it with exit 0.
 import type { Command } from 'commander';
+import type { Registry } from 'prom-client';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { systemClock } from '../clock.js';
@@ -18,6 +19,7 @@ import { ALLOW_DOWNLOAD_HOST } from './apply.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { DAY_MS } from '../reconcile/budget.js';
+import { parseLockTimeout } from './state.js';
 
 const EXAMPLES = `
 Examples:
@@ -52,6 +54,8 @@ interface RunFlags {
   webhookUrl?: string;
   webhookSafetyPoll: string;
   webhookTokenGrace: string;
+  lockTimeout: string;
+  shared?: boolean;
 }
 
 /**
@@ -83,6 +87,8 @@ export function register(program: Command): void {
     .option('--webhook-url <url>', 'public base URL reaching --webhook-listen; submissions carry <url>/hooks/runware/<video>?token=…')
     .option('--webhook-safety-poll <duration>', 'with webhooks: longest gap between polls of a running render (bounds a lost webhook)', '5m')
     .option('--webhook-token-grace <duration>', 'with webhooks: how long REELCTL_WEBHOOK_TOKEN_PREVIOUS is still accepted after start', '1h')
+    .option('--lock-timeout <duration>', 'wait this long for another holder of the state lock; 0 fails at once', '0')
+    .option('--shared', 'share the videos with other `run --shared` replicas on the same PostgreSQL state (per-video claims, fencing)')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], flags: RunFlags, cmd: Command) => {
       await runCommand(paths, flags, cmd);
@@ -94,6 +100,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   const { parallelLoad } = applyMemoryProfile(flags.memory);
   const listen = parseListen(flags.listen);
   const resyncMs = parseDuration(flags.resync);
+  const lockTimeoutMs = parseLockTimeout(flags.lockTimeout);
   if (resyncMs < 1000) throw new UsageError(`--resync must be at least 1s, got "${flags.resync}"`);
   const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
   const maxCostUsd = flags.maxCost === undefined ? undefined : nonNegative('--max-cost', flags.maxCost);
@@ -131,6 +138,8 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         logger,
         command: 'reelctl run',
         allowDownloadHosts: flags.allowDownloadHost,
+        lockTimeoutMs,
+        ...(flags.shared ? { shared: true } : {}),
         ...(flags.simulate ? { simulate: true } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
@@ -150,6 +159,8 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         ...(hooks ? { webhookCounts: () => hooks.receiver.counts() } : {}),
         breakerOpen: () => rt.client?.breakerOpen ?? false,
         providerStats: () => rt.client?.stats(),
+        ...(rt.shared ? { attachMetrics: (r: Registry) => rt.shared!.attachMetrics(r), readinessDetails: () => rt.shared!.readinessDetails() } : {}),
+        onApiRequest: rt.onApiRequest,
       };
     },
     clock: systemClock,

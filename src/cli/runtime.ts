@@ -1,8 +1,7 @@
 // Builds what apply and run need: the locked state, a provider (the real API, or the in-process
 // simulator with --simulate), the artifact store, the event log and the controller.
-import path from 'node:path';
 import { systemClock } from '../clock.js';
-import { ReelctlError } from '../errors.js';
+import { ReelctlError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
 import { createProviderClient } from '../provider/client/client.js';
@@ -12,9 +11,13 @@ import { parseMaxDownloadBytes } from '../provider/runware/download-guard.js';
 import { createRunwareProvider } from '../provider/runware/http-provider.js';
 import { startSimulator, type SimHandle } from '../provider/sim/server.js';
 import type { ProviderClient } from '../provider/types.js';
-import { FileStateStore } from '../state/file-store.js';
 import { assertSeparateDirs } from '../store/overlap.js';
+import { lockWithTimeout } from '../state/lock-wait.js';
 import type { StateFile, StateLock } from '../state/model.js';
+import { openState } from '../state/open.js';
+import { PgStateStore } from '../state/pg/store.js';
+import { guardSubmits } from '../state/pg/pay-guard.js';
+import { SharedWork } from '../daemon/shared-work.js';
 import { emptyState } from '../state/transitions.js';
 import { ArtifactStore } from '../store/artifacts.js';
 import { checkOutputDir } from '../store/out-dir.js';
@@ -23,6 +26,7 @@ import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
 import type { WebhookWiring } from '../daemon/webhook/wiring.js';
 import { SIMULATED_OUT, SIMULATED_STATE, type GlobalOptions } from './context.js';
+import { apiObserverHub, timeProvider } from '../daemon/api-timing.js';
 
 export interface RuntimeOptions {
   simulate?: boolean;
@@ -38,6 +42,10 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** `run --webhook-listen`: submissions carry webhookURL; polls become a slow safety net. */
   webhook?: WebhookWiring;
+  /** --lock-timeout: how long to wait for another holder's state lock (0 = fail at once). */
+  lockTimeoutMs?: number;
+  /** run --shared: share the videos with other replicas through per-video claims (PostgreSQL only). */
+  shared?: boolean;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -48,10 +56,30 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   if (!o.simulate && !key)
     throw new ReelctlError('no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)', { code: 'config.no-key' });
   const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
-  await assertSeparateDirs(g.out, g.state); // before the lock: nothing is written when they overlap
-  await checkOutputDir(g.out);
-  const store = new FileStateStore(g.state);
-  const lock: StateLock = await store.lock(o.command);
+  const opened = openState(g.state, g.out, env);
+  if (opened.kind === 'file') await assertSeparateDirs(g.out, g.state); // before the lock: nothing is written when they overlap
+  const store = opened.store;
+  if (o.shared && !(store instanceof PgStateStore)) {
+    await opened.dispose();
+    throw new UsageError('--shared needs a PostgreSQL state (--state postgres://…): replicas share the work through it');
+  }
+  let lock: StateLock;
+  try {
+    // Shared replicas take no exclusive lock (each video is claimed instead), but never run beside an apply.
+    if (o.shared) lock = await (store as PgStateStore).sharedLock(o.command);
+    else lock = await lockWithTimeout(store, o.command, {
+      timeoutMs: o.lockTimeoutMs ?? 0, clock: systemClock,
+      onWait: (err) => o.logger.warn(`waiting up to ${Math.round((o.lockTimeoutMs ?? 0) / 1000)}s for the state lock: ${err.message}`),
+    });
+    // After the state is reached (a database that cannot be reached leaves no --out behind), before anything is sent.
+    await checkOutputDir(g.out).catch(async (err: unknown) => {
+      await lock.release();
+      throw err;
+    });
+  } catch (err) {
+    await opened.dispose();
+    throw err;
+  }
   let sim: SimHandle | undefined;
   let client: ProviderClient | undefined;
   try {
@@ -62,16 +90,23 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
       sim = await startSimulator({ latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 });
     }
-    const provider = createRunwareProvider({
-      baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key!,
-      download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
-    });
+    const api = apiObserverHub();
+    const provider = timeProvider(
+      createRunwareProvider({
+        baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key!,
+        download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
+      }),
+      api.emit,
+    );
     client = createProviderClient(provider, { pollRoundMs: o.webhook?.pollRoundMs ?? pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));
-    const eventLog = new EventLog(path.join(path.dirname(path.resolve(g.state)), 'events.jsonl'));
-    const controller = createController({
-      store, state, client, artifacts, eventLog, clock: systemClock, logger: o.logger,
+    const eventLog = new EventLog(opened.eventsFile);
+    const shared = o.shared ? new SharedWork({ store: store as PgStateStore, state, clock: systemClock, logger: o.logger, ...sharedTiming(env) }) : undefined;
+    // On PostgreSQL no paid request leaves without its intent stored under our lease or claim (pay-guard.ts).
+    const guarded = shared ? shared.wrapClient(c) : store instanceof PgStateStore ? guardSubmits(c, (id) => store.checkPayable(id)) : c;
+    const inner = createController({
+      store, state, client: guarded, artifacts, eventLog, clock: systemClock, logger: o.logger,
       concurrency: o.concurrency ?? 4, supersede: o.supersede ?? 'wait', selector: g.selector,
       ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
       ...(o.budgetWindowMs !== undefined ? { budgetWindowMs: o.budgetWindowMs } : {}),
@@ -79,20 +114,24 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
       resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
-      ...o.webhook?.overrides({ client, resolveRequest: resolveLocalInputs, random: Math.random }),
+      ...o.webhook?.overrides({ client: guarded, resolveRequest: resolveLocalInputs, random: Math.random }),
     });
+    const controller = shared ? shared.wrapController(inner) : inner;
+    shared?.start();
     return {
-      controller, state, store, artifacts, client, sim,
+      controller, state, store, artifacts, client, sim, shared, onApiRequest: api.on,
       async close() {
+        await shared?.close();
         await c.close();
         await sim?.close();
-        await lock.release();
+        await lock.release().finally(() => opened.dispose());
       },
     };
   } catch (err) {
     await client?.close();
     await sim?.close();
-    await lock.release();
+    await lock.release().catch(() => undefined);
+    await opened.dispose();
     throw err;
   }
 }
@@ -105,4 +144,10 @@ function refuseRealState(state: StateFile, file: string): void {
     `${file} records ${real.length} real render(s) (e.g. ${real[0]!.name}); --simulate never writes into a real state. Leave out --state and --out to use the simulated ones (${SIMULATED_STATE}, ${SIMULATED_OUT}/), or name other files.`,
     { code: 'state.real' },
   );
+}
+
+/** Claim timing for --shared (env overrides for tests: REELCTL_CLAIM_TTL_MS). */
+function sharedTiming(env: NodeJS.ProcessEnv): { ttlMs?: number } {
+  const ttl = Number(env.REELCTL_CLAIM_TTL_MS);
+  return ttl > 0 ? { ttlMs: ttl } : {};
 }

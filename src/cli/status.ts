@@ -2,12 +2,13 @@
 import type { Command } from 'commander';
 import { matchesSelector } from '../manifest/selector.js';
 import { printable, scrubDeep } from '../log.js';
-import { FileStateStore } from '../state/file-store.js';
-import { toSafeJson } from '../text/escape.js';
+import { readStateOnce } from '../state/open.js';
+import { escapeControls, toSafeJson } from '../text/escape.js';
 import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { DEFAULT_STATE, globalOptions, SIMULATED_STATE } from './context.js';
 import { makeStyle, usd } from './style.js';
+import { UsageError } from '../errors.js';
 
 /** The contract JSON; secrets redacted (a state written before a fix may hold an echoed key). */
 export function statusJson(state: StateFile | null, selector: Record<string, string>, now = Date.now()): object {
@@ -67,17 +68,45 @@ export function budgetLine(state: StateFile | null, now: number): string {
   return `\nBudget: ${usd(b.remainingUsd)} left of ${usd(b.maxCostUsd)} per ${b.windowHours} h (${usd(b.spentUsd)} spent${pending} in the last ${b.windowHours} h)\n`;
 }
 
+/** `-o wide`: the table plus the spec hash, task, labels and output count (kubectl's wide). */
+export function statusWide(state: StateFile | null, selector: Record<string, string>, now: number, stream: { isTTY?: boolean } = process.stdout): string {
+  const style = makeStyle(stream);
+  const rows = selected(state, selector).map((v) => [
+    v.name, v.phase, age(v.history.at(-1)?.at ?? v.updatedAt, now), usd(v.costUsd), v.specHash.slice(0, 19), v.attempts.at(-1)?.taskUUID ?? '-',
+    String(v.outputs.length), Object.entries(v.labels ?? {}).map(([k, x]) => `${k}=${x}`).join(',') || '-',
+    v.outputs.length === 0 ? '-' : v.outputs.map((o) => o.path).join(','), v.message ?? '',
+  ].map(printable));
+  const header = ['NAME', 'PHASE', 'AGE', 'COST', 'SPEC', 'TASK', 'FILES', 'LABELS', 'OUTPUTS', 'MESSAGE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
+  return [fmt(header), ...rows.map((r) => (r[1] === 'Failed' ? style.red(fmt(r)) : fmt(r)))].join('\n') + '\n';
+}
+
+export const OUTPUT_FORMATS = ['json', 'yaml', 'wide'] as const;
+
 export function register(program: Command): void {
   program
     .command('status')
     .description('show what the state file records: phase, task, outputs, cost and last message per video')
-    .option('--json', 'print the contract JSON (version, videos)')
-    .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -l campaign=launch\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
-    .action(async (flags: { json?: boolean }, cmd: Command) => {
+    .option('-o, --output <format>', `json (the contract, as --json), yaml or wide`)
+    .option('--json', 'print the contract JSON (version, videos); same as -o json')
+    .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -o wide -l campaign=launch\n  reelctl status -o yaml\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
+    .action(async (flags: { json?: boolean; output?: string }, cmd: Command) => {
       const g = globalOptions(cmd);
-      const state = await new FileStateStore(g.state).read();
-      if (flags.json) return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
+      const output = flags.json ? 'json' : flags.output;
+      if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(', ')}, got "${printable(output)}"`);
+      const state = await readStateOnce(g.state, g.out);
+      if (output === 'json') return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
+      if (output === 'yaml') return void process.stdout.write((await import('yaml')).stringify(escapeStrings(statusJson(state, g.selector))));
       if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);
-      process.stdout.write(statusTable(state, g.selector, Date.now()));
+      process.stdout.write(output === 'wide' ? statusWide(state, g.selector, Date.now()) : statusTable(state, g.selector, Date.now()));
     });
+}
+
+/** Every string in `value` with its control characters escaped (YAML output: the yaml writer leaves C1 and bidi marks raw). */
+function escapeStrings(value: unknown): unknown {
+  if (typeof value === 'string') return escapeControls(value);
+  if (Array.isArray(value)) return value.map(escapeStrings);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [escapeControls(k), escapeStrings(x)]));
+  return value;
 }

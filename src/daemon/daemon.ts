@@ -2,6 +2,7 @@
 // lock + controller), the watcher, the first load and the workers; a resync loop reloads everything
 // periodically. stop() undoes it in the order that loses nothing: stop taking work, let the controller
 // persist in-flight steps, then close the server and release the lock.
+import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
@@ -9,9 +10,11 @@ import type { Controller, ControllerEvent } from '../reconcile/controller-api.js
 import { startHttpServer, type HttpServer, type Readiness } from './http.js';
 import { computeReadiness } from './readiness.js';
 import { createMetrics, type DaemonMetrics, type ProviderStats } from './metrics.js';
+import type { ApiObservation } from './api-timing.js';
 import { formatAddress, type ListenAddress } from './options.js';
 import { createReloader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
+import { watchRoots } from './root-watch.js';
 
 export const DEFAULT_RESYNC_MS = 5 * 60_000;
 
@@ -24,6 +27,12 @@ export interface DaemonRuntime {
   providerStats?: () => ProviderStats | undefined;
   /** Webhook calls by result (run --webhook-listen). */
   webhookCounts?: () => Record<string, number>;
+  /** Extra per-replica metrics (run --shared) registered next to the daemon's own. */
+  attachMetrics?: (registry: Registry) => void;
+  /** Extra facts for /readyz details (run --shared: claims held, takeovers, fenced writes). */
+  readinessDetails?: () => Record<string, unknown>;
+  /** Subscribes to the timing of every API request (the metrics' api_request_duration histogram). */
+  onApiRequest?: (listener: (o: ApiObservation) => void) => () => void;
 }
 
 export interface DaemonDeps {
@@ -35,6 +44,8 @@ export interface DaemonDeps {
   listen: ListenAddress;
   resyncMs?: number;
   debounceMs?: number;
+  /** How often to check what each manifests path resolves to (appears, symlink swapped). */
+  rootPollMs?: number;
   select?: (v: LoadedVideo) => boolean;
   version?: string;
   /** Called as soon as the HTTP server is bound (before the runtime starts). */
@@ -71,7 +82,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     onLoaded: (ok, ms, n) => metrics.observeReload(ok, ms, n),
   });
 
-  const readiness = (): Readiness =>
+  const readiness = (): Readiness => {
+    const r = baseReadiness();
+    const extra = runtime?.readinessDetails?.();
+    return extra ? { ...r, details: { ...r.details, shared: extra } } : r;
+  };
+  const baseReadiness = (): Readiness =>
     computeReadiness({
       stopping,
       stateLocked: runtime !== undefined,
@@ -89,6 +105,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     manifests: () => reloader.condition(),
     ready: () => readiness().ready,
     version: deps.version ?? '0.0.0',
+    desiredNames: () => reloader.names(),
+    now: () => clock.now(),
   });
 
   const server: HttpServer = await startHttpServer(
@@ -104,6 +122,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   deps.onListening?.(server.address);
 
   let watcher: ManifestWatcher | undefined;
+  let roots: { close(): void } | undefined;
   let unsubscribe: (() => void) | undefined;
   const resyncAbort = new AbortController();
   let stopPromise: Promise<void> | undefined;
@@ -117,6 +136,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       // Startup notices `stopping` at its next step and returns without starting workers; wait for it so
       // whatever it already built (the runtime and its lock, the watcher) is closed below, not leaked.
       await startup.catch(() => {});
+      roots?.close();
       await step('close watcher', () => watcher?.close());
       await step('stop controller', () => runtime?.controller.stop());
       unsubscribe?.();
@@ -139,18 +159,36 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     runtime = await deps.createRuntime();
     if (stopping) return;
     const controller = runtime.controller;
-    unsubscribe = controller.on((e: ControllerEvent) => metrics.onEvent(e));
+    runtime.attachMetrics?.(metrics.registry);
+    const offs = [controller.on((e: ControllerEvent) => metrics.onEvent(e)), metrics.attach(controller), runtime.onApiRequest?.((o) => metrics.observeApi(o))];
+    unsubscribe = () => offs.forEach((off) => off?.());
     deps.onController?.(controller);
-    watcher = watchManifests({
+    const watch = () =>
+      watchManifests({
+        paths: deps.paths,
+        debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+        clock,
+        logger,
+        onChange: (changed, firstAt) => {
+          void reloader.reload('change').then(() => {
+            const c = reloader.condition();
+            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
+          });
+        },
+      });
+    watcher = watch();
+    // A path that appears later or is swapped by a symlink rename (git-sync): watch the new target, reload.
+    roots = watchRoots({
       paths: deps.paths,
-      debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
       clock,
-      logger,
-      onChange: (changed, firstAt) => {
-        void reloader.reload('change').then(() => {
-          const c = reloader.condition();
-          logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
-        });
+      ...(deps.rootPollMs !== undefined ? { intervalMs: deps.rootPollMs } : {}),
+      onChange: (changed) => {
+        if (stopping) return;
+        logger.info({ paths: changed }, 'manifests path appeared or now points elsewhere: re-watching and reloading');
+        const old = watcher;
+        watcher = watch();
+        void old?.close();
+        void reloader.reload('path-changed');
       },
     });
     await watcher.ready;
@@ -181,6 +219,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       }
       await reloader.reload('resync');
       live()?.resync();
+      metrics.observeResync();
     }
   }
 

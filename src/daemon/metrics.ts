@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
 import type { Phase } from '../state/model.js';
 import type { ManifestCondition } from './reload.js';
+import { createOpsMetrics, type OpsMetrics } from './metrics-ops.js';
+import { roundUsd } from '../pricing/prices.js';
 
 export const PHASES: Phase[] = ['Pending', 'Submitted', 'Running', 'Downloading', 'Ready', 'Failed', 'Suspended'];
 
@@ -22,9 +24,13 @@ export interface MetricsSources {
   breakerOpen?: () => boolean;
   webhooks?: () => Record<string, number> | undefined;
   version: string;
+  /** Names in the applied manifests: videos whose manifest was deleted leave the phase gauges. */
+  desiredNames?: () => ReadonlySet<string> | undefined;
+  /** Wall clock (ms) for the timestamp gauges. */
+  now?: () => number;
 }
 
-export interface DaemonMetrics {
+export interface DaemonMetrics extends Omit<OpsMetrics, 'observeReloadOk'> {
   registry: Registry;
   onEvent(e: ControllerEvent): void;
   observeReload(ok: boolean, durationMs: number, problems: number): void;
@@ -42,12 +48,13 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
   );
   new Gauge({
     name: 'reelctl_videos',
-    help: 'Videos by phase',
+    help: 'Videos in the applied manifests, by phase',
     labelNames: ['phase'],
     ...reg,
     collect() {
       const counts = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
-      for (const v of src.controller()?.status() ?? []) counts[v.phase] = (counts[v.phase] ?? 0) + 1;
+      const desired = src.desiredNames?.();
+      for (const v of src.controller()?.status() ?? []) if (!desired || desired.has(v.name)) counts[v.phase] = (counts[v.phase] ?? 0) + 1;
       for (const p of PHASES) this.set({ phase: p }, counts[p]);
     },
   });
@@ -56,7 +63,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     help: 'Settled spend in USD over all videos in state',
     ...reg,
     collect() {
-      this.set((src.controller()?.status() ?? []).reduce((s, v) => s + (v.costUsd || 0), 0));
+      this.set(roundUsd((src.controller()?.status() ?? []).reduce((s, v) => s + (v.costUsd || 0), 0)));
     },
   });
   new Gauge({
@@ -166,9 +173,13 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     ...reg,
   });
 
+  const ops = createOpsMetrics(registry, src.controller, src.now ?? Date.now);
   const startedAt = new Map<string, number>();
   return {
     registry,
+    attach: ops.attach,
+    observeApi: ops.observeApi,
+    observeResync: ops.observeResync,
     contentType: registry.contentType,
     onEvent(e) {
       switch (e.type) {
@@ -183,7 +194,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
           break;
         case 'submitted':
           submissions.inc();
-          submittedUsd.inc(Math.max(0, e.estimatedCostUsd));
+          submittedUsd.inc(roundUsd(Math.max(0, e.estimatedCostUsd)));
           break;
         case 'ready':
           readyTotal.inc();
@@ -198,6 +209,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     },
     observeReload(ok, durationMs, problems) {
       reloads.inc({ result: ok ? 'ok' : 'invalid' });
+      if (ok) ops.observeReloadOk();
       reloadSeconds.observe(durationMs / 1000);
       if (problems > 0) loadErrors.inc(problems);
     },

@@ -22,7 +22,7 @@ export function computeReadiness(f: ReadinessFacts): Readiness {
   const reasons: Record<keyof typeof checks, string> = {
     running: 'shutting down',
     state: 'state not loaded / lock not held yet',
-    manifests: cond.status === 'False' ? `manifests invalid: ${cond.message}` : 'manifests not loaded yet',
+    manifests: cond.status === 'False' ? `manifests invalid: ${cond.message}${firstProblem(cond)}` : cond.status === 'Unknown' && cond.reason !== 'NotLoaded' ? cond.message : 'manifests not loaded yet',
     provider: 'provider circuit breaker open: submissions paused',
   };
   const failing = (Object.keys(checks) as (keyof typeof checks)[]).find((k) => !checks[k]);
@@ -44,4 +44,12 @@ export function computeReadiness(f: ReadinessFacts): Readiness {
       queueDepth: f.queueDepth,
     },
   };
+}
+
+/** The first located problem, so the reason alone says what to fix (or that the path is not there yet). */
+function firstProblem(cond: ManifestCondition): string {
+  const p = cond.problems[0];
+  if (!p) return '';
+  const hint = p.code === 'path.missing' ? ' (not there yet: is git-sync still cloning, or is the path wrong?)' : '';
+  return ` — first: ${p.file}:${p.line}:${p.col}: ${p.message}${hint}`;
 }

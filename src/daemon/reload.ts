@@ -46,10 +46,13 @@ export interface Reloader {
   readonly loaded: boolean;
   condition(): ManifestCondition;
   stats(): ReloadStats;
+  /** Names in the set last handed to the controller (undefined before the first valid load). */
+  names(): ReadonlySet<string> | undefined;
 }
 
 export function createReloader(o: ReloaderOptions): Reloader {
   let loaded = false;
+  let names: ReadonlySet<string> | undefined;
   let cond: ManifestCondition = { status: 'Unknown', reason: 'NotLoaded', message: 'manifests not loaded yet', problems: [], videos: 0 };
   const stats: ReloadStats = { reloads: 0, problemsTotal: 0, lastDurationMs: 0 };
   let running: Promise<void> | undefined;
@@ -96,6 +99,7 @@ export function createReloader(o: ReloaderOptions): Reloader {
         return;
       }
       loaded = true;
+      names = new Set(videos.map((v) => v.name));
     }
     cond = { status: 'True', reason: 'Loaded', message: `${videos.length} video(s) from ${result.files.length} file(s)`, problems: [], lastLoadAt: started, videos: videos.length };
     o.logger.info({ reason, videos: videos.length, files: result.files.length, ms: Math.round(ms) }, 'manifests loaded');
@@ -124,5 +128,6 @@ export function createReloader(o: ReloaderOptions): Reloader {
     },
     condition: () => cond,
     stats: () => ({ ...stats }),
+    names: () => names,
   };
 }

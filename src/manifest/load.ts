@@ -10,6 +10,7 @@ import { withDefaults } from './defaults.js';
 import { collectLocalInputs } from './local-inputs.js';
 import { checkOutputCollisions, checkOutputPath, showPath } from './output-path-rules.js';
 import type { LoadedVideo, LoadResult, VideoRequest } from './model.js';
+import { checkOutputFormat } from './output-format.js';
 import { checkRequestRules } from './rules.js';
 import { checkManifestSchema } from './schema-check.js';
 import { LIMITS, offsetOf, parseYamlFile } from './yaml-source.js';
@@ -193,6 +194,11 @@ async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<O
       ok = false;
       located('/spec/output/path', p.code, p.message);
     }
+  }
+  const format = checkOutputFormat(outPath, (request as { outputFormat?: unknown } | undefined)?.outputFormat);
+  if (format) {
+    ok = false;
+    located('/spec/output/path', format.code, format.message);
   }
   if (!ok) return undefined;
   const local = await collectLocalInputs(m.spec.request as VideoRequest, f.abs, f.root);

@@ -35,6 +35,12 @@ export function parseYamlFile(text: string): ParsedFile {
       failed = true;
       problems.push({ offset: e.pos[0], code: e.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax', message: yamlMessage(e.code, e.message) });
     }
+    // yaml only warns about an unknown tag (`!Ref foo` silently becomes "foo") or directive: in a manifest
+    // that decides what is paid for, every warning is an error, located like the others.
+    for (const w of doc.warnings) {
+      failed = true;
+      problems.push({ offset: w.pos[0], code: w.code === 'TAG_RESOLVE_FAILED' ? 'yaml.unknown-tag' : 'yaml.warning', message: warningMessage(w.code, w.message) });
+    }
     if (failed || doc.contents === null) return;
     // Unknown aliases are checked only where there can be one (most files have no `*` at all).
     if (text.includes('*'))
@@ -62,6 +68,13 @@ export function parseYamlFile(text: string): ParsedFile {
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return code === 'DUPLICATE_KEY' ? `duplicate key: ${first.replace(/^Map keys must be unique;?\s*/i, '') || 'keys must be unique'}` : `YAML: ${first}`;
+}
+
+function warningMessage(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (code !== 'TAG_RESOLVE_FAILED') return `YAML: ${first}`;
+  const tag = first.replace(/^Unresolved tag:\s*/, '').replace(/^tag:yaml\.org,2002:/, '!!');
+  return `YAML: unknown tag ${tag}: reelctl manifests are plain YAML (no custom tags); remove it or quote the value`;
 }
 
 /** Offset of the node at `pointer`; for `asKey`, the offset of the key itself. Falls back to the nearest parent. */

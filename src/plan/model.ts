@@ -16,6 +16,11 @@ export interface Change {
   /** Top-level request fields that changed (replace). */
   changedFields?: string[];
   labels?: Record<string, string>;
+  /**
+   * Set when apply alone will not make this video right (Failed, a step given up, a drifted file that
+   * cannot be fetched again): what a person should do. Counts as pending for `--detailed-exitcode`.
+   */
+  attention?: string;
 }
 
 export interface PlanSummary {
@@ -26,6 +31,8 @@ export interface PlanSummary {
   move: number;
   noop: number;
   suspended: number;
+  /** Videos that need a person (Change.attention), whatever their action. */
+  attention: number;
   estimatedCostUsd: number;
 }
 
@@ -35,3 +42,6 @@ export interface Plan {
 }
 
 export const hasChanges = (p: Plan): boolean => p.changes.some((c) => c.action !== 'noop' && c.action !== 'suspended');
+
+/** What `--detailed-exitcode` answers: work for apply, or a video a person must look at. */
+export const needsAction = (p: Plan): boolean => hasChanges(p) || p.summary.attention > 0;

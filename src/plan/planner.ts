@@ -1,4 +1,5 @@
 // The pure planner: (desired videos, state, options) → Plan. No I/O: output checks come in as a function.
+import { usd } from '../cli/style.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import type { LoadedVideo } from '../manifest/model.js';
@@ -57,16 +58,31 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
     const action = s.outputs.length > 0 || IN_FLIGHT.has(s.phase) ? 'replace' : 'create';
     return { ...base, action, reason: what + during, estimatedCostUsd: cost(), changedFields: fields };
   }
-  if (s.phase === 'Failed') return { ...base, action: 'noop', reason: `failed: ${s.message ?? 'see reelctl status'} (bump spec.regenerate to retry)`, estimatedCostUsd: 0 };
-  if (IN_FLIGHT.has(s.phase)) return { ...base, action: 'noop', reason: `render in progress (${s.phase})`, estimatedCostUsd: 0 };
-  const live = s.attempts.some((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
+  if (s.phase === 'Failed')
+    return { ...base, action: 'noop', reason: `failed: ${s.message ?? 'see reelctl describe ' + v.name}`, estimatedCostUsd: 0, attention: `fix the cause, then bump spec.regenerate to render again (costs ${usd(cost())}); \`reelctl describe ${v.name}\` shows the events` };
+  if (s.phase === 'Downloading') {
+    // Paid for and finished: apply downloads it. A recorded message means the last tries failed (apply gives
+    // a video up for the run after a few): the cause is local (disk, permissions, network) and needs a person.
+    if (!s.message) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
+    return { ...base, action: 'download', reason: `download stuck: ${s.message}`, estimatedCostUsd: 0, attention: 'fix the cause above, then run apply again: the render is paid for and will not be charged again' };
+  }
+  if (IN_FLIGHT.has(s.phase))
+    return { ...base, action: 'noop', reason: `render in progress (${s.phase})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0, ...(s.message ? { attention: 'the last step failed: fix the cause above, then run apply again (nothing is paid twice)' } : {}) };
+  const live = s.attempts.findLast((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
   if (s.outputs.length === 0 && !live) return { ...base, action: 'create', reason: 'not rendered yet', estimatedCostUsd: cost() };
   const delivered = s.attempts.some((a) => a.specHash === hash && a.state === 'succeeded' && !!a.results?.length && a.results.every((r) => !r.videoURL));
   if (s.outputs.length === 0 && delivered && s.phase === 'Ready') return { ...base, action: 'noop', reason: 'delivered to uploadEndpoint (no local file)', estimatedCostUsd: 0 };
+  // An intent or accepted task is already paid for (or about to be): apply re-sends the same UUID or polls it.
+  if (s.outputs.length === 0 && live!.state !== 'succeeded')
+    return { ...base, action: 'noop', reason: `render in progress (task ${live!.taskUUID} ${live!.state === 'intent' ? 'being submitted' : 'submitted'})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0 };
   if (s.outputs.length === 0) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
   if (s.outputPath !== outputPath) return { ...base, action: 'move', reason: `output.path changed: ${s.outputPath} → ${outputPath}`, fromPath: s.outputPath, estimatedCostUsd: 0 };
   const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;
   const drift = s.outputs.map((o) => ({ o, st: opts.outputStatus?.(o.path, o) ?? 'ok' })).filter((x) => x.st !== 'ok');
+  // The run that saw this drift found no URL to fetch it again: apply cannot fix it, a person must.
+  const lost = s.conditions.find((c) => c.type === 'Drifted' && c.status === 'True');
+  if (drift.length > 0 && lost)
+    return { ...base, action: 'noop', reason: `drifted: ${lost.message}`, estimatedCostUsd: 0, attention: `put the file back as recorded (sha256 in its sidecar), or bump spec.regenerate to render again (costs ${usd(cost())})` };
   if (drift.length > 0)
     return { ...base, action: 'download', reason: `output ${drift.map((d) => `${d.o.path} ${d.st}`).join(', ')}: re-download while the URL lives`, estimatedCostUsd: 0 };
   if (s.outputs.length < want) return { ...base, action: 'download', reason: `${want - s.outputs.length} of ${want} outputs not downloaded yet`, estimatedCostUsd: 0 };
@@ -82,9 +98,11 @@ function changedFields(s: VideoState, v: LoadedVideo): string[] {
 
 function summarize(changes: Change[]): PlanSummary {
   const summary = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as unknown as PlanSummary;
+  summary.attention = 0;
   let cost = 0;
   for (const c of changes) {
     summary[c.action]++;
+    if (c.attention) summary.attention++;
     cost += c.estimatedCostUsd;
   }
   summary.estimatedCostUsd = roundUsd(cost);

@@ -23,6 +23,13 @@ export type ControllerEvent =
   | { type: 'failed'; name: string; reason: string; message: string; at: number }
   | { type: 'budget-exhausted'; spentUsd: number; maxCostUsd: number; at: number };
 
+/** One reconcile pass: `error` = the step failed (it is retried), `requeue_after` = look again later. */
+export interface ReconcileResult {
+  name: string;
+  result: 'success' | 'requeue_after' | 'error';
+  seconds: number;
+}
+
 export interface ApplySummary {
   ready: number;
   failed: number;
@@ -49,5 +56,9 @@ export interface Controller {
   queueDepth(): number;
   /** What --max-cost leaves (the daemon: in its rolling 24-hour window); undefined without a cap. */
   budget?(): BudgetStatus | undefined;
+  /** Work queue adds since start, for /metrics. */
+  queueAdds?(): number;
+  /** Called after every reconcile pass of one video (controller-runtime's reconcile_total / reconcile_time). */
+  onReconcile?(listener: (r: ReconcileResult) => void): () => void;
   on(listener: (e: ControllerEvent) => void): () => void;
 }

@@ -8,7 +8,7 @@ import { canonicalJson } from '../plan/spec-hash.js';
 import type { StateFile, StateStore } from '../state/model.js';
 import { Admission } from './admission.js';
 import type { BudgetStatus } from './budget.js';
-import type { ApplySummary, Controller, ControllerEvent, VideoStatus } from './controller-api.js';
+import type { ApplySummary, Controller, ControllerEvent, ReconcileResult, VideoStatus } from './controller-api.js';
 import { retryLater, type ReconcileDeps, type RunState } from './context.js';
 import type { EventLog } from './event-log.js';
 import { WorkQueue } from './queue.js';
@@ -64,7 +64,21 @@ export function createController(o: ControllerOptions): Controller & { runState:
     },
     wake: (name) => queue.add(name),
   };
-  const queue = new WorkQueue((name) => reconcileVideo(o, run, name), o.clock, o.workers ?? Math.max(8, o.concurrency * 2), (name, err) => {
+  const passListeners = new Set<(r: ReconcileResult) => void>();
+  // Each pass is timed and classified for /metrics; a failure is a pass that threw or counted a failure.
+  const reconcilePass = async (name: string) => {
+    const t0 = o.clock.elapsed();
+    const before = run.failures.get(name) ?? 0;
+    let result: ReconcileResult['result'] = 'error';
+    try {
+      const r = await reconcileVideo(o, run, name);
+      result = (run.failures.get(name) ?? 0) > before ? 'error' : r?.requeueAfterMs !== undefined ? 'requeue_after' : 'success';
+      return r;
+    } finally {
+      for (const l of passListeners) l({ name, result, seconds: (o.clock.elapsed() - t0) / 1000 });
+    }
+  };
+  const queue = new WorkQueue(reconcilePass, o.clock, o.workers ?? Math.max(8, o.concurrency * 2), (name, err) => {
     const r = retryLater(run, { retryDelayMs: o.retryDelayMs, logger }, name, 'reconcile step', err);
     return r?.requeueAfterMs ?? -1; // -1: given up for this run
   });
@@ -158,6 +172,11 @@ export function createController(o: ControllerOptions): Controller & { runState:
     },
     queueDepth: () => queue.depth(),
     budget: (): BudgetStatus | undefined => run.admission.status(o.clock.now()),
+    queueAdds: () => queue.adds,
+    onReconcile(listener) {
+      passListeners.add(listener);
+      return () => passListeners.delete(listener);
+    },
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

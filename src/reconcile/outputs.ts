@@ -62,7 +62,8 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
 
 async function sidecar(step: Step, attempt: Attempt, o: OutputRecord): Promise<object> {
   const { desired, deps } = step;
-  const commit = await deps.manifestCommit(path.resolve(desired.source.file));
+  // The commit recorded at submit; an attempt from an older state has none: ask now (best effort).
+  const commit = attempt.gitCommit ?? (await deps.manifestCommit(path.resolve(desired.source.file)));
   return {
     apiVersion: 'reelctl/v1', kind: 'VideoProvenance', name: desired.name, specHash: step.v.specHash, regenerate: desired.regenerate,
     manifest: { file: desired.source.file, line: desired.source.line, ...(commit ? { gitCommit: commit } : {}) },

@@ -11,6 +11,8 @@ export class WorkQueue {
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
+  /** Every add() since creation (controller-runtime's workqueue_adds_total), for /metrics. */
+  adds = 0;
 
   constructor(
     private readonly handler: Handler,
@@ -21,6 +23,7 @@ export class WorkQueue {
 
   add(key: string, delayMs = 0): void {
     if (this.stopped) return;
+    this.adds++;
     const at = this.clock.elapsed() + delayMs;
     if (this.active.has(key)) {
       if (delayMs === 0) this.again.add(key);

@@ -2,6 +2,7 @@
 // UUID) durably → send. A crash anywhere leaves either no intent (nothing was sent) or an intent whose UUID
 // is re-sent; `conflictTaskUUID` then confirms the first send. A new UUID is minted only after a known failure.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { failpoint } from '../failpoints.js';
 import { withDefaults } from '../manifest/defaults.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
@@ -17,6 +18,10 @@ export const MAX_SENDS = 5;
 export async function startRender(step: Step): Promise<StepResult> {
   const { run, deps, v, desired } = step;
   const adm = run.admission;
+  if (run.stopping || run.fatal) return;
+  // Provenance: the manifest's commit now, when it is paid for. Asked before the checks below so that no
+  // await separates the slot and budget checks from the intent they guard.
+  const gitCommit = await deps.manifestCommit(path.resolve(desired.source.file));
   if (run.stopping || run.fatal) return;
   if (adm.exhausted) {
     transition(step, 'Pending', `not submitted: the --max-cost budget ($${adm.maxCostUsd}) is used up`);
@@ -65,7 +70,7 @@ export async function startRender(step: Step): Promise<StepResult> {
     if (!bound) for (const name of adm.cancel(step.name, taskUUID)) run.wake(name);
   }
   if (!bound) return;
-  const attempt: Attempt = { taskUUID, specHash: v.specHash, requestHash: bound.hash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}) };
+  const attempt: Attempt = { taskUUID, specHash: v.specHash, requestHash: bound.hash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}), ...(gitCommit ? { gitCommit } : {}) };
   v.attempts.push(attempt);
   trimAttempts(v.attempts, now);
   transition(step, 'Pending', 'submitting', attempt.taskUUID);

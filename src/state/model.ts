@@ -68,6 +68,8 @@ export interface Attempt {
    * run spent, before and after the crash, counts against one --max-cost.
    */
   run?: string;
+  /** The git commit of the manifest when this task was submitted (provenance sidecars name it). */
+  gitCommit?: string;
   costUsd?: number;
   results?: RemoteResult[];
   error?: { code: string; message: string; parameter?: string };

@@ -155,6 +155,7 @@ describe('startDaemon', () => {
       { name: 'b', phase: 'Running', specHash: 'h', costUsd: 0.25, outputs: [], since: 0, message: `leaked ${CANARY}` },
     ];
     ctl.depth = 3;
+    for (const n of ['a', 'b']) await writeFile(path.join(dir, `${n}.yaml`), 'ok'); // in the manifests: counted
     const stats = { requests: 4, byOutcome: { ok: 3, transient: 1 }, retries: 1 };
     d = await start({ createRuntime: async () => ({ controller: ctl, close: async () => {}, providerStats: () => stats }) });
     ctl.emit({ type: 'phase', name: 'b', from: undefined, to: 'Pending', at: 1000 });
@@ -183,6 +184,19 @@ describe('startDaemon', () => {
     const m2 = (await get('/metrics')).text;
     expect(m2).toMatch(/^reelctl_api_requests_total\{outcome="ok"\} 5$/m);
     for (const p of ['/metrics', '/readyz', '/healthz']) expect((await get(p)).text).not.toContain(CANARY);
+  });
+
+  it('a video whose manifest is gone leaves the phase gauges (it stays in state and in spend)', async () => {
+    await writeFile(path.join(dir, 'a.yaml'), 'ok');
+    ctl.statuses = [
+      { name: 'a', phase: 'Ready', specHash: 'h', costUsd: 0.5, outputs: [], since: 0 },
+      { name: 'gone', phase: 'Failed', specHash: 'h', costUsd: 0.25, outputs: [], since: 0 },
+    ];
+    d = await start();
+    const m = (await get('/metrics')).text;
+    expect(m).toMatch(/^reelctl_videos\{phase="Ready"\} 1$/m);
+    expect(m).toMatch(/^reelctl_videos\{phase="Failed"\} 0$/m);
+    expect(m).toMatch(/^reelctl_spend_usd 0.75$/m);
   });
 
   it('answers 404 for other paths and 405 for non-GET methods', async () => {

@@ -1,5 +1,6 @@
 // Test doubles for the daemon: a recording Controller and a YAML-free loader that "parses" the
 // manifests directory by file name, so daemon tests do not depend on the real loader.
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedVideo, LoadResult } from '../../src/manifest/model.js';
@@ -70,6 +71,10 @@ export function video(name: string, file = `${name}.yaml`): LoadedVideo {
 export async function fakeLoader(paths: string[]): Promise<LoadResult> {
   const res: LoadResult = { videos: [], problems: [], files: [] };
   for (const dir of paths) {
+    if (!existsSync(dir)) {
+      res.problems.push({ file: dir, line: 1, col: 1, code: 'path.missing', message: 'no such file or directory' }); // as the real loader
+      continue;
+    }
     for (const f of (await readdir(dir, { recursive: true })).map(String).sort()) {
       if (!/\.ya?ml$/.test(f) || path.basename(f).startsWith('.')) continue;
       const abs = path.join(dir, f);

@@ -105,9 +105,32 @@ describe('attachProgress without a TTY or with --log-format json', () => {
     const ctl = new FakeController();
     const stream = captureStream();
     attachProgress(ctl, { stream, isTTY: false, format: 'text', clock: new FakeClock(), env: {} });
-    ctl.emit({ type: 'phase', name: 'a', from: 'Pending', to: 'Submitted', at: 1 });
-    expect(stream.text()).toMatch(/INFO\s+a: Pending → Submitted/);
+    ctl.emit({ type: 'phase', name: 'a', from: 'Submitted', to: 'Running', at: 1 });
+    expect(stream.text()).toMatch(/INFO\s+a: Submitted → Running/);
     expect(stream.text()).not.toMatch(/\x1b\[/);
+  });
+
+  it('logs each thing once: no self-transitions, no phase line repeated by its event, money rounded', async () => {
+    const ctl = new FakeController();
+    const stream = captureStream();
+    attachProgress(ctl, { stream, isTTY: false, format: 'text', clock: new FakeClock(), env: {} });
+    ctl.emit({ type: 'phase', name: 'a', from: 'Pending', to: 'Pending', message: 'submitting', at: 1 });
+    ctl.emit({ type: 'phase', name: 'a', from: 'Pending', to: 'Submitted', at: 2 });
+    ctl.emit({ type: 'submitted', name: 'a', taskUUID: 'u-1', estimatedCostUsd: 0.1 + 0.2, at: 2 });
+    ctl.emit({ type: 'phase', name: 'a', from: 'Downloading', to: 'Ready', at: 3 });
+    ctl.emit({ type: 'ready', name: 'a', outputs: ['a.mp4'], costUsd: 4.9559999999999995, at: 3 });
+    ctl.emit({ type: 'phase', name: 'b', from: 'Running', to: 'Failed', message: 'render failed: bad', at: 4 });
+    ctl.emit({ type: 'failed', name: 'b', reason: 'invalidParameter', message: 'bad', at: 4 });
+    ctl.emit({ type: 'phase', name: 'c', from: 'Downloading', to: 'Failed', message: 'URL expired', at: 5 });
+    await Promise.resolve();
+    const lines = stream.text().trim().split('\n');
+    expect(lines.map((l) => l.replace(/^\S+ /, ''))).toEqual([
+      'INFO  a: submitted (estimated $0.30) video=a taskUUID=u-1 estimatedCostUsd=0.3',
+      'INFO  a: ready ($4.96) video=a outputs=["a.mp4"] costUsd=4.956',
+      'ERROR b: failed: render failed: bad video=b from=Running to=Failed message=render failed: bad reason=invalidParameter',
+      'ERROR c: failed: URL expired video=c from=Downloading to=Failed message=URL expired',
+    ]);
+    expect(stream.text()).not.toMatch(/Pending → Pending|0000000/);
   });
 });
 

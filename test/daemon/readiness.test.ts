@@ -30,6 +30,11 @@ describe('computeReadiness', () => {
     expect(mv.problems).toHaveLength(50);
     expect(mv.problems[0]).toBe('m.yaml:1:1: bad');
     expect(mv.moreProblems).toBe(10);
-    expect(r.reason).toBe('manifests invalid: 60 problem(s)');
+    expect(r.reason).toBe('manifests invalid: 60 problem(s) — first: m.yaml:1:1: bad');
+  });
+  it('says when the manifests path is not there yet', () => {
+    const problems = [{ file: '/manifests/repo/manifests', line: 1, col: 1, code: 'path.missing', message: 'no such file or directory' }];
+    const r = computeReadiness({ ...good, manifestsApplied: false, manifests: { status: 'False', reason: 'ManifestsInvalid', message: '1 problem(s) in manifests; nothing applied yet', problems, videos: 0 } });
+    expect(r.reason).toBe('manifests invalid: 1 problem(s) in manifests; nothing applied yet — first: /manifests/repo/manifests:1:1: no such file or directory (not there yet: is git-sync still cloning, or is the path wrong?)');
   });
 });

@@ -31,6 +31,17 @@ describe('reelctl validate (CLI)', () => {
     expect(r.stdout).toMatch(/valid \(6 video/);
   });
 
+  it('helps: a typo gets the nearest field, a wrong type what it got, a custom tag and a format clash are located', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'reelctl-e2e-'));
+    writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: a}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positvePrompt: hi there\n    width: 1280\n    height: "720"\n    outputFormat: WEBM\n  output: {path: clip.mp4}\n---\napiVersion: reelctl/v1\nkind: Video\nmetadata: {name: !Ref b}\n');
+    const r = await reelctl(['validate', d], { cwd: d });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('a.yaml:7:5: spec.request.positvePrompt: unknown field "positvePrompt" (did you mean `positivePrompt`?)');
+    expect(r.stderr).toContain('a.yaml:9:13: spec.request.height: must be integer, got string "720"');
+    expect(r.stderr).toContain('a.yaml:11:18: spec.output.path: "clip.mp4" ends in .mp4 but spec.request.outputFormat is WEBM');
+    expect(r.stderr).toContain('a.yaml:15:18: YAML: unknown tag !Ref');
+  });
+
   it('--json reports problems for scripts', async () => {
     const r = await reelctl(['validate', '--json', 'test/fixtures/invalid/011-name-uppercase.yaml']);
     expect(r.exitCode).toBe(1);

@@ -8,7 +8,7 @@ import { loadManifests } from '../../src/manifest/load.js';
 // @ts-expect-error -- plain ESM script
 import { cliDoc, manifestDoc } from '../../scripts/gen-docs.mjs';
 
-const COMMANDS = ['validate', 'plan', 'apply', 'run', 'status', 'describe', 'sim', 'schema', 'init', 'completion'];
+const COMMANDS = ['validate', 'plan', 'apply', 'run', 'status', 'describe', 'sim', 'schema', 'init', 'version', 'completion'];
 
 describe('CLI polish', () => {
   it('every command has --help with examples', async () => {

@@ -79,7 +79,8 @@ describe('CI recipes', () => {
     const calls = [...code.matchAll(/^\s*(?:- |run: )?reelctl (\w+)/gm)];
     expect(calls.length).toBeGreaterThan(0);
     for (const m of calls) expect(known.has(m[1]!), m[0]).toBe(true);
-    for (const flag of code.matchAll(/\s(--[a-z-]+)/g)) expect(['--markdown', '--detailed-exitcode', '--state', '--out', '--max-cost', '--orphan', '--no-audit', '--no-fund', '--edit-last', '--global']).toContain(flag[1]);
+    const gitAndTools = ['--orphan', '--no-audit', '--no-fund', '--quiet', '--depth', '--branch', '--detach', '--exit-code', '--heads', '--cached', '--only-show-errors', '--short'];
+    for (const flag of code.matchAll(/\s(--[a-z-]+)/g)) expect(['--markdown', '--detailed-exitcode', '--state', '--out', '--max-cost', '--auto-approve', ...gitAndTools]).toContain(flag[1]);
   });
   it('the apply recipes guard against two writers', () => {
     expect(read(files[1]!)).toMatch(/concurrency:\s*\n\s*group:/);

@@ -45,7 +45,10 @@ describe('planner', () => {
     ['output deleted by hand → download', [v], stateWith(v), { outputStatus: () => 'missing' }, 'download', /missing/],
     ['in flight, same spec → noop', [v], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'noop', /in progress/],
     ['spec change while running → replace after', [video('lake', { regenerate: 2 })], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'replace', /after the render in progress/],
-    ['failed, same spec → noop with advice', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }), {}, 'noop', /regenerate to retry/],
+    ['failed, same spec → noop with the reason', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }), {}, 'noop', /failed: invalid prompt/],
+    ['Pending with a submitted intent (after a crash) → noop in progress, not a download', [v], stateWith(v, { phase: 'Pending', outputs: [], attempts: [{ taskUUID: 't-1', specHash: specHash(v), createdAt: '', state: 'intent', sends: 1, reservedUsd: 0.3 }] }), {}, 'noop', /render in progress \(task t-1 being submitted\)/],
+    ['Downloading, never failed → download', [v], stateWith(v, { phase: 'Downloading', outputs: [] }), {}, 'download', /download pending/],
+    ['Downloading given up → download, stuck', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'download failed 5 times (x); given up for this run' }), {}, 'download', /download stuck: .*given up/],
     ['removed manifest without --prune → kept', [], stateWith(v), {}, 'noop', /use --prune/],
     ['removed manifest with --prune → delete', [], stateWith(v), { prune: true }, 'delete', /archived/],
     ['simulated Ready, planned for a real run → create', [v], stateWith(v, { simulated: true }), {}, 'create', /only simulated so far/],
@@ -54,6 +57,30 @@ describe('planner', () => {
     const [c] = createPlan(videos, state, opts).changes;
     expect(c!.action).toBe(action);
     expect(c!.reason).toMatch(reason);
+  });
+
+  it('Failed, stuck and unrecoverably drifted videos need attention (counted, with what to do); plain ones do not', () => {
+    const p = (st: StateFile, o = {}) => createPlan([v], st, o);
+    expect(p(stateWith(v, { phase: 'Failed', outputs: [], message: 'x' })).changes[0]!.attention).toMatch(/bump spec.regenerate/);
+    expect(p(stateWith(v, { phase: 'Downloading', outputs: [], message: 'given up' })).summary.attention).toBe(1);
+    const drifted = stateWith(v);
+    drifted.videos.lake!.conditions.push({ type: 'Drifted', status: 'True', reason: 'OutputDrifted', message: 'lake.mp4 changed', lastTransitionTime: '' });
+    expect(p(drifted, { outputStatus: () => 'modified' }).changes[0]).toMatchObject({ action: 'noop', reason: 'drifted: lake.mp4 changed', attention: expect.stringMatching(/put the file back/) });
+    expect(p(drifted).summary.attention).toBe(0); // the file is back as recorded: nothing to do
+    expect(p(stateWith(v)).summary.attention).toBe(0);
+    expect(p(stateWith(v, { phase: 'Running', outputs: [] })).summary.attention).toBe(0);
+  });
+
+  it('views: attention in the human diff, the Markdown comment and the JSON plan', () => {
+    const plan = createPlan([v], stateWith(v, { phase: 'Failed', outputs: [], message: 'render failed: bad prompt' }));
+    expect(renderHuman(plan)).toMatch(/lake \(noop\)\n\s+failed: render failed: bad prompt\n\s+! to do: fix the cause, then bump spec.regenerate/);
+    expect(renderHuman(plan)).toMatch(/No changes apply can make, but not every video matches its manifest: 1 video\(s\) need attention/);
+    const md = renderMarkdown(plan);
+    expect(md).toMatch(/⚠️ \*\*1 video\(s\) need attention\*\*/);
+    expect(md).toMatch(/\| `lake` \| noop \| failed: render failed: bad prompt<br>\*\*to do:\*\* fix the cause/);
+    const json = JSON.parse(renderJson(plan));
+    expect(json.summary.attention).toBe(1);
+    expect(json.changes[0].attention).toMatch(/regenerate/);
   });
 
   it('selects by label', () => {

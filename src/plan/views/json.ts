@@ -15,6 +15,7 @@ export function renderJson(plan: Plan, extra: Record<string, unknown> = {}): str
         ...(c.outputPath ? { outputPath: c.outputPath } : {}),
         ...(c.fromPath ? { fromPath: c.fromPath } : {}),
         ...(c.specHash ? { specHash: c.specHash } : {}),
+        ...(c.attention ? { attention: c.attention } : {}),
       })),
       summary: plan.summary,
       ...extra,

@@ -12,7 +12,8 @@ export function renderMarkdown(plan: Plan): string {
   const out: string[] = ['### reelctl plan', ''];
   out.push('| create | replace | download | move | delete | unchanged | suspended | estimated cost |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
   out.push(`| ${s.create} | ${s.replace} | ${s.download} | ${s.move} | ${s.delete} | ${s.noop} | ${s.suspended} | **${usd(s.estimatedCostUsd)}** |`, '');
-  const changes = plan.changes.filter((c) => c.action !== 'noop');
+  const changes = plan.changes.filter((c) => c.action !== 'noop' || c.attention);
+  if (s.attention) out.push(`⚠️ **${s.attention} video(s) need attention**: apply alone will not fix them (see "to do" below).`, '');
   if (changes.length === 0) {
     out.push('No changes. Videos match the manifests.');
     return out.join('\n') + '\n';
@@ -20,7 +21,7 @@ export function renderMarkdown(plan: Plan): string {
   out.push(`<details><summary>${changes.length} change(s)</summary>`, '');
   out.push('| | video | action | reason | output | cost |', '|---|---|---|---|---|---:|');
   for (const c of changes)
-    out.push(`| ${ICON[c.action]} | \`${c.name}\` | ${c.action} | ${esc(c.reason)} | ${c.outputPath ? `\`${esc(c.outputPath)}\`` : ''} | ${c.estimatedCostUsd ? usd(c.estimatedCostUsd) : ''} |`);
+    out.push(`| ${ICON[c.action]} | \`${c.name}\` | ${c.action} | ${esc(c.reason)}${c.attention ? `<br>**to do:** ${esc(c.attention)}` : ''} | ${c.outputPath ? `\`${esc(c.outputPath)}\`` : ''} | ${c.estimatedCostUsd ? usd(c.estimatedCostUsd) : ''} |`);
   out.push('', '</details>');
   return out.join('\n') + '\n';
 }

@@ -1,0 +1,55 @@
+// The person's view of `reelctl describe`: sections like kubectl's, events one readable line each.
+import type { VideoState } from '../state/model.js';
+import { usd } from './style.js';
+
+export interface Described {
+  name: string;
+  manifest: { file: string; line: number; labels: Record<string, string>; specHash: string; suspend: boolean } | null;
+  state: VideoState | null;
+  events: Record<string, unknown>[];
+  sidecar: { file: string; content: unknown } | null;
+}
+
+/** One event as a line: `AT  TYPE  what happened`. */
+export function eventLine(e: Record<string, unknown>): string {
+  const at = String(e.at ?? '');
+  const what = (() => {
+    switch (e.type) {
+      case 'phase':
+        // The log keeps every event; a "change" to the same phase is only a new message.
+        return `${e.from === e.to ? String(e.to) : `${String(e.from ?? 'new')} → ${String(e.to)}`}${e.message ? `: ${String(e.message)}` : ''}`;
+      case 'submitted':
+        return `task ${String(e.taskUUID)}, estimated ${usd(Number(e.estimatedCostUsd) || 0)}`;
+      case 'ready':
+        return `${(e.outputs as string[] | undefined)?.join(', ') ?? ''} (${usd(Number(e.costUsd) || 0)})`;
+      case 'failed':
+        return `${String(e.reason)}: ${String(e.message)}`;
+      default:
+        return JSON.stringify(e);
+    }
+  })();
+  return `${at}  ${String(e.type).padEnd(9)}  ${what}`;
+}
+
+export function describeText(d: Described): string {
+  const { manifest: m, state: v } = d;
+  const out: string[] = [`Name:        ${d.name}`];
+  if (m) out.push(`Manifest:    ${m.file}:${m.line}`, `Labels:      ${Object.entries(m.labels).map(([k, x]) => `${k}=${x}`).join(', ') || '<none>'}`, `Desired:     ${m.specHash}${m.suspend ? ' (suspended)' : ''}`);
+  else out.push('Manifest:    <removed>');
+  if (!v) return out.concat('Phase:       <not in state: plan will create>').join('\n') + '\n';
+  out.push(`Phase:       ${v.phase}${v.message ? ` — ${v.message}` : ''}`, `Recorded:    ${v.specHash}${m && m.specHash !== v.specHash ? '  (differs from desired: plan will replace)' : ''}`, `Cost:        ${usd(v.costUsd)}`, 'Outputs:');
+  for (const o of v.outputs) out.push(`  ${o.path}  ${o.bytes} bytes  sha256:${o.sha256.slice(0, 16)}…  task ${o.taskUUID}`);
+  if (v.outputs.length === 0) out.push('  <none>');
+  out.push('Conditions:');
+  for (const c of v.conditions) out.push(`  ${c.type}=${c.status}  ${c.reason}: ${c.message}  (${c.lastTransitionTime})`);
+  out.push('Attempts:');
+  for (const a of v.attempts) out.push(`  ${a.taskUUID}  ${a.state}  sent ${a.sends}×  ${a.costUsd !== undefined ? usd(a.costUsd) : `reserved ${usd(a.reservedUsd)}`}${a.error ? `  ${a.error.code}: ${a.error.message}` : ''}`);
+  out.push('History:');
+  for (const h of v.history) out.push(`  ${h.at}  ${h.phase}${h.message ? `  ${h.message}` : ''}`);
+  out.push('Events:', ...(d.events.length ? d.events.map((e) => `  ${eventLine(e)}`) : ['  <none>']));
+  if (d.sidecar) {
+    out.push(`Sidecar:     ${d.sidecar.content === null ? '<missing>' : d.sidecar.file}`);
+    if (d.sidecar.content !== null) out.push(...JSON.stringify(d.sidecar.content, null, 2).split('\n').map((l) => `  ${l}`));
+  }
+  return out.join('\n') + '\n';
+}

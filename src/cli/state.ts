@@ -1,0 +1,50 @@
+// `reelctl state migrate --from A --to B` and `reelctl state force-unlock [--force]`: moving a state
+// between the file and PostgreSQL backends, and clearing a lock whose holder is gone.
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { parseDuration } from '../daemon/options.js';
+import { migrateState } from '../state/migrate.js';
+import { openState } from '../state/open.js';
+import { globalOptions } from './context.js';
+
+export function register(program: Command): void {
+  const state = program.command('state').description('manage the state itself: move it between backends, clear a stale lock');
+  state
+    .command('migrate')
+    .description('copy the state from one backend to another (file ↔ PostgreSQL), keeping its lineage; refuses a target that already holds a state')
+    .requiredOption('--from <state>', 'source: a state file, or postgres://USER@HOST:PORT/DB?schema=NAME')
+    .requiredOption('--to <state>', 'target: a state file, or a PostgreSQL URL')
+    .addHelpText('after', '\nExamples:\n  reelctl state migrate --from .reelctl/state.json --to postgres://reelctl@db:5432/reelctl\n  reelctl state migrate --from postgres://reelctl@db:5432/reelctl --to backup/state.json')
+    .action(async (f: { from: string; to: string }, cmd: Command) => {
+      const g = globalOptions(cmd);
+      if (f.from === f.to) throw new UsageError('--from and --to name the same state');
+      const from = openState(f.from, g.out);
+      const to = openState(f.to, g.out);
+      try {
+        const r = await migrateState(from, to);
+        process.stderr.write(`migrated ${r.videos} video(s) from ${from.label} to ${to.label} (serial ${r.serial}); ${from.label} is unchanged — point --state at the new one\n`);
+      } finally {
+        await from.dispose();
+        await to.dispose();
+      }
+    });
+  state
+    .command('force-unlock')
+    .description('remove the state lock when its holder is gone (lease expired, or a dead process on this host)')
+    .option('--force', 'remove it even when the holder may still be running')
+    .addHelpText('after', '\nExamples:\n  reelctl state force-unlock\n  reelctl --state postgres://reelctl@db:5432/reelctl state force-unlock --force')
+    .action(async (f: { force?: boolean }, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const s = openState(g.state, g.out);
+      try {
+        process.stderr.write((await s.forceUnlock(!!f.force)) + '\n');
+      } finally {
+        await s.dispose();
+      }
+    });
+}
+
+/** `--lock-timeout`: `0` (fail at once) or a duration such as 30s or 5m. */
+export function parseLockTimeout(text: string): number {
+  return text.trim() === '0' ? 0 : parseDuration(text);
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { PgStateStore } from '../../../src/state/pg/store.js';
+import { SCHEMA_VERSION } from '../../../src/state/pg/migrations.js';
+import { emptyState, newVideoState } from '../../../src/state/transitions.js';
+import type { StateFile } from '../../../src/state/model.js';
+import { stateStoreContract } from '../store-contract.js';
+import { usePg } from './pg-helper.js';
+
+const db = usePg();
+
+function store(url = db.fresh().url, env: NodeJS.ProcessEnv = {}): PgStateStore {
+  const s = new PgStateStore(url, env);
+  db.onCleanup(() => s.end());
+  return s;
+}
+
+stateStoreContract('postgres', () => store());
+
+function withVideos(lineage: string, n: number): StateFile {
+  const s = emptyState(lineage);
+  for (let i = 0; i < n; i++) {
+    const v = newVideoState({ name: `v${i}`, specHash: `sha256:${i}`, regenerate: 0, outputPath: `v${i}.mp4`, labels: { team: 'a' } }, 0);
+    v.attempts.push({ taskUUID: `00000000-0000-4000-8000-00000000000${i}`, specHash: v.specHash, createdAt: new Date(0).toISOString(), state: 'succeeded', sends: 1, reservedUsd: 0.5, costUsd: 0.42 });
+    v.outputs.push({ path: `v${i}.mp4`, sha256: 'ab'.repeat(32), bytes: 1000 + i, videoUUID: `vid-${i}`, taskUUID: v.attempts[0]!.taskUUID, downloadedAt: new Date(0).toISOString() });
+    s.videos[v.name] = v;
+  }
+  return s;
+}
+
+describe('PgStateStore on the real server', () => {
+  it('keeps one row per video, attempt and output, and the serial + lineage in state_meta', async () => {
+    const { url, schema } = db.fresh();
+    const s = store(url);
+    const w = await s.write(withVideos('lin-rows', 3));
+    const count = async (t: string) => Number((await db.query(`SELECT count(*) AS n FROM "${schema}".${t}`)).rows[0].n);
+    expect([await count('videos'), await count('attempts'), await count('outputs')]).toEqual([3, 3, 3]);
+    const meta = (await db.query(`SELECT serial, lineage FROM "${schema}".state_meta`)).rows[0];
+    expect([Number(meta.serial), meta.lineage]).toEqual([w.serial, 'lin-rows']);
+    expect((await db.query(`SELECT task_uuid FROM "${schema}".attempts WHERE video = 'v1'`)).rows[0].task_uuid).toBe('00000000-0000-4000-8000-000000000001');
+    // A second store (another process) reads exactly what was written.
+    expect(await store(url).read()).toEqual(w);
+  });
+
+  it('a save rewrites only the videos that changed, in one transaction', async () => {
+    const { url, schema } = db.fresh();
+    const s = store(url);
+    const w1 = await s.write(withVideos('lin-diff', 3));
+    const xmins = async () => Object.fromEntries((await db.query(`SELECT name, xmin::text AS x FROM "${schema}".videos`)).rows.map((r) => [r.name, r.x]));
+    const before = await xmins();
+    w1.videos.v1!.phase = 'Failed';
+    delete w1.videos.v2;
+    const w2 = await s.write(w1);
+    const after = await xmins();
+    expect(after.v0).toBe(before.v0); // untouched row
+    expect(after.v1).not.toBe(before.v1);
+    expect(after.v2).toBeUndefined();
+    expect(Number((await db.query(`SELECT count(*) AS n FROM "${schema}".attempts`)).rows[0].n)).toBe(2);
+    expect(await store(url).read()).toEqual(w2);
+  });
+
+  it('append (the state writer path for large states) writes the given records and bumps the serial', async () => {
+    const { url } = db.fresh();
+    const s = store(url);
+    const w = await s.write(withVideos('lin-app', 2));
+    const v0 = { ...w.videos.v0!, phase: 'Running' as const };
+    const r = await s.append(new Map([['v0', JSON.stringify(v0)], ['v1', null]]));
+    expect(r.serial).toBe(w.serial + 1);
+    const back = await store(url).read();
+    expect(Object.keys(back!.videos)).toEqual(['v0']);
+    expect(back!.videos.v0!.phase).toBe('Running');
+  });
+
+  it('a read without our schema returns null and creates nothing; the first write migrates', async () => {
+    const { url, schema } = db.fresh();
+    expect(await store(url).read()).toBeNull();
+    expect((await db.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema])).rowCount).toBe(0);
+    await store(url).write(emptyState('lin-m'));
+    const v = (await db.query(`SELECT max(version) AS v FROM "${schema}".schema_migrations`)).rows[0].v;
+    expect(v).toBe(SCHEMA_VERSION);
+  });
+
+  it('refuses a schema written by a newer reelctl, and writes nothing', async () => {
+    const { url, schema } = db.fresh();
+    const w = await store(url).write(withVideos('lin-new', 1));
+    await db.query(`INSERT INTO "${schema}".schema_migrations (version) VALUES ($1)`, [SCHEMA_VERSION + 1]);
+    await expect(store(url).read()).rejects.toMatchObject({ code: 'state.newer', message: expect.stringMatching(/newer reelctl.*upgrade reelctl/) });
+    await expect(store(url).write(w)).rejects.toMatchObject({ code: 'state.newer' });
+    await expect(store(url).lock('x')).rejects.toMatchObject({ code: 'state.newer' });
+    expect(Number((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0].serial)).toBe(w.serial);
+  });
+});
