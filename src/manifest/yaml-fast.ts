@@ -18,9 +18,9 @@ export interface FastDoc {
 }
 
 // Characters or words whose YAML meaning differs between parsers or needs the precise checks (tabs, CRs,
-// `__proto__`, `...` document ends, indented `---`, block scalar indentation indicators such as `|2`, numbers too large for a double: yaml
+// `__proto__`, `...` document ends, indented `---`, directives, block scalar indentation indicators such as `|2`, numbers too large for a double: yaml
 // reads those as Infinity, js-yaml as strings).
-const UNSAFE = /[\t\r]|__proto__|(?:^|\n)(?:\.\.\.| +---)|[|>][-+]?[0-9]|\d[eE][-+]?\d{3}|[0-9a-fA-F]{250}/;
+const UNSAFE = /[\t\r]|__proto__|(?:^|\n)(?:\.\.\.| +---|%)|[|>][-+]?[0-9]|\d[eE][-+]?\d{3}|[0-9a-fA-F]{250}/;
 
 const NAME_PATH = '\0metadata\0name';
 const OUTPUT_PATH = '\0spec\0output\0path';
@@ -93,6 +93,8 @@ export function fastParse(text: string): FastDoc[] | undefined {
     }
     const p = childPath();
     if (p === undefined) return undefined; // a collection as a mapping key
+    // yaml warns (an error here) about some multi-line flow collections: those go to the precise path.
+    if (e.style === 2 && !flowEndsOnLine(text, e.start)) return undefined;
     stack.push({ map: e.type === EVENT_ID.MAPPING, path: p, expectKey: true });
   }
   if (docs.length > LIMITS.maxDocuments) return undefined;
@@ -111,6 +113,25 @@ export function fastParse(text: string): FastDoc[] | undefined {
 // different object keys in each, so they go to the precise path).
 const PLAIN_KEY = /^[A-Za-z_$][\w$.\-/@]*$/;
 const NOT_STRING = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+
+/** Whether the flow collection opening at `start` closes on the same line (quotes skipped). */
+function flowEndsOnLine(text: string, start: number): boolean {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') return false;
+    if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') {
+      if (--depth === 0) return true;
+    } else if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c; i++) {
+        if (text[i] === '\n') return false;
+        if (c === '"' && text[i] === '\\') i++;
+      }
+    }
+  }
+  return false;
+}
 
 /** A scalar key as text; keys either parser could read differently are left to the precise path. */
 function scalarKey(text: string, e: ScalarEvent): string | undefined {
