@@ -31,6 +31,7 @@ export interface ApplyFlags {
   allowDownloadHost: string[];
   lockTimeout: string;
   autoApprove?: boolean;
+  verifyOutputs?: boolean;
 }
 
 export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
@@ -61,6 +62,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'renders in flight at once', '4')
     .option('--supersede <mode>', 'a spec edited mid-render: wait (finish it, keep it as previous) or abandon', 'wait')
     .option('--prune', 'archive outputs of removed manifests under <out>/.archive/ and drop them from state')
+    .option('--verify-outputs', 'hash every downloaded file (sha256) instead of trusting an unchanged size, mtime and inode')
     .option('--prune-max-share <fraction>', 'refuse to prune more than this share of videos', '0.5')
     .option('--force', 'prune even when the guards refuse')
     .option('--json', 'print the final status as JSON on stdout')
@@ -79,7 +81,7 @@ export function register(program: Command): void {
       const lockTimeoutMs = parseLockTimeout(f.lockTimeout);
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
       const logger = createLogger({ format: g.logFormat });
-      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs });
+      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs, ...(f.verifyOutputs ? { verifyOutputs: true } : {}) });
       const json = g.logFormat === 'json';
       const style = makeStyle(json ? { isTTY: false } : process.stderr);
       // With --log-format json every stderr line is a JSON log line: the plan and the summary too.
@@ -87,7 +89,7 @@ export function register(program: Command): void {
       try {
         // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
         // stdout is --json's.
-        const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune, simulated: !!f.simulate });
+        const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune, simulated: !!f.simulate, verifyOutputs: !!f.verifyOutputs });
         if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)), simulated: !!f.simulate });
         else say(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : ''));
         if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {

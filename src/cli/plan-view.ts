@@ -9,8 +9,8 @@ import { checkAllOutputs } from '../store/output-check.js';
 import type { GlobalOptions } from './context.js';
 import { usd, type Style } from './style.js';
 
-export async function computePlan(videos: LoadedVideo[], state: StateFile | null, g: Pick<GlobalOptions, 'out' | 'selector'>, opts: { prune?: boolean; simulated?: boolean } = {}): Promise<Plan> {
-  const status = await checkAllOutputs(g.out, state);
+export async function computePlan(videos: LoadedVideo[], state: StateFile | null, g: Pick<GlobalOptions, 'out' | 'selector'>, opts: { prune?: boolean; simulated?: boolean; verifyOutputs?: boolean } = {}): Promise<Plan> {
+  const status = await checkAllOutputs(g.out, state, { verify: !!opts.verifyOutputs });
   return createPlan(videos, state, { prune: !!opts.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok', ...(opts.simulated ? { simulated: true } : {}) });
 }
 

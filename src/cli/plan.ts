@@ -30,6 +30,7 @@ interface PlanFlags {
   showUnchanged?: boolean;
   verifyRemote?: boolean;
   simulate?: boolean;
+  verifyOutputs?: boolean;
 }
 
 export function register(program: Command): void {
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option('--markdown', 'print the plan as Markdown, for a pull-request comment')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are (or a video needs attention: Failed, stuck, drifted), 1 on error')
     .option('--prune', 'plan deletion (archiving) of videos whose manifests were removed')
+    .option('--verify-outputs', 'hash every downloaded file (sha256) instead of trusting an unchanged size, mtime and inode')
     .option('--show-unchanged', 'also list videos that are up to date')
     .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost; exit 1 if it refuses any.\nThe header is not in Runware\'s API reference, so reelctl then asks getResponse whether anything started: if so it exits 1\nwith the count and cost, and records those renders so that apply downloads them instead of paying again')
     .option('--simulate', 'plan what `apply --simulate` would do (its own state, .reelctl/simulated/state.json, by default); with --verify-remote, the built-in simulator answers instead of the API (no key needed)')
@@ -56,7 +58,7 @@ export function register(program: Command): void {
       const g = globalOptions(cmd, { simulate: !!flags.simulate });
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
       const state = await readStateOnce(g.state, g.out);
-      const plan = await computePlan(videos, state, g, { prune: !!flags.prune, simulated: !!flags.simulate });
+      const plan = await computePlan(videos, state, g, { prune: !!flags.prune, simulated: !!flags.simulate, verifyOutputs: !!flags.verifyOutputs });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
       const style = makeStyle(process.stdout);
       const text = flags.json

@@ -30,6 +30,8 @@ import { apiObserverHub, timeProvider } from '../daemon/api-timing.js';
 
 export interface RuntimeOptions {
   simulate?: boolean;
+  /** --verify-outputs: the drift check hashes every output (issue 19). */
+  verifyOutputs?: boolean;
   concurrency?: number;
   maxCostUsd?: number;
   /** The daemon: --max-cost counts a rolling window of this length (recorded in the state). */
@@ -111,6 +113,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
       ...(o.budgetWindowMs !== undefined ? { budgetWindowMs: o.budgetWindowMs } : {}),
       ...(o.simulate ? { simulated: true } : {}),
+      ...(o.verifyOutputs ? { verifyOutputs: true } : {}),
       ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
       resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),

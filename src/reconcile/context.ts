@@ -26,6 +26,8 @@ export interface ReconcileDeps {
   pollDelayMs: (pollCount: number) => number;
   /** --simulate: every record written is marked simulated (a real run never takes it for a real render). */
   simulated?: boolean;
+  /** --verify-outputs: hash every output file, even when its size, mtime and inode are as recorded. */
+  verifyOutputs?: boolean;
 }
 
 export interface RunState {

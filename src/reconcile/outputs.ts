@@ -5,7 +5,7 @@ import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defau
 import { compactRequest } from '../plan/spec-hash.js';
 import type { Attempt, OutputRecord } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
-import { checkOutput } from '../store/output-check.js';
+import { inspectOutput, sameSeen, seenNow } from '../store/output-check.js';
 import { containerFor } from '../store/signature.js';
 import { retryLater, transition, type Step, type StepResult } from './context.js';
 import path from 'node:path';
@@ -22,8 +22,9 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
     if (!r.videoURL) continue; // delivered to the request's uploadEndpoint: no local file (the state says where)
     const rel = paths[i]!;
     const have = v.outputs.find((o) => o.videoUUID === r.videoUUID && o.path === rel);
-    if (have && (await checkOutput(deps.artifacts.outDir, have)) === 'ok') {
-      outputs.push(have);
+    const check = have && (await inspectOutput(deps.artifacts.outDir, have, { verify: !!deps.verifyOutputs }));
+    if (have && check?.status === 'ok') {
+      outputs.push(check.seen ? { ...have, seen: check.seen } : have);
       continue;
     }
     try {
@@ -32,6 +33,9 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
         path: rel, sha256: got.sha256, bytes: got.bytes, videoUUID: r.videoUUID, taskUUID: attempt.taskUUID,
         ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}), downloadedAt: iso(deps.clock.now()),
       };
+      // What the file looks like now that its sha256 is known: later checks compare this instead of hashing.
+      const seen = await seenNow(deps.artifacts.outDir, rel);
+      if (seen) record.seen = seen;
       await deps.artifacts.writeSidecar(rel, await sidecar(step, attempt, record));
       outputs.push(record);
     } catch (err) {
@@ -94,7 +98,20 @@ export async function keepReady(step: Step): Promise<StepResult> {
   }
   if (!run.checkDrift.delete(step.name)) return;
   const drifted: OutputRecord[] = [];
-  for (const o of v.outputs) if ((await checkOutput(deps.artifacts.outDir, o)) !== 'ok') drifted.push(o);
+  let restat = false;
+  for (const o of v.outputs) {
+    const c = await inspectOutput(deps.artifacts.outDir, o, { verify: !!deps.verifyOutputs });
+    if (c.status !== 'ok') drifted.push(o);
+    else if (c.seen && !sameSeen(o.seen, c.seen)) {
+      // Verified by its sha256 (a record from an older state, or a touched file): keep its stat, hash once.
+      o.seen = c.seen;
+      restat = true;
+    }
+  }
+  if (restat) {
+    run.writer.markDirty(step.name);
+    await run.writer.flush(step.name);
+  }
   if (drifted.length === 0) return;
   const attempt = v.attempts.find((a) => a.taskUUID === v.outputs[0]!.taskUUID);
   if (!attempt?.results) {

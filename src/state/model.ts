@@ -96,6 +96,13 @@ export interface OutputRecord {
   seed?: number;
   costUsd?: number;
   downloadedAt: string;
+  /** The file's mtime (ns) and inode when its sha256 was last verified: unchanged (with `bytes`), no re-hash. */
+  seen?: OutputSeen;
+}
+
+export interface OutputSeen {
+  mtimeNs: string;
+  ino: string;
 }
 
 export interface Condition {
