@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Thin entry point: build the program, run the command, map errors to exit codes (loaded only on error).
 import { buildProgram } from '../src/cli/program.js';
-import { registerEnvSecrets } from '../src/provider/runware/api-key.js';
+import { registerEnvSecrets } from '../src/text/secrets.js';
 
 // A reader that went away (`reelctl status | head -1`) makes writes fail with EPIPE: an unhandled stream
 // error would end an apply mid-work with a stack trace. Output is lost either way; the work is not.

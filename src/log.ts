@@ -8,37 +8,8 @@ import { escapeControls, toSafeJson } from './text/escape.js';
 export type { Logger };
 export type LogFormat = 'text' | 'json';
 
-const secrets = new Set<string>();
-
-/** Registers a value that must never be printed (min 4 chars to avoid redacting noise). */
-export function registerSecret(value: string): void {
-  if (value.length < 4) return;
-  secrets.add(value);
-  // Also its JSON-escaped spelling, for text that is already JSON (an events.jsonl line, a raw body).
-  const encoded = JSON.stringify(value).slice(1, -1);
-  if (encoded !== value) secrets.add(encoded);
-}
-
-/** Replaces every registered secret in `text`. */
-export function scrub(text: string): string {
-  let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
-  return out;
-}
-
-/** `value` with every string in it (keys included) scrubbed: for parsed API answers and log records. */
-export function scrubDeep<T>(value: T): T {
-  if (secrets.size === 0) return value;
-  if (typeof value === 'string') return scrub(value) as T;
-  if (Array.isArray(value)) return value.map(scrubDeep) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), scrubDeep(v)])) as T;
-  return value;
-}
-
-/** Untrusted text for a terminal: secrets redacted, control characters escaped. */
-export function printable(text: string): string {
-  return escapeControls(scrub(text));
-}
+export { printable, registerSecret, scrub, scrubDeep } from './text/secrets.js';
+import { printable, scrub, scrubDeep } from './text/secrets.js';
 
 export interface LoggerOptions {
   format?: LogFormat;

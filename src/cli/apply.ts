@@ -85,7 +85,7 @@ export function register(program: Command): void {
       const json = g.logFormat === 'json';
       const style = makeStyle(json ? { isTTY: false } : process.stderr);
       // With --log-format json every stderr line is a JSON log line: the plan and the summary too.
-      const say = (text: string, fields: object = {}, level: 'info' | 'error' = 'info') => (json ? logger[level](fields, text) : void process.stderr.write(printable(text) + '\n'));
+      const say = (text: string, fields: object = {}, level: 'info' | 'error' = 'info') => (json ? logger[level](fields, text) : void process.stderr.write(text + '\n')); // callers escape what they quote (views escape manifest text)
       try {
         // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
         // stdout is --json's.
@@ -105,7 +105,7 @@ export function register(program: Command): void {
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
           if (names.length) {
             await rt.controller.runState.writer.flush();
-            say(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${g.out}/.archive/`, { pruned: names, archived });
+            say(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${printable(g.out)}/.archive/`, { pruned: names, archived });
           }
         }
         const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });

@@ -22,6 +22,8 @@ export function runDaemon(w: Workspace, extra: string[], env: Record<string, str
     reject: false,
     env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1', ...env },
     timeout: 120_000,
+    // A graceful stop may take longer than execa's 5 s default on a busy machine: a hang shows as the timeout.
+    forceKillAfterDelay: false,
   });
   let log = '';
   let out = '';

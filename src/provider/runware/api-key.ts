@@ -5,7 +5,7 @@
 // Registered as a secret so no log line, error or metric can carry it.
 import { readFileSync } from 'node:fs';
 import { ReelctlError } from '../../errors.js';
-import { registerSecret } from '../../log.js';
+import { registerSecret } from '../../text/secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.runware.ai/v1';
 
@@ -39,25 +39,7 @@ function checkKey(key: string, source: string): void {
   throw new ReelctlError(`the API key in ${source} contains ${what} at character ${at + 1}: a key is a single token of visible ASCII characters; fix the value and run again`, { code: 'config.key-invalid' });
 }
 
-/**
- * Registers every secret the environment holds (the key, the webhook token) before any command runs, so
- * commands that never use them (`status`, `describe`) still redact them from old records. Best effort:
- * resolving and checking the key is resolveApiKey's job.
- */
-export function registerEnvSecrets(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of ['RUNWARE_API_KEY', 'REELCTL_WEBHOOK_TOKEN']) {
-    const v = env[name]?.trim();
-    if (v) registerSecret(v);
-    const file = env[`${name}_FILE`];
-    if (!file) continue;
-    try {
-      const content = readFileSync(file, 'utf8');
-      if (content.length <= 64 * 1024) for (const s of [content.trim(), ...content.split(/\r?\n/).map((l) => l.trim())]) if (s) registerSecret(s);
-    } catch {
-      // unreadable: nothing to register; a command that needs it says so
-    }
-  }
-}
+export { registerEnvSecrets } from '../../text/secrets.js';
 
 export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNWARE_API_URL?.trim() || DEFAULT_API_URL;
