@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
 import { naiveRun } from './baselines/naive-poller.js';
+import { batchedRun } from './baselines/batched-script.js';
 import { round } from './lib/stats.js';
 import { systemClock } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
@@ -63,9 +64,19 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   const naive = await naiveRun(sim.url, sim.apiKey, benchVideos(n).map((v) => v.request), { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'naive-')) });
   const naiveRequests = sim.stats().requests;
   await sim.close();
+  // The batched script on its own simulator, same renders and poll interval (issue 19 item 6).
+  const bsim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
+  const batched = await batchedRun(bsim.url, bsim.apiKey, benchVideos(n).map((v) => v.request), { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'batched-')) });
+  const batchedRequests = bsim.stats().requests;
+  await bsim.close();
   const perVideo = ours.apiRequests / n;
   const ratio = naiveRequests / ours.apiRequests;
-  const details = { ourRequests: ours.apiRequests, naiveRequests, ourMakespanS: round(ours.makespanMs / 1000, 1), naiveMakespanS: round(naive.makespanMs / 1000, 1), renderS: latency / 1000, pollIntervalS: 2 * scale };
+  const details = {
+    ourRequests: ours.apiRequests, naiveRequests, batchedRequests, ourMakespanS: round(ours.makespanMs / 1000, 1), naiveMakespanS: round(naive.makespanMs / 1000, 1),
+    batchedMakespanS: round(batched.makespanMs / 1000, 1), renderS: latency / 1000, pollIntervalS: 2 * scale,
+  };
+  const batchedPerVideo = batchedRequests / n;
+  const behindS = (ours.makespanMs - batched.makespanMs) / 1000;
   const label = '200 videos, 30 s renders';
   const addedS = (ours.makespanMs - naive.makespanMs) / 1000;
   return [
@@ -74,6 +85,11 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
       note: `makespan ${details.ourMakespanS} s vs naive ${details.naiveMakespanS} s` },
     { case: label, measure: 'added latency vs naive', value: round(addedS, 2), unit: ' s', target: '≤ 1 poll interval', met: addedS <= details.pollIntervalS, details,
       note: `last video Ready ${details.ourMakespanS} s after start vs ${details.naiveMakespanS} s for the naive peer; one poll interval = ${details.pollIntervalS} s` },
+    // Side by side with the batched script, same run: the targets are its own figures (issue 19 item 6).
+    { case: label, measure: 'API requests per video vs batched script', value: round(perVideo), unit: '', target: `≤ ${round(batchedPerVideo)} (batched script)`, met: perVideo <= batchedPerVideo, details,
+      note: `ours ${ours.apiRequests} requests, batched script ${batchedRequests}` },
+    { case: label, measure: 'makespan vs batched script', value: details.ourMakespanS, unit: ' s', target: `≤ ${details.batchedMakespanS} s (batched script)`, met: behindS <= 0, details,
+      note: `ours ${details.ourMakespanS} s, batched script ${details.batchedMakespanS} s (${behindS >= 0 ? '+' : ''}${round(behindS, 2)} s)` },
   ];
 }
 

@@ -48,3 +48,38 @@ export async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; pea
 
 export const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 export const MB = 1024 * 1024;
+
+export interface CpuWall {
+  /** CPU seconds of the whole process (user + sys, every thread) in ms. */
+  cpuMs: number;
+  wallMs: number;
+}
+
+export async function cpuWall(fn: () => Promise<unknown>): Promise<CpuWall> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { cpuMs: (c.user + c.system) / 1000, wallMs: performance.now() - t0 };
+}
+
+/**
+ * Like sideBySide, counting CPU (user + sys of every thread, so a worker's share is included) beside wall
+ * time: a run on two cores can tie on wall time while spending twice the CPU (issue 19).
+ */
+export async function cpuSideBySide(a: () => Promise<unknown>, b: () => Promise<unknown>, repeats: number, before?: () => Promise<void>) {
+  await before?.();
+  await a();
+  await b();
+  const as: CpuWall[] = [];
+  const bs: CpuWall[] = [];
+  for (let i = 0; i < repeats; i++) {
+    await before?.();
+    as.push(await cpuWall(a));
+    bs.push(await cpuWall(b));
+  }
+  return {
+    cpu: { a: summarize(as.map((x) => x.cpuMs)), b: summarize(bs.map((x) => x.cpuMs)), ratio: summarize(as.map((x, i) => x.cpuMs / bs[i]!.cpuMs)) },
+    wall: { a: summarize(as.map((x) => x.wallMs)), b: summarize(bs.map((x) => x.wallMs)), ratio: summarize(as.map((x, i) => x.wallMs / bs[i]!.wallMs)) },
+  };
+}

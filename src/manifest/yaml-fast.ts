@@ -20,7 +20,12 @@ export interface FastDoc {
 // Characters or words whose YAML meaning differs between parsers or needs the precise checks (tabs, CRs,
 // `__proto__`, `...` document ends, indented `---`, directives, block scalar indentation indicators such as `|2`, numbers too large for a double: yaml
 // reads those as Infinity, js-yaml as strings).
-const UNSAFE = /[\t\r]|__proto__|(?:^|\n)(?:\.\.\.| +---|%)|[|>][-+]?[0-9]|\d[eE][-+]?\d{3}|[0-9a-fA-F]{250}/;
+const UNSAFE_LINE_START = /(?:^|\n)(?:\.\.\.| +---|%)/;
+const UNSAFE_BLOCK_INDICATOR = /[|>][-+]?\d/;
+const UNSAFE_NUMBER = /\d[eE][-+]?\d{3}|\d[0-9a-fA-FxXoO]{249}/;
+// Separate tests with literal first characters: one alternation over every position cost 3% of a load.
+const unsafe = (text: string) =>
+  text.includes('\t') || text.includes('\r') || text.includes('__proto__') || UNSAFE_LINE_START.test(text) || UNSAFE_BLOCK_INDICATOR.test(text) || UNSAFE_NUMBER.test(text);
 
 const NAME_PATH = '\0metadata\0name';
 const OUTPUT_PATH = '\0spec\0output\0path';
@@ -36,7 +41,7 @@ interface Frame {
 
 /** The documents of `text`, or undefined when the fast path cannot vouch for the result. */
 export function fastParse(text: string): FastDoc[] | undefined {
-  if (UNSAFE.test(text)) return undefined;
+  if (unsafe(text)) return undefined;
   let events: Event[];
   try {
     events = parseEvents(text, {});
