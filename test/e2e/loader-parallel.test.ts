@@ -12,7 +12,7 @@ describe('parallel loading of large trees', () => {
     await generateManifests(dir, { count: 2100, seed: 5 });
     const built = (await import(path.join(ROOT, 'dist/src/manifest/load.js'))) as typeof import('../../src/manifest/load.js');
     const files = await import(path.join(ROOT, 'dist/src/manifest/files.js'));
-    const parallel = await built.loadManifests([dir], { cwd: dir });
+    const parallel = await built.loadManifests([dir], { cwd: dir, parallelThreshold: 2000 });
     const found = await files.findManifestFiles([dir]);
     const serial = (await built.loadFiles(found.files, { cwd: dir, maxFileBytes: 1 << 20 })).flatMap((r) => r.videos);
     expect(parallel.problems).toEqual([]);
