@@ -40,7 +40,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions & LoadCac
   const videos: LoadedVideo[] = [];
   const o = { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes, fast: opts.fast ?? true };
   // Unchanged files come from the parse cache; only the others are read and parsed.
-  const results: (FileResult | undefined)[] = opts.cache ? await lookupCached(found.files, opts.cache, o) : new Array(found.files.length);
+  const results: (FileResult | undefined)[] = opts.cache ? lookupCached(found.files, opts.cache, o) : new Array(found.files.length);
   const todo = found.files.filter((_, i) => !results[i]);
   // Parsing is CPU-bound: a large tree is split with a worker thread (in file order), a small one is not.
   const parallel = (opts.parallel ?? true) && todo.length >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD);
