@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function cliDoc() {
   const { buildProgram } = await import(path.join(root, 'dist/src/cli/program.js'));
-  const program = await buildProgram();
+  const program = await buildProgram(['node', 'reelctl', '--help'], { full: true }); // every command for real (with its examples)
   program.configureOutput({ getOutHelpWidth: () => 110, getErrHelpWidth: () => 110 });
   const parts = ['# reelctl CLI reference', '', '_Generated from `--help` by `npm run docs`; do not edit._', '', '```text', program.helpInformation().trimEnd(), '```'];
   // One level of subcommands too (`reelctl state migrate`).

@@ -42,7 +42,7 @@ export function commandWord(args: string[]): string | undefined {
   return undefined;
 }
 
-export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
+export async function buildProgram(argv: string[] = process.argv, opts: { full?: boolean } = {}): Promise<Command> {
   const program = new Command('reelctl')
     .description('GitOps for AI video: make rendered videos match the YAML manifests in your repo')
     .version(version(), '-V, --version')
@@ -57,7 +57,18 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   // `--version` alone needs no command; a known command needs only itself; anything else (help, a typo to
   // suggest a fix for, completion) gets the whole tree.
   const onlyVersion = word === undefined && args.some((a) => a === '-V' || a === '--version');
-  const names = onlyVersion ? [] : word && (COMMANDS[word] || HIDDEN[word]) && !NEEDS_ALL.has(word) ? [word] : Object.keys(COMMANDS);
+  // The root help and `completion` list the tree without running any command: stand-ins described in
+  // command-tree.gen.ts do (command-tree.ts), `completion` itself is real.
+  const afterHelp = word === 'help' ? args.slice(args.indexOf('help') + 1).filter((a) => !a.startsWith('-')) : [];
+  if (!opts.full && !onlyVersion && (word === undefined || word === 'completion' || (word === 'help' && afterHelp.length === 0))) {
+    const [{ COMMAND_TREE }, { addStub }, completion] = await Promise.all([import('./command-tree.gen.js'), import('./command-tree.js'), COMMANDS.completion!()]);
+    for (const name of Object.keys(COMMANDS)) {
+      if (name === 'completion') completion.register(program);
+      for (const spec of COMMAND_TREE.filter((c) => c.name === name)) addStub(program, spec);
+    }
+    return program;
+  }
+  const names = onlyVersion ? [] : word && (COMMANDS[word] || HIDDEN[word]) && !NEEDS_ALL.has(word) && !opts.full ? [word] : Object.keys(COMMANDS);
   const modules = await Promise.all(names.map((n) => (COMMANDS[n] ?? HIDDEN[n])!()));
   for (const m of modules) m.register(program);
   return program;
