@@ -1,7 +1,8 @@
-// The CLI's parse cache (issue 19): beside the state file, on unless REELCTL_PARSE_CACHE=off.
+// The CLI's parse cache (issue 19): beside the state file, on unless REELCTL_PARSE_CACHE=off. A state in
+// PostgreSQL (a URL) has no directory beside it: no cache then.
 import { openParseCache, parseCachePath, type ParseCache } from '../manifest/parse-cache.js';
 
 export async function manifestCache(stateFile: string, env: NodeJS.ProcessEnv = process.env): Promise<{ cache?: ParseCache }> {
-  if (env.REELCTL_PARSE_CACHE === 'off') return {};
+  if (env.REELCTL_PARSE_CACHE === 'off' || /^[a-z][a-z0-9+.-]*:\/\//i.test(stateFile)) return {};
   return { cache: await openParseCache(parseCachePath(stateFile)) };
 }
