@@ -92,8 +92,8 @@ describe('fast parse path', () => {
   it('never accepts what the precise parser refuses, on random YAML-ish text and JSON shapes (fast-check)', () => {
     const chars = fc.constantFrom(...'abc:-[]{}&*!|>\'"#%@`, \n?0123456789.\\'.split(''));
     fc.assert(fc.property(fc.array(chars, { maxLength: 120 }).map((a) => a.join('')), agreesWithPrecise), { numRuns: 1500 });
-    // Tokens rather than characters reach deeper structures (found: `:` as a key, `|2` indicators, `...`, ` ---`, `%FOO`, `]` ending a flow on its own line).
-    const tokens = fc.constantFrom(' ', '  ', '\n', '\n  ', ': ', ':', '- ', 'a', 'k', '"', "'", '[', ']', '{', '}', ', ', '#', '|', '>', '?', '1', '0x', '.', '\\', 'e', 'true', '~', 'null', '!', '&', '*', '%', '---', '...', '@', '5e903', '%FOO', '\n]', '\n}', '!Ref');
+    // Tokens rather than characters reach deeper structures (found: `:` as a key, `|2` indicators, `...`, ` ---`, `%FOO`, `]` ending a flow on its own line, a BOM).
+    const tokens = fc.constantFrom(' ', '  ', '\n', '\n  ', ': ', ':', '- ', 'a', 'k', '"', "'", '[', ']', '{', '}', ', ', '#', '|', '>', '?', '1', '0x', '.', '\\', 'e', 'true', '~', 'null', '!', '&', '*', '%', '---', '...', '@', '5e903', '%FOO', '\n]', '\n}', '!Ref', '\uFEFF', '\u2028', '\u0085', '\u00a0');
     fc.assert(fc.property(fc.array(tokens, { maxLength: 40 }).map((a) => a.join('')), agreesWithPrecise), { numRuns: 1500 });
     fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => agreesWithPrecise(stringify(v))), { numRuns: 300 });
   });
