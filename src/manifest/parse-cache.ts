@@ -6,7 +6,7 @@
 // fresh parse would report. The file is versioned with the reelctl version (a new reelctl parses afresh),
 // safe to delete (it is rebuilt) and written atomically (O_EXCL temp, fsync-free rename: losing it is fine).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedVideo } from './model.js';
@@ -39,7 +39,7 @@ export interface ParseCache {
   /** The cached videos of `abs` when `key` matches what was parsed, else undefined. */
   get(abs: string, real: string, key: FileKey): { videos: LoadedVideo[]; specHashes: string[] } | undefined;
   set(abs: string, real: string, key: FileKey, videos: LoadedVideo[], specHashes: string[]): void;
-  /** Drop entries for files not seen in this load (deleted or renamed). */
+  /** Drop entries of files that are gone (deleted or renamed); `seen` are the files of this load. */
   retain(abs: Set<string>): void;
   save(): Promise<void>;
   readonly hits: number;
@@ -81,8 +81,9 @@ export async function openParseCache(file: string, opts: { version?: string } = 
       dirty = true;
     },
     retain(seen) {
+      // Entries of files this load did not look at stay while the file exists (`plan sub/` keeps the rest).
       for (const abs of Object.keys(entries))
-        if (!seen.has(abs)) {
+        if (!seen.has(abs) && !existsSync(abs)) {
           delete entries[abs];
           dirty = true;
         }

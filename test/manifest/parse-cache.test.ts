@@ -98,6 +98,14 @@ describe('parse cache', () => {
     expect((await compare('1.0.1')).hits).toBe(2); // the fresh file is parsed again, not cached yet
   });
 
+  it('a load of part of the tree keeps the entries of the rest', async () => {
+    await compare();
+    const cache = await openParseCache(cacheFile, { version: '1.0.0' });
+    await loadManifests([path.join(dir, 'm', 'a.yaml')], { cwd: dir, cache });
+    expect(cache.hits).toBe(1);
+    expect((await compare()).hits).toBe(3);
+  });
+
   it('a deleted or damaged cache file is simply rebuilt', async () => {
     await compare();
     await writeFile(cacheFile, '{"format":1,"reelctl":"1.0.0","entries":');
