@@ -14,7 +14,8 @@ import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { parseLockTimeout } from './state.js';
 import { statusJson } from './status.js';
-import { makeStyle, usd } from './style.js';
+import { makeStyle } from './style.js';
+import { usd } from '../text/usd.js';
 import { toSafeJson } from '../text/escape.js';
 import { loadOrThrow } from './validate.js';
 

@@ -1,6 +1,6 @@
 // The person's view of `reelctl describe`: sections like kubectl's, events one readable line each.
 import type { VideoState } from '../state/model.js';
-import { usd } from './style.js';
+import { usd } from '../text/usd.js';
 
 export interface Described {
   name: string;

@@ -7,7 +7,8 @@ import { renderHuman } from '../plan/views/human.js';
 import type { StateFile } from '../state/model.js';
 import { checkAllOutputs } from '../store/output-check.js';
 import type { GlobalOptions } from './context.js';
-import { usd, type Style } from './style.js';
+import type { Style } from './style.js';
+import { usd } from '../text/usd.js';
 
 export async function computePlan(videos: LoadedVideo[], state: StateFile | null, g: Pick<GlobalOptions, 'out' | 'selector'>, opts: { prune?: boolean; simulated?: boolean } = {}): Promise<Plan> {
   const status = await checkAllOutputs(g.out, state);

@@ -7,7 +7,8 @@ import { escapeControls, toSafeJson } from '../text/escape.js';
 import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { DEFAULT_STATE, globalOptions, SIMULATED_STATE } from './context.js';
-import { makeStyle, usd } from './style.js';
+import { makeStyle } from './style.js';
+import { usd } from '../text/usd.js';
 import { UsageError } from '../errors.js';
 
 /** The contract JSON; secrets redacted (a state written before a fix may hold an echoed key). */

@@ -15,7 +15,3 @@ export function makeStyle(stream: { isTTY?: boolean } = process.stdout, env: Nod
 }
 
 export const plainStyle: Style = makeStyle({ isTTY: false });
-
-export function usd(x: number): string {
-  return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.01 ? 4 : 2)}`;
-}

@@ -1,5 +1,5 @@
 // The pure planner: (desired videos, state, options) → Plan. No I/O: output checks come in as a function.
-import { usd } from '../cli/style.js';
+import { usd } from '../text/usd.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import type { LoadedVideo } from '../manifest/model.js';

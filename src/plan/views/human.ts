@@ -1,5 +1,6 @@
 // `reelctl plan` for people: a diff like `terraform plan`, ending with the totals and the cost.
-import { plainStyle, usd, type Style } from '../../cli/style.js';
+import { plainStyle, type Style } from '../../cli/style.js';
+import { usd } from '../../text/usd.js';
 import { escapeControls as safe } from '../../text/escape.js';
 import type { Change, Plan } from '../model.js';
 

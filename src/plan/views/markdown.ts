@@ -1,5 +1,5 @@
 // `reelctl plan --markdown`: a pull-request comment — summary table, collapsible details, cost.
-import { usd } from '../../cli/style.js';
+import { usd } from '../../text/usd.js';
 import { escapeControls } from '../../text/escape.js';
 import type { Plan } from '../model.js';
 

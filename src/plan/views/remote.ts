@@ -1,6 +1,7 @@
 // How `plan --verify-remote` shows the API's answers: a section under the human plan, a section in the
 // Markdown comment, and a `remote` object in the JSON plan.
-import { usd, type Style } from '../../cli/style.js';
+import { type Style } from '../../cli/style.js';
+import { usd } from '../../text/usd.js';
 import { printable } from '../../log.js';
 import type { RemoteCheck, RemoteVerdict } from '../remote-check.js';
 
