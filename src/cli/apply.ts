@@ -8,7 +8,7 @@ import { checkPrune, prune } from '../reconcile/prune.js';
 import { askApproval, shouldAsk } from './confirm.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { computePlan, planHeadline, planText } from './plan-view.js';
-import { renderJson } from '../plan/views/json.js';
+import { renderJson } from './views/json.js';
 import { roundUsd } from '../pricing/prices.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';

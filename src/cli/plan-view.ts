@@ -3,7 +3,7 @@
 import type { LoadedVideo } from '../manifest/model.js';
 import { createPlan } from '../plan/planner.js';
 import type { Plan } from '../plan/model.js';
-import { renderHuman } from '../plan/views/human.js';
+import { renderHuman } from './views/human.js';
 import type { StateFile } from '../state/model.js';
 import { checkAllOutputs } from '../store/output-check.js';
 import type { GlobalOptions } from './context.js';
