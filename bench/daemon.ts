@@ -10,7 +10,7 @@ import { MB, round, summarize } from './lib/stats.js';
 import { loadManifests } from '../src/manifest/load.js';
 import { packagePath } from '../src/paths.js';
 import { outputBasePath } from '../src/manifest/defaults.js';
-import { requestDigest, specHash } from '../src/plan/spec-hash.js';
+import { requestDigest, specHash } from '../src/manifest/spec-hash.js';
 import { StateWriter } from '../src/reconcile/state-writer.js';
 import { startSimulator, type SimHandle } from '../src/provider/sim/server.js';
 import { FileStateStore } from '../src/state/file-store.js';

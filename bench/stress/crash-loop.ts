@@ -12,7 +12,7 @@ import pg from 'pg';
 import { PgStateStore } from '../../src/state/pg/store.js';
 import { FAILPOINTS } from '../../src/failpoints.js';
 import { packagePath } from '../../src/paths.js';
-import { canonicalJson } from '../../src/plan/spec-hash.js';
+import { canonicalJson } from '../../src/manifest/spec-hash.js';
 import { estimateCostUsd } from '../../src/pricing/prices.js';
 import { prng } from '../../src/provider/sim/prng.js';
 import { startSimulator } from '../../src/provider/sim/server.js';

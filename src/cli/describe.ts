@@ -8,7 +8,7 @@ import { printable, scrubDeep } from '../log.js';
 import { toSafeJson } from '../text/escape.js';
 import { loadManifests } from '../manifest/load.js';
 import { didYouMean } from '../manifest/suggest.js';
-import { specHash } from '../plan/spec-hash.js';
+import { specHash } from '../manifest/spec-hash.js';
 import { eventsFileFor, readStateOnce } from '../state/open.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { describeText, type Described } from './describe-view.js';

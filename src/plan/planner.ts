@@ -6,7 +6,7 @@ import type { LoadedVideo } from '../manifest/model.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { ACTIONS, type Change, type Plan, type PlanSummary } from './model.js';
-import { requestDigest, specHash } from './spec-hash.js';
+import { requestDigest, specHash } from '../manifest/spec-hash.js';
 
 export type OutputStatus = 'ok' | 'missing' | 'modified';
 

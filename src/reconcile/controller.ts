@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { silentLogger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { matchesSelector } from '../manifest/selector.js';
-import { canonicalJson } from '../plan/spec-hash.js';
+import { canonicalJson } from '../manifest/spec-hash.js';
 import type { StateFile, StateStore } from '../state/model.js';
 import { Admission } from './admission.js';
 import type { BudgetStatus } from './budget.js';

@@ -3,7 +3,7 @@
 import { diskErrorCode, ReelctlError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import { outputBasePath, withDefaults } from '../manifest/defaults.js';
-import { requestDigest, specHash } from '../plan/spec-hash.js';
+import { requestDigest, specHash } from '../manifest/spec-hash.js';
 import type { Attempt } from '../state/model.js';
 import { newVideoState } from '../state/transitions.js';
 import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import { loadManifests } from '../../src/manifest/load.js';
 import { createPlan } from '../../src/plan/planner.js';
-import { requestDigest, specHash } from '../../src/plan/spec-hash.js';
+import { requestDigest, specHash } from '../../src/manifest/spec-hash.js';
 import { renderHuman } from '../../src/cli/views/human.js';
 import { renderJson } from '../../src/cli/views/json.js';
 import { renderMarkdown } from '../../src/cli/views/markdown.js';

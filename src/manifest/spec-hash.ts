@@ -2,8 +2,8 @@
 // applied, local file inputs replaced by their content hash, plus spec.regenerate. Key order, comments,
 // labels and output.path never change it.
 import { createHash } from 'node:crypto';
-import type { LoadedVideo } from '../manifest/model.js';
-import { withDefaults } from '../manifest/defaults.js';
+import type { LoadedVideo } from './model.js';
+import { withDefaults } from './defaults.js';
 
 /** JSON with object keys sorted at every level; arrays keep their order. */
 export function canonicalJson(value: unknown): string {
