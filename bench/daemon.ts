@@ -11,7 +11,7 @@ import { loadManifests } from '../src/manifest/load.js';
 import { packagePath } from '../src/paths.js';
 import { outputBasePath } from '../src/manifest/defaults.js';
 import { requestDigest, specHash } from '../src/manifest/spec-hash.js';
-import { StateWriter } from '../src/reconcile/state-writer.js';
+import { StateWriter } from '../src/state/writer.js';
 import { startSimulator, type SimHandle } from '../src/provider/sim/server.js';
 import { FileStateStore } from '../src/state/file-store.js';
 import type { StateFile } from '../src/state/model.js';
@@ -89,7 +89,7 @@ async function tenThousand(ctx: BenchContext): Promise<BenchResult[]> {
   const dir = path.join(ctx.tmpDir, 'tracked');
   const state = await readyState(dir, count, ctx.seed);
   const store = new FileStateStore(path.join(dir, 'state.json'));
-  // One save as the daemon makes it: one video changed, appended to the state journal (state-writer.ts).
+  // One save as the daemon makes it: one video changed, appended to the state journal (state/writer.ts).
   const writer = new StateWriter(store, state);
   await writer.flush(); // the first save of a new state is a snapshot
   const names = Object.keys(state.videos);

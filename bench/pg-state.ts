@@ -14,7 +14,7 @@ import { FileStateStore } from '../src/state/file-store.js';
 import { PgStateStore } from '../src/state/pg/store.js';
 import type { StateStore } from '../src/state/model.js';
 import { setPhase } from '../src/state/transitions.js';
-import { StateWriter } from '../src/reconcile/state-writer.js';
+import { StateWriter } from '../src/state/writer.js';
 import { round, sideBySide, summarize } from './lib/stats.js';
 
 const PG_URL = process.env.REELCTL_BENCH_PG_URL ?? process.env.REELCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

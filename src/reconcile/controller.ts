@@ -12,7 +12,7 @@ import type { ApplySummary, Controller, ControllerEvent, ReconcileResult, VideoS
 import { retryLater, type ReconcileDeps, type RunState } from './context.js';
 import type { EventLog } from './event-log.js';
 import { WorkQueue } from './queue.js';
-import { StateWriter } from './state-writer.js';
+import { StateWriter } from '../state/writer.js';
 import { reconcileVideo } from './step.js';
 
 export interface ControllerOptions extends ReconcileDeps {
@@ -27,7 +27,7 @@ export interface ControllerOptions extends ReconcileDeps {
   workers?: number;
   /** apply: consecutive failures after which a video is given up for the run (default 5). */
   giveUpAfter?: number;
-  /** State size from which saves go to the journal (state-writer.ts). */
+  /** State size from which saves go to the journal (state/writer.ts). */
   journalMinVideos?: number;
 }
 

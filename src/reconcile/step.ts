@@ -17,7 +17,7 @@ const LIVE = new Set(['intent', 'accepted']);
 
 export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: string): Promise<StepResult> {
   // Any step may change this video's record: mark it before and after, so the next save compares it with
-  // what is on disk (state-writer.ts writes it only if it really changed).
+  // what is on disk (state/writer.ts writes it only if it really changed).
   run.writer.markDirty(name);
   const failuresBefore = run.failures.get(name);
   try {
