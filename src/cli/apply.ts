@@ -12,7 +12,7 @@ import { renderJson } from './views/json.js';
 import { roundUsd } from '../pricing/prices.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
-import { parseLockTimeout } from './state.js';
+import { ALLOW_DOWNLOAD_HOST, parseConcurrency, parseLockTimeout, parseMaxCost, parseSupersede } from './flags.js';
 import { statusJson } from './status.js';
 import { makeStyle } from './style.js';
 import { usd } from '../text/usd.js';
@@ -33,22 +33,10 @@ export interface ApplyFlags {
   autoApprove?: boolean;
 }
 
-export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
-  const concurrency = Number(f.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${f.concurrency}"`);
-  const maxCostUsd = f.maxCost === undefined ? undefined : Number(f.maxCost);
-  if (maxCostUsd !== undefined && (!Number.isFinite(maxCostUsd) || maxCostUsd < 0)) throw new UsageError(`--max-cost must be a non-negative number of USD, got "${f.maxCost}"`);
-  if (f.supersede !== 'wait' && f.supersede !== 'abandon') throw new UsageError(`--supersede must be wait or abandon, got "${f.supersede}"`);
-  return { concurrency, maxCostUsd, supersede: f.supersede as 'wait' | 'abandon' };
+function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
+  const maxCostUsd = f.maxCost === undefined ? undefined : parseMaxCost(f.maxCost);
+  return { concurrency: parseConcurrency(f.concurrency), maxCostUsd, supersede: parseSupersede(f.supersede) };
 }
-
-/** Shared by apply and run (repeatable). */
-export const ALLOW_DOWNLOAD_HOST = [
-  '--allow-download-host <host>',
-  'download results from this host even when it is on a private, loopback or link-local address (repeatable)',
-  (v: string, prev: string[]) => [...prev, v],
-  [] as string[],
-] as const;
 
 export function register(program: Command): void {
   program

@@ -2,7 +2,6 @@
 // between the file and PostgreSQL backends, and clearing a lock whose holder is gone.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../daemon/options.js';
 import { migrateState } from '../state/migrate.js';
 import { openState } from '../state/open.js';
 import { globalOptions } from './context.js';
@@ -42,9 +41,4 @@ export function register(program: Command): void {
         await s.dispose();
       }
     });
-}
-
-/** `--lock-timeout`: `0` (fail at once) or a duration such as 30s or 5m. */
-export function parseLockTimeout(text: string): number {
-  return text.trim() === '0' ? 0 : parseDuration(text);
 }
