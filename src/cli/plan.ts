@@ -3,9 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { ReelctlError } from '../errors.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
-import { apiUrl, resolveApiKey } from '../provider/runware/api-key.js';
-import { createRunwareProvider } from '../provider/runware/http-provider.js';
-import { startSimulator } from '../provider/sim/server.js';
 import { adoptStarted } from '../plan/dry-run-proof.js';
 import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
 import { emptyState } from '../state/transitions.js';
@@ -15,6 +12,7 @@ import { openState, readStateOnce } from '../state/open.js';
 import { needsAction } from '../plan/model.js';
 import { renderJson } from './views/json.js';
 import { renderMarkdown } from './views/markdown.js';
+import { buildProvider, providerSource } from './provider-env.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { computePlan, planText } from './plan-view.js';
 import { makeStyle } from './style.js';
@@ -75,11 +73,9 @@ export function register(program: Command): void {
 
 /** The dry run against the API (key from RUNWARE_API_KEY / _FILE), or against an in-process simulator. */
 async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Parameters<typeof verifyRemote>[1], simulate: boolean): Promise<RemoteCheck> {
-  const key = simulate ? undefined : resolveApiKey(process.env);
-  if (!simulate && !key) throw new ReelctlError('--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to ask the built-in simulator', { code: 'config.no-key' });
-  const sim = simulate ? await startSimulator({}) : undefined;
+  const source = providerSource(simulate, process.env, '--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to ask the built-in simulator');
+  const { provider, sim } = await buildProvider(source);
   try {
-    const provider = createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(process.env), apiKey: sim?.apiKey ?? key! });
     return await verifyRemote(plan, videos, { provider, resolveRequest: resolveLocalInputs, newUUID: randomUUID, sleep: (ms, signal) => systemClock.sleep(ms, signal) });
   } finally {
     await sim?.close();
