@@ -6,13 +6,14 @@ import { createLogger, printable, type LogFormat, type Logger } from '../log.js'
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
 import type { Phase } from '../state/model.js';
 import { attachLog } from './progress-log.js';
+import { colorAllowed } from './style.js';
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { columns?: number; rows?: number };
   isTTY: boolean;
   format: LogFormat;
   clock: Clock;
-  /** For NO_COLOR (default process.env). */
+  /** For NO_COLOR and TERM (default process.env; style.ts colorAllowed). */
   env?: Record<string, string | undefined>;
   /** Redraw every N ms on a TTY so elapsed times move; 0 = only on events. Default 1000. */
   tickMs?: number;
@@ -49,8 +50,7 @@ export function attachProgress(controller: Controller, opts: ProgressOptions): D
 }
 
 function attachTTY(controller: Controller, opts: ProgressOptions): Detach {
-  const env = opts.env ?? process.env;
-  const color = !env.NO_COLOR; // no-color.org: any non-empty value disables colour
+  const color = colorAllowed(opts.env ?? process.env);
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const rows = new Map<string, Row>();
   let drawn = 0;
