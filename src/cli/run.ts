@@ -2,7 +2,6 @@
 // startDaemon (src/daemon/daemon.ts) its loader and runtime factory; signals end it with exit 0.
 import type { Command } from 'commander';
 import type { Registry } from 'prom-client';
-import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
@@ -17,6 +16,7 @@ import { globalOptions, manifestPaths, matchesSelector } from './context.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { DAY_MS } from '../reconcile/budget.js';
+import { packageVersion } from './package-version.js';
 import { ALLOW_DOWNLOAD_HOST, parseConcurrency, parseDuration, parseLockTimeout, parseMaxCost } from './flags.js';
 
 const EXAMPLES = `
@@ -103,7 +103,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   const concurrency = flags.concurrency === undefined ? undefined : parseConcurrency(flags.concurrency);
   const maxCostUsd = flags.maxCost === undefined ? undefined : parseMaxCost(flags.maxCost);
   const webhookFlags = parseWebhookFlags(flags, listen, parseDuration(flags.webhookSafetyPoll), parseDuration(flags.webhookTokenGrace));
-  const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  const version = packageVersion();
 
   // On a terminal the progress block owns the bottom of the screen: log lines are printed above it.
   const isTTY = Boolean(process.stderr.isTTY);
