@@ -28,7 +28,7 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
   const u = new URL(PG_URL);
   u.searchParams.set('schema', schema);
   const file = new FileStateStore(path.join(dir, 'state.json'));
-  const db = new PgStateStore(u.toString());
+  const db = new PgStateStore(u.toString(), process.env);
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   let claimRate = 0;
@@ -57,7 +57,7 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
     const claimSchema = `${schema}_c`;
     const cu = new URL(PG_URL);
     cu.searchParams.set('schema', claimSchema);
-    const replicas = [0, 1, 2].map(() => new PgStateStore(cu.toString()));
+    const replicas = [0, 1, 2].map(() => new PgStateStore(cu.toString(), process.env));
     try {
       await replicas[0]!.write({ ...state, serial: 0 });
       const claimers = replicas.map((r, i) => r.share({ replicaId: `bench-${i}`, epochs: new Map(), onFenced: () => undefined }));

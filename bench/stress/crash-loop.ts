@@ -207,7 +207,7 @@ function withSchema(url: string, schema: string): string {
 
 /** I2 on a PostgreSQL state: it reads (schema-checked), serial never backwards, lineage fixed. */
 async function checkPgState(url: string, prev: { serial: number; lineage?: string }): Promise<{ state?: any; problem?: string }> {
-  const store = new PgStateStore(url);
+  const store = new PgStateStore(url, process.env);
   try {
     const state = await store.read();
     if (!state) return { problem: 'no state in PostgreSQL' };

@@ -6,7 +6,7 @@ import { createLogger, printable } from '../log.js';
 import { hasChanges } from '../plan/model.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
 import { askApproval, shouldAsk } from './confirm.js';
-import { globalOptions, manifestPaths } from './context.js';
+import { globalOptions, logLevel, manifestPaths } from './context.js';
 import { computePlan, planHeadline, planText } from './plan-view.js';
 import { renderJson } from './views/json.js';
 import { roundUsd } from '../pricing/prices.js';
@@ -66,7 +66,7 @@ export function register(program: Command): void {
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
       const lockTimeoutMs = parseLockTimeout(f.lockTimeout);
       const { videos } = await loadOrThrow(manifestPaths(paths));
-      const logger = createLogger({ format: g.logFormat });
+      const logger = createLogger({ format: g.logFormat, ...logLevel(process.env) });
       const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs });
       const json = g.logFormat === 'json';
       const style = makeStyle(json ? { isTTY: false } : process.stderr);

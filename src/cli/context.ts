@@ -51,3 +51,9 @@ export { matchesSelector } from '../manifest/selector.js';
 export function manifestPaths(args: string[]): string[] {
   return args.length > 0 ? args : [DEFAULT_MANIFESTS];
 }
+
+/** REELCTL_LOG_LEVEL (pino's levels: debug, info, warn…), read here at the edge and passed to createLogger. */
+export function logLevel(env: Record<string, string | undefined>): { level?: string } {
+  const level = env.REELCTL_LOG_LEVEL;
+  return level ? { level } : {};
+}

@@ -52,7 +52,7 @@ export function register(program: Command): void {
       // renders; with --verify-remote the built-in simulator answers instead of the API.
       const g = globalOptions(cmd, { simulate: !!flags.simulate });
       const { videos } = await loadOrThrow(manifestPaths(paths));
-      const state = await readStateOnce(g.state, g.out);
+      const state = await readStateOnce(g.state, g.out, process.env);
       const plan = await computePlan(videos, state, g, { prune: !!flags.prune, simulated: !!flags.simulate });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
       const style = makeStyle(process.stdout);
@@ -90,7 +90,7 @@ async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Par
 async function dryRunNotDry(statePath: string, out: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
   const cost = remote.started.filter((x) => !x.failed).reduce((sum, x) => sum + x.costUsd, 0);
   const what = `the dry run was not dry: Runware started ${remote.started.length} render(s) (${remote.started.map((x) => x.name).join(', ')}), about $${cost.toFixed(2)}`;
-  const opened = openState(statePath, out);
+  const opened = openState(statePath, out, process.env);
   const store = opened.store;
   try {
     const lock = await store.lock('reelctl plan --verify-remote (recording renders a dry run started)');

@@ -7,6 +7,7 @@ import type { Controller, ControllerEvent } from '../reconcile/controller-api.js
 import type { Phase } from '../state/model.js';
 import { attachLog } from './progress-log.js';
 import { colorAllowed } from './style.js';
+import { logLevel } from './context.js';
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { columns?: number; rows?: number };
@@ -43,7 +44,7 @@ export type Detach = (() => void) & { print(text: string): void };
 /** Shows the controller's progress until the returned `detach()` is called. */
 export function attachProgress(controller: Controller, opts: ProgressOptions): Detach {
   if (!opts.isTTY || opts.format === 'json') {
-    const off = attachLog(controller, opts.logger ?? createLogger({ format: opts.format, destination: opts.stream }));
+    const off = attachLog(controller, opts.logger ?? createLogger({ format: opts.format, destination: opts.stream, ...logLevel(opts.env ?? process.env) }));
     return Object.assign(off, { print: (text: string) => void opts.stream.write(text) });
   }
   return attachTTY(controller, opts);

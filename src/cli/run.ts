@@ -12,7 +12,7 @@ import { startDaemon, type Daemon } from '../daemon/daemon.js';
 import { DEFAULT_LISTEN, formatAddress, parseListen } from '../daemon/options.js';
 import { handleSignals } from '../daemon/signals.js';
 import { parseWebhookFlags, startWebhooks } from '../daemon/webhook/setup.js';
-import { globalOptions, manifestPaths, matchesSelector } from './context.js';
+import { globalOptions, logLevel, manifestPaths, matchesSelector } from './context.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { DAY_MS } from '../reconcile/budget.js';
@@ -111,7 +111,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   const destination = {
     write: (s: string) => (progress ? progress.print(s) : process.stderr.write(s), true),
   } as unknown as NodeJS.WritableStream;
-  const logger = createLogger({ format: global.logFormat, destination });
+  const logger = createLogger({ format: global.logFormat, destination, ...logLevel(process.env) });
 
   // Signals are handled from the first moment: a SIGTERM during startup waits for it, then stops cleanly.
   let daemon: Promise<Daemon> | undefined;

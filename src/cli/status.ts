@@ -96,7 +96,7 @@ export function register(program: Command): void {
       const g = globalOptions(cmd);
       const output = flags.json ? 'json' : flags.output;
       if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(', ')}, got "${printable(output)}"`);
-      const state = await readStateOnce(g.state, g.out);
+      const state = await readStateOnce(g.state, g.out, process.env);
       if (output === 'json') return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
       if (output === 'yaml') return void process.stdout.write((await import('yaml')).stringify(escapeStrings(statusJson(state, g.selector))));
       if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);

@@ -136,6 +136,11 @@ describe('import graph', () => {
     expect(shipped.filter((e) => e.to.startsWith(`test${path.sep}`)).map((e) => `${e.from} imports ${e.to}`)).toEqual([]);
   });
 
+  it('the environment is read at the edge (src/cli, cmd), never in the middle of the wiring', () => {
+    const readers = tsFiles('src').filter((f) => partOf(f) !== 'cli' && /\bprocess\.env\b/.test(readFileSync(path.join(root, f), 'utf8')));
+    expect(readers).toEqual([]);
+  });
+
   it('the test doubles live under test/, not in src/', () => {
     const doubles = tsFiles('src').filter((f) => /(^|[/\\])(fake|memory-store|fakes?-[^/\\]*|mock[^/\\]*)\.ts$/.test(f));
     expect(doubles).toEqual([]);

@@ -9,7 +9,7 @@ import { registerSecret } from '../../text/secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.runware.ai/v1';
 
-export function resolveApiKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolveApiKey(env: NodeJS.ProcessEnv): string | undefined {
   let key: string | undefined;
   if (env.RUNWARE_API_KEY_FILE) {
     try {
@@ -41,6 +41,6 @@ function checkKey(key: string, source: string): void {
 
 export { registerEnvSecrets } from '../../text/secrets.js';
 
-export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function apiUrl(env: NodeJS.ProcessEnv): string {
   return env.RUNWARE_API_URL?.trim() || DEFAULT_API_URL;
 }
