@@ -154,17 +154,21 @@ async function toVideo(d: ParsedDoc, f: FoundFile, located: Locate): Promise<Omi
     located('/spec/request' + p.pointer, p.code, `spec.request: ${p.message}`, p.code === 'rule.owned-field');
   }
   const outPath = (m.spec as { output?: { path?: unknown } } | undefined)?.output?.path;
+  let pathRefused = false;
   if (typeof outPath === 'string' && !isContainedRelative(outPath)) {
     ok = false;
+    pathRefused = true;
     located('/spec/output/path', 'path.escape', `spec.output.path: "${showPath(outPath)}" must be a relative path inside --out (no .., not absolute)`);
   } else if (typeof outPath === 'string') {
     const n = withDefaults((request ?? {}) as VideoRequest).numberResults;
     for (const p of checkOutputPath(path.posix.normalize(outPath), typeof n === 'number' && n >= 1 ? n : 1)) {
       ok = false;
+      pathRefused = true;
       located('/spec/output/path', p.code, p.message);
     }
   }
-  const format = checkOutputFormat(outPath, (request as { outputFormat?: unknown } | undefined)?.outputFormat);
+  // One problem per field: a path already refused (reserved name, escape) is not also a format mismatch.
+  const format = !pathRefused ? checkOutputFormat(outPath, (request as { outputFormat?: unknown } | undefined)?.outputFormat) : undefined;
   if (format) {
     ok = false;
     located('/spec/output/path', format.code, format.message);

@@ -40,6 +40,7 @@ describe('daemon with webhooks under kill -9', () => {
       kills++;
     }
     const d = runDaemon(w, flags);
+    await d.metricsAddr; // serving: its SIGTERM handler is in place (a SIGTERM before that ends it by the signal)
     await until('every video ready', () => readyCount(w) === N, 60_000);
     d.child.kill('SIGTERM');
     expect((await d.child).exitCode).toBe(0);
