@@ -25,7 +25,7 @@ function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
     env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey, REELCTL_POLL_MS: '500' },
   });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   return { child, log: () => log };
 }
 

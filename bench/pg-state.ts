@@ -31,7 +31,7 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
   const db = new PgStateStore(u.toString(), process.env);
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  let claimRate = 0;
+  let claimRate: number;
   try {
     await file.write(state);
     await db.write(state);

@@ -9,7 +9,7 @@ export type { Logger };
 export type LogFormat = 'text' | 'json';
 
 export { printable, registerSecret, scrub, scrubDeep } from './text/secrets.js';
-import { printable, scrub, scrubDeep } from './text/secrets.js';
+import { printable, scrubDeep } from './text/secrets.js';
 
 export interface LoggerOptions {
   format?: LogFormat;

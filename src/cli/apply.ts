@@ -76,7 +76,7 @@ export function register(program: Command): void {
         // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
         // stdout is --json's.
         const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune, simulated: !!f.simulate });
-        if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)), simulated: !!f.simulate });
+        if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)) as unknown, simulated: !!f.simulate });
         else say(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : ''));
         if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
           const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);

@@ -19,7 +19,7 @@ export const SIMULATED_OUT = 'outputs-simulated';
 
 /** The global flags; with `simulate`, the state and outputs default to the simulated ones. */
 export function globalOptions(cmd: Command, opts: { simulate?: boolean } = {}): GlobalOptions {
-  const o = cmd.optsWithGlobals() as { state?: string; out?: string; selector?: string[]; logFormat?: string };
+  const o = cmd.optsWithGlobals<{ state?: string; out?: string; selector?: string[]; logFormat?: string }>();
   // --state/--out have defaults in the program; a simulated run takes its own unless they were given.
   const given = (name: string) => o[name as 'state'] !== undefined && cmd.getOptionValueSourceWithGlobals(name) !== 'default';
   const logFormat = (o.logFormat ?? 'text') as LogFormat;

@@ -114,6 +114,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   const logger = createLogger({ format: global.logFormat, destination, ...logLevel(process.env) });
 
   // Signals are handled from the first moment: a SIGTERM during startup waits for it, then stops cleanly.
+  // eslint-disable-next-line prefer-const -- the signal handler installed below reads it before it is assigned
   let daemon: Promise<Daemon> | undefined;
   const abort = new AbortController();
   const uninstall = handleSignals({

@@ -1,11 +1,11 @@
 // Terminal styling: colour only on a TTY and never with NO_COLOR (https://no-color.org).
 export interface Style {
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-  bold(s: string): string;
-  dim(s: string): string;
+  green: (s: string) => string;
+  red: (s: string) => string;
+  yellow: (s: string) => string;
+  cyan: (s: string) => string;
+  bold: (s: string) => string;
+  dim: (s: string) => string;
 }
 
 /**

@@ -14,7 +14,7 @@ const EXT: Record<string, string> = { MP4: 'mp4', WEBM: 'webm', MOV: 'mov' };
 
 /** The request with top-level defaults filled in (a shallow copy; nested objects are shared). */
 export function withDefaults(request: VideoRequest): VideoRequest {
-  return { ...REQUEST_DEFAULTS, ...request } as VideoRequest;
+  return { ...REQUEST_DEFAULTS, ...request };
 }
 
 export function extensionFor(request: VideoRequest): string {

@@ -133,7 +133,7 @@ function itemsOutcome(taskUUID: string, list: WireItem[]): PollOutcome {
 
 /** Whole-request failures by HTTP status. */
 export function httpError(status: number, res: WireResponse | undefined, retryAfterMs?: number): ProviderError {
-  const first = Array.isArray(res?.errors) ? readError(res!.errors![0]) : undefined;
+  const first = Array.isArray(res?.errors) ? readError(res.errors[0]) : undefined;
   const base = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 401)
     return new ProviderError('Runware rejected the API key (HTTP 401): check RUNWARE_API_KEY / RUNWARE_API_KEY_FILE', { code: 'unauthorized', kind: 'terminal', ...base });
