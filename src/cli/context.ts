@@ -10,9 +10,9 @@ export interface GlobalOptions {
   logFormat: LogFormat;
 }
 
-export const DEFAULT_MANIFESTS = 'manifests';
+const DEFAULT_MANIFESTS = 'manifests';
 export const DEFAULT_STATE = '.reelctl/state.json';
-export const DEFAULT_OUT = 'outputs';
+const DEFAULT_OUT = 'outputs';
 /** Where `--simulate` keeps its state and placeholder files unless --state/--out say otherwise. */
 export const SIMULATED_STATE = '.reelctl/simulated/state.json';
 export const SIMULATED_OUT = 'outputs-simulated';
@@ -33,7 +33,7 @@ export function globalOptions(cmd: Command, opts: { simulate?: boolean } = {}): 
 }
 
 /** `-l a=b -l c=d` or `-l a=b,c=d` → { a: 'b', c: 'd' } (equality only, like kubectl's simplest form). */
-export function parseSelector(items: string[]): Record<string, string> {
+function parseSelector(items: string[]): Record<string, string> {
   const sel: Record<string, string> = {};
   for (const item of items.flatMap((s) => s.split(','))) {
     const t = item.trim();

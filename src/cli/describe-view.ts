@@ -11,7 +11,7 @@ export interface Described {
 }
 
 /** One event as a line: `AT  TYPE  what happened`. */
-export function eventLine(e: Record<string, unknown>): string {
+function eventLine(e: Record<string, unknown>): string {
   const at = String(e.at ?? '');
   const what = (() => {
     switch (e.type) {

@@ -47,8 +47,6 @@ export interface RuntimeOptions {
   shared?: boolean;
 }
 
-export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
-
 export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const env = o.env ?? process.env;
   const source = providerSource(!!o.simulate, env, 'no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)');

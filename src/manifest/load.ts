@@ -190,7 +190,7 @@ async function toVideo(d: ParsedDoc, f: FoundFile, located: Locate): Promise<Omi
 }
 
 /** Lexical containment of an output path (the artifact store re-checks with realpath at write time). */
-export function isContainedRelative(p: string): boolean {
+function isContainedRelative(p: string): boolean {
   if (p.includes('\0') || path.isAbsolute(p) || /^[A-Za-z]:/.test(p)) return false;
   const rel = path.relative('/out', path.resolve('/out', p));
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !p.endsWith('/');

@@ -32,7 +32,7 @@ export interface ControllerOptions extends ReconcileDeps {
 }
 
 /** apply gives a video up for the run after this many consecutive failed steps (~15 s of backoff at 1 s). */
-export const DEFAULT_GIVE_UP_AFTER = 5;
+const DEFAULT_GIVE_UP_AFTER = 5;
 
 /** What a reload must notice: anything that changes what the step would do. */
 function desiredKey(v: LoadedVideo): string {

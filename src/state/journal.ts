@@ -12,7 +12,7 @@
 // Pure: text in, facts out; file-store.ts does the I/O.
 import type { StateFile, VideoState } from './model.js';
 
-export const JOURNAL_FORMAT = 1;
+const JOURNAL_FORMAT = 1;
 
 export function journalPath(stateFile: string): string {
   return `${stateFile}.journal`;

@@ -19,7 +19,7 @@ export interface StateWriterOptions {
   journalMinVideos?: number;
 }
 
-export const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
+const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;

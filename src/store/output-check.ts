@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { OutputStatus } from '../plan/planner.js';
 import type { OutputRecord, StateFile } from '../state/model.js';
 
-export async function sha256File(file: string): Promise<string> {
+async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');

@@ -29,7 +29,7 @@ export const video = (name: string, request: Record<string, unknown> = {}): Load
 });
 
 /** Every log line, as `{level, msg, ...fields}`. */
-export function recordingLogger(lines: Record<string, unknown>[]): Logger {
+function recordingLogger(lines: Record<string, unknown>[]): Logger {
   return pino({ level: 'debug', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
 }
 

@@ -26,7 +26,7 @@ export interface ClientOptions {
   retryBudget?: number;
 }
 
-export const CLIENT_DEFAULTS = {
+const CLIENT_DEFAULTS = {
   submitBatchSize: 25,
   submitWindowMs: 25,
   submitRps: 2,
@@ -102,5 +102,3 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
     },
   };
 }
-
-export { pollDelayMs } from './backoff.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ReelctlError } from '../../errors.js';
 import { registerSecret } from '../../text/secrets.js';
 
-export const DEFAULT_API_URL = 'https://api.runware.ai/v1';
+const DEFAULT_API_URL = 'https://api.runware.ai/v1';
 
 export function resolveApiKey(env: NodeJS.ProcessEnv): string | undefined {
   let key: string | undefined;
@@ -38,8 +38,6 @@ function checkKey(key: string, source: string): void {
   const what = c === 0x0a || c === 0x0d ? 'a line break (a second line?)' : c === 0x20 || c === 0x09 ? 'whitespace' : c < 0x20 || c === 0x7f ? 'a control character' : 'a non-ASCII character';
   throw new ReelctlError(`the API key in ${source} contains ${what} at character ${at + 1}: a key is a single token of visible ASCII characters; fix the value and run again`, { code: 'config.key-invalid' });
 }
-
-export { registerEnvSecrets } from '../../text/secrets.js';
 
 export function apiUrl(env: NodeJS.ProcessEnv): string {
   return env.RUNWARE_API_URL?.trim() || DEFAULT_API_URL;

@@ -13,7 +13,7 @@ export interface WireError {
   taskType?: string;
   [k: string]: unknown;
 }
-export interface WireItem {
+interface WireItem {
   taskType?: string;
   taskUUID?: string;
   status?: string;
@@ -40,9 +40,8 @@ export const isConflict = (e: WireError) => {
   const r = readError(e);
   return /conflict.*task.*uuid|taskuuid.*already/i.test(`${r.code ?? ''} ${r.message ?? ''}`);
 };
-export const isNotFound = (e: WireError) => isNotFoundCode(readError(e).code);
 
-export function terminalError(e: WireError | ItemError, status?: number, taskUUID?: string): ProviderError {
+function terminalError(e: WireError | ItemError, status?: number, taskUUID?: string): ProviderError {
   const r = readError(e);
   const id = taskUUID ?? (typeof (e as WireError).taskUUID === 'string' ? (e as WireError).taskUUID : undefined);
   const msg = `${r.message ?? 'request refused'}${r.parameter ? ` (parameter ${r.parameter})` : ''}`;

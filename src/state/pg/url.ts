@@ -5,7 +5,7 @@ import type { PoolConfig } from 'pg';
 import { UsageError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
 
-export const DEFAULT_SCHEMA = 'reelctl';
+const DEFAULT_SCHEMA = 'reelctl';
 
 export interface PgTarget {
   config: PoolConfig;
