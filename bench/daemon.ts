@@ -10,8 +10,8 @@ import { MB, round, summarize } from './lib/stats.js';
 import { loadManifests } from '../src/manifest/load.js';
 import { packagePath } from '../src/paths.js';
 import { outputBasePath } from '../src/manifest/defaults.js';
-import { requestDigest, specHash } from '../src/plan/spec-hash.js';
-import { StateWriter } from '../src/reconcile/state-writer.js';
+import { requestDigest, specHash } from '../src/manifest/spec-hash.js';
+import { StateWriter } from '../src/state/writer.js';
 import { startSimulator, type SimHandle } from '../src/provider/sim/server.js';
 import { FileStateStore } from '../src/state/file-store.js';
 import type { StateFile } from '../src/state/model.js';
@@ -25,7 +25,7 @@ function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
     env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey, REELCTL_POLL_MS: '500' },
   });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   return { child, log: () => log };
 }
 
@@ -89,7 +89,7 @@ async function tenThousand(ctx: BenchContext): Promise<BenchResult[]> {
   const dir = path.join(ctx.tmpDir, 'tracked');
   const state = await readyState(dir, count, ctx.seed);
   const store = new FileStateStore(path.join(dir, 'state.json'));
-  // One save as the daemon makes it: one video changed, appended to the state journal (state-writer.ts).
+  // One save as the daemon makes it: one video changed, appended to the state journal (state/writer.ts).
   const writer = new StateWriter(store, state);
   await writer.flush(); // the first save of a new state is a snapshot
   const names = Object.keys(state.videos);

@@ -14,7 +14,7 @@ import { FileStateStore } from '../src/state/file-store.js';
 import { PgStateStore } from '../src/state/pg/store.js';
 import type { StateStore } from '../src/state/model.js';
 import { setPhase } from '../src/state/transitions.js';
-import { StateWriter } from '../src/reconcile/state-writer.js';
+import { StateWriter } from '../src/state/writer.js';
 import { round, sideBySide, summarize } from './lib/stats.js';
 
 const PG_URL = process.env.REELCTL_BENCH_PG_URL ?? process.env.REELCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -28,10 +28,10 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
   const u = new URL(PG_URL);
   u.searchParams.set('schema', schema);
   const file = new FileStateStore(path.join(dir, 'state.json'));
-  const db = new PgStateStore(u.toString());
+  const db = new PgStateStore(u.toString(), process.env);
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  let claimRate = 0;
+  let claimRate: number;
   try {
     await file.write(state);
     await db.write(state);
@@ -57,7 +57,7 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
     const claimSchema = `${schema}_c`;
     const cu = new URL(PG_URL);
     cu.searchParams.set('schema', claimSchema);
-    const replicas = [0, 1, 2].map(() => new PgStateStore(cu.toString()));
+    const replicas = [0, 1, 2].map(() => new PgStateStore(cu.toString(), process.env));
     try {
       await replicas[0]!.write({ ...state, serial: 0 });
       const claimers = replicas.map((r, i) => r.share({ replicaId: `bench-${i}`, epochs: new Map(), onFenced: () => undefined }));

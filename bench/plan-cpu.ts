@@ -39,7 +39,7 @@ async function parseCpuCase(ctx: BenchContext): Promise<BenchResult[]> {
   const coldPlan = async () => createPlan((await loadManifests([dir])).videos, null);
   const cacheFile = path.join(ctx.tmpDir, 'state', 'parse-cache.json');
   await (await import('node:fs/promises')).mkdir(path.dirname(cacheFile), { recursive: true });
-  const warmPlan = async () => createPlan((await loadManifests([dir], { cache: await openParseCache(cacheFile) })).videos, null);
+  const warmPlan = async () => createPlan((await loadManifests([dir], { cache: await openParseCache(cacheFile, { version: 'bench' }) })).videos, null);
   let k = 0;
   const editOne = async () => {
     // One manifest edited (a new prompt word), as a user saving a file between two plans.

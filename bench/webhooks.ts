@@ -38,7 +38,7 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
     env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey },
   });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const end = Date.now() + 120_000;
   while ((log.match(/"msg":"[^"]*: ready"/g) ?? []).length < n) {
     if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not finish (webhooks ${webhooks ? 'on' : 'off'}): ${log.slice(-300)}`);

@@ -108,7 +108,7 @@ export class UsageError extends ReelctlError {
 }
 
 /** Errors of the disk itself: retrying cannot help until a person frees space or fixes permissions. */
-export const DISK_ERROR_CODES = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EACCES', 'EPERM']);
+const DISK_ERROR_CODES = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EACCES', 'EPERM']);
 
 export function diskErrorCode(err: unknown): string | undefined {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {

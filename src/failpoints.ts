@@ -1,7 +1,7 @@
 // Failpoints for crash tests (docs/reliability.md): REELCTL_FAILPOINT=<name>:<action>[,<name>:<action>…]
 // action: `crash` (SIGKILL: no cleanup), `error` (throw), `enospc` / `erofs` (throw a disk error with that
-// errno code, as a full or read-only disk would), `sleep-<ms>`.
-// Free when unset: one Map lookup on a name that is never there.
+// errno code, as a full or read-only disk would).
+// Armed by the entry point (cmd/reelctl.ts reads the environment); free when unarmed: one size check.
 
 export const FAILPOINTS = [
   'before-intent-persisted',
@@ -16,20 +16,20 @@ export const FAILPOINTS = [
 ] as const;
 export type FailpointName = (typeof FAILPOINTS)[number];
 
-let table: Map<string, string> | undefined;
+let table = new Map<string, string>();
 
-function load(): Map<string, string> {
+/** Arms the failpoints named in `spec` (REELCTL_FAILPOINT's value); undefined or empty disarms them all. */
+export function armFailpoints(spec: string | undefined): void {
   const m = new Map<string, string>();
-  for (const item of (process.env.REELCTL_FAILPOINT ?? '').split(',')) {
+  for (const item of (spec ?? '').split(',')) {
     const [name, action] = item.trim().split(':');
     if (name && action) m.set(name, action);
   }
-  return m;
+  table = m;
 }
 
 /** Call at a failpoint. Synchronous so a crash happens exactly here. */
 export function failpoint(name: FailpointName): void {
-  table ??= load();
   if (table.size === 0) return;
   const action = table.get(name);
   if (!action) return;
@@ -42,18 +42,4 @@ export function failpoint(name: FailpointName): void {
     const code = action.toUpperCase();
     throw Object.assign(new Error(`${code}: ${code === 'ENOSPC' ? 'no space left on device' : 'read-only file system'} (failpoint ${name})`), { code });
   }
-}
-
-/** Async variant for failpoints that may sleep (simulating a slow step). */
-export async function failpointAsync(name: FailpointName): Promise<void> {
-  table ??= load();
-  const action = table.get(name);
-  const m = action && /^sleep-(\d+)$/.exec(action);
-  if (m) await new Promise((r) => setTimeout(r, Number(m[1])));
-  else failpoint(name);
-}
-
-/** Tests only: re-read the environment. */
-export function resetFailpoints(): void {
-  table = undefined;
 }

@@ -4,7 +4,7 @@ export { validateRequest } from './manifest/validate-request.js';
 export type { LoadedVideo, LoadResult, VideoRequest } from './manifest/model.js';
 export { createPlan } from './plan/planner.js';
 export type { Plan, Change, Action } from './plan/model.js';
-export { specHash } from './plan/spec-hash.js';
+export { specHash } from './manifest/spec-hash.js';
 export { estimateCostUsd, PRICES } from './pricing/prices.js';
 export { FileStateStore } from './state/file-store.js';
 export { createController } from './reconcile/controller.js';

@@ -9,10 +9,11 @@ export type { Logger };
 export type LogFormat = 'text' | 'json';
 
 export { printable, registerSecret, scrub, scrubDeep } from './text/secrets.js';
-import { printable, scrub, scrubDeep } from './text/secrets.js';
+import { printable, scrubDeep } from './text/secrets.js';
 
 export interface LoggerOptions {
   format?: LogFormat;
+  /** pino level; the CLI passes REELCTL_LOG_LEVEL. Default info. */
   level?: string;
   /** Where lines go; default stderr so stdout stays clean for --json output. */
   destination?: NodeJS.WritableStream;
@@ -31,7 +32,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       return dest.write(opts.format === 'json' ? toSafeJson(record) + '\n' : toText(record));
     },
   };
-  return pino({ level: opts.level ?? process.env.REELCTL_LOG_LEVEL ?? 'info', base: undefined }, stream);
+  return pino({ level: opts.level ?? 'info', base: undefined }, stream);
 }
 
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };

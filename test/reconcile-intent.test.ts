@@ -1,7 +1,7 @@
 // An intent is bound to its request (issue 17 item 0): which requests an attempt's UUID may carry.
 import { describe, expect, it } from 'vitest';
 import type { LoadedVideo } from '../src/manifest/model.js';
-import { specHash } from '../src/plan/spec-hash.js';
+import { specHash } from '../src/manifest/spec-hash.js';
 import { isBoundTo, requestHash } from '../src/reconcile/intent.js';
 import type { Attempt } from '../src/state/model.js';
 

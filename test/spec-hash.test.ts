@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, specHash } from '../src/plan/spec-hash.js';
+import { canonicalJson, specHash } from '../src/manifest/spec-hash.js';
 import { outputFilePaths } from '../src/manifest/defaults.js';
 
 const base = { request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'hello there', width: 1280, height: 720 }, regenerate: 0, localInputs: [] };

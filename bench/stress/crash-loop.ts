@@ -12,7 +12,7 @@ import pg from 'pg';
 import { PgStateStore } from '../../src/state/pg/store.js';
 import { FAILPOINTS } from '../../src/failpoints.js';
 import { packagePath } from '../../src/paths.js';
-import { canonicalJson } from '../../src/plan/spec-hash.js';
+import { canonicalJson } from '../../src/manifest/spec-hash.js';
 import { estimateCostUsd } from '../../src/pricing/prices.js';
 import { prng } from '../../src/provider/sim/prng.js';
 import { startSimulator } from '../../src/provider/sim/server.js';
@@ -207,7 +207,7 @@ function withSchema(url: string, schema: string): string {
 
 /** I2 on a PostgreSQL state: it reads (schema-checked), serial never backwards, lineage fixed. */
 async function checkPgState(url: string, prev: { serial: number; lineage?: string }): Promise<{ state?: any; problem?: string }> {
-  const store = new PgStateStore(url);
+  const store = new PgStateStore(url, process.env);
   try {
     const state = await store.read();
     if (!state) return { problem: 'no state in PostgreSQL' };

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../../src/plan/spec-hash.js';
+import { canonicalJson } from '../../src/manifest/spec-hash.js';
 import type { SimHandle } from '../../src/provider/sim/server.js';
 import { applyJournal, journalPath } from '../../src/state/journal.js';
 

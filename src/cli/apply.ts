@@ -6,16 +6,17 @@ import { createLogger, printable } from '../log.js';
 import { hasChanges } from '../plan/model.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
 import { askApproval, shouldAsk } from './confirm.js';
-import { globalOptions, manifestPaths } from './context.js';
+import { globalOptions, logLevel, manifestPaths } from './context.js';
 import { manifestCache } from './manifest-cache.js';
 import { computePlan, planHeadline, planText } from './plan-view.js';
-import { renderJson } from '../plan/views/json.js';
+import { renderJson } from './views/json.js';
 import { roundUsd } from '../pricing/prices.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
-import { parseLockTimeout } from './state.js';
+import { ALLOW_DOWNLOAD_HOST, parseConcurrency, parseLockTimeout, parseMaxCost, parseSupersede } from './flags.js';
 import { statusJson } from './status.js';
-import { makeStyle, usd } from './style.js';
+import { makeStyle } from './style.js';
+import { usd } from '../text/usd.js';
 import { toSafeJson } from '../text/escape.js';
 import { loadOrThrow } from './validate.js';
 
@@ -34,22 +35,10 @@ export interface ApplyFlags {
   verifyOutputs?: boolean;
 }
 
-export function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
-  const concurrency = Number(f.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new UsageError(`--concurrency must be an integer from 1 to 1000, got "${f.concurrency}"`);
-  const maxCostUsd = f.maxCost === undefined ? undefined : Number(f.maxCost);
-  if (maxCostUsd !== undefined && (!Number.isFinite(maxCostUsd) || maxCostUsd < 0)) throw new UsageError(`--max-cost must be a non-negative number of USD, got "${f.maxCost}"`);
-  if (f.supersede !== 'wait' && f.supersede !== 'abandon') throw new UsageError(`--supersede must be wait or abandon, got "${f.supersede}"`);
-  return { concurrency, maxCostUsd, supersede: f.supersede as 'wait' | 'abandon' };
+function parseCommon(f: { maxCost?: string; concurrency: string; supersede: string }) {
+  const maxCostUsd = f.maxCost === undefined ? undefined : parseMaxCost(f.maxCost);
+  return { concurrency: parseConcurrency(f.concurrency), maxCostUsd, supersede: parseSupersede(f.supersede) };
 }
-
-/** Shared by apply and run (repeatable). */
-export const ALLOW_DOWNLOAD_HOST = [
-  '--allow-download-host <host>',
-  'download results from this host even when it is on a private, loopback or link-local address (repeatable)',
-  (v: string, prev: string[]) => [...prev, v],
-  [] as string[],
-] as const;
 
 export function register(program: Command): void {
   program
@@ -80,7 +69,7 @@ export function register(program: Command): void {
       if (!(maxShare >= 0 && maxShare <= 1)) throw new UsageError(`--prune-max-share must be between 0 and 1, got "${f.pruneMaxShare}"`);
       const lockTimeoutMs = parseLockTimeout(f.lockTimeout);
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
-      const logger = createLogger({ format: g.logFormat });
+      const logger = createLogger({ format: g.logFormat, ...logLevel(process.env) });
       const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs, ...(f.verifyOutputs ? { verifyOutputs: true } : {}) });
       const json = g.logFormat === 'json';
       const style = makeStyle(json ? { isTTY: false } : process.stderr);
@@ -90,7 +79,7 @@ export function register(program: Command): void {
         // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
         // stdout is --json's.
         const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune, simulated: !!f.simulate, verifyOutputs: !!f.verifyOutputs });
-        if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)), simulated: !!f.simulate });
+        if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)) as unknown, simulated: !!f.simulate });
         else say(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : ''));
         if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
           const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);

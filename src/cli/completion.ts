@@ -77,7 +77,7 @@ export interface CompletionSource {
 export async function complete(words: string[], src: CompletionSource): Promise<string[]> {
   const prev = words.at(-1);
   const cmd = commandWord(words);
-  if (prev && FLAG_VALUES[prev]) return FLAG_VALUES[prev]!;
+  if (prev && FLAG_VALUES[prev]) return FLAG_VALUES[prev];
   if (prev === '-o' || prev === '--output') return OUTPUT_VALUES[cmd ?? ''] ?? [];
   if (prev?.startsWith('-')) return [];
   const after = cmd ? words.slice(words.indexOf(cmd) + 1).filter((w) => !w.startsWith('-')) : [];

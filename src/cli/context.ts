@@ -10,16 +10,16 @@ export interface GlobalOptions {
   logFormat: LogFormat;
 }
 
-export const DEFAULT_MANIFESTS = 'manifests';
+const DEFAULT_MANIFESTS = 'manifests';
 export const DEFAULT_STATE = '.reelctl/state.json';
-export const DEFAULT_OUT = 'outputs';
+const DEFAULT_OUT = 'outputs';
 /** Where `--simulate` keeps its state and placeholder files unless --state/--out say otherwise. */
 export const SIMULATED_STATE = '.reelctl/simulated/state.json';
 export const SIMULATED_OUT = 'outputs-simulated';
 
 /** The global flags; with `simulate`, the state and outputs default to the simulated ones. */
 export function globalOptions(cmd: Command, opts: { simulate?: boolean } = {}): GlobalOptions {
-  const o = cmd.optsWithGlobals() as { state?: string; out?: string; selector?: string[]; logFormat?: string };
+  const o = cmd.optsWithGlobals<{ state?: string; out?: string; selector?: string[]; logFormat?: string }>();
   // --state/--out have defaults in the program; a simulated run takes its own unless they were given.
   const given = (name: string) => o[name as 'state'] !== undefined && cmd.getOptionValueSourceWithGlobals(name) !== 'default';
   const logFormat = (o.logFormat ?? 'text') as LogFormat;
@@ -33,7 +33,7 @@ export function globalOptions(cmd: Command, opts: { simulate?: boolean } = {}): 
 }
 
 /** `-l a=b -l c=d` or `-l a=b,c=d` → { a: 'b', c: 'd' } (equality only, like kubectl's simplest form). */
-export function parseSelector(items: string[]): Record<string, string> {
+function parseSelector(items: string[]): Record<string, string> {
   const sel: Record<string, string> = {};
   for (const item of items.flatMap((s) => s.split(','))) {
     const t = item.trim();
@@ -50,4 +50,10 @@ export { matchesSelector } from '../manifest/selector.js';
 /** Paths given on the command line, or the default manifests directory. */
 export function manifestPaths(args: string[]): string[] {
   return args.length > 0 ? args : [DEFAULT_MANIFESTS];
+}
+
+/** REELCTL_LOG_LEVEL (pino's levels: debug, info, warn…), read here at the edge and passed to createLogger. */
+export function logLevel(env: Record<string, string | undefined>): { level?: string } {
+  const level = env.REELCTL_LOG_LEVEL;
+  return level ? { level } : {};
 }

@@ -1,6 +1,6 @@
 // The person's view of `reelctl describe`: sections like kubectl's, events one readable line each.
 import type { VideoState } from '../state/model.js';
-import { usd } from './style.js';
+import { usd } from '../text/usd.js';
 
 export interface Described {
   name: string;
@@ -11,7 +11,7 @@ export interface Described {
 }
 
 /** One event as a line: `AT  TYPE  what happened`. */
-export function eventLine(e: Record<string, unknown>): string {
+function eventLine(e: Record<string, unknown>): string {
   const at = String(e.at ?? '');
   const what = (() => {
     switch (e.type) {

@@ -8,7 +8,7 @@ import { printable, scrubDeep } from '../log.js';
 import { toSafeJson } from '../text/escape.js';
 import { loadManifests } from '../manifest/load.js';
 import { didYouMean } from '../manifest/suggest.js';
-import { specHash } from '../plan/spec-hash.js';
+import { specHash } from '../manifest/spec-hash.js';
 import { eventsFileFor, readStateOnce } from '../state/open.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { describeText, type Described } from './describe-view.js';
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .action(async (name: string, paths: string[], f: { output: string }, cmd: Command) => {
       if (f.output !== 'text' && f.output !== 'json') throw new UsageError(`-o must be text or json, got "${f.output}"`);
       const g = globalOptions(cmd);
-      const state = await readStateOnce(g.state, g.out);
+      const state = await readStateOnce(g.state, g.out, process.env);
       const loaded = await loadManifests(manifestPaths(paths));
       const m = loaded.videos.find((v) => v.name === name);
       const v = state?.videos[name];

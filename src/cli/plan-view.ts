@@ -3,11 +3,12 @@
 import type { LoadedVideo } from '../manifest/model.js';
 import { createPlan } from '../plan/planner.js';
 import type { Plan } from '../plan/model.js';
-import { renderHuman } from '../plan/views/human.js';
+import { renderHuman } from './views/human.js';
 import type { StateFile } from '../state/model.js';
 import { checkAllOutputs } from '../store/output-check.js';
 import type { GlobalOptions } from './context.js';
-import { usd, type Style } from './style.js';
+import type { Style } from './style.js';
+import { usd } from '../text/usd.js';
 
 export async function computePlan(videos: LoadedVideo[], state: StateFile | null, g: Pick<GlobalOptions, 'out' | 'selector'>, opts: { prune?: boolean; simulated?: boolean; verifyOutputs?: boolean } = {}): Promise<Plan> {
   const status = await checkAllOutputs(g.out, state, { verify: !!opts.verifyOutputs });

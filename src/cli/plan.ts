@@ -3,18 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { ReelctlError } from '../errors.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
-import { apiUrl, resolveApiKey } from '../provider/runware/api-key.js';
-import { createRunwareProvider } from '../provider/runware/http-provider.js';
-import { startSimulator } from '../provider/sim/server.js';
 import { adoptStarted } from '../plan/dry-run-proof.js';
 import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
 import { emptyState } from '../state/transitions.js';
-import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from '../plan/views/remote.js';
+import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from './views/remote.js';
 import { systemClock } from '../clock.js';
 import { openState, readStateOnce } from '../state/open.js';
 import { needsAction } from '../plan/model.js';
-import { renderJson } from '../plan/views/json.js';
-import { renderMarkdown } from '../plan/views/markdown.js';
+import { renderJson } from './views/json.js';
+import { renderMarkdown } from './views/markdown.js';
+import { buildProvider, providerSource } from './provider-env.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { manifestCache } from './manifest-cache.js';
 import { computePlan, planText } from './plan-view.js';
@@ -57,7 +55,7 @@ export function register(program: Command): void {
       // renders; with --verify-remote the built-in simulator answers instead of the API.
       const g = globalOptions(cmd, { simulate: !!flags.simulate });
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
-      const state = await readStateOnce(g.state, g.out);
+      const state = await readStateOnce(g.state, g.out, process.env);
       const plan = await computePlan(videos, state, g, { prune: !!flags.prune, simulated: !!flags.simulate, verifyOutputs: !!flags.verifyOutputs });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
       const style = makeStyle(process.stdout);
@@ -78,11 +76,9 @@ export function register(program: Command): void {
 
 /** The dry run against the API (key from RUNWARE_API_KEY / _FILE), or against an in-process simulator. */
 async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Parameters<typeof verifyRemote>[1], simulate: boolean): Promise<RemoteCheck> {
-  const key = simulate ? undefined : resolveApiKey(process.env);
-  if (!simulate && !key) throw new ReelctlError('--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to ask the built-in simulator', { code: 'config.no-key' });
-  const sim = simulate ? await startSimulator({}) : undefined;
+  const source = providerSource(simulate, process.env, '--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to ask the built-in simulator');
+  const { provider, sim } = await buildProvider(source);
   try {
-    const provider = createRunwareProvider({ baseUrl: sim?.url ?? apiUrl(process.env), apiKey: sim?.apiKey ?? key! });
     return await verifyRemote(plan, videos, { provider, resolveRequest: resolveLocalInputs, newUUID: randomUUID, sleep: (ms, signal) => systemClock.sleep(ms, signal) });
   } finally {
     await sim?.close();
@@ -97,7 +93,7 @@ async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Par
 async function dryRunNotDry(statePath: string, out: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
   const cost = remote.started.filter((x) => !x.failed).reduce((sum, x) => sum + x.costUsd, 0);
   const what = `the dry run was not dry: Runware started ${remote.started.length} render(s) (${remote.started.map((x) => x.name).join(', ')}), about $${cost.toFixed(2)}`;
-  const opened = openState(statePath, out);
+  const opened = openState(statePath, out, process.env);
   const store = opened.store;
   try {
     const lock = await store.lock('reelctl plan --verify-remote (recording renders a dry run started)');

@@ -1,8 +1,7 @@
 // The command tree (contract.md). cmd/reelctl.ts only runs it. Command modules are imported lazily — only
 // the one being run — so `reelctl --version` and small commands do not pay for ajv, pino and the rest.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { packagePath } from '../paths.js';
+import { packageVersion } from './package-version.js';
 
 interface CommandModule {
   register(program: Command): void;
@@ -30,8 +29,6 @@ const NEEDS_ALL = new Set(['completion', 'help']);
 /** Global options that take a value (so the value is not mistaken for the command). */
 const VALUED_GLOBALS = new Set(['--state', '--out', '-l', '--selector', '--log-format']);
 
-export const version = (): string => (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
-
 /** The command word in `args` (after the global options), or undefined. */
 export function commandWord(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -45,7 +42,7 @@ export function commandWord(args: string[]): string | undefined {
 export async function buildProgram(argv: string[] = process.argv, opts: { full?: boolean } = {}): Promise<Command> {
   const program = new Command('reelctl')
     .description('GitOps for AI video: make rendered videos match the YAML manifests in your repo')
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--state <file|url>', 'state file, or postgres://USER@HOST:PORT/DB?schema=NAME', '.reelctl/state.json')
     .option('--out <dir>', 'output directory', 'outputs')
     .option('-l, --selector <key=value>', 'only videos whose labels match (repeatable)', collect, [])

@@ -2,7 +2,7 @@
 import type { Logger } from '../log.js';
 import { roundUsd } from '../pricing/prices.js';
 import type { Controller } from '../reconcile/controller-api.js';
-import { usd } from './style.js';
+import { usd } from '../text/usd.js';
 
 export function attachLog(controller: Controller, log: Logger): () => void {
   // One line per thing that happened: a phase change that a richer event repeats (Submitted, Ready, a

@@ -6,13 +6,15 @@ import { createLogger, printable, type LogFormat, type Logger } from '../log.js'
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
 import type { Phase } from '../state/model.js';
 import { attachLog } from './progress-log.js';
+import { colorAllowed } from './style.js';
+import { logLevel } from './context.js';
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { columns?: number; rows?: number };
   isTTY: boolean;
   format: LogFormat;
   clock: Clock;
-  /** For NO_COLOR (default process.env). */
+  /** For NO_COLOR and TERM (default process.env; style.ts colorAllowed). */
   env?: Record<string, string | undefined>;
   /** Redraw every N ms on a TTY so elapsed times move; 0 = only on events. Default 1000. */
   tickMs?: number;
@@ -42,15 +44,14 @@ export type Detach = (() => void) & { print(text: string): void };
 /** Shows the controller's progress until the returned `detach()` is called. */
 export function attachProgress(controller: Controller, opts: ProgressOptions): Detach {
   if (!opts.isTTY || opts.format === 'json') {
-    const off = attachLog(controller, opts.logger ?? createLogger({ format: opts.format, destination: opts.stream }));
+    const off = attachLog(controller, opts.logger ?? createLogger({ format: opts.format, destination: opts.stream, ...logLevel(opts.env ?? process.env) }));
     return Object.assign(off, { print: (text: string) => void opts.stream.write(text) });
   }
   return attachTTY(controller, opts);
 }
 
 function attachTTY(controller: Controller, opts: ProgressOptions): Detach {
-  const env = opts.env ?? process.env;
-  const color = !env.NO_COLOR; // no-color.org: any non-empty value disables colour
+  const color = colorAllowed(opts.env ?? process.env);
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const rows = new Map<string, Row>();
   let drawn = 0;

@@ -2,7 +2,6 @@
 // startDaemon (src/daemon/daemon.ts) its loader and runtime factory; signals end it with exit 0.
 import type { Command } from 'commander';
 import type { Registry } from 'prom-client';
-import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
@@ -10,16 +9,16 @@ import { createLogger } from '../log.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ProviderClient } from '../provider/types.js';
 import { startDaemon, type Daemon } from '../daemon/daemon.js';
-import { DEFAULT_LISTEN, formatAddress, parseDuration, parseListen } from '../daemon/options.js';
+import { DEFAULT_LISTEN, formatAddress, parseListen } from '../daemon/options.js';
 import { handleSignals } from '../daemon/signals.js';
 import { parseWebhookFlags, startWebhooks } from '../daemon/webhook/setup.js';
-import { globalOptions, manifestPaths, matchesSelector } from './context.js';
+import { globalOptions, logLevel, manifestPaths, matchesSelector } from './context.js';
 import { manifestCache } from './manifest-cache.js';
-import { ALLOW_DOWNLOAD_HOST } from './apply.js';
 import { attachProgress, type Detach } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { DAY_MS } from '../reconcile/budget.js';
-import { parseLockTimeout } from './state.js';
+import { packageVersion } from './package-version.js';
+import { ALLOW_DOWNLOAD_HOST, parseConcurrency, parseDuration, parseLockTimeout, parseMaxCost } from './flags.js';
 
 const EXAMPLES = `
 Examples:
@@ -102,10 +101,10 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   const resyncMs = parseDuration(flags.resync);
   const lockTimeoutMs = parseLockTimeout(flags.lockTimeout);
   if (resyncMs < 1000) throw new UsageError(`--resync must be at least 1s, got "${flags.resync}"`);
-  const concurrency = flags.concurrency === undefined ? undefined : positiveInt('--concurrency', flags.concurrency);
-  const maxCostUsd = flags.maxCost === undefined ? undefined : nonNegative('--max-cost', flags.maxCost);
+  const concurrency = flags.concurrency === undefined ? undefined : parseConcurrency(flags.concurrency);
+  const maxCostUsd = flags.maxCost === undefined ? undefined : parseMaxCost(flags.maxCost);
   const webhookFlags = parseWebhookFlags(flags, listen, parseDuration(flags.webhookSafetyPoll), parseDuration(flags.webhookTokenGrace));
-  const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  const version = packageVersion();
 
   // On a terminal the progress block owns the bottom of the screen: log lines are printed above it.
   const isTTY = Boolean(process.stderr.isTTY);
@@ -113,9 +112,10 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   const destination = {
     write: (s: string) => (progress ? progress.print(s) : process.stderr.write(s), true),
   } as unknown as NodeJS.WritableStream;
-  const logger = createLogger({ format: global.logFormat, destination });
+  const logger = createLogger({ format: global.logFormat, destination, ...logLevel(process.env) });
 
   // Signals are handled from the first moment: a SIGTERM during startup waits for it, then stops cleanly.
+  // eslint-disable-next-line prefer-const -- the signal handler installed below reads it before it is assigned
   let daemon: Promise<Daemon> | undefined;
   const abort = new AbortController();
   const uninstall = handleSignals({
@@ -185,16 +185,4 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
     progress?.();
     throw err;
   }
-}
-
-function positiveInt(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${v}"`);
-  return n;
-}
-
-function nonNegative(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || v.trim() === '') throw new UsageError(`${flag} must be a non-negative number (USD), got "${v}"`);
-  return n;
 }

@@ -6,10 +6,8 @@ import type { Logger } from '../log.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
 import { createProviderClient } from '../provider/client/client.js';
 import { pollDelayMs } from '../provider/client/backoff.js';
-import { apiUrl, resolveApiKey } from '../provider/runware/api-key.js';
 import { parseMaxDownloadBytes } from '../provider/runware/download-guard.js';
-import { createRunwareProvider } from '../provider/runware/http-provider.js';
-import { startSimulator, type SimHandle } from '../provider/sim/server.js';
+import type { SimHandle } from '../provider/sim/server.js';
 import type { ProviderClient } from '../provider/types.js';
 import { assertSeparateDirs } from '../store/overlap.js';
 import { lockWithTimeout } from '../state/lock-wait.js';
@@ -25,6 +23,7 @@ import { manifestCommit } from '../store/git.js';
 import { createController } from '../reconcile/controller.js';
 import { EventLog } from '../reconcile/event-log.js';
 import type { WebhookWiring } from '../daemon/webhook/wiring.js';
+import { buildProvider, providerSource } from './provider-env.js';
 import { SIMULATED_OUT, SIMULATED_STATE, type GlobalOptions } from './context.js';
 import { apiObserverHub, timeProvider } from '../daemon/api-timing.js';
 
@@ -50,13 +49,9 @@ export interface RuntimeOptions {
   shared?: boolean;
 }
 
-export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
-
 export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const env = o.env ?? process.env;
-  const key = o.simulate ? undefined : resolveApiKey(env);
-  if (!o.simulate && !key)
-    throw new ReelctlError('no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)', { code: 'config.no-key' });
+  const source = providerSource(!!o.simulate, env, 'no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)');
   const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
   const opened = openState(g.state, g.out, env);
   if (opened.kind === 'file') await assertSeparateDirs(g.out, g.state); // before the lock: nothing is written when they overlap
@@ -88,18 +83,14 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     const state = (await store.read()) ?? emptyState();
     if (o.simulate) refuseRealState(state, g.state);
     const pollMs = Number(env.REELCTL_POLL_MS) || 2000;
-    if (o.simulate) {
-      const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
-      sim = await startSimulator({ latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 });
-    }
+    const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
+    const built = await buildProvider(source, {
+      sim: { latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 },
+      download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
+    });
+    sim = built.sim;
     const api = apiObserverHub();
-    const provider = timeProvider(
-      createRunwareProvider({
-        baseUrl: sim?.url ?? apiUrl(env), apiKey: sim?.apiKey ?? key!,
-        download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
-      }),
-      api.emit,
-    );
+    const provider = timeProvider(built.provider, api.emit);
     client = createProviderClient(provider, { pollRoundMs: o.webhook?.pollRoundMs ?? pollMs });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));

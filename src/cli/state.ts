@@ -2,7 +2,6 @@
 // between the file and PostgreSQL backends, and clearing a lock whose holder is gone.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../daemon/options.js';
 import { migrateState } from '../state/migrate.js';
 import { openState } from '../state/open.js';
 import { globalOptions } from './context.js';
@@ -18,8 +17,8 @@ export function register(program: Command): void {
     .action(async (f: { from: string; to: string }, cmd: Command) => {
       const g = globalOptions(cmd);
       if (f.from === f.to) throw new UsageError('--from and --to name the same state');
-      const from = openState(f.from, g.out);
-      const to = openState(f.to, g.out);
+      const from = openState(f.from, g.out, process.env);
+      const to = openState(f.to, g.out, process.env);
       try {
         const r = await migrateState(from, to);
         process.stderr.write(`migrated ${r.videos} video(s) from ${from.label} to ${to.label} (serial ${r.serial}); ${from.label} is unchanged — point --state at the new one\n`);
@@ -35,16 +34,11 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  reelctl state force-unlock\n  reelctl --state postgres://reelctl@db:5432/reelctl state force-unlock --force')
     .action(async (f: { force?: boolean }, cmd: Command) => {
       const g = globalOptions(cmd);
-      const s = openState(g.state, g.out);
+      const s = openState(g.state, g.out, process.env);
       try {
         process.stderr.write((await s.forceUnlock(!!f.force)) + '\n');
       } finally {
         await s.dispose();
       }
     });
-}
-
-/** `--lock-timeout`: `0` (fail at once) or a duration such as 30s or 5m. */
-export function parseLockTimeout(text: string): number {
-  return text.trim() === '0' ? 0 : parseDuration(text);
 }

@@ -7,7 +7,8 @@ import { escapeControls, toSafeJson } from '../text/escape.js';
 import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { DEFAULT_STATE, globalOptions, SIMULATED_STATE } from './context.js';
-import { makeStyle, usd } from './style.js';
+import { makeStyle } from './style.js';
+import { usd } from '../text/usd.js';
 import { UsageError } from '../errors.js';
 
 /** The contract JSON; secrets redacted (a state written before a fix may hold an echoed key). */
@@ -95,7 +96,7 @@ export function register(program: Command): void {
       const g = globalOptions(cmd);
       const output = flags.json ? 'json' : flags.output;
       if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(', ')}, got "${printable(output)}"`);
-      const state = await readStateOnce(g.state, g.out);
+      const state = await readStateOnce(g.state, g.out, process.env);
       if (output === 'json') return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
       if (output === 'yaml') return void process.stdout.write((await import('yaml')).stringify(escapeStrings(statusJson(state, g.selector))));
       if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);

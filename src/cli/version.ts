@@ -1,10 +1,10 @@
 // `reelctl version` (kubectl's habit): the version, and with -o json the runtime it runs on, for bug reports.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { version } from './program.js';
+import { packageVersion } from './package-version.js';
 
 export function versionInfo(): { version: string; node: string; platform: string } {
-  return { version: version(), node: process.version, platform: `${process.platform}/${process.arch}` };
+  return { version: packageVersion(), node: process.version, platform: `${process.platform}/${process.arch}` };
 }
 
 export function register(program: Command): void {

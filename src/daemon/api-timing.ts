@@ -36,7 +36,7 @@ export function apiObserverHub() {
     emit: (o: ApiObservation) => {
       for (const l of listeners) l(o);
     },
-    on(l: (o: ApiObservation) => void): () => void {
+    on: (l: (o: ApiObservation) => void): (() => void) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },

@@ -16,10 +16,10 @@ import { createReloader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
 import { watchRoots } from './root-watch.js';
 
-export const DEFAULT_RESYNC_MS = 5 * 60_000;
+const DEFAULT_RESYNC_MS = 5 * 60_000;
 
 /** What the daemon needs from `createRuntime` (state loaded + lock held once it resolves). */
-export interface DaemonRuntime {
+interface DaemonRuntime {
   controller: Controller;
   close(): Promise<void>;
   /** True while the provider's breaker pauses submits. */

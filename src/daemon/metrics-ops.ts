@@ -9,10 +9,10 @@ import type { ApiObservation } from './api-timing.js';
 
 export interface OpsMetrics {
   /** Start counting for this controller: spend settled from now on, its reconcile passes. */
-  attach(controller: Controller): () => void;
-  observeApi(o: ApiObservation): void;
-  observeReloadOk(): void;
-  observeResync(): void;
+  attach: (controller: Controller) => () => void;
+  observeApi: (o: ApiObservation) => void;
+  observeReloadOk: () => void;
+  observeResync: () => void;
 }
 
 export function createOpsMetrics(registry: Registry, controller: () => Controller | undefined, now: () => number): OpsMetrics {

@@ -8,7 +8,7 @@ import type { ManifestCondition } from './reload.js';
 import { createOpsMetrics, type OpsMetrics } from './metrics-ops.js';
 import { roundUsd } from '../pricing/prices.js';
 
-export const PHASES: Phase[] = ['Pending', 'Submitted', 'Running', 'Downloading', 'Ready', 'Failed', 'Suspended'];
+const PHASES: Phase[] = ['Pending', 'Submitted', 'Running', 'Downloading', 'Ready', 'Failed', 'Suspended'];
 
 export interface ProviderStats {
   requests: number;

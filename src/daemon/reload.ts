@@ -21,7 +21,7 @@ export interface ManifestCondition {
   videos: number;
 }
 
-export interface ReloadStats {
+interface ReloadStats {
   reloads: number;
   /** Problems found, summed over failed loads. */
   problemsTotal: number;

@@ -6,7 +6,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 
-export const DEFAULT_ROOT_POLL_MS = 2000;
+const DEFAULT_ROOT_POLL_MS = 2000;
 
 export interface RootWatchOptions {
   paths: string[];

@@ -3,7 +3,7 @@
 // to; a second signal exits at once (128 + signal number, as shells report it).
 import type { Logger } from '../log.js';
 
-export const DEFAULT_GRACE_MS = 10_000;
+const DEFAULT_GRACE_MS = 10_000;
 // Leave headroom under a 10 s orchestrator grace period for the process to actually exit.
 const DEADLINE_MS = DEFAULT_GRACE_MS - 1_000;
 

@@ -26,7 +26,7 @@ export function isIgnoredPath(p: string, stats?: Stats, roots: readonly string[]
   return false;
 }
 
-export function isManifestFile(p: string): boolean {
+function isManifestFile(p: string): boolean {
   return /\.ya?ml$/i.test(p);
 }
 

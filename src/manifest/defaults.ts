@@ -2,7 +2,7 @@
 // Applied before hashing so that writing a default explicitly never triggers a re-render.
 import type { LoadedVideo, VideoRequest } from './model.js';
 
-export const REQUEST_DEFAULTS = {
+const REQUEST_DEFAULTS = {
   outputType: 'URL',
   outputFormat: 'MP4',
   outputQuality: 95,
@@ -14,10 +14,10 @@ const EXT: Record<string, string> = { MP4: 'mp4', WEBM: 'webm', MOV: 'mov' };
 
 /** The request with top-level defaults filled in (a shallow copy; nested objects are shared). */
 export function withDefaults(request: VideoRequest): VideoRequest {
-  return { ...REQUEST_DEFAULTS, ...request } as VideoRequest;
+  return { ...REQUEST_DEFAULTS, ...request };
 }
 
-export function extensionFor(request: VideoRequest): string {
+function extensionFor(request: VideoRequest): string {
   return EXT[request.outputFormat ?? 'MP4'] ?? 'mp4';
 }
 

@@ -18,7 +18,7 @@ export interface FoundFile {
   real?: string;
 }
 
-export const isManifestName = (name: string): boolean => !name.startsWith('.') && /\.ya?ml$/i.test(name);
+const isManifestName = (name: string): boolean => !name.startsWith('.') && /\.ya?ml$/i.test(name);
 
 export async function findManifestFiles(paths: string[]): Promise<{ files: FoundFile[]; problems: ManifestProblem[] }> {
   const files: FoundFile[] = [];

@@ -2,7 +2,7 @@
 // which freshly loaded files may be stored in it.
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { rememberSpecHash, specHash } from '../plan/spec-hash.js';
+import { rememberSpecHash, specHash } from './spec-hash.js';
 import type { FoundFile } from './files.js';
 import type { FileResult } from './load.js';
 import type { LoadedVideo } from './model.js';

@@ -40,7 +40,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions & LoadCac
   const videos: LoadedVideo[] = [];
   const o = { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes, fast: opts.fast ?? true };
   // Unchanged files come from the parse cache; only the others are read and parsed.
-  const results: (FileResult | undefined)[] = opts.cache ? lookupCached(found.files, opts.cache, o) : new Array(found.files.length);
+  const results: (FileResult | undefined)[] = opts.cache ? lookupCached(found.files, opts.cache, o) : new Array<FileResult | undefined>(found.files.length);
   const todo = found.files.filter((_, i) => !results[i]);
   // Parsing is CPU-bound: a large tree is split with a worker thread (in file order), a small one is not.
   const parallel = (opts.parallel ?? true) && todo.length >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD);
@@ -226,7 +226,7 @@ async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<O
 }
 
 /** Lexical containment of an output path (the artifact store re-checks with realpath at write time). */
-export function isContainedRelative(p: string): boolean {
+function isContainedRelative(p: string): boolean {
   if (p.includes('\0') || path.isAbsolute(p) || /^[A-Za-z]:/.test(p)) return false;
   const rel = path.relative('/out', path.resolve('/out', p));
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !p.endsWith('/');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { LoadedVideo, LocalInput, VideoRequest } from './model.js';
 import { joinPointer } from './pointer.js';
 
-export const MAX_LOCAL_INPUT_BYTES = 10 * 1024 * 1024;
+const MAX_LOCAL_INPUT_BYTES = 10 * 1024 * 1024;
 
 const MIME: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif',
@@ -15,10 +15,10 @@ const MIME: Record<string, string> = {
   '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg',
 };
 
-export const isLocalRef = (s: string): boolean => s.startsWith('./') || s.startsWith('../') || s.startsWith('/');
+const isLocalRef = (s: string): boolean => s.startsWith('./') || s.startsWith('../') || s.startsWith('/');
 
 /** Pointers (relative to the request) of every media input string. */
-export function mediaFields(request: VideoRequest): { pointer: string; value: string }[] {
+function mediaFields(request: VideoRequest): { pointer: string; value: string }[] {
   const out: { pointer: string; value: string }[] = [];
   const inputs = request.inputs as Record<string, unknown> | undefined;
   if (!inputs || typeof inputs !== 'object') return out;

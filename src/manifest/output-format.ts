@@ -3,7 +3,7 @@
 // better refused by `validate` than found by the player.
 
 /** Extensions a player expects for each outputFormat (the first is the one reelctl writes by default). */
-export const FORMAT_EXTENSIONS: Record<string, string[]> = { MP4: ['mp4', 'm4v'], WEBM: ['webm'], MOV: ['mov', 'qt'] };
+const FORMAT_EXTENSIONS: Record<string, string[]> = { MP4: ['mp4', 'm4v'], WEBM: ['webm'], MOV: ['mov', 'qt'] };
 
 export interface FormatProblem {
   code: string;

@@ -7,10 +7,10 @@ import { outputBasePath, outputFilePaths, withDefaults } from './defaults.js';
 import type { LoadedVideo } from './model.js';
 
 /** Limits of Linux file systems (NAME_MAX, PATH_MAX), in bytes of UTF-8. */
-export const MAX_NAME_BYTES = 255;
-export const MAX_PATH_BYTES = 4096;
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4096;
 /** The longest name reelctl derives from an output file: `<file>.json.tmp-<pid>` (a pid has at most 7 digits). */
-export const DERIVED_SUFFIX_BYTES = '.json.tmp-'.length + 7;
+const DERIVED_SUFFIX_BYTES = '.json.tmp-'.length + 7;
 /** Names reelctl writes beside an output: `<file>.json` (sidecar), `<file>.part`, `<file>.json.tmp-<pid>`. */
 const RESERVED_NAME = /(\.json|\.part|\.tmp-\d*)$/i;
 /** Directories reelctl keeps under --out (`.archive/<name>/<stamp>/`, prune and supersede). */

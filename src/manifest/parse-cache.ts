@@ -6,11 +6,10 @@
 // fresh parse would report. The file is versioned with the reelctl version (a new reelctl parses afresh),
 // safe to delete (it is rebuilt) and written atomically (O_EXCL temp, fsync-free rename: losing it is fine).
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedVideo } from './model.js';
-import { packagePath } from '../paths.js';
 
 /** The identity of a file's bytes as far as the cache is concerned. */
 export interface FileKey {
@@ -46,16 +45,12 @@ export interface ParseCache {
   readonly misses: number;
 }
 
-let version: string | undefined;
-export function reelctlVersion(): string {
-  return (version ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version);
-}
-
-export const sameKey = (a: FileKey, b: FileKey) => a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
+const sameKey = (a: FileKey, b: FileKey) => a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
 
 /** Opens (or starts) the cache at `file`; an unreadable, foreign or other-version file is an empty cache. */
-export async function openParseCache(file: string, opts: { version?: string } = {}): Promise<ParseCache> {
-  const want = opts.version ?? reelctlVersion();
+/** `version`: the running reelctl's (a cache written by another version is never trusted). */
+export async function openParseCache(file: string, opts: { version: string }): Promise<ParseCache> {
+  const want = opts.version;
   let entries: Record<string, Entry> = Object.create(null) as Record<string, Entry>;
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;

@@ -18,12 +18,3 @@ export function displayPath(pointer: string): string {
   for (const part of parsePointer(pointer)) out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
   return out || '(document)';
 }
-
-export function getPointer(root: unknown, pointer: string): unknown {
-  let cur = root;
-  for (const part of parsePointer(pointer)) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = Object.prototype.hasOwnProperty.call(cur, part) ? (cur as Record<string, unknown>)[part] : undefined;
-  }
-  return cur;
-}

@@ -13,7 +13,6 @@ export interface RuleProblem {
   message: string;
 }
 
-export type { ModelInfo } from './models.js';
 
 /** Fields reelctl owns on the wire; a manifest must not set them. */
 export const OWNED_FIELDS = ['taskType', 'taskUUID', 'deliveryMethod'] as const;

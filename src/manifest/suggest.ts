@@ -2,7 +2,7 @@
 // short description of the value a wrong type actually got. Used by the schema messages and name look-ups.
 
 /** Edit distance counting a swap of two neighbours as one edit (optimal string alignment): typos are often swaps. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) {

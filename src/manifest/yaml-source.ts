@@ -4,7 +4,7 @@ import { parsePointer } from './pointer.js';
 
 export const LIMITS = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxDocuments: 1000 };
 
-export interface ParsedDoc {
+interface ParsedDoc {
   index: number;
   doc: Document.Parsed;
   /** The plain JS value, or undefined when it could not be built (alias bomb, errors). */

@@ -10,7 +10,7 @@ import { isNotFoundCode } from '../provider/runware/items.js';
 import type { PollOutcome, Provider } from '../provider/types.js';
 import type { StateFile } from '../state/model.js';
 import { iso, newVideoState, setCondition, setPhase } from '../state/transitions.js';
-import { specHash } from './spec-hash.js';
+import { specHash } from '../manifest/spec-hash.js';
 
 export interface StartedRender {
   name: string;

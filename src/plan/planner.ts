@@ -1,12 +1,12 @@
 // The pure planner: (desired videos, state, options) → Plan. No I/O: output checks come in as a function.
-import { usd } from '../cli/style.js';
+import { usd } from '../text/usd.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { ACTIONS, type Change, type Plan, type PlanSummary } from './model.js';
-import { requestDigest, specHash } from './spec-hash.js';
+import { requestDigest, specHash } from '../manifest/spec-hash.js';
 
 export type OutputStatus = 'ok' | 'missing' | 'modified';
 

@@ -50,7 +50,7 @@ export async function verifyRemote(plan: Plan, videos: LoadedVideo[], deps: Remo
   const byName = new Map(videos.map((v) => [v.name, v]));
   const changes = plan.changes.filter((c) => RENDERS.has(c.action) && byName.has(c.name));
   const tasks: { name: string; estimate: number; task: VideoTask }[] = [];
-  for (const c of changes) tasks.push({ name: c.name, estimate: c.estimatedCostUsd, task: { taskUUID: deps.newUUID(), request: (await deps.resolveRequest(byName.get(c.name)!)) as Record<string, unknown> } });
+  for (const c of changes) tasks.push({ name: c.name, estimate: c.estimatedCostUsd, task: { taskUUID: deps.newUUID(), request: (await deps.resolveRequest(byName.get(c.name)!)) } });
 
   const verdicts = new Map<string, RemoteVerdict>();
   const size = deps.batchSize ?? 25;

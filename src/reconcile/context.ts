@@ -8,7 +8,7 @@ import { setPhase } from '../state/transitions.js';
 import type { ArtifactStore } from '../store/artifacts.js';
 import type { Admission } from './admission.js';
 import type { ControllerEvent } from './controller-api.js';
-import type { StateWriter } from './state-writer.js';
+import type { StateWriter } from '../state/writer.js';
 
 export interface ReconcileDeps {
   client: ProviderClient;

@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { silentLogger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { matchesSelector } from '../manifest/selector.js';
-import { canonicalJson } from '../plan/spec-hash.js';
+import { canonicalJson } from '../manifest/spec-hash.js';
 import type { StateFile, StateStore } from '../state/model.js';
 import { Admission } from './admission.js';
 import type { BudgetStatus } from './budget.js';
@@ -12,7 +12,7 @@ import type { ApplySummary, Controller, ControllerEvent, ReconcileResult, VideoS
 import { retryLater, type ReconcileDeps, type RunState } from './context.js';
 import type { EventLog } from './event-log.js';
 import { WorkQueue } from './queue.js';
-import { StateWriter } from './state-writer.js';
+import { StateWriter } from '../state/writer.js';
 import { reconcileVideo } from './step.js';
 
 export interface ControllerOptions extends ReconcileDeps {
@@ -27,12 +27,12 @@ export interface ControllerOptions extends ReconcileDeps {
   workers?: number;
   /** apply: consecutive failures after which a video is given up for the run (default 5). */
   giveUpAfter?: number;
-  /** State size from which saves go to the journal (state-writer.ts). */
+  /** State size from which saves go to the journal (state/writer.ts). */
   journalMinVideos?: number;
 }
 
 /** apply gives a video up for the run after this many consecutive failed steps (~15 s of backoff at 1 s). */
-export const DEFAULT_GIVE_UP_AFTER = 5;
+const DEFAULT_GIVE_UP_AFTER = 5;
 
 /** What a reload must notice: anything that changes what the step would do. */
 function desiredKey(v: LoadedVideo): string {

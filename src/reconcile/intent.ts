@@ -6,7 +6,7 @@
 // nothing charged, and the desired spec gets a new render under a new UUID.
 import { createHash } from 'node:crypto';
 import type { LoadedVideo, VideoRequest } from '../manifest/model.js';
-import { canonicalJson, specHash } from '../plan/spec-hash.js';
+import { canonicalJson, specHash } from '../manifest/spec-hash.js';
 import type { Attempt } from '../state/model.js';
 import { retryLater, type ReconcileDeps, type Step, type StepResult } from './context.js';
 import { finishAttempt } from './submit.js';

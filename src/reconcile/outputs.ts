@@ -2,7 +2,7 @@
 // output.path changes, and drift (a file deleted or edited by hand) re-downloaded while its URL lives.
 import { ArtifactError, diskErrorCode } from '../errors.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
-import { compactRequest } from '../plan/spec-hash.js';
+import { compactRequest } from '../manifest/spec-hash.js';
 import type { Attempt, OutputRecord } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { inspectOutput, sameSeen, seenNow } from '../store/output-check.js';

@@ -14,7 +14,7 @@ export interface PruneOptions {
   now: number;
 }
 
-export function orphans(state: StateFile, o: Pick<PruneOptions, 'desiredNames' | 'selector'>): string[] {
+function orphans(state: StateFile, o: Pick<PruneOptions, 'desiredNames' | 'selector'>): string[] {
   return Object.values(state.videos)
     .filter((v) => !o.desiredNames.has(v.name) && matchesSelector(v.labels, o.selector))
     .map((v) => v.name)

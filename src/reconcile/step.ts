@@ -3,7 +3,7 @@
 import { diskErrorCode, ReelctlError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import { outputBasePath, withDefaults } from '../manifest/defaults.js';
-import { requestDigest, specHash } from '../plan/spec-hash.js';
+import { requestDigest, specHash } from '../manifest/spec-hash.js';
 import type { Attempt } from '../state/model.js';
 import { newVideoState } from '../state/transitions.js';
 import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
@@ -17,7 +17,7 @@ const LIVE = new Set(['intent', 'accepted']);
 
 export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: string): Promise<StepResult> {
   // Any step may change this video's record: mark it before and after, so the next save compares it with
-  // what is on disk (state-writer.ts writes it only if it really changed).
+  // what is on disk (state/writer.ts writes it only if it really changed).
   run.writer.markDirty(name);
   const failuresBefore = run.failures.get(name);
   try {

@@ -2,7 +2,7 @@
 // clear message and never touched (the caller only ever writes after a successful read).
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
+import type { AnySchema, ValidateFunction } from 'ajv';
 import { StateError } from '../errors.js';
 import { packagePath } from '../paths.js';
 import { STATE_VERSION, type StateFile } from './model.js';
@@ -19,7 +19,7 @@ let writeCheck: { state: ValidateFunction; video: ValidateFunction } | undefined
 function writeValidators(): NonNullable<typeof writeCheck> {
   if (writeCheck) return writeCheck;
   const ajv = new Ajv2020({ allErrors: false, strict: false, strictNumbers: true });
-  ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', 'state.schema.json'), 'utf8')));
+  ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', 'state.schema.json'), 'utf8')) as AnySchema);
   const id = 'https://reelctl.dev/schemas/state.schema.json';
   writeCheck = { state: ajv.getSchema(id)!, video: ajv.compile({ $ref: `${id}#/$defs/video` }) };
   return writeCheck;

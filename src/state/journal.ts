@@ -12,7 +12,7 @@
 // Pure: text in, facts out; file-store.ts does the I/O.
 import type { StateFile, VideoState } from './model.js';
 
-export const JOURNAL_FORMAT = 1;
+const JOURNAL_FORMAT = 1;
 
 export function journalPath(stateFile: string): string {
   return `${stateFile}.journal`;
@@ -46,7 +46,7 @@ export function applyJournal(snapshot: StateFile, text: string): JournalRead {
   if (!first.complete) return { kind: 'none' }; // torn header: created, never acknowledged
   let header: { reelctlJournal?: unknown; lineage?: unknown; base?: unknown };
   try {
-    header = JSON.parse(first.text);
+    header = JSON.parse(first.text) as typeof header;
   } catch {
     return { kind: 'corrupt', line: 1, why: 'the header is not JSON' };
   }
@@ -64,7 +64,7 @@ export function applyJournal(snapshot: StateFile, text: string): JournalRead {
     const l = lines[i]!;
     let rec: { serial?: unknown; videos?: unknown } | undefined;
     try {
-      rec = JSON.parse(l.text);
+      rec = JSON.parse(l.text) as typeof rec;
     } catch {
       rec = undefined;
     }

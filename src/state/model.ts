@@ -50,7 +50,7 @@ export interface VideoState {
   simulated?: boolean;
 }
 
-export type AttemptState = 'intent' | 'accepted' | 'succeeded' | 'failed' | 'abandoned';
+type AttemptState = 'intent' | 'accepted' | 'succeeded' | 'failed' | 'abandoned';
 
 export interface Attempt {
   taskUUID: string;
@@ -75,7 +75,7 @@ export interface Attempt {
   error?: { code: string; message: string; parameter?: string };
 }
 
-export interface RemoteResult {
+interface RemoteResult {
   videoUUID: string;
   /** Absent when the output went to the request's uploadEndpoint (then `deliveredTo` says where). */
   videoURL?: string;
@@ -113,7 +113,7 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   at: string;
   phase: Phase;
   specHash: string;

@@ -21,7 +21,7 @@ export interface OpenedState {
   forceUnlock(force: boolean): Promise<string>;
 }
 
-export function openState(spec: string, out: string, env: NodeJS.ProcessEnv = process.env): OpenedState {
+export function openState(spec: string, out: string, env: NodeJS.ProcessEnv): OpenedState {
   if (isPgUrl(spec)) {
     const store = new PgStateStore(spec, env);
     return {
@@ -45,8 +45,8 @@ export function eventsFileFor(spec: string, out: string): string {
 }
 
 /** Reads the state once (status, plan, describe) and frees the connection. */
-export async function readStateOnce(spec: string, out: string): Promise<StateFile | null> {
-  const s = openState(spec, out);
+export async function readStateOnce(spec: string, out: string, env: NodeJS.ProcessEnv): Promise<StateFile | null> {
+  const s = openState(spec, out, env);
   try {
     return await s.store.read();
   } finally {

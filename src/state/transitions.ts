@@ -3,7 +3,7 @@
 import { newLineage } from './file-store.js';
 import { STATE_VERSION, type Condition, type Phase, type StateFile, type VideoState } from './model.js';
 
-export const HISTORY_LIMIT = 6;
+const HISTORY_LIMIT = 6;
 
 export function emptyState(lineage: string = newLineage()): StateFile {
   return { version: STATE_VERSION, serial: 0, lineage, videos: {} };

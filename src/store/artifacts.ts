@@ -72,7 +72,7 @@ export class ArtifactStore {
     // Large files are flushed to disk while they download (every WRITEBACK_BYTES, in the background), so the
     // fsync before the rename only has the tail left to write instead of the whole file.
     try {
-      const file = fd!;
+      const file = fd;
       const out = createWriteStream('', { fd: file, autoClose: false, highWaterMark: 1024 * 1024 });
       let flushed = 0;
       let writeback: Promise<void> = Promise.resolve();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** The real path of `p`: its longest existing ancestor resolved, the rest appended as written. */
-export async function realPathSoFar(p: string): Promise<string> {
+async function realPathSoFar(p: string): Promise<string> {
   const abs = path.resolve(p);
   const rest: string[] = [];
   for (let cur = abs; ; cur = path.dirname(cur)) {

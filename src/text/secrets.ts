@@ -41,7 +41,7 @@ export function printable(text: string): string {
  * commands that never use them (`status`, `describe`) still redact them from old records. Best effort:
  * resolving and checking the key is resolveApiKey's job (provider/runware/api-key.ts).
  */
-export function registerEnvSecrets(env: NodeJS.ProcessEnv = process.env): void {
+export function registerEnvSecrets(env: NodeJS.ProcessEnv): void {
   for (const name of ['RUNWARE_API_KEY', 'REELCTL_WEBHOOK_TOKEN']) {
     const v = env[name]?.trim();
     if (v) registerSecret(v);

@@ -1,5 +1,5 @@
 import { createRunwareProvider } from '../../src/provider/runware/http-provider.js';
-import { createFakeProvider } from '../../src/provider/fake.js';
+import { createFakeProvider } from '../doubles/fake-provider.js';
 import { startSimulator } from '../../src/provider/sim/server.js';
 import { providerContract } from './provider-contract.js';
 

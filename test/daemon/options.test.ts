@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAddress, parseDuration, parseListen } from '../../src/daemon/options.js';
+import { formatAddress, parseListen } from '../../src/daemon/options.js';
+import { parseDuration } from '../../src/cli/flags.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('parseDuration', () => {

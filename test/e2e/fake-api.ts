@@ -5,7 +5,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sample } from '../../src/provider/sim/video-files.js';
 
-export type VideoMode = 'ok' | 'endless' | 'redirect-link-local';
+type VideoMode = 'ok' | 'endless' | 'redirect-link-local';
 
 export interface FakeBehaviour {
   /** Answer to the n-th (0-based) submit request; default: accepted. */

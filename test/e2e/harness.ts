@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { startSimulator, type SimHandle, type SimOptions } from '../../src/provider/sim/server.js';
-import { canonicalJson } from '../../src/plan/spec-hash.js';
+import { canonicalJson } from '../../src/manifest/spec-hash.js';
 import { applyJournal, journalPath } from '../../src/state/journal.js';
 import { STATE_VERSION } from '../../src/state/model.js';
 import { reelctl } from './cli.js';

@@ -26,10 +26,12 @@ async function recordingProxy(target: string) {
     let text = '';
     req.setEncoding('utf8');
     req.on('data', (c) => (text += c));
-    req.on('end', async () => {
+    req.on('end', () => {
       if (text.includes('"videoInference"')) submits.push(text);
-      const r = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', authorization: String(req.headers.authorization) }, body: text });
-      res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text());
+      // A failed forward answers 502 instead of leaving an unhandled rejection behind.
+      fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', authorization: String(req.headers.authorization) }, body: text })
+        .then(async (r) => void res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()))
+        .catch(() => void res.writeHead(502).end());
     });
   });
   await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/manifest/load.js';
 import { resolveLocalInputs } from '../../src/manifest/local-inputs.js';
-import { specHash } from '../../src/plan/spec-hash.js';
+import { specHash } from '../../src/manifest/spec-hash.js';
 import { validateRequest } from '../../src/manifest/validate-request.js';
 
 const doc = (name: string, extra = '') => `apiVersion: reelctl/v1

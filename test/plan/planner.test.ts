@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import { loadManifests } from '../../src/manifest/load.js';
 import { createPlan } from '../../src/plan/planner.js';
-import { requestDigest, specHash } from '../../src/plan/spec-hash.js';
-import { renderHuman } from '../../src/plan/views/human.js';
-import { renderJson } from '../../src/plan/views/json.js';
-import { renderMarkdown } from '../../src/plan/views/markdown.js';
+import { requestDigest, specHash } from '../../src/manifest/spec-hash.js';
+import { renderHuman } from '../../src/cli/views/human.js';
+import { renderJson } from '../../src/cli/views/json.js';
+import { renderMarkdown } from '../../src/cli/views/markdown.js';
 import type { OutputRecord, StateFile, VideoState } from '../../src/state/model.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 

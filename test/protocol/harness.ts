@@ -12,7 +12,7 @@ import { createRunwareProvider } from '../../src/provider/runware/http-provider.
 import { startSimulator, type SimHandle, type SimOptions } from '../../src/provider/sim/server.js';
 import type { ProviderClient } from '../../src/provider/types.js';
 import { createController } from '../../src/reconcile/controller.js';
-import { MemoryStateStore } from '../../src/state/memory-store.js';
+import { MemoryStateStore } from '../doubles/memory-store.js';
 import type { StateFile } from '../../src/state/model.js';
 import { emptyState } from '../../src/state/transitions.js';
 import { ArtifactStore } from '../../src/store/artifacts.js';
@@ -29,7 +29,7 @@ export const video = (name: string, request: Record<string, unknown> = {}): Load
 });
 
 /** Every log line, as `{level, msg, ...fields}`. */
-export function recordingLogger(lines: Record<string, unknown>[]): Logger {
+function recordingLogger(lines: Record<string, unknown>[]): Logger {
   return pino({ level: 'debug', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
 }
 

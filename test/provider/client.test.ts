@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
 import { createProviderClient } from '../../src/provider/client/client.js';
 import { pollDelayMs } from '../../src/provider/client/backoff.js';
-import { createFakeProvider } from '../../src/provider/fake.js';
+import { createFakeProvider } from '../doubles/fake-provider.js';
 import { createRunwareProvider } from '../../src/provider/runware/http-provider.js';
 import { startSimulator, type SimOptions } from '../../src/provider/sim/server.js';
 import type { Provider } from '../../src/provider/types.js';

@@ -24,7 +24,7 @@ function scripted(opts: { refuseBatches?: boolean } = {}) {
       throw new Error('unused');
     },
   };
-  return { provider, done, calls, hold: (p: Promise<void> | undefined) => (gate = p) };
+  return { provider, done, calls, hold: (p: Promise<void> | undefined): void => void (gate = p) };
 }
 
 describe('poll riders', () => {

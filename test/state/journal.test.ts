@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, appendF
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StateWriter } from '../../src/reconcile/state-writer.js';
+import { StateWriter } from '../../src/state/writer.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { failingFs } from './failing-fs.js';
 import { applyJournal, journalHeader, journalPath, journalRecord } from '../../src/state/journal.js';
-import { MemoryStateStore } from '../../src/state/memory-store.js';
+import { MemoryStateStore } from '../doubles/memory-store.js';
 import type { StateFile } from '../../src/state/model.js';
 import { emptyState, newVideoState, setPhase } from '../../src/state/transitions.js';
 

@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStateStore } from '../../src/state/file-store.js';
-import { MemoryStateStore } from '../../src/state/memory-store.js';
+import { MemoryStateStore } from '../doubles/memory-store.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import { failingFs } from './failing-fs.js';
 import { stateStoreContract } from './store-contract.js';

@@ -11,7 +11,7 @@ import { formatAddress, type ListenAddress } from '../options.js';
 
 /** What a hint did: woke a running render, found it settled already, or knew no such task. */
 export type HintResult = 'woken' | 'duplicate' | 'unknown' | 'unavailable';
-export type WebhookResult = HintResult | 'unauthorized' | 'too_large' | 'invalid' | 'not_found';
+type WebhookResult = HintResult | 'unauthorized' | 'too_large' | 'invalid' | 'not_found';
 
 export interface WebhookTarget {
   hint(id: string, taskUUID: string): HintResult;
@@ -34,7 +34,7 @@ export interface WebhookReceiver {
 }
 
 /** A finished video task is well under 2 KiB; anything far bigger is not Runware. */
-export const MAX_WEBHOOK_BODY = 64 * 1024;
+const MAX_WEBHOOK_BODY = 64 * 1024;
 export const HOOK_PATH = '/hooks/runware/';
 
 const HTTP_STATUS: Record<WebhookResult, number> = { woken: 202, duplicate: 200, unknown: 200, unavailable: 503, unauthorized: 401, too_large: 413, invalid: 400, not_found: 404 };

@@ -18,7 +18,7 @@ export interface WebhookConfig {
 }
 
 /** Confirmations travel in poll rounds this far apart at most: a burst of webhooks shares one request. */
-export const WEBHOOK_POLL_ROUND_MS = 50;
+const WEBHOOK_POLL_ROUND_MS = 50;
 
 /** `<base>/hooks/runware/<video name>?token=<secret>`. The name routes the call; the body's taskUUID is checked against the state. */
 export function webhookURL(baseUrl: string, name: string, token: string): string {

@@ -26,7 +26,7 @@ export interface ClientOptions {
   retryBudget?: number;
 }
 
-export const CLIENT_DEFAULTS = {
+const CLIENT_DEFAULTS = {
   submitBatchSize: 25,
   submitWindowMs: 25,
   submitRps: 2,
@@ -76,7 +76,7 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
     watch: (uuid, onSettled) => pollLane.watch(uuid, onSettled),
     unwatch: (uuid) => pollLane.unwatch(uuid),
     download(url, ro = {}): Promise<DownloadResponse> {
-      return downloads.add(async () => {
+      return downloads.add<DownloadResponse>(async () => {
         for (let attempt = 1; ; attempt++) {
           try {
             const r = await provider.download(url, ro);
@@ -90,7 +90,7 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
             await clock.sleep(fullJitter(attempt, o.backoff, random), ro.signal);
           }
         }
-      }) as Promise<DownloadResponse>;
+      });
     },
     get breakerOpen() {
       return breaker.open;
@@ -102,5 +102,3 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
     },
   };
 }
-
-export { pollDelayMs } from './backoff.js';

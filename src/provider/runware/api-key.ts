@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { ReelctlError } from '../../errors.js';
 import { registerSecret } from '../../text/secrets.js';
 
-export const DEFAULT_API_URL = 'https://api.runware.ai/v1';
+const DEFAULT_API_URL = 'https://api.runware.ai/v1';
 
-export function resolveApiKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolveApiKey(env: NodeJS.ProcessEnv): string | undefined {
   let key: string | undefined;
   if (env.RUNWARE_API_KEY_FILE) {
     try {
@@ -39,8 +39,6 @@ function checkKey(key: string, source: string): void {
   throw new ReelctlError(`the API key in ${source} contains ${what} at character ${at + 1}: a key is a single token of visible ASCII characters; fix the value and run again`, { code: 'config.key-invalid' });
 }
 
-export { registerEnvSecrets } from '../../text/secrets.js';
-
-export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function apiUrl(env: NodeJS.ProcessEnv): string {
   return env.RUNWARE_API_URL?.trim() || DEFAULT_API_URL;
 }

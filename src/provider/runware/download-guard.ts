@@ -14,8 +14,8 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { ArtifactError, ReelctlError } from '../../errors.js';
 import { addressKind, type AddressKind } from './address-kind.js';
 
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3; // a 15 s video is tens of MB: far above, never in the way
-export const MAX_REDIRECTS = 5;
+const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3; // a 15 s video is tens of MB: far above, never in the way
+const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 type LookupAll = (host: string, opts: { all: true; family?: number }, cb: (err: Error | null, addresses: LookupAddress[]) => void) => void;

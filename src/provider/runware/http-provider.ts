@@ -39,7 +39,7 @@ export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
       count(kind, 'network');
       throw transportError(err);
     }
-    let text = '';
+    let text: string;
     try {
       text = await res.text();
     } catch (err) {

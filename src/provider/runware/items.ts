@@ -13,14 +13,14 @@ export interface ItemError {
 /** For an acknowledged task these end the attempt as Failed; for one never acknowledged they mean "not found". */
 export const FINAL_WHEN_ACKNOWLEDGED = new Set(['taskFailedOrNotFound', 'taskExpired', 'taskCancelled']);
 /** The API does not know the task: an unknown outcome for a task never acknowledged. */
-export const NOT_FOUND = new Set(['taskNotFound', 'taskFailedOrNotFound', 'taskExpired', 'taskCancelled']);
+const NOT_FOUND = new Set(['taskNotFound', 'taskFailedOrNotFound', 'taskExpired', 'taskCancelled']);
 export const isNotFoundCode = (code: string | undefined) => !!code && (NOT_FOUND.has(code) || /^(task)?not.?found$|unknown.?task|doesnotexist|invalidtaskuuid/i.test(code));
 
 /** `processing` (documented) and `pending` (an older page): the task runs. Any other value is not understood. */
 export const RUNNING_STATUSES = new Set(['processing', 'pending']);
 
 /** Highest cost one result item may report (USD): 15 s × $0.126 × 4 results is $7.56; far above is a bug. */
-export const MAX_ITEM_COST_USD = 100;
+const MAX_ITEM_COST_USD = 100;
 
 const MAX_TEXT = 500;
 

@@ -13,7 +13,7 @@ export interface WireError {
   taskType?: string;
   [k: string]: unknown;
 }
-export interface WireItem {
+interface WireItem {
   taskType?: string;
   taskUUID?: string;
   status?: string;
@@ -40,9 +40,8 @@ export const isConflict = (e: WireError) => {
   const r = readError(e);
   return /conflict.*task.*uuid|taskuuid.*already/i.test(`${r.code ?? ''} ${r.message ?? ''}`);
 };
-export const isNotFound = (e: WireError) => isNotFoundCode(readError(e).code);
 
-export function terminalError(e: WireError | ItemError, status?: number, taskUUID?: string): ProviderError {
+function terminalError(e: WireError | ItemError, status?: number, taskUUID?: string): ProviderError {
   const r = readError(e);
   const id = taskUUID ?? (typeof (e as WireError).taskUUID === 'string' ? (e as WireError).taskUUID : undefined);
   const msg = `${r.message ?? 'request refused'}${r.parameter ? ` (parameter ${r.parameter})` : ''}`;
@@ -133,7 +132,7 @@ function itemsOutcome(taskUUID: string, list: WireItem[]): PollOutcome {
 
 /** Whole-request failures by HTTP status. */
 export function httpError(status: number, res: WireResponse | undefined, retryAfterMs?: number): ProviderError {
-  const first = Array.isArray(res?.errors) ? readError(res!.errors![0]) : undefined;
+  const first = Array.isArray(res?.errors) ? readError(res.errors[0]) : undefined;
   const base = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 401)
     return new ProviderError('Runware rejected the API key (HTTP 401): check RUNWARE_API_KEY / RUNWARE_API_KEY_FILE', { code: 'unauthorized', kind: 'terminal', ...base });

@@ -30,7 +30,7 @@ export interface SimOptions {
   now?: () => number;
 }
 
-export interface SimStats {
+interface SimStats {
   requests: number;
   byTaskType: Record<string, number>;
   byStatus: Record<string, number>;
@@ -55,7 +55,7 @@ export interface SimHandle {
   close(): Promise<void>;
 }
 
-export interface SimTaskInfo {
+interface SimTaskInfo {
   taskUUID: string;
   request: Record<string, unknown>;
   acceptedAt: number;

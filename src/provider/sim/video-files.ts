@@ -25,7 +25,7 @@ export function sample(ext: string, clip = '16x9'): Buffer {
 }
 
 /** Header bytes of the filler that makes the file `total` bytes long (empty when no padding). */
-export function paddingHeader(ext: string, padBytes: number): Buffer {
+function paddingHeader(ext: string, padBytes: number): Buffer {
   if (padBytes <= 0) return Buffer.alloc(0);
   if (ext === 'webm') {
     const h = Buffer.alloc(9);

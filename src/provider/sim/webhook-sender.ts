@@ -2,7 +2,7 @@
 // there — the flat task object (no `data` wrapper), one call per result when numberResults > 1, retried a
 // few times while the answer is not 2xx. Loopback targets only: a simulator must never call out.
 
-export interface WebhookTaskView {
+interface WebhookTaskView {
   readyAt: number;
   request: Record<string, unknown>;
 }

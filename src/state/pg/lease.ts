@@ -20,7 +20,7 @@ export interface LeaseTiming {
   renewMs: number;
 }
 
-export function leaseTiming(env: NodeJS.ProcessEnv = process.env): LeaseTiming {
+export function leaseTiming(env: NodeJS.ProcessEnv): LeaseTiming {
   const ttlMs = Number(env.REELCTL_PG_LOCK_TTL_MS) || 30_000;
   return { ttlMs, renewMs: Math.max(100, Math.floor(ttlMs / 3)) };
 }

@@ -6,7 +6,7 @@ import { StateError } from '../../errors.js';
 import { quoteIdent } from './url.js';
 
 /** Migration N (1-based) brings the schema from version N-1 to N. `$S` is the quoted schema. */
-export const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly string[] = [
   `CREATE TABLE $S.state_meta (
      id smallint PRIMARY KEY CHECK (id = 1),
      version integer NOT NULL,

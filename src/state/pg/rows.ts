@@ -76,7 +76,7 @@ export function insertStatements(s: string, b: RowBatch): { text: string; values
 }
 
 /** Reassembles the records from the rows of the three tables (each list ordered by video, idx). */
-export function assemble(
+function assemble(
   videos: { name: string; doc: Record<string, unknown> }[],
   attempts: { video: string; doc: unknown }[],
   outputs: { video: string; doc: unknown }[],

@@ -43,7 +43,7 @@ export class PgStateStore implements StateStore {
   private knownSerial: number | undefined;
   private shared: SharedMode | undefined;
 
-  constructor(target: string | PgTarget, env: NodeJS.ProcessEnv = process.env) {
+  constructor(target: string | PgTarget, env: NodeJS.ProcessEnv) {
     const t = typeof target === 'string' ? parsePgUrl(target, env) : target;
     this.label = t.label;
     this.schema = t.schema;

@@ -5,7 +5,7 @@ import type { PoolConfig } from 'pg';
 import { UsageError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
 
-export const DEFAULT_SCHEMA = 'reelctl';
+const DEFAULT_SCHEMA = 'reelctl';
 
 export interface PgTarget {
   config: PoolConfig;
@@ -22,7 +22,7 @@ export function isPgUrl(spec: string): boolean {
 /** A Postgres identifier we are willing to quote into SQL: letters, digits, underscore (≤ 63 bytes). */
 const SCHEMA_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-export function parsePgUrl(spec: string, env: NodeJS.ProcessEnv = process.env): PgTarget {
+export function parsePgUrl(spec: string, env: NodeJS.ProcessEnv): PgTarget {
   let url: URL;
   try {
     url = new URL(spec);

@@ -1,8 +1,8 @@
-// In-memory StateStore with the same contract as the file store (tests, benches). It stores the encoded
-// text, so a read returns a fresh copy, exactly as a real reload would.
-import { StateError } from '../errors.js';
-import { decodeState, encodeState } from './codec.js';
-import type { StateFile, StateLock, StateStore, WriteOptions } from './model.js';
+// In-memory StateStore with the same contract as the file store. It stores the encoded text, so a read
+// returns a fresh copy, exactly as a real reload would. A test double: it lives under test/, never in dist/.
+import { StateError } from '../../src/errors.js';
+import { decodeState, encodeState } from '../../src/state/codec.js';
+import type { StateFile, StateLock, StateStore, WriteOptions } from '../../src/state/model.js';
 
 export class MemoryStateStore implements StateStore {
   text: string | undefined;

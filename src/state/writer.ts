@@ -9,8 +9,8 @@
 // `minCompactBytes`), or when the run ends, the next save is a full snapshot (a compaction) and the
 // journal goes away, so a state at rest is always one self-contained file.
 import { createHash } from 'node:crypto';
-import { encodeState } from '../state/codec.js';
-import type { StateFile, StateStore, VideoState } from '../state/model.js';
+import { encodeState } from './codec.js';
+import type { StateFile, StateStore, VideoState } from './model.js';
 
 export interface StateWriterOptions {
   /** Compact once the journal exceeds max(this, snapshot size / 2). Default 1 MiB. */
@@ -19,7 +19,7 @@ export interface StateWriterOptions {
   journalMinVideos?: number;
 }
 
-export const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
+const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 // `reelctl plan --markdown`: a pull-request comment — summary table, collapsible details, cost.
-import { usd } from '../../cli/style.js';
+import { usd } from '../../text/usd.js';
 import { escapeControls } from '../../text/escape.js';
-import type { Plan } from '../model.js';
+import type { Plan } from '../../plan/model.js';
 
 const ICON: Record<string, string> = { create: '🆕', replace: '🔁', delete: '🗑️', download: '⬇️', move: '📦', noop: '✅', suspended: '⏸️' };
 

@@ -1,7 +1,8 @@
 // `reelctl plan` for people: a diff like `terraform plan`, ending with the totals and the cost.
-import { plainStyle, usd, type Style } from '../../cli/style.js';
+import { plainStyle, type Style } from '../style.js';
+import { usd } from '../../text/usd.js';
 import { escapeControls as safe } from '../../text/escape.js';
-import type { Change, Plan } from '../model.js';
+import type { Change, Plan } from '../../plan/model.js';
 
 const SYMBOL: Record<Change['action'], string> = {
   create: '+', replace: '-/+', delete: '-', download: '↓', move: '~', noop: ' ', suspended: '‖',

@@ -2,8 +2,8 @@
 // applied, local file inputs replaced by their content hash, plus spec.regenerate. Key order, comments,
 // labels and output.path never change it.
 import { createHash } from 'node:crypto';
-import type { LoadedVideo } from '../manifest/model.js';
-import { withDefaults } from '../manifest/defaults.js';
+import type { LoadedVideo } from './model.js';
+import { withDefaults } from './defaults.js';
 
 /** JSON with object keys sorted at every level; arrays keep their order. */
 export function canonicalJson(value: unknown): string {
@@ -18,7 +18,7 @@ export function canonicalJson(value: unknown): string {
 export function compactRequest(video: Pick<LoadedVideo, 'request' | 'localInputs'>): Record<string, unknown> {
   // Only local inputs are written into the copy: without any, the shallow copy withDefaults makes is enough
   // (a deep clone per video was a third of a cold plan's CPU, issue 19).
-  if (video.localInputs.length === 0) return withDefaults(video.request) as Record<string, unknown>;
+  if (video.localInputs.length === 0) return withDefaults(video.request);
   const request = structuredClone(withDefaults(video.request)) as Record<string, unknown>;
   for (const input of video.localInputs) setPointer(request, input.pointer, `sha256:${input.sha256}`);
   return request;

@@ -1,6 +1,6 @@
 // `reelctl plan --json`: the contract shape (contract.md), stable for scripts.
 import { toSafeJson } from '../../text/escape.js';
-import type { Plan } from '../model.js';
+import type { Plan } from '../../plan/model.js';
 
 /** `extra` adds top-level fields (e.g. `remote` from --verify-remote); the contract's fields never change. */
 export function renderJson(plan: Plan, extra: Record<string, unknown> = {}): string {

@@ -1,8 +1,9 @@
 // How `plan --verify-remote` shows the API's answers: a section under the human plan, a section in the
 // Markdown comment, and a `remote` object in the JSON plan.
-import { usd, type Style } from '../../cli/style.js';
+import { type Style } from '../style.js';
+import { usd } from '../../text/usd.js';
 import { printable } from '../../log.js';
-import type { RemoteCheck, RemoteVerdict } from '../remote-check.js';
+import type { RemoteCheck, RemoteVerdict } from '../../plan/remote-check.js';
 
 // The API's own words: secrets redacted, control characters escaped.
 const why = (v: RemoteVerdict) => printable(v.error ? `${v.error.code}${v.error.parameter ? ` (${v.error.parameter})` : ''}: ${v.error.message}` : '');

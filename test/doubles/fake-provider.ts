@@ -1,13 +1,14 @@
-// An in-memory Provider: the simulator's engine without HTTP. Same semantics, no sockets — for unit
-// tests of the client and the reconciler. The shared contract suite (test/contracts/) runs it too.
+// An in-memory Provider: the simulator's engine without HTTP. Same semantics, no sockets — for unit tests of
+// the client and the reconciler. The shared contract suite (test/contracts/) runs it too. A test double: it
+// lives under test/ and never ships in dist/ (test/packaging/imports.test.ts keeps it so).
 import { Readable } from 'node:stream';
-import { ArtifactError } from '../errors.js';
-import { SimEngine } from './sim/engine.js';
-import { prng } from './sim/prng.js';
-import { clipFor, videoBody } from './sim/video-files.js';
-import { SimAnswer } from './sim/wire.js';
-import { pollOutcomes, submitOutcomes, submitBody, type WireResponse } from './runware/wire.js';
-import type { DownloadResponse, PollOutcome, Provider, SubmitOutcome, VideoTask } from './types.js';
+import { ArtifactError } from '../../src/errors.js';
+import { SimEngine } from '../../src/provider/sim/engine.js';
+import { prng } from '../../src/provider/sim/prng.js';
+import { clipFor, videoBody } from '../../src/provider/sim/video-files.js';
+import { SimAnswer } from '../../src/provider/sim/wire.js';
+import { pollOutcomes, submitOutcomes, submitBody, type WireResponse } from '../../src/provider/runware/wire.js';
+import type { DownloadResponse, PollOutcome, Provider, SubmitOutcome, VideoTask } from '../../src/provider/types.js';
 
 export interface FakeProvider extends Provider {
   engine: SimEngine;
