@@ -13,7 +13,7 @@ import type { LoadedVideo } from '../src/manifest/model.js';
 import { createProviderClient } from '../src/provider/client/client.js';
 import { pollDelayMs } from '../src/provider/client/backoff.js';
 import { createRunwareProvider } from '../src/provider/runware/http-provider.js';
-import { startSimulator } from '../src/provider/sim/server.js';
+import { startSimulator, type SimOptions } from '../src/provider/sim/server.js';
 import { createController } from '../src/reconcile/controller.js';
 import { FileStateStore } from '../src/state/file-store.js';
 import { emptyState } from '../src/state/transitions.js';
@@ -33,8 +33,8 @@ export function benchVideos(n: number): LoadedVideo[] {
 }
 
 /** Runs our controller on `n` videos; returns makespan and the simulator's request count. */
-export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, concurrency: number, scale: number) {
-  const sim = await startSimulator({ latency: { minMs: latencyMs, maxMs: latencyMs } });
+export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, concurrency: number, scale: number, simOpts: SimOptions = {}) {
+  const sim = await startSimulator({ ...simOpts, latency: { minMs: latencyMs, maxMs: latencyMs } });
   const dir = await mkdtemp(path.join(ctx.tmpDir, 'ours-'));
   const store = new FileStateStore(path.join(dir, 'state.json'));
   const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 2000 * scale });
@@ -52,7 +52,7 @@ export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, c
   await client.close();
   await sim.close();
   if (sum.ready !== n) throw new Error(`only ${sum.ready} of ${n} videos became Ready`);
-  return { makespanMs, apiRequests: stats.requests, downloads: stats.downloads };
+  return { makespanMs, apiRequests: stats.requests, downloads: stats.downloads, accepted: stats.accepted };
 }
 
 async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
@@ -107,7 +107,33 @@ async function makespanCase(ctx: BenchContext): Promise<BenchResult[]> {
   ];
 }
 
+/**
+ * Batched getResponse is an optimisation, not an assumption (runware-protocol.md): requests per video when the
+ * server answers batches, answers only their first task, or refuses them. Every video must finish exactly once
+ * with a bounded number of requests: at most one poll per interval of the render, plus its submit and a few.
+ */
+async function pollVariantsCase(ctx: BenchContext): Promise<BenchResult[]> {
+  const n = 50;
+  const scale = ctx.quick ? 0.1 : 0.5;
+  const latency = 30_000 * scale;
+  const bound = Math.ceil(latency / (2000 * scale)) + 3;
+  const rows: BenchResult[] = [];
+  for (const variant of [undefined, 'poll-first-only', 'poll-batch-refused'] as const) {
+    const r = await runOurs(ctx, n, latency, n, scale, variant ? { variants: [variant] } : {});
+    const perVideo = r.apiRequests / n;
+    const target = variant ? `≤ ${bound}, each video paid once` : '≤ 0.5, each video paid once';
+    rows.push({
+      case: `${n} videos, getResponse batches ${variant === undefined ? 'answered' : variant === 'poll-first-only' ? 'answered for the first task only' : 'refused (HTTP 400)'}`,
+      measure: 'API requests per video', value: round(perVideo), unit: '', target,
+      met: r.accepted === n && perVideo <= (variant ? bound : 0.5),
+      details: { requests: r.apiRequests, accepted: r.accepted, renderS: latency / 1000, pollIntervalS: 2 * scale, makespanS: round(r.makespanMs / 1000, 1) },
+    });
+  }
+  return rows;
+}
+
 export const cases: BenchCase[] = [
   { name: 'requests', run: requestsCase },
+  { name: 'poll-variants', run: pollVariantsCase },
   { name: 'makespan', run: makespanCase },
 ];
