@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { OutputStatus } from '../plan/planner.js';
 import type { OutputRecord, OutputSeen, StateFile } from '../state/model.js';
 
-async function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
