@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { reelctl, ROOT } from '../e2e/cli.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { loadManifests } from '../../src/manifest/load.js';
 // @ts-expect-error -- plain ESM script
 import { cliDoc, manifestDoc } from '../../scripts/gen-docs.mjs';
+
+const tmp = tempDirs();
 
 const COMMANDS = ['validate', 'plan', 'apply', 'run', 'status', 'describe', 'sim', 'schema', 'init', 'completion'];
 
@@ -57,7 +59,7 @@ describe('CLI polish', () => {
   });
 
   it('init scaffolds a valid example, appends .gitignore, and never overwrites', async () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'reelctl-init-'));
+    const d = tmp('reelctl-init-');
     writeFileSync(path.join(d, '.gitignore'), 'node_modules/');
     const r = await reelctl(['init', d]);
     expect(r.exitCode, r.stderr).toBe(0);
