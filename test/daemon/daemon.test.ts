@@ -244,15 +244,18 @@ describe('startDaemon', () => {
     let closed = false;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inRuntime = new Promise<void>((r) => (entered = r));
     const abort = new AbortController();
     const starting = start({
       signal: abort.signal,
       createRuntime: async () => {
+        entered();
         await gate;
         return { controller: ctl, close: async () => void (closed = true) };
       },
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await inRuntime; // the daemon is inside createRuntime: the stop arrives during start-up, not before it
     abort.abort();
     release();
     d = await starting;

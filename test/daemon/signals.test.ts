@@ -17,17 +17,26 @@ interface Run {
   exit: Promise<{ code: number | null; ms: number; stderr: string }>;
   ready: Promise<void>;
   signalledAt: number;
+  /** Resolves when the child's output (stdout or its JSON log on stderr) contains `text`. */
+  said(text: string): Promise<void>;
 }
 
 function startChild(env: Record<string, string>): Run {
   const proc = spawn(process.execPath, [child], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += String(d)));
+  let output = ''; // READY on stdout, the JSON log on stderr
+  const said = new EventEmitter();
+  for (const s of [proc.stdout!, proc.stderr!]) s.on('data', (d) => ((output += String(d)), said.emit('data')));
   const run: Run = { proc, signalledAt: 0 } as Run;
-  run.ready = new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d) => String(d).includes('READY') && resolve());
-    proc.once('exit', () => reject(new Error(`child exited early: ${stderr}`)));
-  });
+  run.said = (text) =>
+    new Promise((resolve, reject) => {
+      const check = () => output.includes(text) && (said.off('data', check), resolve());
+      said.on('data', check);
+      proc.once('exit', () => reject(new Error(`child exited before saying "${text}": ${stderr}`)));
+      check();
+    });
+  run.ready = run.said('READY');
   run.exit = new Promise((resolve) => proc.once('exit', (code) => resolve({ code, ms: Date.now() - run.signalledAt, stderr })));
   // Never outlive the test.
   const guard = setTimeout(() => proc.kill('SIGKILL'), 20_000);
@@ -90,7 +99,7 @@ describe('signals (child process)', () => {
     const r = launch({ MARKER: path.join(dir, 'never2'), STOP_MS: 'never' });
     await r.ready;
     r.proc.kill('SIGTERM');
-    await new Promise((res) => setTimeout(res, 200));
+    await r.said('signal received: stopping gracefully'); // the first signal was handled: the next one is a second
     r.signalledAt = Date.now();
     r.proc.kill('SIGTERM');
     const { code, ms } = await r.exit;

@@ -2,7 +2,8 @@ import { mkdtemp, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { pino } from 'pino';
+import { FakeClock, systemClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { isIgnoredPath, watchManifests, type ManifestWatcher } from '../../src/daemon/watch.js';
 import { waitFor } from './fakes.js';
@@ -57,28 +58,45 @@ describe('watchManifests (real chokidar on a temp dir)', () => {
     await waitFor(() => calls.flat().includes(path.join(dir, 'sub', 'deep.yml')));
   });
 
+  // The debounce runs on a FakeClock and the watcher logs every file event it accepts (debug): a test waits
+  // for those events, then moves time itself — no fixed sleeps, and the debounce is exercised exactly.
+  const seen: string[] = [];
+  const startFake = async (debounceMs: number) => {
+    const clock = new FakeClock();
+    seen.length = 0;
+    const logger = pino({ level: 'debug', base: undefined }, { write: (l: string) => void (JSON.parse(l).msg === 'manifest change' && seen.push(JSON.parse(l).path as string)) });
+    w = watchManifests({ paths: [dir], debounceMs, clock, logger, onChange: (c) => calls.push(c) });
+    await w.ready;
+    return clock;
+  };
+  const accepted = (...names: string[]) => waitFor(() => names.every((n) => seen.includes(path.join(dir, n))));
+
   it('does not fire for editor temp/swap files or non-YAML files', async () => {
-    await start(50);
+    const clock = await startFake(50);
     for (const f of ['.a.yaml.swp', 'a.yaml~', '.#a.yaml', '#a.yaml#', '4913', 'a.yaml.tmp', 'notes.txt', '.hidden.yaml'])
       await writeFile(path.join(dir, f), 'junk');
-    // A real save afterwards proves the watcher is alive, and that only it was reported.
-    await new Promise((r) => setTimeout(r, 300));
+    // Real saves afterwards prove the watcher is alive; the second one, written last, lets the junk's events
+    // (written first) arrive before we look. Nothing is reported before the debounce ends: one call, both files.
     await writeFile(path.join(dir, 'real.yaml'), 'x: 1\n');
-    await waitFor(() => calls.length >= 1);
-    await new Promise((r) => setTimeout(r, 150));
-    expect(calls).toEqual([[path.join(dir, 'real.yaml')]]);
+    await writeFile(path.join(dir, 'real2.yaml'), 'x: 1\n');
+    await accepted('real.yaml', 'real2.yaml');
+    expect(calls).toEqual([]);
+    await clock.advance(50);
+    expect(calls).toEqual([[path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]]);
+    expect(seen.sort()).toEqual([path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]);
   });
 
-  it('coalesces a burst of saves into one change', async () => {
-    await start(300);
+  it('coalesces a burst of saves into one change: the debounce restarts at every save', async () => {
+    const clock = await startFake(300);
     for (let i = 0; i < 5; i++) {
       await writeFile(path.join(dir, `v${i}.yaml`), `i: ${i}\n`);
-      await new Promise((r) => setTimeout(r, 10));
+      await accepted(`v${i}.yaml`);
+      await clock.advance(200); // 800 ms of burst in all, never 300 ms of quiet
+      expect(calls).toEqual([]);
     }
-    await waitFor(() => calls.length >= 1);
-    await new Promise((r) => setTimeout(r, 400));
+    await clock.advance(100);
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toHaveLength(5);
+    expect(calls[0]).toEqual([0, 1, 2, 3, 4].map((i) => path.join(dir, `v${i}.yaml`)));
   });
 
   it('treats an atomic save (write temp, rename over) as a change of the manifest', async () => {
@@ -91,10 +109,20 @@ describe('watchManifests (real chokidar on a temp dir)', () => {
   });
 
   it('stops reporting after close', async () => {
-    await start(50);
+    const clock = await startFake(50);
     await w!.close();
-    await writeFile(path.join(dir, 'late.yaml'), 'x: 1\n');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(calls).toEqual([]);
+    // A second, live watcher on the same directory is the witness that the file event was delivered.
+    const witness: string[][] = [];
+    const live = watchManifests({ paths: [dir], debounceMs: 1, clock: systemClock, logger: silentLogger(), onChange: (c) => witness.push(c) });
+    await live.ready;
+    try {
+      await writeFile(path.join(dir, 'late.yaml'), 'x: 1\n');
+      await waitFor(() => witness.length > 0);
+      await clock.advance(50);
+      expect(seen).toEqual([]);
+      expect(calls).toEqual([]);
+    } finally {
+      await live.close();
+    }
   });
 });

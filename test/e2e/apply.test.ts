@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertInvariants, CANARY_KEY, videoYaml, workspace, type Workspace, readState } from './harness.js';
 import { reelctl } from './cli.js';
+import { until } from './webhook-harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
@@ -154,7 +155,7 @@ describe('reelctl apply (CLI against the simulator)', () => {
     w = await workspace({ latency: { minMs: 3000, maxMs: 3000 } });
     w.write('a.yaml', videoYaml('alpha'));
     const first = w.apply();
-    await new Promise((r) => setTimeout(r, 1200));
+    await until('the first apply to hold the lock', () => existsSync(`${w.state}.lock`));
     const second = await w.apply();
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toMatch(/state is locked by pid \d+ on host .*reelctl apply/);

@@ -1,7 +1,7 @@
 // End-to-end harness: a simulator in this process on 127.0.0.1, the real CLI as a child process pointed
 // at it, and invariant checks counted on the server's side (reliability.md I1–I3, I5).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -53,7 +53,11 @@ export async function workspace(simOpts: SimOptions = {}): Promise<Workspace> {
         env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', ...env },
       }),
     write: (name, yaml) => writeFileSync(path.join(manifests, name), yaml),
-    close: () => sim.close(),
+    // The simulator stops, then the workspace goes: the suite leaves no temp dir behind (issue 18).
+    close: async () => {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

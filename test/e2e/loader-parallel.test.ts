@@ -1,14 +1,15 @@
 // The built loader splits large trees across a worker thread; the result must equal a single-threaded load.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { ROOT } from './cli.js';
 import { generateManifests } from '../../bench/gen/manifests.js';
 
+const tmp = tempDirs();
+
 describe('parallel loading of large trees', () => {
   it('gives the same videos and problems, in the same order, as loading file by file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-par-'));
+    const dir = tmp('reelctl-par-');
     await generateManifests(dir, { count: 2100, seed: 5 });
     const built = (await import(path.join(ROOT, 'dist/src/manifest/load.js'))) as typeof import('../../src/manifest/load.js');
     const files = await import(path.join(ROOT, 'dist/src/manifest/files.js'));
@@ -23,7 +24,7 @@ describe('parallel loading of large trees', () => {
 
 describe('10,000 manifests (reliability.md input row)', () => {
   it('load and validate without a problem, every name unique, in well under a minute', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-10k-'));
+    const dir = tmp('reelctl-10k-');
     await generateManifests(dir, { count: 10_000, seed: 9, perFile: 2 });
     const built = (await import(path.join(ROOT, 'dist/src/manifest/load.js'))) as typeof import('../../src/manifest/load.js');
     const t0 = performance.now();

@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { reelctl } from './cli.js';
+
+const tmp = tempDirs();
 
 describe('reelctl validate (CLI)', () => {
   it('exits 0 on the example manifests', async () => {
@@ -12,7 +14,7 @@ describe('reelctl validate (CLI)', () => {
   });
 
   it('exits 1 and prints every problem as FILE:LINE:COL without a stack trace', async () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'reelctl-e2e-'));
+    const d = tmp('reelctl-e2e-');
     writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: Bad\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: hi there\n    width: 1920\n    taskUUID: x\n');
     const r = await reelctl(['validate', d], { cwd: d });
     expect(r.exitCode).toBe(1);

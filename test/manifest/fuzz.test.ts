@@ -1,13 +1,15 @@
 // Property tests: the loader never throws, whatever the YAML; every problem is located.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { loadManifests } from '../../src/manifest/load.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-fuzz-'));
+const tmp = tempDirs();
+
+const dir = tmp('reelctl-fuzz-');
 let n = 0;
 
 async function loadText(text: string) {

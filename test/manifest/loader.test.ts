@@ -1,11 +1,13 @@
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { loadManifests } from '../../src/manifest/load.js';
 import { resolveLocalInputs } from '../../src/manifest/local-inputs.js';
 import { specHash } from '../../src/manifest/spec-hash.js';
 import { validateRequest } from '../../src/manifest/validate-request.js';
+
+const tempDir = tempDirs();
 
 const doc = (name: string, extra = '') => `apiVersion: reelctl/v1
 kind: Video
@@ -18,7 +20,7 @@ spec:
 ${extra || '    width: 1280\n    height: 720\n'}`;
 
 function tmp(): string {
-  return mkdtempSync(path.join(tmpdir(), 'reelctl-load-'));
+  return tempDir('reelctl-load-');
 }
 
 describe('loader', () => {

@@ -1,14 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { apiUrl, resolveApiKey } from '../../src/provider/runware/api-key.js';
 import { scrub } from '../../src/log.js';
 import { AimdRate } from '../../src/provider/client/rate.js';
 
+const tmp = tempDirs();
+
 describe('API key resolution', () => {
   const file = (content: string) => {
-    const f = path.join(mkdtempSync(path.join(tmpdir(), 'reelctl-key-')), 'key');
+    const f = path.join(tmp('reelctl-key-'), 'key');
     writeFileSync(f, content);
     return f;
   };

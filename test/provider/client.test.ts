@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/clock.js';
 import { ProviderError } from '../../src/errors.js';
 import { createProviderClient } from '../../src/provider/client/client.js';
 import { pollDelayMs } from '../../src/provider/client/backoff.js';
@@ -87,18 +88,47 @@ describe('ProviderClient', () => {
     await client.close();
   });
 
-  it('opens the breaker after a burst of submit failures, and keeps polling meanwhile', async () => {
-    const { sim, provider } = await withSim({ faults: { next: ['503', '503', '503'] } });
-    const client = createProviderClient(provider, { ...fast, breaker: { threshold: 3, cooldownMs: 300 }, maxAttempts: 10 });
-    const started = Date.now();
-    const p = client.submit(task());
-    await new Promise((r) => setTimeout(r, 120));
+  it('opens the breaker after a burst of submit failures, holds submits for its cool-down, and keeps polling meanwhile', async () => {
+    // A FakeClock moves every pause of the lanes; the provider fails the first three submits with a 503.
+    const clock = new FakeClock();
+    let submits = 0;
+    const polls: string[][] = [];
+    const provider: Provider = {
+      async submit(tasks) {
+        if (++submits <= 3) throw new ProviderError('HTTP 503 (stub)', { code: 'http.503', kind: 'transient', status: 503 });
+        return tasks.map((t) => ({ taskUUID: t.taskUUID, status: 'accepted' as const }));
+      },
+      async poll(uuids) {
+        polls.push(uuids);
+        return uuids.map((u) => ({ taskUUID: u, status: 'processing' as const }));
+      },
+      download: async () => {
+        throw new Error('unused');
+      },
+    };
+    const client = createProviderClient(provider, { ...fast, clock, random: () => 0, breaker: { threshold: 3, cooldownMs: 30_000 }, maxAttempts: 10 });
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; !cond(); i++) {
+        if (i > 1000) throw new Error('condition not met within 1000 fake steps');
+        await clock.advance(5);
+      }
+    };
+    let outcome: string | undefined;
+    const p = client.submit(task()).then((o) => (outcome = o.status));
+    await until(() => submits === 3);
+    const openedAt = clock.elapsed();
     expect(client.breakerOpen).toBe(true);
-    expect((await client.poll(task().taskUUID)).status).toBe('unknown');
-    expect((await p).status).toBe('accepted');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const polled = client.poll('t-1'); // polls are not held by the submit breaker
+    await until(() => polls.length === 1);
+    expect((await polled).status).toBe('processing');
+    await clock.advance(30_000 - (clock.elapsed() - openedAt) - 5);
+    expect(submits).toBe(3); // still cooling down: no submit sent
+    expect(outcome).toBeUndefined();
+    await until(() => submits === 4);
+    expect(clock.elapsed() - openedAt).toBeGreaterThanOrEqual(30_000);
+    await p;
+    expect(outcome).toBe('accepted');
     await client.close();
-    await sim.close();
   });
 
   it('honours Retry-After as a floor', async () => {

@@ -1,17 +1,18 @@
 // A StateFs whose `failAt`-th call fails with EIO (as a crash or a failing disk would), counting every
 // fs step a state write or a journal append takes: open, rename, link, unlink, mkdir, and on a file
 // handle write/writeFile (split in two halves, a torn write)/sync/datasync/truncate. readFile never fails.
+// `fired` says whether the fault happened: a loop over `failAt` must know when it ran out of steps.
 import * as fs from 'node:fs/promises';
 import type { StateFs } from '../../src/state/file-store.js';
 
 const HANDLE_STEPS = new Set<PropertyKey>(['write', 'sync', 'datasync', 'truncate']);
 
-export function failingFs(failAt: number): StateFs {
+export function failingFs(failAt: number): StateFs & { readonly fired: boolean } {
   let calls = 0;
   const boom = () => {
     if (calls++ === failAt) throw Object.assign(new Error('injected crash'), { code: 'EIO' });
   };
-  return {
+  const fs_: StateFs = {
     open: (async (...a: Parameters<typeof fs.open>) => {
       boom();
       const fh = await fs.open(...a);
@@ -52,4 +53,5 @@ export function failingFs(failAt: number): StateFs {
     }) as StateFs['mkdir'],
     readFile: fs.readFile,
   };
+  return Object.defineProperty(fs_, 'fired', { get: () => calls > failAt }) as StateFs & { readonly fired: boolean };
 }

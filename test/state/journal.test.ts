@@ -1,10 +1,10 @@
 // The state journal: appends carry only what changed, a torn tail is dropped, corruption is refused, a
 // compaction folds it in, and a save costs the same whatever the size of the state.
 import * as fs from 'node:fs/promises';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StateWriter } from '../../src/state/writer.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { failingFs } from './failing-fs.js';
@@ -13,7 +13,26 @@ import { MemoryStateStore } from '../doubles/memory-store.js';
 import type { StateFile } from '../../src/state/model.js';
 import { emptyState, newVideoState, setPhase } from '../../src/state/transitions.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'reelctl-journal-'));
+// Every temp dir is removed and every store's journal handle closed after each test (an unclosed handle,
+// typically after an injected fault, shows up later as "Closing file descriptor … on garbage collection").
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'reelctl-journal-'));
+  dirs.push(d);
+  return d;
+};
+const stores = new Set<FileStateStore>();
+class TrackedStore extends FileStateStore {
+  constructor(...args: ConstructorParameters<typeof FileStateStore>) {
+    super(...args);
+    stores.add(this);
+  }
+}
+afterEach(async () => {
+  for (const s of stores) await s.close();
+  stores.clear();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 const video = (name: string) => newVideoState({ name, specHash: 'sha256:1', regenerate: 0, outputPath: `${name}.mp4` }, 0);
 
 function stateWith(names: string[]): StateFile {
@@ -26,11 +45,11 @@ function stateWith(names: string[]): StateFile {
 async function onDisk(names: string[], opts = {}) {
   opts = { journalMinVideos: 0, ...opts };
   const file = path.join(tmp(), 'state.json');
-  const store = new FileStateStore(file);
+  const store = new TrackedStore(file);
   const first = new StateWriter(store, stateWith(names));
   await first.flush(); // serial 0 → a snapshot
-  const state = (await new FileStateStore(file).read())!;
-  const reader = new FileStateStore(file);
+  const state = (await new TrackedStore(file).read())!;
+  const reader = new TrackedStore(file);
   await reader.read();
   const writer = new StateWriter(reader, state, opts);
   return { file, store: reader, state, writer };
@@ -91,7 +110,7 @@ describe('StateWriter with a journal', () => {
     const lines = readFileSync(journalPath(file), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(Object.keys(JSON.parse(lines[1]!).videos)).toEqual(['b']);
-    const back = (await new FileStateStore(file).read())!;
+    const back = (await new TrackedStore(file).read())!;
     expect(back.videos.b!.phase).toBe('Ready');
     expect(back.serial).toBe(state.serial);
   });
@@ -110,7 +129,7 @@ describe('StateWriter with a journal', () => {
     delete state.videos.a;
     writer.markDirty();
     await writer.flush();
-    expect(Object.keys((await new FileStateStore(file).read())!.videos)).toEqual(['b']);
+    expect(Object.keys((await new TrackedStore(file).read())!.videos)).toEqual(['b']);
   });
 
   it('compacts once the journal outgrows the threshold, and on close; the journal is then gone', async () => {
@@ -133,7 +152,7 @@ describe('StateWriter with a journal', () => {
     setPhase(state.videos.a!, 'Running', 1, 'one');
     await writer.flush('a');
     appendFileSync(journalPath(file), '{"serial":3,"videos":{"a":{"TORN'); // a crash mid-append
-    const store2 = new FileStateStore(file);
+    const store2 = new TrackedStore(file);
     const s2 = (await store2.read())!;
     expect(s2.videos.a!.message).toBe('one');
     const w2 = new StateWriter(store2, s2, { journalMinVideos: 0 });
@@ -142,7 +161,7 @@ describe('StateWriter with a journal', () => {
     const text = readFileSync(journalPath(file), 'utf8');
     expect(text).not.toContain('TORN');
     expect(text.trim().split('\n')).toHaveLength(3);
-    expect((await new FileStateStore(file).read())!.videos.a!.message).toBe('two');
+    expect((await new TrackedStore(file).read())!.videos.a!.message).toBe('two');
   });
 
   it('a stale journal left by a compaction cut short is ignored, then replaced', async () => {
@@ -152,14 +171,14 @@ describe('StateWriter with a journal', () => {
     const stale = readFileSync(journalPath(file), 'utf8');
     await writer.close(); // compaction: the snapshot now holds serial 2
     writeFileSync(journalPath(file), stale); // as if the unlink had been lost
-    const store2 = new FileStateStore(file);
+    const store2 = new TrackedStore(file);
     const s2 = (await store2.read())!;
     expect(s2.serial).toBe(3);
     const w2 = new StateWriter(store2, s2, { journalMinVideos: 0 });
     setPhase(s2.videos.a!, 'Ready', 2, 'two');
     await w2.flush('a');
     expect(JSON.parse(readFileSync(journalPath(file), 'utf8').split('\n')[0]!).base).toBe(3);
-    expect((await new FileStateStore(file).read())!).toMatchObject({ serial: 4, videos: { a: { message: 'two' } } });
+    expect((await new TrackedStore(file).read())!).toMatchObject({ serial: 4, videos: { a: { message: 'two' } } });
   });
 
   it('a corrupt journal stops the read with a message naming it; both files are left untouched', async () => {
@@ -174,7 +193,7 @@ describe('StateWriter with a journal', () => {
     lines[1] = 'garbage';
     writeFileSync(j, lines.join('\n'));
     const before = [readFileSync(file, 'utf8'), readFileSync(j, 'utf8')];
-    await expect(new FileStateStore(file).read()).rejects.toThrow(/state journal .*state\.json\.journal is unusable: line 2.*left untouched/);
+    await expect(new TrackedStore(file).read()).rejects.toThrow(/state journal .*state\.json\.journal is unusable: line 2.*left untouched/);
     expect([readFileSync(file, 'utf8'), readFileSync(j, 'utf8')]).toEqual(before);
   });
 
@@ -183,7 +202,7 @@ describe('StateWriter with a journal', () => {
     setPhase(state.videos.a!, 'Running', 1, 'one');
     await writer.flush('a');
     await fs.unlink(file);
-    await expect(new FileStateStore(file).read()).rejects.toThrow(/found the state journal .* but no state file/);
+    await expect(new TrackedStore(file).read()).rejects.toThrow(/found the state journal .* but no state file/);
   });
 
   it('a failed append leaves the last acknowledged state, and the next append overwrites the partial bytes', async () => {
@@ -206,7 +225,7 @@ describe('StateWriter with a journal', () => {
     expect(lines.pop()).toBe(''); // ends with the newline of the last record: nothing left past it
     expect(lines.map((l) => JSON.parse(l).serial)).toEqual([undefined, 2, 3]);
     expect(JSON.parse(lines[2]!).videos.a.message).toBe('short');
-    expect((await new FileStateStore(file).read())!.videos.a!.message).toBe('short');
+    expect((await new TrackedStore(file).read())!.videos.a!.message).toBe('short');
   });
 
   it('a state under journalMinVideos is rewritten whole at every save: one file, no journal', async () => {
@@ -219,7 +238,7 @@ describe('StateWriter with a journal', () => {
     await writer.flush('c');
     expect(existsSync(journalPath(file))).toBe(true);
     expect(JSON.parse(readFileSync(file, 'utf8')).videos.c).toBeUndefined();
-    expect((await new FileStateStore(file).read())!.videos.c).toBeDefined();
+    expect((await new TrackedStore(file).read())!.videos.c).toBeDefined();
   });
 
   it('without a journal (memory store) every save is a snapshot', async () => {
@@ -248,19 +267,30 @@ describe('StateWriter with a journal', () => {
 
 describe('FileStateStore.append fault injection', () => {
   it('an append interrupted at any fs step leaves the state before or after it, never a broken one', async () => {
-    // unlink, open, header write + sync, directory open + sync, two half-writes, datasync; the last pass fails nothing
-    for (let failAt = 0; failAt < 10; failAt++) {
+    // unlink, open, header write + sync, directory open + sync, two half-writes, datasync: each one fails in
+    // turn (and the failure must reach the caller); the pass where no fault fires ends the loop.
+    let failed = 0;
+    for (let failAt = 0; ; failAt++) {
+      expect(failAt, 'an append takes a bounded number of fs steps').toBeLessThan(30);
       const file = path.join(tmp(), 'state.json');
-      await new StateWriter(new FileStateStore(file), stateWith(['a'])).flush();
+      await new StateWriter(new TrackedStore(file), stateWith(['a'])).flush();
       const faulty = failingFs(failAt);
-      const store = new FileStateStore(file, faulty);
+      const store = new TrackedStore(file, faulty);
       const state = (await store.read())!;
       const writer = new StateWriter(store, state, { journalMinVideos: 0 });
       setPhase(state.videos.a!, 'Ready', 1, 'after');
-      await writer.flush('a').catch(() => undefined);
-      const after = (await new FileStateStore(file).read())!;
+      const err = await writer.flush('a').then(() => undefined, (e: Error) => e);
+      const after = (await new TrackedStore(file).read())!;
       expect([1, 2]).toContain(after.serial);
       expect(after.videos.a!.message).toBe(after.serial === 1 ? undefined : 'after');
+      if (!faulty.fired) {
+        expect(err).toBeUndefined();
+        expect(after.serial).toBe(2);
+        break;
+      }
+      expect(err?.message, `fault at step ${failAt}`).toMatch(/injected crash/);
+      failed++;
     }
+    expect(failed).toBeGreaterThanOrEqual(9);
   });
 });

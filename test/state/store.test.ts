@@ -1,14 +1,22 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import { failingFs } from './failing-fs.js';
 import { stateStoreContract } from './store-contract.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'reelctl-state-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'reelctl-state-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 stateStoreContract('file', () => new FileStateStore(path.join(tmp(), 'nested', 'state.json')));
 stateStoreContract('memory', () => new MemoryStateStore());
@@ -61,17 +69,32 @@ describe('FileStateStore on disk', () => {
   });
 
   it('a write interrupted at any step leaves the old or the new file, never a torn one', async () => {
-    for (let failAt = 0; failAt < 12; failAt++) {
+    // Each fs step fails in turn; the pass where no fault fires ends the loop.
+    let failed = 0;
+    for (let failAt = 0; ; failAt++) {
+      expect(failAt, 'a write takes a bounded number of fs steps').toBeLessThan(30);
       const file = path.join(tmp(), 'state.json');
       const good = new FileStateStore(file);
       const old = await good.write(emptyState('lin'));
       const faulty = failingFs(failAt);
       const next = { ...old, videos: { a: newVideoState({ name: 'a', specHash: 'sha256:2', regenerate: 0, outputPath: 'a.mp4' }, 0) } };
-      await new FileStateStore(file, faulty).write(next).catch(() => undefined);
+      const err = await new FileStateStore(file, faulty).write(next).then(() => undefined, (e: Error) => e);
       const after = await new FileStateStore(file).read();
       expect([1, 2]).toContain(after!.serial);
       expect(after!.serial === 1 ? after!.videos : after!.videos.a!.specHash).toEqual(after!.serial === 1 ? {} : 'sha256:2');
+      if (!faulty.fired) {
+        expect(err).toBeUndefined();
+        expect(after!.serial).toBe(2);
+        break;
+      }
+      // The fault fired: it reached the caller, or it hit a best-effort step (removing a stale backup link)
+      // and the new state is complete.
+      if (err) {
+        expect(err.message, `fault at step ${failAt}`).toMatch(/injected crash/);
+        failed++;
+      } else expect(after!.serial, `fault at step ${failAt} was swallowed`).toBe(2);
     }
+    expect(failed).toBeGreaterThanOrEqual(10);
   });
 
   it('names the holder when locked, and takes over a lock left by a dead process', async () => {

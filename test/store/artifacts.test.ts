@@ -1,15 +1,17 @@
 // Downloads (reliability.md network rows): truncated, wrong content, stalled — none ever takes the final name.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { ArtifactStore } from '../../src/store/artifacts.js';
 import type { DownloadResponse } from '../../src/provider/types.js';
 import { sample } from '../../src/provider/sim/video-files.js';
 
-const out = () => mkdtempSync(path.join(tmpdir(), 'reelctl-art-'));
+const tmp = tempDirs();
+
+const out = () => tmp('reelctl-art-');
 const body = (chunks: Buffer[], contentLength?: number, stallAfter = false): DownloadResponse => ({
   status: 200,
   ...(contentLength !== undefined ? { contentLength } : {}),

@@ -1,13 +1,15 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { resolveInside } from '../../src/store/paths.js';
+
+const tmp = tempDirs();
 
 describe('output path containment', () => {
   const setup = () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'reelctl-out-'));
-    const outside = mkdtempSync(path.join(tmpdir(), 'reelctl-outside-'));
+    const root = tmp('reelctl-out-');
+    const outside = tmp('reelctl-outside-');
     const out = path.join(root, 'out');
     mkdirSync(out);
     return { out, outside };

@@ -1,0 +1,49 @@
+// A stop asked for during the start-up reload (issue 18 item 5): the daemon must not start workers (and
+// submit, i.e. spend) once the reload returns; it releases what it built. Each stage is gated and the stop
+// is sent when the daemon is provably inside it — no sleeps.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import type { Loader } from '../../src/daemon/reload.js';
+import { silentLogger } from '../../src/log.js';
+import { fakeLoader, FakeController } from './fakes.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'reelctl-startstop-'));
+  await writeFile(path.join(dir, 'a.yaml'), 'ok');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a stop during start-up', () => {
+  it('asked while the start-up reload runs: workers never start, the runtime is released', async () => {
+    const ctl = new FakeController();
+    let closed = false;
+    let entered!: () => void;
+    const inReload = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const loader: Loader = async (paths) => {
+      entered();
+      await gate;
+      return fakeLoader(paths);
+    };
+    const abort = new AbortController();
+    const starting = startDaemon({
+      paths: [dir], loader, signal: abort.signal, clock: systemClock, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 }, debounceMs: 100, version: '9.9.9',
+      createRuntime: async () => ({ controller: ctl, close: async () => void (closed = true) }),
+    });
+    await inReload;
+    abort.abort('SIGTERM');
+    release();
+    const d = await starting;
+    await d.stop();
+    expect(ctl.started).toBe(false);
+    expect(closed).toBe(true);
+  });
+});
