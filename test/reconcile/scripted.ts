@@ -18,11 +18,11 @@ import { emptyState } from '../../src/state/transitions.js';
 import type { ArtifactStore } from '../../src/store/artifacts.js';
 import { disk, sha256 } from './memory-disk.js';
 
-export type SubmitAnswer = 'accepted' | 'conflict' | 'unknown' | 'hang' | { rejected: string };
-export type PollAnswer = 'processing' | 'hang' | { success: number } | { failed: string } | { unknown: string };
-export type DownloadAnswer = 'ok' | 'expired' | 'reset' | 'hang';
+type SubmitAnswer = 'accepted' | 'conflict' | 'unknown' | 'hang' | { rejected: string };
+type PollAnswer = 'processing' | 'hang' | { success: number } | { failed: string } | { unknown: string };
+type DownloadAnswer = 'ok' | 'expired' | 'reset' | 'hang';
 /** Answers in call order per video; the last one repeats. */
-export interface Script {
+interface Script {
   submit?: SubmitAnswer[];
   poll?: PollAnswer[];
   download?: DownloadAnswer[];
@@ -35,7 +35,7 @@ export interface Call {
   at: number;
 }
 
-export const T0 = Date.UTC(2026, 0, 1);
+const T0 = Date.UTC(2026, 0, 1);
 export const RETRY_MS = 1000;
 export const POLL_MS = 5000;
 
@@ -144,7 +144,7 @@ export interface RunSpec {
   concurrency?: number;
   supersede?: 'wait' | 'abandon';
 }
-export interface RunOutcome {
+interface RunOutcome {
   /** Absent when the run crashed (a 'hang' answer) or threw. */
   summary?: ApplySummary;
   error?: Error;
