@@ -34,7 +34,7 @@ describe('reelctl validate (CLI)', () => {
   });
 
   it('helps: a typo gets the nearest field, a wrong type what it got, a custom tag and a format clash are located', async () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'reelctl-e2e-'));
+    const d = tmp('reelctl-e2e-');
     writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: a}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positvePrompt: hi there\n    width: 1280\n    height: "720"\n    outputFormat: WEBM\n  output: {path: clip.mp4}\n---\napiVersion: reelctl/v1\nkind: Video\nmetadata: {name: !Ref b}\n');
     const r = await reelctl(['validate', d], { cwd: d });
     expect(r.exitCode).toBe(1);

@@ -16,8 +16,8 @@ const COMMANDS = ['validate', 'plan', 'apply', 'run', 'status', 'describe', 'sim
 describe('CLI polish', () => {
   // In-process: nine CLI starts in a row took most of a 30 s budget on a loaded 2-core machine. One spawned
   // --help below proves the built binary prints the same text.
-  it('every command has --help with examples', () => {
-    const program = buildProgram();
+  it('every command has --help with examples', async () => {
+    const program = await buildProgram(['node', 'reelctl'], { full: true });
     for (const c of COMMANDS.filter((c) => c !== 'completion')) {
       const sub = program.commands.find((x) => x.name() === c);
       expect(sub, c).toBeDefined();
@@ -32,7 +32,7 @@ describe('CLI polish', () => {
     const r = await reelctl(['apply', '--help']);
     expect(r.exitCode).toBe(0);
     let out = '';
-    const apply = buildProgram().commands.find((x) => x.name() === 'apply')!;
+    const apply = (await buildProgram(['node', 'reelctl', 'apply'])).commands.find((x) => x.name() === 'apply')!;
     apply.configureOutput({ writeOut: (s) => void (out += s) });
     apply.outputHelp();
     expect(r.stdout.trim()).toBe(out.trim());

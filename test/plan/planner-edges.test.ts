@@ -51,7 +51,8 @@ describe('planner: drift, outputs, in-flight phases, prune selector', () => {
   it('Downloading is a render in flight: same spec waits, a spec change replaces after it', () => {
     const v = video('lake');
     const downloading = record(v, { phase: 'Downloading', outputs: [] });
-    expect(plan([v], state(downloading))).toEqual([['lake', 'noop', 'render in progress (Downloading)']]);
+    // Paid for and finished: downloaded by the next apply, never rendered again.
+    expect(plan([v], state(downloading))).toEqual([['lake', 'download', 'render finished; download pending']]);
     const [c] = createPlan([video('lake', undefined, {}, { regenerate: 1 })], state(downloading)).changes;
     expect(c).toMatchObject({ action: 'replace', reason: expect.stringMatching(/after the render in progress finishes/) });
   });
