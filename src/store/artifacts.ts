@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { close, constants as fsConstants, createWriteStream, fdatasync, fsync, open as openFd } from 'node:fs';
 import { promisify } from 'node:util';
-import { open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
@@ -130,6 +130,7 @@ export class ArtifactStore {
       await fh.close();
     }
     await rename(tmp, final);
+    await sweepStaleTemps(final);
   }
 
   async move(fromRel: string, toRel: string): Promise<void> {
@@ -184,5 +185,29 @@ async function syncDir(dir: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * A process killed while writing a sidecar leaves `<sidecar>.tmp-<pid>` behind; once the sidecar is written
+ * again, such leftovers of processes that are gone are removed (a live process's temp file is left alone).
+ */
+async function sweepStaleTemps(final: string): Promise<void> {
+  const prefix = `${path.basename(final)}.tmp-`;
+  const names = await readdir(path.dirname(final)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    await unlink(path.join(path.dirname(final), name)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
