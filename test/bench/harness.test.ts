@@ -1,14 +1,16 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../tmp-dirs.js';
 import { runBench } from '../../bench/run.js';
 import { summarize } from '../../bench/lib/stats.js';
 import { TARGETS } from '../../bench/lib/targets.js';
 
+const tmp = tempDirs();
+
 describe('bench harness', () => {
   it('writes JSON and Markdown, reports a failing case as an error, and lists unmeasured targets', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'reelctl-bench-test-'));
+    const out = tmp('reelctl-bench-test-');
     const report = await runBench(
       [
         { name: 'plan-fake', run: async () => [{ case: 'plan 1k manifests', measure: 'time ÷ parse floor', value: 1.2, unit: '×', target: '≤ 1.5×', met: true, samples: [1.1, 1.2, 1.3] }] },
