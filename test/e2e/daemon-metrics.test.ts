@@ -7,21 +7,12 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from './cli.js';
-import { CANARY_KEY, videoYaml, workspace, type Workspace } from './harness.js';
+import { CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harness.js';
 import { checkExposition } from '../daemon/exposition.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
 
-async function until<T>(what: string, fn: () => T | Promise<T>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const value = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
@@ -40,15 +31,15 @@ describe('daemon /metrics', () => {
     let log = '';
     child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     try {
-      const addr = await until('the listen address', () => /listening on http:\/\/([\d.:]+)/.exec(log)?.[1]);
-      await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')));
+      const addr = await until('the listen address', () => /listening on http:\/\/([\d.:]+)/.exec(log)?.[1], 20_000, 100);
+      await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')), 20_000, 100);
       const scrape = () => fetch(`http://${addr}/metrics`).then((r) => r.text());
       // A file is in place a moment before its reconcile pass returns: wait for the passes, not the files.
       const m = await until('both passes done, a resync, the spend counted', async () => {
         const t = await scrape();
         const done = (value(t, 'reelctl_reconcile_total{result="success"}') ?? 0) >= 2;
         return done && (value(t, 'reelctl_last_resync_timestamp_seconds') ?? 0) > 0 && (value(t, 'reelctl_spend_settled_usd_total') ?? 0) > 0 ? t : undefined;
-      });
+      }, 20_000, 100);
       for (const s of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes'])
         expect(m, s).toMatch(new RegExp(`^${s} `, 'm'));
       expect(value(m, 'reelctl_reconcile_total{result="requeue_after"}')).toBeGreaterThan(0);
@@ -69,7 +60,7 @@ describe('daemon /metrics', () => {
       const after = await until('beta gone from the gauges', async () => {
         const t = await scrape();
         return value(t, 'reelctl_videos{phase="Ready"}') === 1 ? t : undefined;
-      });
+      }, 20_000, 100);
       expect(value(after, 'reelctl_spend_settled_usd_total')).toBe(0.504); // spend stays spent
     } finally {
       child.kill('SIGTERM');

@@ -5,20 +5,11 @@ import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from './cli.js';
-import { CANARY_KEY, videoYaml, workspace, type Workspace } from './harness.js';
+import { CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
 
-async function until<T>(what: string, fn: () => T | Promise<T>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('reelctl run with the parse cache', () => {
   it('fills parse-cache.json beside the state and still sees an mtime-preserving edit', async () => {
@@ -35,12 +26,12 @@ describe('reelctl run with the parse cache', () => {
       env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
     });
     try {
-      await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')));
+      await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')), 20_000, 100);
       const cacheFile = path.join(path.dirname(w.state), 'parse-cache.json');
       const entries = () => Object.keys(JSON.parse(readFileSync(cacheFile, 'utf8')).entries).map((k) => path.basename(k)).sort();
       expect(entries()).toEqual(['a.yaml', 'b.yaml']);
       put('b.yaml', videoYaml('beta', 'a calm lake at dawn, beta, now with herons')); // same mtime, other size
-      await until('the edited beta submitted', () => w.sim.stats().accepted === 3);
+      await until('the edited beta submitted', () => w.sim.stats().accepted === 3, 20_000, 100);
     } finally {
       child.kill('SIGTERM');
       await child;

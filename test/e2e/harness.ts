@@ -108,3 +108,14 @@ export function walk(dir: string): string[] {
     return statSync(p).isDirectory() ? walk(p) : [p];
   });
 }
+
+/** Polls `fn` until it returns something truthy (that value), or fails naming `what` after `ms`. */
+export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 30_000, everyMs = 50): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

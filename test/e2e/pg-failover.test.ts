@@ -12,7 +12,7 @@ import { PgStateStore } from '../../src/state/pg/store.js';
 import { emptyState } from '../../src/state/transitions.js';
 import { usePg } from '../state/pg/pg-helper.js';
 import { BIN } from './cli.js';
-import { acceptedPerSpec, CANARY_KEY, videoYaml, workspace, type Workspace } from './harness.js';
+import { acceptedPerSpec, CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harness.js';
 
 const db = usePg();
 let w: Workspace | undefined;
@@ -26,15 +26,6 @@ afterEach(async () => {
   await w?.close();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('reelctl run --shared: three replicas, one killed, one paused', () => {
   it('every video Ready and paid once; takeover within the lease; nothing stale written', { timeout: 180_000 }, async () => {
@@ -70,19 +61,19 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
     const r = [start(0), start(1), start(2)];
     const holders = async () => (await db.query(`SELECT holder, count(*)::int AS n FROM ${S}.claims WHERE expires_at > now() GROUP BY holder`)).rows as { holder: string; n: number }[];
     // Mid-run: every replica holds claims and renders are under way.
-    await until('three replicas holding claims, renders in flight', async () => (await holders()).length === 3 && w!.sim.stats().accepted >= 10, 60_000);
+    await until('three replicas holding claims, renders in flight', async () => (await holders()).length === 3 && w!.sim.stats().accepted >= 10, 60_000, 200);
     const killedHeld = (await holders()).find((h) => h.holder.includes(`:${r[0]!.pid}:`))!.n;
     const tKill = Date.now();
     r[0]!.c.kill('SIGKILL');
     r[1]!.c.kill('SIGSTOP');
     const tStop = Date.now();
-    await until('the killed replica\'s videos taken over', async () => !(await holders()).some((h) => h.holder.includes(`:${r[0]!.pid}:`)), 40_000);
+    await until('the killed replica\'s videos taken over', async () => !(await holders()).some((h) => h.holder.includes(`:${r[0]!.pid}:`)), 40_000, 200);
     const takeoverMs = Date.now() - tKill;
-    await until('20 s of pause', async () => Date.now() - tStop >= 20_000, 30_000);
+    await until('20 s of pause', async () => Date.now() - tStop >= 20_000, 30_000, 200);
     r[1]!.c.kill('SIGCONT');
-    await until('30 videos Ready', async () => (await db.query(`SELECT count(*)::int AS n FROM ${S}.videos WHERE phase = 'Ready'`)).rows[0].n === 30, 90_000);
+    await until('30 videos Ready', async () => (await db.query(`SELECT count(*)::int AS n FROM ${S}.videos WHERE phase = 'Ready'`)).rows[0].n === 30, 90_000, 200);
     // Give the resumed replica a couple of rounds to notice (it must stop, not write).
-    await until('the resumed replica noticed it lost its claims', async () => /fenced|stopping work on them/.test(r[1]!.log()), 20_000);
+    await until('the resumed replica noticed it lost its claims', async () => /fenced|stopping work on them/.test(r[1]!.log()), 20_000, 200);
 
     // Paid exactly once, counted by the simulator.
     for (const [, n] of acceptedPerSpec(w.sim)) expect(n).toBe(1);

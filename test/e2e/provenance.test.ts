@@ -4,18 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { videoYaml, workspace, type Workspace } from './harness.js';
+import { until, videoYaml, workspace, type Workspace } from './harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
 
-async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('provenance', () => {
   it('records the commit at submit, across two commits', async () => {
@@ -26,7 +19,7 @@ describe('provenance', () => {
     w.write('a.yaml', videoYaml('alpha'));
     const c1 = commit('alpha');
     const run = w.apply();
-    await until('alpha submitted', () => w.sim.stats().accepted === 1);
+    await until('alpha submitted', () => w.sim.stats().accepted === 1, 20_000, 50);
     w.write('a.yaml', '# a comment: same spec, new commit\n' + videoYaml('alpha'));
     const c2 = commit('comment');
     const r = await run;

@@ -4,17 +4,9 @@ import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN } from './cli.js';
-import { CANARY_KEY, readState, type Workspace } from './harness.js';
+import { CANARY_KEY, readState, until, type Workspace } from './harness.js';
 
-export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until };
 
 export function runDaemon(w: Workspace, extra: string[], env: Record<string, string> = {}) {
   const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--log-format', 'json', ...extra], {
