@@ -6,10 +6,12 @@ import { promisify } from 'node:util';
 import { open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { ArtifactError, diskErrorCode } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import type { DownloadResponse } from '../provider/types.js';
+import { isStale } from '../state/lock.js';
 import { resolveInside } from './paths.js';
 import { signatureOk, type Container } from './signature.js';
 
@@ -190,7 +192,7 @@ async function syncDir(dir: string): Promise<void> {
 
 /**
  * A process killed while writing a sidecar leaves `<sidecar>.tmp-<pid>` behind; once the sidecar is written
- * again, such leftovers of processes that are gone are removed (a live process's temp file is left alone).
+ * again, such leftovers are removed when their process is provably gone (the stale-lock test, state/lock.ts).
  */
 async function sweepStaleTemps(final: string): Promise<void> {
   const prefix = `${path.basename(final)}.tmp-`;
@@ -198,16 +200,8 @@ async function sweepStaleTemps(final: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || !isStale({ pid, host: hostname(), since: '' })) continue;
     await unlink(path.join(path.dirname(final), name)).catch(() => undefined);
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
