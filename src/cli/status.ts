@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { matchesSelector } from '../manifest/selector.js';
 import { printable, scrubDeep } from '../log.js';
 import { readStateOnce } from '../state/open.js';
-import { escapeControls, toSafeJson } from '../text/escape.js';
+import { escapeControls, mapStrings, toSafeJson } from '../text/escape.js';
 import { recordedBudget } from '../reconcile/budget.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { DEFAULT_STATE, globalOptions, SIMULATED_STATE } from './context.js';
@@ -98,16 +98,10 @@ export function register(program: Command): void {
       if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(', ')}, got "${printable(output)}"`);
       const state = await readStateOnce(g.state, g.out, process.env);
       if (output === 'json') return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
-      if (output === 'yaml') return void process.stdout.write((await import('yaml')).stringify(escapeStrings(statusJson(state, g.selector))));
+      // Every string escaped first: the yaml writer leaves C1 controls and bidi marks raw.
+      if (output === 'yaml') return void process.stdout.write((await import('yaml')).stringify(mapStrings(statusJson(state, g.selector), escapeControls)));
       if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);
       process.stdout.write(output === 'wide' ? statusWide(state, g.selector, Date.now()) : statusTable(state, g.selector, Date.now()));
     });
 }
 
-/** Every string in `value` with its control characters escaped (YAML output: the yaml writer leaves C1 and bidi marks raw). */
-function escapeStrings(value: unknown): unknown {
-  if (typeof value === 'string') return escapeControls(value);
-  if (Array.isArray(value)) return value.map(escapeStrings);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [escapeControls(k), escapeStrings(x)]));
-  return value;
-}

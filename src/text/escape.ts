@@ -33,3 +33,11 @@ export function escapeControls(s: string): string {
 export function toSafeJson(value: unknown, space?: number): string {
   return JSON.stringify(value, null, space).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** `value` with `fn` applied to every string in it, keys included (parsed JSON: objects, arrays, scalars). */
+export function mapStrings<T>(value: T, fn: (s: string) => string): T {
+  if (typeof value === 'string') return fn(value) as T;
+  if (Array.isArray(value)) return value.map((x: unknown) => mapStrings(x, fn)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [fn(k), mapStrings(x, fn)])) as T;
+  return value;
+}

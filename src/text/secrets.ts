@@ -2,7 +2,7 @@
 // for a terminal: redaction on decoded values, then control characters escaped (escape.ts). No dependency
 // beyond node:fs, so the entry point registers the environment's secrets before anything else loads.
 import { readFileSync } from 'node:fs';
-import { escapeControls } from './escape.js';
+import { escapeControls, mapStrings } from './escape.js';
 
 const secrets = new Set<string>();
 
@@ -24,11 +24,7 @@ export function scrub(text: string): string {
 
 /** `value` with every string in it (keys included) scrubbed: for parsed API answers and log records. */
 export function scrubDeep<T>(value: T): T {
-  if (secrets.size === 0) return value;
-  if (typeof value === 'string') return scrub(value) as T;
-  if (Array.isArray(value)) return value.map(scrubDeep) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), scrubDeep(v)])) as T;
-  return value;
+  return secrets.size === 0 ? value : mapStrings(value, scrub);
 }
 
 /** Untrusted text for a terminal: secrets redacted, control characters escaped. */

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, printable, registerSecret, scrubDeep } from '../../src/log.js';
-import { escapeControls, toSafeJson } from '../../src/text/escape.js';
+import { escapeControls, mapStrings, toSafeJson } from '../../src/text/escape.js';
 
 const ESC = '\x1b';
 /** Every control character a terminal could act on: C0, DEL, C1 (0x9b = 8-bit CSI), bidi overrides. */
@@ -56,5 +56,12 @@ describe('log lines', () => {
     registerSecret('sk-deep-1234567');
     expect(scrubDeep({ errors: [{ message: 'bad key sk-deep-1234567', n: 1 }], 'sk-deep-1234567': true })).toEqual({ errors: [{ message: 'bad key [REDACTED]', n: 1 }], '[REDACTED]': true });
     expect(printable(`sk-deep-1234567${ESC}`)).toBe('[REDACTED]\\x1b');
+  });
+});
+
+describe('mapStrings', () => {
+  it('applies to every string, keys included, and leaves other values as they are (status -o yaml, scrubDeep)', () => {
+    const v = { 'k\u001b': ['a\u009b', 1, null, { n: true, s: 'x\u202e' }] };
+    expect(mapStrings(v, escapeControls)).toEqual({ 'k\\x1b': ['a\\x9b', 1, null, { n: true, s: 'x\\u202e' }] });
   });
 });
