@@ -83,7 +83,8 @@ describe('watchManifests (real chokidar on a temp dir)', () => {
     expect(calls).toEqual([]);
     await clock.advance(50);
     expect(calls).toEqual([[path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]]);
-    expect(seen.sort()).toEqual([path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]);
+    // Only the real files were accepted; under load chokidar may report one of them twice (add, then change).
+    expect([...new Set(seen)].sort()).toEqual([path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]);
   });
 
   it('coalesces a burst of saves into one change: the debounce restarts at every save', async () => {
