@@ -17,6 +17,8 @@ export interface SubmitLaneDeps extends LaneDeps {
   breaker: Breaker;
   rate: AimdRate;
   windowMs: number;
+  /** Submit requests that may be in flight at once. */
+  maxInFlight: number;
 }
 
 export class SubmitLane {
@@ -34,21 +36,40 @@ export class SubmitLane {
 
   private async run(): Promise<void> {
     this.running = true;
+    const inFlight = new Set<Promise<void>>();
     try {
       await this.d.clock.sleep(this.d.windowMs, this.d.signal); // let concurrent callers join the batch
-      while (this.queue.length > 0) {
+      for (;;) {
+        // Batches are independent (each task keeps its own UUID and outcome), so up to `maxInFlight` requests
+        // travel at once: the rate still paces their starts, and the breaker holds all of them. Callers who
+        // come while they travel join the queue and go in the next batch.
+        if (this.queue.length === 0 && inFlight.size === 0) break;
+        if (this.queue.length === 0 || inFlight.size >= this.d.maxInFlight) {
+          await Promise.race(inFlight);
+          continue;
+        }
         const wait = Math.max(this.d.breaker.waitMs(), 0);
         if (wait > 0) await this.d.clock.sleep(wait, this.d.signal);
         await this.d.clock.sleep(this.d.rate.reserve(this.d.clock.elapsed()), this.d.signal);
         const batch = this.queue.splice(0, this.d.batchSize);
-        await this.send(batch);
+        if (batch.length === 0) continue;
+        const sent: Promise<void> = this.send(batch)
+          .catch((err: unknown) => this.unanswered(batch, err)) // shutdown mid-request: the batch's outcome is unknown
+          .finally(() => inFlight.delete(sent));
+        inFlight.add(sent);
       }
     } catch (err) {
-      const error = err instanceof ProviderError ? err : new ProviderError('shutting down', { code: 'aborted', kind: 'unknown-outcome', cause: err });
-      for (const w of this.queue.splice(0)) w.resolve({ taskUUID: w.task.taskUUID, status: 'unknown', error });
+      this.unanswered(this.queue.splice(0), err);
+      await Promise.all(inFlight); // each settles its own batch
     } finally {
       this.running = false;
     }
+  }
+
+  /** Resolves every waiter of `batch` not answered yet as unknown (a waiter answered before keeps its outcome). */
+  private unanswered(batch: Waiter[], err: unknown): void {
+    const error = err instanceof ProviderError ? err : new ProviderError('shutting down', { code: 'aborted', kind: 'unknown-outcome', cause: err });
+    for (const w of batch) w.resolve({ taskUUID: w.task.taskUUID, status: 'unknown', error });
   }
 
   /**
