@@ -84,6 +84,24 @@ describe('submit batching', () => {
     await client.close();
   });
 
+  it('a batch stops growing at submitMaxBytes of requests; a task larger than that travels alone', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, submitMaxBytes: 2000, submitConcurrency: 10 });
+    const mid = Array.from({ length: 3 }, () => task({ positivePrompt: 'x'.repeat(800) })); // ~900 bytes each
+    const huge = task({ positivePrompt: 'y'.repeat(5000) });
+    const small = task();
+    const all = [...mid, huge, small];
+    const outcomes = Promise.all(all.map((t) => client.submit(t)));
+    await until(clock, () => h.requests.length >= 3);
+    expect(h.requests.slice(0, 3).map((r) => r.uuids)).toEqual([[mid[0]!.taskUUID, mid[1]!.taskUUID], [mid[2]!.taskUUID], [huge.taskUUID]]);
+    await until(clock, () => h.requests.length >= 4);
+    expect(h.requests[3]!.uuids).toEqual([small.taskUUID]);
+    for (const r of h.requests) r.answer(acceptAll);
+    expect((await outcomes).map((o) => o.status)).toEqual(all.map(() => 'accepted'));
+    await client.close();
+  });
+
   it('a batch answered only in part: the unanswered tasks are re-sent under their own UUIDs, never new ones', async () => {
     const clock = new FakeClock();
     const h = heldProvider();

@@ -11,6 +11,8 @@ import type { AimdRate } from './rate.js';
 interface Waiter {
   task: VideoTask;
   resolve: (o: SubmitOutcome) => void;
+  /** Bytes of the task's request as JSON (inputs as data URIs can be large), measured once. */
+  bytes?: number;
 }
 
 export interface SubmitLaneDeps extends LaneDeps {
@@ -19,6 +21,8 @@ export interface SubmitLaneDeps extends LaneDeps {
   windowMs: number;
   /** Submit requests that may be in flight at once. */
   maxInFlight: number;
+  /** A batch stops growing at this many bytes of requests (a task larger than this travels alone). */
+  maxBytes: number;
 }
 
 export class SubmitLane {
@@ -51,8 +55,7 @@ export class SubmitLane {
         const wait = Math.max(this.d.breaker.waitMs(), 0);
         if (wait > 0) await this.d.clock.sleep(wait, this.d.signal);
         await this.d.clock.sleep(this.d.rate.reserve(this.d.clock.elapsed()), this.d.signal);
-        const batch = this.queue.splice(0, this.d.batchSize);
-        if (batch.length === 0) continue;
+        const batch = this.takeBatch();
         const sent: Promise<void> = this.send(batch)
           .catch((err: unknown) => this.unanswered(batch, err)) // shutdown mid-request: the batch's outcome is unknown
           .finally(() => inFlight.delete(sent));
@@ -64,6 +67,19 @@ export class SubmitLane {
     } finally {
       this.running = false;
     }
+  }
+
+  /** The next batch: up to `batchSize` tasks and `maxBytes` of requests, at least one task. */
+  private takeBatch(): Waiter[] {
+    let n = 0;
+    let bytes = 0;
+    for (; n < this.queue.length && n < this.d.batchSize; n++) {
+      const w = this.queue[n]!;
+      w.bytes ??= Buffer.byteLength(JSON.stringify(w.task.request));
+      if (n > 0 && bytes + w.bytes > this.d.maxBytes) break;
+      bytes += w.bytes;
+    }
+    return this.queue.splice(0, n);
   }
 
   /** Resolves every waiter of `batch` not answered yet as unknown (a waiter answered before keeps its outcome). */
