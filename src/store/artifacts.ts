@@ -12,6 +12,7 @@ import { ArtifactError, diskErrorCode } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import type { DownloadResponse } from '../provider/types.js';
 import { isStale } from '../state/lock.js';
+import { createDirSyncer } from './dir-sync.js';
 import { resolveInside } from './paths.js';
 import { signatureOk, type Container } from './signature.js';
 
@@ -181,14 +182,8 @@ async function isFile(p: string): Promise<boolean> {
   return stat(p).then((s) => s.isFile(), () => false);
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+/** Directory fsyncs of renames that finish together are shared (dir-sync.ts): same guarantee, fewer fsyncs. */
+const syncDir = createDirSyncer();
 
 /**
  * A process killed while writing a sidecar leaves `<sidecar>.tmp-<pid>` behind; once the sidecar is written

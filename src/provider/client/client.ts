@@ -17,6 +17,10 @@ export interface ClientOptions {
   submitBatchSize?: number;
   submitWindowMs?: number;
   submitRps?: number;
+  /** Submit requests in flight at once (each a batch; starts still paced by submitRps). */
+  submitConcurrency?: number;
+  /** Bytes of task requests per submit request at most (local inputs travel as data URIs). */
+  submitMaxBytes?: number;
   pollBatchSize?: number;
   pollRoundMs?: number;
   downloadConcurrency?: number;
@@ -27,10 +31,12 @@ export interface ClientOptions {
 }
 
 const CLIENT_DEFAULTS = {
-  submitBatchSize: 25,
+  submitBatchSize: 50,
   submitWindowMs: 25,
   submitRps: 2,
-  pollBatchSize: 100,
+  submitConcurrency: 4,
+  submitMaxBytes: 8 * 1024 * 1024,
+  pollBatchSize: 1000,
   pollRoundMs: 2000,
   downloadConcurrency: 3,
   maxAttempts: 6,
@@ -55,7 +61,7 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
   const breaker = new Breaker(() => clock.elapsed(), o.breaker.threshold, o.breaker.cooldownMs);
   const auth: { error?: ProviderError } = {};
   const common = { provider, clock, random, budget, maxAttempts: o.maxAttempts, backoff: o.backoff, signal: abort.signal, onRetry, auth };
-  const submitLane = new SubmitLane({ ...common, breaker, rate: new AimdRate(o.submitRps), batchSize: o.submitBatchSize, windowMs: o.submitWindowMs, count: count('submit') });
+  const submitLane = new SubmitLane({ ...common, breaker, rate: new AimdRate(o.submitRps), batchSize: o.submitBatchSize, windowMs: o.submitWindowMs, maxInFlight: o.submitConcurrency, maxBytes: o.submitMaxBytes, count: count('submit') });
   const pollLane = new PollLane({ ...common, batchSize: o.pollBatchSize, roundMs: o.pollRoundMs, count: count('poll') });
   const downloads = new PQueue({ concurrency: o.downloadConcurrency });
 

@@ -11,12 +11,18 @@ import type { AimdRate } from './rate.js';
 interface Waiter {
   task: VideoTask;
   resolve: (o: SubmitOutcome) => void;
+  /** Bytes of the task's request as JSON (inputs as data URIs can be large), measured once. */
+  bytes?: number;
 }
 
 export interface SubmitLaneDeps extends LaneDeps {
   breaker: Breaker;
   rate: AimdRate;
   windowMs: number;
+  /** Submit requests that may be in flight at once. */
+  maxInFlight: number;
+  /** A batch stops growing at this many bytes of requests (a task larger than this travels alone). */
+  maxBytes: number;
 }
 
 export class SubmitLane {
@@ -34,21 +40,52 @@ export class SubmitLane {
 
   private async run(): Promise<void> {
     this.running = true;
+    const inFlight = new Set<Promise<void>>();
     try {
       await this.d.clock.sleep(this.d.windowMs, this.d.signal); // let concurrent callers join the batch
-      while (this.queue.length > 0) {
+      for (;;) {
+        // Batches are independent (each task keeps its own UUID and outcome), so up to `maxInFlight` requests
+        // travel at once: the rate still paces their starts, and the breaker holds all of them. Callers who
+        // come while they travel join the queue and go in the next batch.
+        if (this.queue.length === 0 && inFlight.size === 0) break;
+        if (this.queue.length === 0 || inFlight.size >= this.d.maxInFlight) {
+          await Promise.race(inFlight);
+          continue;
+        }
         const wait = Math.max(this.d.breaker.waitMs(), 0);
         if (wait > 0) await this.d.clock.sleep(wait, this.d.signal);
         await this.d.clock.sleep(this.d.rate.reserve(this.d.clock.elapsed()), this.d.signal);
-        const batch = this.queue.splice(0, this.d.batchSize);
-        await this.send(batch);
+        const batch = this.takeBatch();
+        const sent: Promise<void> = this.send(batch)
+          .catch((err: unknown) => this.unanswered(batch, err)) // shutdown mid-request: the batch's outcome is unknown
+          .finally(() => inFlight.delete(sent));
+        inFlight.add(sent);
       }
     } catch (err) {
-      const error = err instanceof ProviderError ? err : new ProviderError('shutting down', { code: 'aborted', kind: 'unknown-outcome', cause: err });
-      for (const w of this.queue.splice(0)) w.resolve({ taskUUID: w.task.taskUUID, status: 'unknown', error });
+      this.unanswered(this.queue.splice(0), err);
+      await Promise.all(inFlight); // each settles its own batch
     } finally {
       this.running = false;
     }
+  }
+
+  /** The next batch: up to `batchSize` tasks and `maxBytes` of requests, at least one task. */
+  private takeBatch(): Waiter[] {
+    let n = 0;
+    let bytes = 0;
+    for (; n < this.queue.length && n < this.d.batchSize; n++) {
+      const w = this.queue[n]!;
+      w.bytes ??= Buffer.byteLength(JSON.stringify(w.task.request));
+      if (n > 0 && bytes + w.bytes > this.d.maxBytes) break;
+      bytes += w.bytes;
+    }
+    return this.queue.splice(0, n);
+  }
+
+  /** Resolves every waiter of `batch` not answered yet as unknown (a waiter answered before keeps its outcome). */
+  private unanswered(batch: Waiter[], err: unknown): void {
+    const error = err instanceof ProviderError ? err : new ProviderError('shutting down', { code: 'aborted', kind: 'unknown-outcome', cause: err });
+    for (const w of batch) w.resolve({ taskUUID: w.task.taskUUID, status: 'unknown', error });
   }
 
   /**

@@ -1,0 +1,162 @@
+// Submit batching (issue 19 item 6): submits made together travel in one array request, several batches may
+// be in flight at once, and every task keeps its own UUID and its own outcome — whatever happens to the batch.
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/clock.js';
+import { ProviderError } from '../../src/errors.js';
+import { createProviderClient } from '../../src/provider/client/client.js';
+import { createRunwareProvider } from '../../src/provider/runware/http-provider.js';
+import { startSimulator } from '../../src/provider/sim/server.js';
+import type { Provider, SubmitOutcome, VideoTask } from '../../src/provider/types.js';
+import { task } from '../contracts/provider-contract.js';
+
+const fast = { backoff: { baseMs: 5, capMs: 50 }, submitRps: 1000, pollRoundMs: 50, breaker: { threshold: 1000, cooldownMs: 10 } };
+
+/** A provider whose submit requests wait until the test answers them; it records every request's UUIDs. */
+function heldProvider() {
+  const requests: { uuids: string[]; answer: (f: (tasks: VideoTask[]) => SubmitOutcome[] | Error) => void }[] = [];
+  const open = new Set<number>();
+  let maxOpen = 0;
+  const provider: Provider = {
+    submit: (tasks, o) =>
+      new Promise((resolve, reject) => {
+        const i = requests.length;
+        open.add(i);
+        maxOpen = Math.max(maxOpen, open.size);
+        o?.signal?.addEventListener('abort', () => reject(o.signal!.reason), { once: true });
+        requests.push({
+          uuids: tasks.map((t) => t.taskUUID),
+          answer: (f) => {
+            open.delete(i);
+            const r = f(tasks);
+            if (r instanceof Error) reject(r);
+            else resolve(r);
+          },
+        });
+      }),
+    poll: async (uuids) => uuids.map((u) => ({ taskUUID: u, status: 'processing' as const })),
+    download: () => Promise.reject(new Error('unused')),
+  };
+  return { provider, requests, open, maxOpen: () => maxOpen };
+}
+
+const acceptAll = (tasks: VideoTask[]): SubmitOutcome[] => tasks.map((t) => ({ taskUUID: t.taskUUID, status: 'accepted' as const }));
+
+async function until(clock: FakeClock, cond: () => boolean): Promise<void> {
+  for (let i = 0; !cond(); i++) {
+    if (i > 1000) throw new Error('condition not met within 1000 fake steps');
+    await clock.advance(1);
+  }
+}
+
+describe('submit batching', () => {
+  it('submits made within the window go out as ONE request carrying every task, each with its own outcome', async () => {
+    const sim = await startSimulator({ latency: { minMs: 10_000, maxMs: 10_000 } });
+    const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), fast);
+    const good = Array.from({ length: 49 }, () => task());
+    const bad = task({ height: undefined }); // refused on its own: the others are still accepted
+    const outcomes = await Promise.all([...good, bad].map((t) => client.submit(t)));
+    expect(sim.stats().requests).toBe(1);
+    expect(sim.stats().byTaskType.videoInference).toBe(50);
+    expect(outcomes.slice(0, 49).map((o) => [o.taskUUID, o.status])).toEqual(good.map((t) => [t.taskUUID, 'accepted']));
+    expect(outcomes[49]).toMatchObject({ taskUUID: bad.taskUUID, status: 'rejected' });
+    expect(sim.stats().accepted).toBe(49);
+    await client.close();
+    await sim.close();
+  });
+
+  it('batches travel side by side, never more than submitConcurrency at once, and each task is answered once', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, submitBatchSize: 2, submitConcurrency: 2 });
+    const tasks = Array.from({ length: 6 }, () => task());
+    const outcomes = Promise.all(tasks.map((t) => client.submit(t)));
+    await until(clock, () => h.requests.length === 2);
+    await clock.advance(100);
+    expect(h.requests.length).toBe(2); // the third batch waits for a free place
+    h.requests[1]!.answer(acceptAll);
+    await until(clock, () => h.requests.length === 3);
+    h.requests[0]!.answer(acceptAll);
+    h.requests[2]!.answer(acceptAll);
+    const all = await outcomes;
+    expect(all.map((o) => [o.taskUUID, o.status])).toEqual(tasks.map((t) => [t.taskUUID, 'accepted']));
+    expect(h.maxOpen()).toBe(2);
+    expect(h.requests.flatMap((r) => r.uuids).sort()).toEqual(tasks.map((t) => t.taskUUID).sort()); // each sent once
+    await client.close();
+  });
+
+  it('a batch stops growing at submitMaxBytes of requests; a task larger than that travels alone', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, submitMaxBytes: 2000, submitConcurrency: 10 });
+    const mid = Array.from({ length: 3 }, () => task({ positivePrompt: 'x'.repeat(800) })); // ~900 bytes each
+    const huge = task({ positivePrompt: 'y'.repeat(5000) });
+    const small = task();
+    const all = [...mid, huge, small];
+    const outcomes = Promise.all(all.map((t) => client.submit(t)));
+    await until(clock, () => h.requests.length >= 3);
+    expect(h.requests.slice(0, 3).map((r) => r.uuids)).toEqual([[mid[0]!.taskUUID, mid[1]!.taskUUID], [mid[2]!.taskUUID], [huge.taskUUID]]);
+    await until(clock, () => h.requests.length >= 4);
+    expect(h.requests[3]!.uuids).toEqual([small.taskUUID]);
+    for (const r of h.requests) r.answer(acceptAll);
+    expect((await outcomes).map((o) => o.status)).toEqual(all.map(() => 'accepted'));
+    await client.close();
+  });
+
+  it('a batch answered only in part: the unanswered tasks are re-sent under their own UUIDs, never new ones', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, random: () => 0, submitBatchSize: 4 });
+    const tasks = Array.from({ length: 4 }, () => task());
+    const outcomes = Promise.all(tasks.map((t) => client.submit(t)));
+    await until(clock, () => h.requests.length === 1);
+    h.requests[0]!.answer((ts) => acceptAll(ts.slice(0, 2))); // no item at all for the last two
+    await until(clock, () => h.requests.length === 2);
+    expect(h.requests[1]!.uuids).toEqual([tasks[2]!.taskUUID, tasks[3]!.taskUUID]);
+    h.requests[1]!.answer(acceptAll);
+    expect((await outcomes).map((o) => [o.taskUUID, o.status])).toEqual(tasks.map((t) => [t.taskUUID, 'accepted']));
+    await client.close();
+  });
+
+  it('an error for one whole batch (HTTP 503) re-sends that batch alone, same UUIDs, while the other batch is answered', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, random: () => 0, submitBatchSize: 2, submitConcurrency: 2 });
+    const tasks = Array.from({ length: 4 }, () => task());
+    const outcomes = Promise.all(tasks.map((t) => client.submit(t)));
+    await until(clock, () => h.requests.length === 2);
+    h.requests[0]!.answer(() => new ProviderError('HTTP 503 (stub)', { code: 'http.503', kind: 'transient', status: 503 }));
+    h.requests[1]!.answer(acceptAll);
+    await until(clock, () => h.requests.length === 3);
+    expect(h.requests[2]!.uuids).toEqual(h.requests[0]!.uuids);
+    h.requests[2]!.answer(acceptAll);
+    expect((await outcomes).map((o) => [o.taskUUID, o.status])).toEqual(tasks.map((t) => [t.taskUUID, 'accepted']));
+    await client.close();
+  });
+
+  it('closing the client mid-batch answers every task "unknown" (its intent is kept and re-sent later), none is left hanging', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, submitBatchSize: 2, submitConcurrency: 2 });
+    const tasks = Array.from({ length: 6 }, () => task());
+    const outcomes = Promise.all(tasks.map((t) => client.submit(t)));
+    await until(clock, () => h.requests.length === 2);
+    await client.close(); // two batches in flight, one still queued
+    const all = await outcomes;
+    expect(all.map((o) => [o.taskUUID, o.status])).toEqual(tasks.map((t) => [t.taskUUID, 'unknown']));
+    expect(h.requests.length).toBe(2); // nothing new was sent after the close
+  });
+
+  it('polls every running task of a large run in ONE getResponse request per round', async () => {
+    const sim = await startSimulator({ latency: { minMs: 10_000, maxMs: 10_000 } });
+    const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), fast);
+    const tasks = Array.from({ length: 250 }, () => task());
+    await Promise.all(tasks.map((t) => client.submit(t)));
+    const before = sim.stats().requests;
+    const outcomes = await Promise.all(tasks.map((t) => client.poll(t.taskUUID)));
+    expect(outcomes.every((o) => o.status === 'processing')).toBe(true);
+    expect(sim.stats().requests - before).toBe(1);
+    expect(sim.stats().byTaskType.getResponse).toBe(250);
+    await client.close();
+    await sim.close();
+  });
+});
