@@ -9,7 +9,7 @@ import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
 import { readyState } from './daemon.js';
 import { loadManifests } from '../src/manifest/load.js';
 import { createPlan } from '../src/plan/planner.js';
-import { statusTable } from '../src/cli/status.js';
+import { statusTable } from '../src/cli/views/status.js';
 import { FileStateStore } from '../src/state/file-store.js';
 import { PgStateStore } from '../src/state/pg/store.js';
 import type { StateStore } from '../src/state/model.js';

@@ -2,22 +2,19 @@
 import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
-import { createLogger, printable } from '../log.js';
+import { createLogger } from '../log.js';
 import { hasChanges } from '../plan/model.js';
 import { checkPrune, prune } from '../reconcile/prune.js';
 import { askApproval, shouldAsk } from './confirm.js';
 import { globalOptions, logLevel, manifestPaths } from './context.js';
 import { manifestCache } from './manifest-cache.js';
-import { computePlan, planHeadline, planText } from './plan-view.js';
-import { renderJson } from './views/json.js';
-import { roundUsd } from '../pricing/prices.js';
+import { computePlan } from './compute-plan.js';
+import { humanApplyView, jsonApplyView } from './views/apply.js';
+import { STATUS_VIEWS } from './views/status.js';
 import { attachProgress } from './progress.js';
 import { createRuntime } from './runtime.js';
 import { ALLOW_DOWNLOAD_HOST, parseConcurrency, parseLockTimeout, parseMaxCost, parseSupersede } from './flags.js';
-import { statusJson } from './status.js';
-import { makeStyle } from './style.js';
 import { usd } from '../text/usd.js';
-import { toSafeJson } from '../text/escape.js';
 import { loadOrThrow } from './validate.js';
 
 export interface ApplyFlags {
@@ -71,20 +68,17 @@ export function register(program: Command): void {
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
       const logger = createLogger({ format: g.logFormat, ...logLevel(process.env) });
       const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs, ...(f.verifyOutputs ? { verifyOutputs: true } : {}) });
-      const json = g.logFormat === 'json';
-      const style = makeStyle(json ? { isTTY: false } : process.stderr);
       // With --log-format json every stderr line is a JSON log line: the plan and the summary too.
-      const say = (text: string, fields: object = {}, level: 'info' | 'error' = 'info') => (json ? logger[level](fields, text) : void process.stderr.write(text + '\n')); // callers escape what they quote (views escape manifest text)
+      const view = g.logFormat === 'json' ? jsonApplyView((level, fields, msg) => logger[level](fields, msg), { simulated: !!f.simulate }) : humanApplyView(process.stderr, { simulated: !!f.simulate });
       try {
         // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
         // stdout is --json's.
         const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune, simulated: !!f.simulate, verifyOutputs: !!f.verifyOutputs });
-        if (json) say(`plan: ${planHeadline(plan)}`, { plan: JSON.parse(renderJson(plan)) as unknown, simulated: !!f.simulate });
-        else say(planText(plan, style).replace(/\n$/, '') + (f.simulate ? style.dim(' (simulated: nothing is spent)') : ''));
+        view.plan(plan);
         if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
           const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);
           if (!ok) {
-            say(`${json ? '' : '\n'}Apply cancelled: nothing was submitted.`);
+            view.cancelled();
             process.exitCode = 1;
             return;
           }
@@ -94,7 +88,7 @@ export function register(program: Command): void {
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
           if (names.length) {
             await rt.controller.runState.writer.flush();
-            say(`pruned ${names.length} video(s); ${archived.length} file(s) archived under ${printable(g.out)}/.archive/`, { pruned: names, archived });
+            view.pruned(names, archived, g.out);
           }
         }
         const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });
@@ -107,10 +101,9 @@ export function register(program: Command): void {
         detach();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        if (f.json) process.stdout.write(toSafeJson(statusJson(rt.state, g.selector)) + '\n');
-        const line = `Apply complete: ${sum.ready} ready, ${sum.failed} failed, ${sum.suspended} suspended, ${sum.submitted} submitted, ${usd(sum.spentUsd)} spent${f.simulate ? ' (simulated)' : ''}.`;
-        say(sum.failed ? style.red(line) : style.green(line), { ...sum, spentUsd: roundUsd(sum.spentUsd), simulated: !!f.simulate }, sum.failed ? 'error' : 'info');
-        if (ac.signal.aborted) say('interrupted: in-flight renders are recorded and will be picked up by the next apply');
+        if (f.json) await STATUS_VIEWS.json(process.stdout).render({ state: rt.state, selector: g.selector, now: Date.now(), statePath: g.state });
+        view.summary(sum);
+        if (ac.signal.aborted) view.interrupted();
         process.exitCode = sum.failed > 0 ? 1 : sum.stoppedByGuard ? 3 : ac.signal.aborted ? 1 : 0;
       } finally {
         await rt.close();

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { commandWord } from './program.js';
+import { completionView } from './views/completion.js';
 
 interface Tree {
   globals: string[];
@@ -109,8 +110,7 @@ export function register(program: Command): void {
     .argument('[words...]')
     .helpOption(false)
     .action(async (words: string[]) => {
-      const out = await complete(words, fileSource);
-      if (out.length) process.stdout.write(out.join('\n') + '\n');
+      completionView(process.stdout).candidates(await complete(words, fileSource));
     });
   program
     .command('completion')
@@ -119,6 +119,6 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  reelctl completion bash > /etc/bash_completion.d/reelctl\n\nCompletes commands and flags, video names after describe, and the values of --log-format, --supersede,\n--memory and -o (asked of `reelctl __complete` as you type).')
     .addHelpText('after', '\nInstall:\n  bash: echo \'source <(reelctl completion bash)\' >> ~/.bashrc\n  zsh:  reelctl completion zsh > "${fpath[1]}/_reelctl"\n  fish: reelctl completion fish > ~/.config/fish/completions/reelctl.fish')
     .action((shell: string) => {
-      process.stdout.write(completionScript(shell, program));
+      completionView(process.stdout).script(completionScript(shell, program));
     });
 }

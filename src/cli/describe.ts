@@ -1,17 +1,16 @@
-// `reelctl describe NAME`: everything known about one video, like `kubectl describe` — or, with -o json,
-// the same as one object for scripts.
+// `reelctl describe NAME`: everything known about one video, gathered here and rendered by the describe
+// views (views/describe.ts: like `kubectl describe`, or with -o json one object for scripts).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ReelctlError, UsageError } from '../errors.js';
-import { printable, scrubDeep } from '../log.js';
-import { toSafeJson } from '../text/escape.js';
+import { ReelctlError } from '../errors.js';
 import { loadManifests } from '../manifest/load.js';
 import { didYouMean } from '../manifest/suggest.js';
 import { specHash } from '../manifest/spec-hash.js';
 import { eventsFileFor, readStateOnce } from '../state/open.js';
 import { globalOptions, manifestPaths } from './context.js';
-import { describeText, type Described } from './describe-view.js';
+import { DESCRIBE_FORMATS, DESCRIBE_VIEWS, type Described } from './views/describe.js';
+import { pickFormat } from './views/view.js';
 
 export function register(program: Command): void {
   program
@@ -22,7 +21,7 @@ export function register(program: Command): void {
     .option('-o, --output <format>', 'text or json', 'text')
     .addHelpText('after', '\nExamples:\n  reelctl describe rainy-neon-alley-pursuit\n  reelctl describe rainy-neon-alley-pursuit -o json | jq .events')
     .action(async (name: string, paths: string[], f: { output: string }, cmd: Command) => {
-      if (f.output !== 'text' && f.output !== 'json') throw new UsageError(`-o must be text or json, got "${f.output}"`);
+      const view = DESCRIBE_VIEWS[pickFormat(f, DESCRIBE_FORMATS, 'text')](process.stdout);
       const g = globalOptions(cmd);
       const state = await readStateOnce(g.state, g.out, process.env);
       const loaded = await loadManifests(manifestPaths(paths));
@@ -43,9 +42,7 @@ export function register(program: Command): void {
         events,
         sidecar: sidecarFile ? { file: sidecarFile, content: side === undefined ? null : parseOr(side) } : null,
       };
-      // Every line carries manifest or API text (paths, labels, messages, events): secrets redacted and
-      // control characters escaped at this edge.
-      process.stdout.write(f.output === 'json' ? toSafeJson(scrubDeep(d), 2) + '\n' : describeText(d).split('\n').map(printable).join('\n'));
+      view.render(d);
     });
 }
 

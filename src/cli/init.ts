@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ReelctlError } from '../errors.js';
 import { packagePath } from '../paths.js';
+import { initView } from './views/init.js';
 
 export const EXAMPLE = `# yaml-language-server: $schema=../schemas/video.schema.json
 apiVersion: reelctl/v1
@@ -44,6 +45,6 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  reelctl init\n  reelctl init video-repo && cd video-repo && reelctl plan')
     .action(async (dir: string) => {
       const written = await init(dir);
-      process.stdout.write(`${written.map((f) => `wrote ${f}`).join('\n')}\n\nNext:\n  reelctl validate ${path.join(dir, 'manifests')}\n  reelctl plan ${path.join(dir, 'manifests')}\n  reelctl apply --simulate ${path.join(dir, 'manifests')}   # try it without a key\n`);
+      initView(process.stdout).render({ dir, written });
     });
 }

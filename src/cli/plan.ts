@@ -6,17 +6,14 @@ import { resolveLocalInputs } from '../manifest/local-inputs.js';
 import { adoptStarted } from '../plan/dry-run-proof.js';
 import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
 import { emptyState } from '../state/transitions.js';
-import { remoteJson, renderRemoteHuman, renderRemoteMarkdown } from './views/remote.js';
 import { systemClock } from '../clock.js';
 import { openState, readStateOnce } from '../state/open.js';
 import { needsAction } from '../plan/model.js';
-import { renderJson } from './views/json.js';
-import { renderMarkdown } from './views/markdown.js';
 import { buildProvider, providerSource } from './provider-env.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { manifestCache } from './manifest-cache.js';
-import { computePlan, planText } from './plan-view.js';
-import { makeStyle } from './style.js';
+import { computePlan } from './compute-plan.js';
+import { PLAN_VIEWS } from './views/plan.js';
 import { loadOrThrow } from './validate.js';
 import { UsageError } from '../errors.js';
 
@@ -58,13 +55,7 @@ export function register(program: Command): void {
       const state = await readStateOnce(g.state, g.out, process.env);
       const plan = await computePlan(videos, state, g, { prune: !!flags.prune, simulated: !!flags.simulate, verifyOutputs: !!flags.verifyOutputs });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
-      const style = makeStyle(process.stdout);
-      const text = flags.json
-        ? renderJson(plan, remote ? { remote: remoteJson(remote) } : {})
-        : flags.markdown
-          ? renderMarkdown(plan) + (remote ? renderRemoteMarkdown(remote) : '')
-          : planText(plan, style, { showNoop: !!flags.showUnchanged }) + (remote ? renderRemoteHuman(remote, style) : '');
-      process.stdout.write(text);
+      PLAN_VIEWS[flags.json ? 'json' : flags.markdown ? 'markdown' : 'human'](process.stdout, { showNoop: !!flags.showUnchanged }).render({ plan, ...(remote ? { remote } : {}) });
       if (remote && remote.started.length > 0) throw await dryRunNotDry(g.state, g.out, remote, videos);
       if (remote && remote.unconfirmed.length > 0)
         throw new ReelctlError(`could not prove that the dry run started nothing for ${remote.unconfirmed.length} planned render(s) (${remote.unconfirmed.join(', ')}): getResponse did not answer; run plan --verify-remote again before apply`, { code: 'plan.dry-run-unconfirmed' });

@@ -41,6 +41,17 @@ const COLOR: Record<Phase, string> = { Pending: '2', Submitted: '36', Running: '
 /** `detach()` stops the view; `print()` writes text (e.g. log lines) above the live block, not through it. */
 export type Detach = (() => void) & { print(text: string): void };
 
+/** A log destination that prints above the live block while there is one (`current()`), else on `stream`. */
+export function logAboveProgress(current: () => Detach | undefined, stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  const write = (s: string) => {
+    const progress = current();
+    if (progress) progress.print(s);
+    else stream.write(s);
+    return true;
+  };
+  return { write } as unknown as NodeJS.WritableStream;
+}
+
 /** Shows the controller's progress until the returned `detach()` is called. */
 export function attachProgress(controller: Controller, opts: ProgressOptions): Detach {
   if (!opts.isTTY || opts.format === 'json') {

@@ -9,12 +9,13 @@ import { createLogger } from '../log.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ProviderClient } from '../provider/types.js';
 import { startDaemon, type Daemon } from '../daemon/daemon.js';
-import { DEFAULT_LISTEN, formatAddress, parseListen } from '../daemon/options.js';
+import { DEFAULT_LISTEN, parseListen } from '../daemon/options.js';
 import { handleSignals } from '../daemon/signals.js';
 import { parseWebhookFlags, startWebhooks } from '../daemon/webhook/setup.js';
 import { globalOptions, logLevel, manifestPaths, matchesSelector } from './context.js';
 import { manifestCache } from './manifest-cache.js';
-import { attachProgress, type Detach } from './progress.js';
+import { attachProgress, logAboveProgress, type Detach } from './progress.js';
+import { runView } from './views/run.js';
 import { createRuntime } from './runtime.js';
 import { DAY_MS } from '../reconcile/budget.js';
 import { packageVersion } from './package-version.js';
@@ -109,9 +110,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   // On a terminal the progress block owns the bottom of the screen: log lines are printed above it.
   const isTTY = Boolean(process.stderr.isTTY);
   let progress: Detach | undefined;
-  const destination = {
-    write: (s: string) => (progress ? progress.print(s) : process.stderr.write(s), true),
-  } as unknown as NodeJS.WritableStream;
+  const destination = logAboveProgress(() => progress, process.stderr);
   const logger = createLogger({ format: global.logFormat, destination, ...logLevel(process.env) });
 
   // Signals are handled from the first moment: a SIGTERM during startup waits for it, then stops cleanly.
@@ -172,7 +171,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
     version,
     onListening: (a) => {
       // Machine-readable for scripts (port 0), on stdout, before anything else can go wrong.
-      process.stdout.write(`listening on ${formatAddress(a)}\n`);
+      runView(process.stdout).listening(a);
     },
     onController: (controller) => {
       progress = attachProgress(controller, { stream: process.stderr, isTTY, format: global.logFormat, clock: systemClock, logger });

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { packagePath } from '../paths.js';
+import { textView } from './views/view.js';
 
 export function register(program: Command): void {
   program
@@ -9,6 +10,6 @@ export function register(program: Command): void {
     .description('print the manifest JSON Schema (JSON Schema 2020-12)')
     .addHelpText('after', '\nExamples:\n  reelctl schema > video.schema.json\n  # in a manifest, for yaml-language-server:\n  # yaml-language-server: $schema=./video.schema.json')
     .action(async () => {
-      process.stdout.write(await readFile(packagePath('schemas', 'video.schema.json'), 'utf8'));
+      textView(process.stdout).render(await readFile(packagePath('schemas', 'video.schema.json'), 'utf8'));
     });
 }

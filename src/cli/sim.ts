@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { startSimulator } from '../provider/sim/server.js';
 import { parseVariants, SIM_VARIANTS } from '../provider/sim/variants.js';
+import { simView } from './views/sim.js';
 
 interface SimFlags {
   port: string;
@@ -46,7 +47,7 @@ export function register(program: Command): void {
         ...(f.urlTtl ? { urlTtlMs: num(f.urlTtl, '--url-ttl', 1, 1e7) * 1000 } : {}),
         faults: { generationFailureRate: num(f.failRate, '--fail-rate', 0, 1), rate429: num(f.rate429, '--rate-429', 0, 1), dropAfterAcceptRate: num(f.dropRate, '--drop-rate', 0, 1) },
       });
-      process.stdout.write(`reelctl simulator listening\n  RUNWARE_API_URL=${sim.url}\n  RUNWARE_API_KEY=${sim.apiKey}\n  stats: ${sim.origin}/_sim/stats\n${variants.length ? `  variants: ${variants.join(', ')}\n` : ''}`);
+      simView(process.stdout).listening({ url: sim.url, apiKey: sim.apiKey, origin: sim.origin, variants });
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);

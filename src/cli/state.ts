@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { migrateState } from '../state/migrate.js';
 import { openState } from '../state/open.js';
 import { globalOptions } from './context.js';
+import { MIGRATE_VIEWS, unlockView } from './views/state.js';
 
 export function register(program: Command): void {
   const state = program.command('state').description('manage the state itself: move it between backends, clear a stale lock');
@@ -13,15 +14,17 @@ export function register(program: Command): void {
     .description('copy the state from one backend to another (file ↔ PostgreSQL), keeping its lineage; refuses a target that already holds a state')
     .requiredOption('--from <state>', 'source: a state file, or postgres://USER@HOST:PORT/DB?schema=NAME')
     .requiredOption('--to <state>', 'target: a state file, or a PostgreSQL URL')
+    .option('--json', 'print the result as JSON on stdout: {"version":1,"migrated":{"videos","serial","from","to"}}')
     .addHelpText('after', '\nExamples:\n  reelctl state migrate --from .reelctl/state.json --to postgres://reelctl@db:5432/reelctl\n  reelctl state migrate --from postgres://reelctl@db:5432/reelctl --to backup/state.json')
-    .action(async (f: { from: string; to: string }, cmd: Command) => {
+    .action(async (f: { from: string; to: string; json?: boolean }, cmd: Command) => {
       const g = globalOptions(cmd);
       if (f.from === f.to) throw new UsageError('--from and --to name the same state');
+      const view = MIGRATE_VIEWS[f.json ? 'json' : 'human']({ stdout: process.stdout, stderr: process.stderr });
       const from = openState(f.from, g.out, process.env);
       const to = openState(f.to, g.out, process.env);
       try {
         const r = await migrateState(from, to);
-        process.stderr.write(`migrated ${r.videos} video(s) from ${from.label} to ${to.label} (serial ${r.serial}); ${from.label} is unchanged — point --state at the new one\n`);
+        view.render({ videos: r.videos, serial: r.serial, from: from.label, to: to.label });
       } finally {
         await from.dispose();
         await to.dispose();
@@ -36,7 +39,7 @@ export function register(program: Command): void {
       const g = globalOptions(cmd);
       const s = openState(g.state, g.out, process.env);
       try {
-        process.stderr.write((await s.forceUnlock(!!f.force)) + '\n');
+        unlockView(process.stderr).render(await s.forceUnlock(!!f.force));
       } finally {
         await s.dispose();
       }

@@ -1,89 +1,9 @@
-// `reelctl status`: what the state file says, as a kubectl-style table or the contract JSON.
+// `reelctl status`: what the state file says, rendered by the status views (views/status.ts).
 import type { Command } from 'commander';
-import { matchesSelector } from '../manifest/selector.js';
-import { printable, scrubDeep } from '../log.js';
 import { readStateOnce } from '../state/open.js';
-import { escapeControls, mapStrings, toSafeJson } from '../text/escape.js';
-import { recordedBudget } from '../reconcile/budget.js';
-import type { StateFile, VideoState } from '../state/model.js';
-import { DEFAULT_STATE, globalOptions, SIMULATED_STATE } from './context.js';
-import { makeStyle } from './style.js';
-import { usd } from '../text/usd.js';
-import { UsageError } from '../errors.js';
-
-/** The contract JSON; secrets redacted (a state written before a fix may hold an echoed key). */
-export function statusJson(state: StateFile | null, selector: Record<string, string>, now = Date.now()): object {
-  const budget = recordedBudget(state, now);
-  return scrubDeep({
-    version: 1,
-    ...(budget ? { budget } : {}),
-    videos: selected(state, selector).map((v) => ({
-      name: v.name,
-      phase: v.phase,
-      specHash: v.specHash,
-      taskUUID: v.attempts.at(-1)?.taskUUID ?? null,
-      outputs: v.outputs.map((o) => ({ path: o.path, sha256: o.sha256, bytes: o.bytes })),
-      costUsd: v.costUsd,
-      message: v.message ?? '',
-      ...(v.simulated ? { simulated: true } : {}), // a --simulate placeholder, not a paid render
-    })),
-  });
-}
-
-function selected(state: StateFile | null, selector: Record<string, string>): VideoState[] {
-  return Object.values(state?.videos ?? {})
-    .filter((v) => matchesSelector(v.labels, selector))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-
-export function age(fromIso: string, now: number): string {
-  const s = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
-
-export function statusTable(state: StateFile | null, selector: Record<string, string>, now: number, stream: { isTTY?: boolean } = process.stdout): string {
-  const style = makeStyle(stream);
-  const rows = selected(state, selector).map((v) => [
-    v.name,
-    v.phase,
-    age(v.history.at(-1)?.at ?? v.updatedAt, now),
-    usd(v.costUsd),
-    v.outputs.length === 0 ? '-' : printable(v.outputs[0]!.path) + (v.outputs.length > 1 ? ` (+${v.outputs.length - 1})` : ''),
-    printable(v.simulated ? `simulated (not a real render)${v.message ? `: ${v.message}` : ''}` : (v.message ?? '')),
-  ]);
-  const header = ['NAME', 'PHASE', 'AGE', 'COST', 'OUTPUT', 'MESSAGE'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
-  const paint = (phase: string, line: string) => (phase === 'Ready' ? line : phase === 'Failed' ? style.red(line) : phase === 'Suspended' ? style.dim(line) : style.yellow(line));
-  return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n' + budgetLine(state, now);
-}
-
-/** The daemon's --max-cost as recorded in the state: what is left in its rolling window. */
-export function budgetLine(state: StateFile | null, now: number): string {
-  const b = recordedBudget(state, now);
-  if (!b) return '';
-  const pending = b.reservedUsd > 0 ? ` + ${usd(b.reservedUsd)} reserved for renders in flight` : '';
-  return `\nBudget: ${usd(b.remainingUsd)} left of ${usd(b.maxCostUsd)} per ${b.windowHours} h (${usd(b.spentUsd)} spent${pending} in the last ${b.windowHours} h)\n`;
-}
-
-/** `-o wide`: the table plus the spec hash, task, labels and output count (kubectl's wide). */
-export function statusWide(state: StateFile | null, selector: Record<string, string>, now: number, stream: { isTTY?: boolean } = process.stdout): string {
-  const style = makeStyle(stream);
-  const rows = selected(state, selector).map((v) => [
-    v.name, v.phase, age(v.history.at(-1)?.at ?? v.updatedAt, now), usd(v.costUsd), v.specHash.slice(0, 19), v.attempts.at(-1)?.taskUUID ?? '-',
-    String(v.outputs.length), Object.entries(v.labels ?? {}).map(([k, x]) => `${k}=${x}`).join(',') || '-',
-    v.outputs.length === 0 ? '-' : v.outputs.map((o) => o.path).join(','), v.message ?? '',
-  ].map(printable));
-  const header = ['NAME', 'PHASE', 'AGE', 'COST', 'SPEC', 'TASK', 'FILES', 'LABELS', 'OUTPUTS', 'MESSAGE'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
-  return [fmt(header), ...rows.map((r) => (r[1] === 'Failed' ? style.red(fmt(r)) : fmt(r)))].join('\n') + '\n';
-}
-
-export const OUTPUT_FORMATS = ['json', 'yaml', 'wide'] as const;
+import { globalOptions } from './context.js';
+import { STATUS_FORMATS, STATUS_VIEWS } from './views/status.js';
+import { pickFormat } from './views/view.js';
 
 export function register(program: Command): void {
   program
@@ -94,14 +14,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -o wide -l campaign=launch\n  reelctl status -o yaml\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
     .action(async (flags: { json?: boolean; output?: string }, cmd: Command) => {
       const g = globalOptions(cmd);
-      const output = flags.json ? 'json' : flags.output;
-      if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(', ')}, got "${printable(output)}"`);
+      const view = STATUS_VIEWS[pickFormat(flags, STATUS_FORMATS, 'human')](process.stdout);
       const state = await readStateOnce(g.state, g.out, process.env);
-      if (output === 'json') return void process.stdout.write(toSafeJson(statusJson(state, g.selector)) + '\n');
-      // Every string escaped first: the yaml writer leaves C1 controls and bidi marks raw.
-      if (output === 'yaml') return void process.stdout.write((await import('yaml')).stringify(mapStrings(statusJson(state, g.selector), escapeControls)));
-      if (!state || Object.keys(state.videos).length === 0) return void process.stdout.write(`No state yet at ${printable(g.state)} (run reelctl apply${g.state === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`);
-      process.stdout.write(output === 'wide' ? statusWide(state, g.selector, Date.now()) : statusTable(state, g.selector, Date.now()));
+      await view.render({ state, selector: g.selector, now: Date.now(), statePath: g.state });
     });
 }
-

@@ -1,9 +1,10 @@
 // `reelctl version` (kubectl's habit): the version, and with -o json the runtime it runs on, for bug reports.
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
 import { packageVersion } from './package-version.js';
+import { VERSION_FORMATS, VERSION_VIEWS, type VersionInfo } from './views/version.js';
+import { pickFormat } from './views/view.js';
 
-export function versionInfo(): { version: string; node: string; platform: string } {
+export function versionInfo(): VersionInfo {
   return { version: packageVersion(), node: process.version, platform: `${process.platform}/${process.arch}` };
 }
 
@@ -14,9 +15,6 @@ export function register(program: Command): void {
     .option('-o, --output <format>', 'text or json', 'text')
     .addHelpText('after', '\nExamples:\n  reelctl version\n  reelctl version -o json')
     .action((f: { output: string }) => {
-      const v = versionInfo();
-      if (f.output === 'json') return void process.stdout.write(JSON.stringify(v) + '\n');
-      if (f.output !== 'text') throw new UsageError(`-o must be text or json, got "${f.output}"`);
-      process.stdout.write(`reelctl ${v.version} (node ${v.node}, ${v.platform})\n`);
+      VERSION_VIEWS[pickFormat(f, VERSION_FORMATS, 'text')](process.stdout).render(versionInfo());
     });
 }

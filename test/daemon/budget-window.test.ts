@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/clock.js';
-import { statusJson, statusTable } from '../../src/cli/status.js';
+import { statusJson, statusTable } from '../../src/cli/views/status.js';
 import { createMetrics } from '../../src/daemon/metrics.js';
 import { createLogger } from '../../src/log.js';
 import type { LoadedVideo } from '../../src/manifest/model.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock.js';
 import { registerSecret } from '../../src/log.js';
-import { attachProgress, formatElapsed } from '../../src/cli/progress.js';
+import { attachProgress, formatElapsed, logAboveProgress, type Detach } from '../../src/cli/progress.js';
 import { captureStream, FakeController } from './fakes.js';
 
 const ESC = /\x1b\[[0-9;]*[A-Za-z]/g;
@@ -166,5 +166,21 @@ describe('progress on odd terminals', () => {
       expect(row.length).toBeGreaterThan(max - 5);
       expect(row.endsWith('…')).toBe(true);
     }
+  });
+});
+
+describe('logAboveProgress (run\'s log destination)', () => {
+  it('prints above the live block while there is one, straight to the stream otherwise', () => {
+    const out = captureStream();
+    const printed: string[] = [];
+    let progress: Detach | undefined;
+    const dest = logAboveProgress(() => progress, out);
+    dest.write('before\n');
+    progress = Object.assign(() => undefined, { print: (t: string) => void printed.push(t) });
+    dest.write('during\n');
+    progress = undefined;
+    dest.write('after\n');
+    expect(out.text()).toBe('before\nafter\n');
+    expect(printed).toEqual(['during\n']);
   });
 });

@@ -1,6 +1,10 @@
-// The person's view of `reelctl describe`: sections like kubectl's, events one readable line each.
-import type { VideoState } from '../state/model.js';
-import { usd } from '../text/usd.js';
+// `reelctl describe` rendered: for people, sections like kubectl's with events one readable line each; with
+// -o json, the same as one object for scripts.
+import { printable, scrubDeep } from '../../log.js';
+import type { VideoState } from '../../state/model.js';
+import { toSafeJson } from '../../text/escape.js';
+import { usd } from '../../text/usd.js';
+import type { Out } from './view.js';
 
 export interface Described {
   name: string;
@@ -31,7 +35,7 @@ function eventLine(e: Record<string, unknown>): string {
   return `${at}  ${String(e.type).padEnd(9)}  ${what}`;
 }
 
-export function describeText(d: Described): string {
+function describeText(d: Described): string {
   const { manifest: m, state: v } = d;
   const out: string[] = [`Name:        ${d.name}`];
   if (m) out.push(`Manifest:    ${m.file}:${m.line}`, `Labels:      ${Object.entries(m.labels).map(([k, x]) => `${k}=${x}`).join(', ') || '<none>'}`, `Desired:     ${m.specHash}${m.suspend ? ' (suspended)' : ''}`);
@@ -53,3 +57,16 @@ export function describeText(d: Described): string {
   }
   return out.join('\n') + '\n';
 }
+
+export interface DescribeView {
+  render(d: Described): void;
+}
+
+export const DESCRIBE_FORMATS = ['text', 'json'] as const;
+
+// Every line carries manifest or API text (paths, labels, messages, events): secrets redacted and control
+// characters escaped here, at the edge.
+export const DESCRIBE_VIEWS: Record<(typeof DESCRIBE_FORMATS)[number], (out: Out) => DescribeView> = {
+  text: (out) => ({ render: (d) => void out.write(describeText(d).split('\n').map(printable).join('\n')) }),
+  json: (out) => ({ render: (d) => void out.write(toSafeJson(scrubDeep(d), 2) + '\n') }),
+};
