@@ -4,6 +4,7 @@ import { matchesSelector } from '../manifest/selector.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
+import { ConditionType } from '../state/conditions.js';
 import type { StateFile, VideoState } from '../state/model.js';
 import { derivePhase, IN_FLIGHT_PHASES as IN_FLIGHT } from '../state/phase.js';
 import { ACTIONS, type Change, type Plan, type PlanSummary } from './model.js';
@@ -81,7 +82,7 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
   const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;
   const drift = s.outputs.map((o) => ({ o, st: opts.outputStatus?.(o.path, o) ?? 'ok' })).filter((x) => x.st !== 'ok');
   // The run that saw this drift found no URL to fetch it again: apply cannot fix it, a person must.
-  const lost = s.conditions.find((c) => c.type === 'Drifted' && c.status === 'True');
+  const lost = s.conditions.find((c) => c.type === ConditionType.Drifted && c.status === 'True');
   if (drift.length > 0 && lost)
     return { ...base, action: 'noop', reason: `drifted: ${lost.message}`, estimatedCostUsd: 0, attention: `put the file back as recorded (sha256 in its sidecar), or bump spec.regenerate to render again (costs ${usd(cost())})` };
   if (drift.length > 0)

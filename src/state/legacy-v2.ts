@@ -2,6 +2,7 @@
 // stored phase held facts the record did not. Both are written down once, on read: every settled cost gets
 // its source (costs.ts), and the facts behind a stored Running, Suspended or download-Failed become part
 // of the record, so derivePhase (phase.ts) gives back the phase the record was written with.
+import { ConditionType, Reason } from './conditions.js';
 import { costSourceOf, videoCostSource } from './costs.js';
 import type { Condition, VideoState } from './model.js';
 import { currentAttempt, outputsComplete } from './phase.js';
@@ -17,9 +18,9 @@ export function upgradeVideoV2(v: VideoState): void {
   const a = Array.isArray(v.outputs) && Array.isArray(v.conditions) ? currentAttempt(v) : undefined;
   if (v.phase === 'Suspended') v.suspended = true;
   if (v.phase === 'Running' && a?.state === 'accepted') a.lastPoll = 'processing';
-  if (v.phase === 'Failed' && a?.state === 'succeeded' && !outputsComplete(v, a) && !v.conditions.some((c) => c.type === 'DownloadFailed')) {
-    const expired = v.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DownloadExpired' && c.status === 'True');
-    const c: Condition = { type: 'DownloadFailed', status: 'True', reason: expired ? 'DownloadExpired' : 'DownloadRefused', message: v.message ?? 'download failed', lastTransitionTime: v.updatedAt };
+  if (v.phase === 'Failed' && a?.state === 'succeeded' && !outputsComplete(v, a) && !v.conditions.some((c) => c.type === ConditionType.DownloadFailed)) {
+    const expired = v.conditions.some((c) => c.type === ConditionType.Drifted && c.reason === Reason.DownloadExpired && c.status === 'True');
+    const c: Condition = { type: ConditionType.DownloadFailed, status: 'True', reason: expired ? Reason.DownloadExpired : Reason.DownloadRefused, message: v.message ?? 'download failed', lastTransitionTime: v.updatedAt };
     v.conditions.push(c);
   }
 }

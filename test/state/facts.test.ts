@@ -8,6 +8,7 @@ import type { Attempt, Phase, VideoState } from '../../src/state/model.js';
 import { STATE_VERSION } from '../../src/state/model.js';
 import { derivePhase, PHASES } from '../../src/state/phase.js';
 import { emptyState, newVideoState, setCondition, setPhase } from '../../src/state/transitions.js';
+import { MemoryStateStore } from '../doubles/memory-store.js';
 
 const H = 'sha256:1';
 const at = '2026-01-01T00:00:00.000Z';
@@ -145,5 +146,23 @@ describe('reading a version-2 state (issue 18)', () => {
     const s = emptyState('l');
     s.videos.a = rec({ costUsd: 0.42, costSource: 'estimate', attempts: [attempt({ state: 'abandoned', costUsd: 0.42, costSource: 'estimate' })] });
     expect(decodeState(encodeState(s), 'v3.json').videos.a).toEqual(s.videos.a);
+  });
+});
+
+describe('the facts contract the test stores enforce', () => {
+  it('a condition of an unnamed type or reason, or a cost without its source, is refused', async () => {
+    const store = new MemoryStateStore();
+    const s = emptyState('l');
+    s.videos.a = rec({});
+    setCondition(s.videos.a, 'Ready', 'False', 'Pending', 'waiting', 0);
+    await store.write(s);
+    s.videos.a.conditions.push({ type: 'Stuck' as never, status: 'True', reason: 'Pending', message: 'x', lastTransitionTime: at });
+    await expect(store.write(s)).rejects.toThrow(/condition Stuck\/Pending is not a named type and reason/);
+    s.videos.a.conditions.pop();
+    s.videos.a.conditions.push({ type: 'Drifted', status: 'True', reason: 'Gone' as never, message: 'x', lastTransitionTime: at });
+    await expect(store.write(s)).rejects.toThrow(/condition Drifted\/Gone/);
+    s.videos.a.conditions.pop();
+    s.videos.a.attempts.push(attempt({ state: 'failed', costUsd: 0 }));
+    await expect(store.write(s)).rejects.toThrow(/attempt t1 has a cost without its source/);
   });
 });
