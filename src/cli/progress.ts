@@ -4,7 +4,7 @@
 import type { Clock } from '../clock.js';
 import { createLogger, printable, type LogFormat, type Logger } from '../log.js';
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
-import type { Phase } from '../state/model.js';
+import { PHASES, SETTLED_PHASES as TERMINAL, type Phase } from '../state/phase.js';
 import { attachLog } from './progress-log.js';
 import { colorAllowed } from './style.js';
 import { logLevel } from './context.js';
@@ -33,8 +33,6 @@ interface Row {
   message?: string;
 }
 
-const PHASES: Phase[] = ['Pending', 'Submitted', 'Running', 'Downloading', 'Ready', 'Failed', 'Suspended'];
-const TERMINAL = new Set<Phase>(['Ready', 'Failed', 'Suspended']);
 const ICON: Record<Phase, string> = { Pending: '·', Submitted: '↑', Running: '●', Downloading: '↓', Ready: '✓', Failed: '✗', Suspended: '‖' };
 const COLOR: Record<Phase, string> = { Pending: '2', Submitted: '36', Running: '33', Downloading: '36', Ready: '32', Failed: '31', Suspended: '90' };
 

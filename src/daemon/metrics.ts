@@ -3,12 +3,11 @@
 // Controller.status()/queueDepth() and the provider's stats at scrape time, so they cannot drift.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
-import type { Phase } from '../state/model.js';
+import { PHASES, type Phase } from '../state/phase.js';
 import type { ManifestCondition } from './reload.js';
 import { createOpsMetrics, type OpsMetrics } from './metrics-ops.js';
 import { roundUsd } from '../pricing/prices.js';
 
-const PHASES: Phase[] = ['Pending', 'Submitted', 'Running', 'Downloading', 'Ready', 'Failed', 'Suspended'];
 
 export interface ProviderStats {
   requests: number;

@@ -15,6 +15,7 @@ import type { LoadedVideo } from '../manifest/model.js';
 import type { ProviderClient } from '../provider/types.js';
 import type { Controller } from '../reconcile/controller-api.js';
 import type { StateFile } from '../state/model.js';
+import { derivePhase, SETTLED_PHASES } from '../state/phase.js';
 import type { ClaimsDb } from '../state/pg/claims.js';
 import type { PgStateStore } from '../state/pg/store.js';
 
@@ -28,7 +29,6 @@ export interface SharedWorkOptions {
   renewMs?: number;
 }
 
-const SETTLED = new Set(['Ready', 'Failed', 'Suspended']);
 
 export class SharedWork {
   readonly replicaId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -134,12 +134,18 @@ export class SharedWork {
       this.push();
     } else if (this.held.size > share + 1) {
       // Above our share (a replica joined or came back): give settled videos back, never one in flight.
-      const extra = [...this.held.keys()].filter((n) => SETTLED.has(this.o.state.videos[n]?.phase ?? 'Ready')).slice(0, this.held.size - share);
+      const extra = [...this.held.keys()].filter((n) => this.settled(n)).slice(0, this.held.size - share);
       const give = new Map(extra.map((n) => [n, this.held.get(n)!]));
       for (const n of extra) this.held.delete(n);
       this.push();
       await this.claims.release(give);
     }
+  }
+
+  /** Nothing of it in flight, by its record's facts (a video without a record is not worked on). */
+  private settled(name: string): boolean {
+    const v = this.o.state.videos[name];
+    return !v || SETTLED_PHASES.has(derivePhase(v));
   }
 
   /** Fenced or expired: stop working on these videos at once. */

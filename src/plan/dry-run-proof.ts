@@ -8,6 +8,7 @@ import type { LoadedVideo } from '../manifest/model.js';
 import { outputBasePath } from '../manifest/defaults.js';
 import { isNotFoundCode } from '../provider/runware/items.js';
 import type { PollOutcome, Provider } from '../provider/types.js';
+import { ConditionType, Reason } from '../state/conditions.js';
 import type { StateFile } from '../state/model.js';
 import { iso, newVideoState, setCondition, setPhase } from '../state/transitions.js';
 import { specHash } from '../manifest/spec-hash.js';
@@ -81,7 +82,7 @@ export function adoptStarted(state: StateFile, started: StartedRender[], videos:
     if (v.attempts.some((a) => a.taskUUID === s.taskUUID)) continue;
     v.attempts.push({ taskUUID: s.taskUUID, specHash: hash, createdAt: iso(now), state: 'accepted', sends: 1, reservedUsd: s.costUsd });
     const why = `plan --verify-remote's dry run started task ${s.taskUUID} (the API ignored X-Runware-Dry-Run); apply adopts it instead of paying again`;
-    setCondition(v, 'DryRunStarted', 'True', 'DryRunNotDry', why, now);
+    setCondition(v, ConditionType.DryRunStarted, 'True', Reason.DryRunNotDry, why, now);
     if (v.specHash === hash) setPhase(v, 'Submitted', now, why);
     n++;
   }

@@ -4,7 +4,9 @@ import { matchesSelector } from '../manifest/selector.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
+import { ConditionType } from '../state/conditions.js';
 import type { StateFile, VideoState } from '../state/model.js';
+import { derivePhase, IN_FLIGHT_PHASES as IN_FLIGHT } from '../state/phase.js';
 import { ACTIONS, type Change, type Plan, type PlanSummary } from './model.js';
 import { requestDigest, specHash } from '../manifest/spec-hash.js';
 
@@ -18,8 +20,6 @@ export interface PlanOptions {
   /** Planning a --simulate run. Otherwise a simulated record is no render at all: its video plans `create`. */
   simulated?: boolean;
 }
-
-const IN_FLIGHT = new Set(['Submitted', 'Running', 'Downloading']);
 
 export function createPlan(videos: LoadedVideo[], state: StateFile | null, opts: PlanOptions = {}): Plan {
   const selector = opts.selector ?? {};
@@ -51,27 +51,29 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
   const cost = () => estimateCostUsd(withDefaults(v.request));
   if (v.suspend) return { ...base, action: 'suspended', reason: 'spec.suspend is true: left alone', estimatedCostUsd: 0 };
   if (!s) return { ...base, action: 'create', reason: newReason, estimatedCostUsd: cost() };
+  // Decided from the record's facts (its attempts, results, outputs), never from the phase it stored.
+  const phase = derivePhase(s, { suspend: v.suspend });
   if (s.specHash !== hash) {
     const fields = changedFields(s, v);
     const what = s.regenerate !== v.regenerate && fields.length === 0 ? `regenerate ${s.regenerate} → ${v.regenerate}` : fields.length ? `${fields.join(', ')} changed` : 'spec changed';
-    const during = IN_FLIGHT.has(s.phase) ? ' (after the render in progress finishes)' : '';
-    const action = s.outputs.length > 0 || IN_FLIGHT.has(s.phase) ? 'replace' : 'create';
+    const during = IN_FLIGHT.has(phase) ? ' (after the render in progress finishes)' : '';
+    const action = s.outputs.length > 0 || IN_FLIGHT.has(phase) ? 'replace' : 'create';
     return { ...base, action, reason: what + during, estimatedCostUsd: cost(), changedFields: fields };
   }
-  if (s.phase === 'Failed')
+  if (phase === 'Failed')
     return { ...base, action: 'noop', reason: `failed: ${s.message ?? 'see reelctl describe ' + v.name}`, estimatedCostUsd: 0, attention: `fix the cause, then bump spec.regenerate to render again (costs ${usd(cost())}); \`reelctl describe ${v.name}\` shows the events` };
-  if (s.phase === 'Downloading') {
+  if (phase === 'Downloading') {
     // Paid for and finished: apply downloads it. A recorded message means the last tries failed (apply gives
     // a video up for the run after a few): the cause is local (disk, permissions, network) and needs a person.
     if (!s.message) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
     return { ...base, action: 'download', reason: `download stuck: ${s.message}`, estimatedCostUsd: 0, attention: 'fix the cause above, then run apply again: the render is paid for and will not be charged again' };
   }
-  if (IN_FLIGHT.has(s.phase))
-    return { ...base, action: 'noop', reason: `render in progress (${s.phase})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0, ...(s.message ? { attention: 'the last step failed: fix the cause above, then run apply again (nothing is paid twice)' } : {}) };
+  if (IN_FLIGHT.has(phase))
+    return { ...base, action: 'noop', reason: `render in progress (${phase})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0, ...(s.message ? { attention: 'the last step failed: fix the cause above, then run apply again (nothing is paid twice)' } : {}) };
   const live = s.attempts.findLast((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
   if (s.outputs.length === 0 && !live) return { ...base, action: 'create', reason: 'not rendered yet', estimatedCostUsd: cost() };
   const delivered = s.attempts.some((a) => a.specHash === hash && a.state === 'succeeded' && !!a.results?.length && a.results.every((r) => !r.videoURL));
-  if (s.outputs.length === 0 && delivered && s.phase === 'Ready') return { ...base, action: 'noop', reason: 'delivered to uploadEndpoint (no local file)', estimatedCostUsd: 0 };
+  if (s.outputs.length === 0 && delivered && phase === 'Ready') return { ...base, action: 'noop', reason: 'delivered to uploadEndpoint (no local file)', estimatedCostUsd: 0 };
   // An intent or accepted task is already paid for (or about to be): apply re-sends the same UUID or polls it.
   if (s.outputs.length === 0 && live!.state !== 'succeeded')
     return { ...base, action: 'noop', reason: `render in progress (task ${live!.taskUUID} ${live!.state === 'intent' ? 'being submitted' : 'submitted'})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0 };
@@ -80,7 +82,7 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
   const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;
   const drift = s.outputs.map((o) => ({ o, st: opts.outputStatus?.(o.path, o) ?? 'ok' })).filter((x) => x.st !== 'ok');
   // The run that saw this drift found no URL to fetch it again: apply cannot fix it, a person must.
-  const lost = s.conditions.find((c) => c.type === 'Drifted' && c.status === 'True');
+  const lost = s.conditions.find((c) => c.type === ConditionType.Drifted && c.status === 'True');
   if (drift.length > 0 && lost)
     return { ...base, action: 'noop', reason: `drifted: ${lost.message}`, estimatedCostUsd: 0, attention: `put the file back as recorded (sha256 in its sidecar), or bump spec.regenerate to render again (costs ${usd(cost())})` };
   if (drift.length > 0)

@@ -61,7 +61,7 @@ export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<S
     attempt.state = 'abandoned';
     attempt.error = { code: 'intent.request-changed', message: 'never sent: the request changed before this intent reached the API' };
     deps.client.unwatch?.(attempt.taskUUID);
-    finishAttempt(step, attempt, 0); // the API does not know it: nothing was charged
+    finishAttempt(step, attempt, 0, 'api'); // the API does not know it: nothing was charged
     deps.logger.info({ video: step.name, taskUUID: attempt.taskUUID }, 'an intent made for an earlier request never reached the API; dropped, the current request gets a new task UUID');
   } else {
     attempt.state = 'accepted'; // it landed, with the request it was made for (its own spec hash)

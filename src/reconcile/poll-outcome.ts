@@ -15,7 +15,7 @@ export async function failRender(step: Step, attempt: Attempt, error: ProviderEr
   const { run, deps } = step;
   attempt.state = 'failed';
   attempt.error = { code: error.code, message: error.message, ...(error.parameter ? { parameter: error.parameter } : {}) };
-  finishAttempt(step, attempt, 0);
+  finishAttempt(step, attempt, 0, 'api');
   clearCondition(step.v, 'RemoteUnknown');
   transition(step, 'Failed', `render failed: ${error.code}: ${error.message}`, attempt.taskUUID);
   run.emit({ type: 'failed', name: step.name, reason: error.code, message: `${error.code}: ${error.message}`, at: deps.clock.now() });
@@ -42,7 +42,7 @@ export async function recordResults(step: Step, attempt: Attempt, videos: Remote
   attempt.state = 'succeeded';
   clearCondition(v, 'RemoteUnknown');
   const reported = kept.every((r) => typeof r.cost === 'number');
-  finishAttempt(step, attempt, reported ? kept.reduce((s, r) => s + (r.cost ?? 0), 0) : attempt.reservedUsd);
+  finishAttempt(step, attempt, reported ? kept.reduce((s, r) => s + (r.cost ?? 0), 0) : attempt.reservedUsd, reported ? 'api' : 'estimate');
   await run.writer.flush(step.name);
 }
 

@@ -58,7 +58,7 @@ async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): 
     if (live) {
       live.state = 'abandoned';
       deps.client.unwatch?.(live.taskUUID);
-      finishAttempt(step, live, live.reservedUsd); // it was sent: assume it is charged
+      finishAttempt(step, live, live.reservedUsd, 'estimate'); // it was sent: assume it is charged
     }
     if (v.outputs.length > 0) v.previous = { specHash: v.specHash, outputs: v.outputs };
     v.outputs = [];

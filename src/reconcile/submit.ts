@@ -6,7 +6,8 @@ import path from 'node:path';
 import { failpoint } from '../failpoints.js';
 import { withDefaults } from '../manifest/defaults.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
-import type { Attempt } from '../state/model.js';
+import { markCost } from '../state/costs.js';
+import type { Attempt, CostSource } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
 import { retryLater, transition, type Step, type StepResult } from './context.js';
@@ -119,7 +120,7 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
   if (outcome.status === 'rejected') {
     attempt.state = 'failed';
     attempt.error = { code: outcome.error.code, message: outcome.error.message, ...(outcome.error.parameter ? { parameter: outcome.error.parameter } : {}) };
-    finishAttempt(step, attempt, 0);
+    finishAttempt(step, attempt, 0, 'api'); // the API refused it: nothing charged
     if (outcome.error.code === 'unauthorized' || outcome.error.code === 'insufficientCredits') run.fatal = outcome.error;
     transition(step, 'Failed', `Runware refused the task: ${outcome.error.code}: ${outcome.error.message}`);
     run.emit({ type: 'failed', name: step.name, reason: outcome.error.code, message: `${outcome.error.code}: ${outcome.error.message}`, at: deps.clock.now() });
@@ -140,9 +141,10 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
 }
 
 /** The attempt left flight: settle its reservation and free its slot (admission.ts). */
-export function finishAttempt(step: Step, attempt: Attempt, actualUsd: number): void {
+export function finishAttempt(step: Step, attempt: Attempt, actualUsd: number, source: CostSource): void {
   const { run, v } = step;
   attempt.costUsd = roundUsd(actualUsd);
   v.costUsd = roundUsd(v.costUsd + actualUsd);
+  markCost(v, attempt, source);
   for (const name of run.admission.finish(step.name, attempt, actualUsd)) run.wake(name);
 }

@@ -5,7 +5,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnySchema, ValidateFunction } from 'ajv';
 import { StateError } from '../errors.js';
 import { packagePath } from '../paths.js';
-import { STATE_VERSION, type StateFile } from './model.js';
+import { upgradeVideoV2 } from './legacy-v2.js';
+import { STATE_VERSION, type StateFile, type VideoState } from './model.js';
 
 let validate: ValidateFunction | undefined;
 function validator(): ValidateFunction {
@@ -60,6 +61,12 @@ const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string
     const videos = (old.videos ?? {}) as Record<string, { attempts?: { results?: { videoURL?: unknown }[] }[] }>;
     for (const v of Object.values(videos)) if (v && typeof v === 'object' && fromLoopback(v.attempts)) Object.assign(v, { simulated: true });
     return { ...old, version: 2 };
+  },
+  // v3 marks every settled cost with its source and records the facts a stored phase implied (legacy-v2.ts).
+  2: (old) => {
+    const videos = old.videos && typeof old.videos === 'object' ? (old.videos as Record<string, VideoState>) : {};
+    for (const v of Object.values(videos)) upgradeVideoV2(v);
+    return { ...old, version: 3 };
   },
 };
 

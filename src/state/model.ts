@@ -1,10 +1,17 @@
 // The state file's shape (schemas/state.schema.json is its source of truth on disk).
 // State records only confirmed facts, plus the one deliberate exception: an `intent` attempt is
 // written *before* the submit that spends money, so a crash can never lose a paid task UUID.
+// The phase is derived from these facts (state/phase.ts); `phase` is still written for readers.
+import type { ConditionType, Reason } from './conditions.js';
+import type { Phase } from './phase.js';
 
-export const STATE_VERSION = 2;
+export type { Phase } from './phase.js';
 
-export type Phase = 'Pending' | 'Submitted' | 'Running' | 'Downloading' | 'Ready' | 'Failed' | 'Suspended';
+/** Version 3 marks every settled cost with its source (`costSource`). */
+export const STATE_VERSION = 3;
+
+/** Where a cost number comes from: the API's reported cost, or reelctl's estimate (the reservation). */
+export type CostSource = 'api' | 'estimate';
 
 export interface StateFile {
   version: number;
@@ -41,6 +48,8 @@ export interface VideoState {
   previous?: { specHash: string; outputs: OutputRecord[] };
   /** Settled spend for this video across all attempts (USD). */
   costUsd: number;
+  /** 'estimate' when any part of costUsd is an estimate, else 'api'; absent while nothing has settled. */
+  costSource?: CostSource;
   conditions: Condition[];
   /** Short, bounded (the last few transitions); the full story is in the event log. */
   history: HistoryEntry[];
@@ -48,9 +57,11 @@ export interface VideoState {
   updatedAt: string;
   /** Written by a `--simulate` run: its renders and files are placeholders; a real run plans it as `create`. */
   simulated?: boolean;
+  /** The manifest had spec.suspend when the video was last reconciled: it was left alone (phase Suspended). */
+  suspended?: boolean;
 }
 
-type AttemptState = 'intent' | 'accepted' | 'succeeded' | 'failed' | 'abandoned';
+export type AttemptState = 'intent' | 'accepted' | 'succeeded' | 'failed' | 'abandoned';
 
 export interface Attempt {
   taskUUID: string;
@@ -70,7 +81,11 @@ export interface Attempt {
   run?: string;
   /** The git commit of the manifest when this task was submitted (provenance sidecars name it). */
   gitCommit?: string;
+  /** The settled cost (USD), with its source: 'api' when the API reported it, 'estimate' when the reservation stands in. */
   costUsd?: number;
+  costSource?: CostSource;
+  /** The API's latest answer for this accepted task, when it said more than "accepted": 'processing' (phase Running). */
+  lastPoll?: 'processing';
   results?: RemoteResult[];
   error?: { code: string; message: string; parameter?: string };
 }
@@ -82,6 +97,7 @@ interface RemoteResult {
   /** The uploadEndpoint (without its query: a presigned signature is never stored) that received it. */
   deliveredTo?: string;
   seed?: number;
+  /** The cost the API reported for this result: always from the API (absent when it reported none). */
   costUsd?: number;
   receivedAt: string;
 }
@@ -94,6 +110,7 @@ export interface OutputRecord {
   videoUUID: string;
   taskUUID: string;
   seed?: number;
+  /** Copied from the result: the API's reported cost, never an estimate. */
   costUsd?: number;
   downloadedAt: string;
   /** The file's mtime (ns) and inode when its sha256 was last verified: unchanged (with `bytes`), no re-hash. */
@@ -106,9 +123,9 @@ export interface OutputSeen {
 }
 
 export interface Condition {
-  type: string; // 'Ready' | 'Submitted' | 'Drifted' | ...
+  type: ConditionType;
   status: 'True' | 'False' | 'Unknown';
-  reason: string;
+  reason: Reason;
   message: string;
   lastTransitionTime: string;
 }

@@ -1,7 +1,9 @@
 // Pure state transitions: every change to a video's record goes through these, so history stays bounded
 // and conditions stay consistent. They mutate the given VideoState in place (the caller owns the copy).
+import { ConditionType, Reason } from './conditions.js';
 import { newLineage } from './file-store.js';
-import { STATE_VERSION, type Condition, type Phase, type StateFile, type VideoState } from './model.js';
+import { STATE_VERSION, type Condition, type StateFile, type VideoState } from './model.js';
+import { currentAttempt, outputsComplete, type Phase } from './phase.js';
 
 const HISTORY_LIMIT = 6;
 
@@ -13,7 +15,8 @@ export function newVideoState(init: Pick<VideoState, 'name' | 'specHash' | 'rege
   return { phase: 'Pending', attempts: [], outputs: [], costUsd: 0, conditions: [], history: [], updatedAt: iso(now), ...init };
 }
 
-export function setPhase(v: VideoState, phase: Phase, now: number, message?: string, _taskUUID?: string): void {
+export function setPhase(v: VideoState, phase: Phase, now: number, message?: string, taskUUID?: string): void {
+  recordPhaseFacts(v, phase, now, message, taskUUID);
   const changed = v.phase !== phase || v.message !== message;
   v.phase = phase;
   if (message === undefined) delete v.message;
@@ -24,10 +27,29 @@ export function setPhase(v: VideoState, phase: Phase, now: number, message?: str
   // videos must save fast. The event log has the full story.
   v.history.push({ at: iso(now), phase, specHash: v.specHash.slice(0, 19), ...(message ? { message } : {}) });
   if (v.history.length > HISTORY_LIMIT) v.history.splice(0, v.history.length - HISTORY_LIMIT);
-  setCondition(v, 'Ready', phase === 'Ready' ? 'True' : 'False', phase, message ?? phaseMessage(phase), now);
+  setCondition(v, ConditionType.Ready, phase === 'Ready' ? 'True' : 'False', phase, message ?? phaseMessage(phase), now);
 }
 
-export function setCondition(v: VideoState, type: string, status: Condition['status'], reason: string, message: string, now: number): void {
+/**
+ * The facts a phase change reports that the record did not hold yet, so that derivePhase (state/phase.ts)
+ * gives back the same phase: the API's "processing" for the task (Running), or a fresh acceptance
+ * replacing it (Submitted); a download that failed for good (Failed with a succeeded render); the
+ * manifest's suspend (Suspended). Every other phase follows from the attempts and outputs already.
+ */
+function recordPhaseFacts(v: VideoState, phase: Phase, now: number, message: string | undefined, taskUUID: string | undefined): void {
+  const task = taskUUID === undefined ? undefined : v.attempts.find((a) => a.taskUUID === taskUUID);
+  if (phase === 'Running' && task?.state === 'accepted') task.lastPoll = 'processing';
+  if (phase === 'Submitted' && task) delete task.lastPoll;
+  if (phase === 'Suspended') v.suspended = true;
+  else delete v.suspended;
+  const a = currentAttempt(v);
+  if (phase === 'Failed' && a?.state === 'succeeded' && !outputsComplete(v, a)) {
+    const expired = v.conditions.some((c) => c.type === ConditionType.Drifted && c.reason === Reason.DownloadExpired && c.status === 'True');
+    setCondition(v, ConditionType.DownloadFailed, 'True', expired ? Reason.DownloadExpired : Reason.DownloadRefused, message ?? 'download failed', now);
+  } else if (phase !== 'Failed') clearCondition(v, ConditionType.DownloadFailed);
+}
+
+export function setCondition(v: VideoState, type: ConditionType, status: Condition['status'], reason: Reason, message: string, now: number): void {
   const existing = v.conditions.find((c) => c.type === type);
   if (existing) {
     if (existing.status !== status) existing.lastTransitionTime = iso(now);
@@ -37,7 +59,7 @@ export function setCondition(v: VideoState, type: string, status: Condition['sta
   } else v.conditions.push({ type, status, reason, message, lastTransitionTime: iso(now) });
 }
 
-export function clearCondition(v: VideoState, type: string): void {
+export function clearCondition(v: VideoState, type: ConditionType): void {
   v.conditions = v.conditions.filter((c) => c.type !== type);
 }
 

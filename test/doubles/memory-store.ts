@@ -3,6 +3,7 @@
 import { StateError } from '../../src/errors.js';
 import { decodeState, encodeState } from '../../src/state/codec.js';
 import type { StateFile, StateLock, StateStore, WriteOptions } from '../../src/state/model.js';
+import { factProblems } from './facts-check.js';
 
 export class MemoryStateStore implements StateStore {
   text: string | undefined;
@@ -16,6 +17,8 @@ export class MemoryStateStore implements StateStore {
   async write(next: StateFile, opts: WriteOptions = {}): Promise<StateFile> {
     const prev = this.text === undefined ? undefined : decodeState(this.text, 'memory');
     if (prev && prev.lineage !== next.lineage) throw new StateError('refusing to write state of another lineage', { code: 'state.lineage' });
+    const problems = factProblems(next);
+    if (problems.length) throw new Error(`the state written breaks the facts contract: ${problems.join('; ')}`);
     const written = { ...next, serial: Math.max(prev?.serial ?? 0, next.serial) + 1 };
     this.text = (opts.encode ?? encodeState)(written);
     this.writes++;

@@ -9,6 +9,7 @@ import { startSimulator, type SimHandle, type SimOptions } from '../../src/provi
 import { canonicalJson } from '../../src/manifest/spec-hash.js';
 import { applyJournal, journalPath } from '../../src/state/journal.js';
 import { STATE_VERSION } from '../../src/state/model.js';
+import { factProblems } from '../doubles/facts-check.js';
 import { reelctl } from './cli.js';
 
 export const CANARY_KEY = 'rw-canary-7f3a9c1e5b2d4e6f8a0b';
@@ -77,6 +78,8 @@ export function assertInvariants(w: Workspace, opts: { expectReady?: number } = 
   // I2: the state parses (the snapshot, and the journal beside it when a run was cut short).
   const state = readState(w.state);
   expect(state.version).toBe(STATE_VERSION);
+  // Conditions of named types and reasons only; every settled cost says whether the API reported it.
+  expect(factProblems(state)).toEqual([]);
   // I3: every file under its final name is complete and matches its sidecar.
   for (const f of walk(w.out)) {
     if (f.endsWith('.json') || f.includes(`${path.sep}.archive${path.sep}`)) continue;

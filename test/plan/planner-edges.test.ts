@@ -7,6 +7,7 @@ import { createPlan } from '../../src/plan/planner.js';
 import { requestDigest, specHash } from '../../src/manifest/spec-hash.js';
 import type { OutputRecord, StateFile, VideoState } from '../../src/state/model.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
+import { attemptsFor } from './records.js';
 
 const video = (name: string, labels: Record<string, string> = { team: 'a' }, req: Record<string, unknown> = {}, over: Partial<LoadedVideo> = {}): LoadedVideo => ({
   name,
@@ -24,6 +25,7 @@ const record = (v: LoadedVideo, patch: Partial<VideoState> = {}): VideoState => 
   ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) }, 0),
   phase: 'Ready',
   outputs: [out(`${v.name}.mp4`)],
+  attempts: attemptsFor(patch.phase ?? 'Ready', specHash(v), Math.max(1, patch.outputs?.length ?? 1)),
   ...patch,
 });
 function state(...records: VideoState[]): StateFile {
@@ -55,6 +57,18 @@ describe('planner: drift, outputs, in-flight phases, prune selector', () => {
     expect(plan([v], state(downloading))).toEqual([['lake', 'download', 'render finished; download pending']]);
     const [c] = createPlan([video('lake', undefined, {}, { regenerate: 1 })], state(downloading)).changes;
     expect(c).toMatchObject({ action: 'replace', reason: expect.stringMatching(/after the render in progress finishes/) });
+  });
+
+  it('decides from the facts (attempts, results, outputs), not from the phase the record stored', () => {
+    const v = video('lake');
+    const hash = specHash(v);
+    // Stored Running, but the render succeeded and its file is verified: up to date.
+    expect(plan([v], state(record(v, { phase: 'Running', attempts: attemptsFor('Ready', hash) })))).toEqual([['lake', 'noop', 'up to date']]);
+    // Stored Ready, but the latest attempt failed: the failure, with what to do (never a second render).
+    const failed = record(v, { phase: 'Ready', outputs: [], attempts: attemptsFor('Failed', hash), message: 'render failed: x' });
+    expect(createPlan([v], state(failed)).changes[0]).toMatchObject({ action: 'noop', reason: 'failed: render failed: x', attention: expect.stringMatching(/bump spec.regenerate/) });
+    // Stored Failed, but the latest attempt succeeded and nothing blocks its download: downloaded, not re-rendered.
+    expect(plan([v], state(record(v, { phase: 'Failed', outputs: [], attempts: attemptsFor('Downloading', hash) })))).toEqual([['lake', 'download', 'render finished; download pending']]);
   });
 
   it('--prune with -l deletes only removed videos the selector matches', () => {

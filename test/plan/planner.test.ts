@@ -9,6 +9,7 @@ import { renderJson } from '../../src/cli/views/json.js';
 import { renderMarkdown } from '../../src/cli/views/markdown.js';
 import type { OutputRecord, StateFile, VideoState } from '../../src/state/model.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
+import { attemptsFor } from './records.js';
 
 const video = (name: string, over: Partial<LoadedVideo> = {}, req: Record<string, unknown> = {}): LoadedVideo => ({
   name,
@@ -26,7 +27,9 @@ const out = (p: string): OutputRecord => ({ path: p, sha256: 'a'.repeat(64), byt
 
 function stateWith(v: LoadedVideo, patch: Partial<VideoState> = {}): StateFile {
   const s = emptyState('lin');
-  s.videos[v.name] = { ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) }, 0), phase: 'Ready', outputs: [out(`${v.name}.mp4`)], ...patch };
+  const outputs = patch.outputs ?? [out(`${v.name}.mp4`)];
+  const attempts = attemptsFor(patch.phase ?? 'Ready', specHash(v), Math.max(1, outputs.length));
+  s.videos[v.name] = { ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) }, 0), phase: 'Ready', outputs, attempts, ...patch };
   return s;
 }
 

@@ -7,10 +7,28 @@
 // that is retryDelayMs (unknown submit), POLL_MS (running), and doubling backoff (failed steps).
 import { describe, expect, it, vi } from 'vitest';
 import type { ApplySummary } from '../../src/reconcile/controller-api.js';
-import type { AttemptState, Phase } from '../../src/state/model.js';
+import type { AttemptState, CostSource, Phase } from '../../src/state/model.js';
 import { POLL_MS, RETRY_MS, runSequence, video, type Call, type RunSpec } from './scripted.js';
 
 vi.mock('../../src/store/output-check.js', async (original) => ({ ...(await original<object>()), checkOutput: (await import('./memory-disk.js')).checkOutput }));
+
+// After every reconcile step, the phase the reconciler stored must be the one derived from the record's
+// facts (state/phase.ts, issue 18): the stored phase is a cache of derivePhase, never an input.
+const steps = vi.hoisted(() => [] as { name: string; stored: string; derived: string }[]);
+vi.mock('../../src/reconcile/step.js', async (original) => {
+  const m = await original<typeof import('../../src/reconcile/step.js')>();
+  const { derivePhase } = await import('../../src/state/phase.js');
+  return {
+    ...m,
+    reconcileVideo: async (...args: Parameters<typeof m.reconcileVideo>) => {
+      const r = await m.reconcileVideo(...args);
+      const [, run, name] = args;
+      const v = run.state.videos[name];
+      if (v) steps.push({ name, stored: v.phase, derived: derivePhase(v, { suspend: run.desired.get(name)?.suspend }) });
+      return r;
+    },
+  };
+});
 
 const a = video('a');
 const b = video('b');
@@ -33,14 +51,18 @@ interface Expect {
   costUsd?: Record<string, number>;
   message?: Record<string, RegExp>;
   condition?: Record<string, string>;
+  /** Where each video's settled cost came from (the API, or the reservation as an estimate). */
+  costSource?: Record<string, CostSource>;
+  /** The earlier runs complete (a manifest edit between runs) instead of ending at a 'hang'. */
+  completed?: true;
 }
 type Row = [name: string, runs: RunSpec[], expect: Expect];
 
 const rows: Row[] = [
   ['happy path: submit, processing, success, download → Ready', [{ videos: [a], scripts: { a: { poll: ['processing', { success: 1 }] } } }],
-    { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, summary: { ready: 1, submitted: 1, spentUsd: 0.42 }, times: { submit: [0], poll: [0, POLL_MS], download: [POLL_MS] }, outputs: { a: 1 }, costUsd: { a: 0.42 } }],
+    { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, summary: { ready: 1, submitted: 1, spentUsd: 0.42 }, times: { submit: [0], poll: [0, POLL_MS], download: [POLL_MS] }, outputs: { a: 1 }, costUsd: { a: 0.42 }, costSource: { a: 'api' } }],
   ['failure: the render fails remotely → Failed with the API reason, nothing charged, never re-sent', [{ videos: [a], scripts: { a: { poll: [{ failed: 'generationFailed' }] } } }],
-    { phase: { a: 'Failed' }, attempts: { a: ['failed'] }, summary: { failed: 1 }, submits: { a: 1 }, costUsd: { a: 0 }, message: { a: /render failed: generationFailed/ } }],
+    { phase: { a: 'Failed' }, attempts: { a: ['failed'] }, summary: { failed: 1 }, submits: { a: 1 }, costUsd: { a: 0 }, costSource: { a: 'api' }, message: { a: /render failed: generationFailed/ } }],
   ['failure: submit refused (invalid parameter) → Failed at once', [{ videos: [a], scripts: { a: { submit: [{ rejected: 'invalidPositivePrompt' }] } } }],
     { phase: { a: 'Failed' }, attempts: { a: ['failed'] }, submits: { a: 1 }, message: { a: /refused the task: invalidPositivePrompt/ } }],
   ['fatal: insufficientCredits stops the whole run; nothing else is submitted', [{ videos: [a, b], concurrency: 1, scripts: { a: { submit: [{ rejected: 'insufficientCredits' }] }, b: { submit: [{ rejected: 'insufficientCredits' }] } } }],
@@ -68,7 +90,7 @@ const rows: Row[] = [
   ['supersede (abandon): a spec change abandons the old render (counted as paid) and renders the new spec', [
     { videos: [a], scripts: { a: { poll: ['hang'] } } },
     { videos: [video('a', { regenerate: 1 })], scripts: {}, supersede: 'abandon' },
-  ], { phase: { a: 'Ready' }, attempts: { a: ['abandoned', 'succeeded'] }, submits: { a: 2 }, uuids: { a: 2 }, costUsd: { a: 0.84 } }],
+  ], { phase: { a: 'Ready' }, attempts: { a: ['abandoned', 'succeeded'] }, submits: { a: 2 }, uuids: { a: 2 }, costUsd: { a: 0.84 }, costSource: { a: 'estimate' } }],
   ['recovery: killed after the intent was written, before any answer → the same UUID is re-sent', [
     { videos: [a], scripts: { a: { submit: ['hang'] } } },
     { videos: [a], scripts: { a: { submit: ['conflict'] } } },
@@ -81,13 +103,25 @@ const rows: Row[] = [
     { videos: [a], scripts: { a: { download: ['hang'] } } },
     { videos: [a], scripts: {} },
   ], { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, outputs: { a: 1 }, costUsd: { a: 0.42 } }],
+  ['suspend: a suspended video is left alone; unsuspended, it renders', [
+    { videos: [video('a', { suspend: true })], scripts: {} },
+    { videos: [a], scripts: {} },
+  ], { phase: { a: 'Ready' }, submits: { a: 1 }, completed: true }],
+  ['suspend: a rendered video suspended later → Suspended, its outputs kept', [
+    { videos: [a], scripts: {} },
+    { videos: [video('a', { suspend: true })], scripts: {} },
+  ], { phase: { a: 'Suspended' }, submits: { a: 1 }, outputs: { a: 1 }, completed: true }],
 ];
 
 describe('reconcile transitions (in-process, fake clock, scripted provider)', () => {
   it.each(rows)('%s', async (_name, runs, want) => {
+    steps.length = 0;
     const { runs: outcomes, state, calls, files } = await runSequence(runs);
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.filter((x) => x.stored !== x.derived)).toEqual([]);
     const last = outcomes.at(-1)!;
-    expect(outcomes.slice(0, -1).every((r) => r.crashed)).toBe(true); // earlier runs end at their 'hang'
+    if (want.completed) expect(outcomes.slice(0, -1).every((r) => !r.crashed && !r.error)).toBe(true);
+    else expect(outcomes.slice(0, -1).every((r) => r.crashed)).toBe(true); // earlier runs end at their 'hang'
     expect(last.crashed).toBe(false);
     if (want.error) expect(last.error?.message).toMatch(want.error);
     else expect(last.error).toBeUndefined();
@@ -105,5 +139,6 @@ describe('reconcile transitions (in-process, fake clock, scripted provider)', ()
     for (const [name, usd] of Object.entries(want.costUsd ?? {})) expect(state.videos[name]!.costUsd).toBeCloseTo(usd, 9);
     for (const [name, re] of Object.entries(want.message ?? {})) expect(state.videos[name]!.message).toMatch(re);
     for (const [name, reason] of Object.entries(want.condition ?? {})) expect(state.videos[name]!.conditions.some((x) => x.reason === reason && x.status === 'True')).toBe(true);
+    for (const [name, source] of Object.entries(want.costSource ?? {})) expect([name, state.videos[name]!.costSource]).toEqual([name, source]);
   });
 });

@@ -3,6 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileStateStore } from '../../src/state/file-store.js';
+import { STATE_VERSION } from '../../src/state/model.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import { failingFs } from './failing-fs.js';
@@ -50,7 +51,7 @@ describe('FileStateStore on disk', () => {
     const v = newVideoState({ name: 'a', specHash: 'sha256:1', regenerate: 0, outputPath: 'a.mp4' }, 0);
     writeFileSync(file, JSON.stringify({ version: 0, serial: 4, lineage: 'l', videos: [v] }));
     const s = await new FileStateStore(file).read();
-    expect(s).toMatchObject({ version: 2, serial: 4, videos: { a: { name: 'a' } } });
+    expect(s).toMatchObject({ version: STATE_VERSION, serial: 4, videos: { a: { name: 'a' } } });
   });
 
   it('migrates a version 1 state: records rendered by the built-in simulator (loopback URLs) are marked simulated', async () => {
@@ -62,7 +63,7 @@ describe('FileStateStore on disk', () => {
     const v1 = { version: 1, serial: 7, lineage: 'l', videos: { demo: rec('demo', 'http://127.0.0.1:40123/videos/v.mp4'), real: rec('real', 'https://vm.runware.ai/video/v.mp4'), fresh: newVideoState({ name: 'fresh', specHash: 'sha256:1', regenerate: 0, outputPath: 'fresh.mp4' }, 0) } };
     writeFileSync(file, JSON.stringify(v1));
     const s = (await new FileStateStore(file).read())!;
-    expect(s.version).toBe(2);
+    expect(s.version).toBe(STATE_VERSION);
     expect(s.videos.demo!.simulated).toBe(true);
     expect(s.videos.real!.simulated).toBeUndefined();
     expect(s.videos.fresh!.simulated).toBeUndefined();

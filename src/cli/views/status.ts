@@ -3,10 +3,12 @@ import { matchesSelector } from '../../manifest/selector.js';
 import { printable, scrubDeep } from '../../log.js';
 import { escapeControls, mapStrings, toSafeJson } from '../../text/escape.js';
 import { recordedBudget } from '../../reconcile/budget.js';
+import { videoCostSource } from '../../state/costs.js';
 import type { StateFile, VideoState } from '../../state/model.js';
+import { derivePhase } from '../../state/phase.js';
 import { DEFAULT_STATE, SIMULATED_STATE } from '../context.js';
 import { makeStyle } from '../style.js';
-import { usd } from '../../text/usd.js';
+import { usd, usdOf } from '../../text/usd.js';
 import type { Out } from './view.js';
 
 /** What `status` (and `apply --json`) computed: the state read once, the selector, the time, where it lives. */
@@ -44,11 +46,13 @@ export function statusJson(state: StateFile | null, selector: Record<string, str
     ...(budget ? { budget } : {}),
     videos: selected(state, selector).map((v) => ({
       name: v.name,
-      phase: v.phase,
+      phase: derivePhase(v),
       specHash: v.specHash,
       taskUUID: v.attempts.at(-1)?.taskUUID ?? null,
       outputs: v.outputs.map((o) => ({ path: o.path, sha256: o.sha256, bytes: o.bytes })),
       costUsd: v.costUsd,
+      // Whether the API reported every part of costUsd ('api') or some of it is reelctl's estimate; null: nothing settled.
+      costSource: videoCostSource(v) ?? null,
       message: v.message ?? '',
       ...(v.simulated ? { simulated: true } : {}), // a --simulate placeholder, not a paid render
     })),
@@ -73,7 +77,7 @@ export function statusTable(state: StateFile | null, selector: Record<string, st
   const style = makeStyle(stream);
   const rows = selected(state, selector).map((v) => [
     v.name,
-    v.phase,
+    derivePhase(v),
     age(v.history.at(-1)?.at ?? v.updatedAt, now),
     usd(v.costUsd),
     v.outputs.length === 0 ? '-' : printable(v.outputs[0]!.path) + (v.outputs.length > 1 ? ` (+${v.outputs.length - 1})` : ''),
@@ -98,7 +102,7 @@ function budgetLine(state: StateFile | null, now: number): string {
 function statusWide(state: StateFile | null, selector: Record<string, string>, now: number, stream: { isTTY?: boolean } = process.stdout): string {
   const style = makeStyle(stream);
   const rows = selected(state, selector).map((v) => [
-    v.name, v.phase, age(v.history.at(-1)?.at ?? v.updatedAt, now), usd(v.costUsd), v.specHash.slice(0, 19), v.attempts.at(-1)?.taskUUID ?? '-',
+    v.name, derivePhase(v), age(v.history.at(-1)?.at ?? v.updatedAt, now), usdOf(v.costUsd, videoCostSource(v)), v.specHash.slice(0, 19), v.attempts.at(-1)?.taskUUID ?? '-',
     String(v.outputs.length), Object.entries(v.labels ?? {}).map(([k, x]) => `${k}=${x}`).join(',') || '-',
     v.outputs.length === 0 ? '-' : v.outputs.map((o) => o.path).join(','), v.message ?? '',
   ].map(printable));

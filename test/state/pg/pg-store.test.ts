@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PgStateStore } from '../../../src/state/pg/store.js';
 import { SCHEMA_VERSION } from '../../../src/state/pg/migrations.js';
-import { emptyState, newVideoState } from '../../../src/state/transitions.js';
-import type { StateFile } from '../../../src/state/model.js';
+import { ConditionType, Reason } from '../../../src/state/conditions.js';
+import { emptyState, newVideoState, setCondition } from '../../../src/state/transitions.js';
+import { STATE_VERSION, type StateFile } from '../../../src/state/model.js';
 import { stateStoreContract } from '../store-contract.js';
 import { usePg } from './pg-helper.js';
 
@@ -28,6 +29,32 @@ function withVideos(lineage: string, n: number): StateFile {
 }
 
 describe('PgStateStore on the real server', () => {
+  it('round-trips the facts of state v3: cost sources, lastPoll, suspended, a DownloadFailed condition', async () => {
+    const { url } = db.fresh();
+    const st = withVideos('lin-facts', 2);
+    const [v0, v1] = [st.videos.v0!, st.videos.v1!];
+    Object.assign(v0.attempts[0]!, { state: 'abandoned', costSource: 'estimate' });
+    v0.costSource = 'estimate';
+    v0.attempts.push({ taskUUID: 't-live', specHash: v0.specHash, createdAt: new Date(0).toISOString(), state: 'accepted', sends: 1, reservedUsd: 0.42, lastPoll: 'processing' });
+    v1.attempts[0]!.costSource = 'api';
+    v1.costSource = 'api';
+    v1.suspended = true;
+    setCondition(v1, ConditionType.DownloadFailed, 'True', Reason.DownloadRefused, 'x', 0);
+    const w = await store(url).write(st);
+    const back = await store(url).read();
+    expect(back).toEqual(w);
+    expect([back!.videos.v0!.attempts.map((a) => a.costSource), back!.videos.v0!.costSource]).toEqual([['estimate', undefined], 'estimate']);
+  });
+
+  it('a version-2 state in PostgreSQL is read with its costs marked (migrated on read)', async () => {
+    const { url, schema } = db.fresh();
+    await store(url).write(withVideos('lin-v2', 1)); // attempts settled without a source, as version 2 wrote them
+    await db.query(`UPDATE "${schema}".state_meta SET version = 2`);
+    const back = await store(url).read();
+    expect(back!.version).toBe(STATE_VERSION);
+    expect([back!.videos.v0!.attempts[0]!.costSource, back!.videos.v0!.costSource]).toEqual(['estimate', 'estimate']); // no result reported a cost
+  });
+
   it('keeps one row per video, attempt and output, and the serial + lineage in state_meta', async () => {
     const { url, schema } = db.fresh();
     const s = store(url);

@@ -1,0 +1,45 @@
+// Condition types and reasons, named once (issue 18): every condition a record carries uses these, and the
+// test doubles' stores refuse a write with any other (test/doubles/memory-store.ts, the e2e invariants).
+import type { Condition } from './model.js';
+import { PHASES, type Phase } from './phase.js';
+
+export const ConditionType = {
+  /** Mirrors the phase (status True only when Ready); its reason is the phase. */
+  Ready: 'Ready',
+  /** An output changed on disk, or its URL expired before it was downloaded. */
+  Drifted: 'Drifted',
+  /** The API gave no usable answer for a task that may be paid for. */
+  RemoteUnknown: 'RemoteUnknown',
+  /** plan --verify-remote's dry run started a render (the API ignored the dry-run header). */
+  DryRunStarted: 'DryRunStarted',
+  /** A finished render's download failed for good (expired URL, a file that can never verify). */
+  DownloadFailed: 'DownloadFailed',
+} as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+const phaseReasons = Object.fromEntries(PHASES.map((p) => [p, p])) as { readonly [P in Phase]: P };
+
+export const Reason = {
+  ...phaseReasons,
+  // RemoteUnknown
+  SubmitUnanswered: 'SubmitUnanswered',
+  NoAnswer: 'NoAnswer',
+  UnknownStatus: 'UnknownStatus',
+  MalformedAnswer: 'MalformedAnswer',
+  TaskNotFound: 'TaskNotFound',
+  // Drifted, DownloadFailed
+  DownloadExpired: 'DownloadExpired',
+  OutputDrifted: 'OutputDrifted',
+  DownloadRefused: 'DownloadRefused',
+  // DryRunStarted
+  DryRunNotDry: 'DryRunNotDry',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+const TYPES: ReadonlySet<string> = new Set(Object.values(ConditionType));
+const REASONS: ReadonlySet<string> = new Set(Object.values(Reason));
+
+/** The conditions whose type or reason is not one of the named ones (empty when all are known). */
+export function unknownConditions(conditions: readonly Condition[]): Condition[] {
+  return conditions.filter((c) => !TYPES.has(c.type) || !REASONS.has(c.reason));
+}

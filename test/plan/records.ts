@@ -1,0 +1,23 @@
+// Records for planner tests, built from facts: the attempts a phase follows from (state/phase.ts). The
+// planner decides from these facts, never from the stored phase, so a fixture must hold them.
+import type { Attempt, Phase } from '../../src/state/model.js';
+
+const result = (i: number) => ({ videoUUID: `v${i}`, videoURL: `https://vm.runware.ai/video/v${i}.mp4`, costUsd: 0.42, receivedAt: '2026-01-01T00:00:01Z' });
+
+/** The attempts of `specHash` behind `phase` (task 't', the outputs' task); `results` for a finished render. */
+export function attemptsFor(phase: Phase, specHash: string, results = 1): Attempt[] {
+  const a: Attempt = { taskUUID: 't', specHash, createdAt: '2026-01-01T00:00:00Z', state: 'accepted', sends: 1, reservedUsd: 0.42 };
+  switch (phase) {
+    case 'Pending':
+    case 'Suspended':
+      return [];
+    case 'Submitted':
+      return [a];
+    case 'Running':
+      return [{ ...a, lastPoll: 'processing' }];
+    case 'Failed':
+      return [{ ...a, state: 'failed', costUsd: 0, costSource: 'api', error: { code: 'generationFailed', message: 'x' } }];
+    default:
+      return [{ ...a, state: 'succeeded', costUsd: 0.42 * results, costSource: 'api', results: Array.from({ length: results }, (_, i) => result(i)) }];
+  }
+}
