@@ -1,8 +1,6 @@
 // The reconcile contract: a step returns one Result, and the Result is everything it tells the controller.
 // No step sets a flag on a shared object; the controller (controller.ts, `apply()` of the run) maps each
 // kind to the work queue and to the run's facts (fatal error, guard stop), in one place.
-import type { AdmitResult } from './admission.js';
-
 export type Result =
   /** Nothing to do until something changes (a new desired spec, a wake, a resync). */
   | { kind: 'done' }
@@ -24,10 +22,4 @@ export const failed = (what: string, error: unknown): Result => ({ kind: 'failed
 /** A switch over Result kinds that forgets one does not compile. */
 export function unreachable(x: never): never {
   throw new Error(`unhandled reconcile result: ${JSON.stringify(x)}`);
-}
-
-/** Admission's refusal as a Result (a slot wait, or a budget guard). */
-export function refused(a: Exclude<AdmitResult, { ok: true }>, reason: string): Result {
-  if (a.reason === 'slot') return { kind: 'waiting-for-slot' };
-  return { kind: 'guard-stopped', reason, ...(a.retryInMs !== undefined ? { retryAfterMs: a.retryInMs } : {}) };
 }
