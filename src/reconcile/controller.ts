@@ -7,16 +7,17 @@ import { silentLogger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { canonicalJson } from '../manifest/spec-hash.js';
-import type { StateFile, StateStore, VideoState } from '../state/model.js';
+import type { StateFile, StateStore } from '../state/model.js';
 import { Admission } from './admission.js';
 import type { BudgetStatus } from './budget.js';
 import type { ApplySummary, Controller, ControllerEvent, ReconcileResult, VideoStatus } from './controller-api.js';
-import type { ReconcileDeps, Records, StepEnv } from './context.js';
+import type { ReconcileDeps } from './context.js';
 import type { EventLog } from './event-log.js';
 import { WorkQueue, type RateLimited } from './queue.js';
 import { unreachable, type Result } from './result.js';
 import { StateWriter } from '../state/writer.js';
 import { reconcileVideo } from './step.js';
+import { createStepEnv } from './step-env.js';
 
 export interface ControllerOptions extends ReconcileDeps {
   store: StateStore;
@@ -53,8 +54,6 @@ export function createController(o: ControllerOptions): Controller {
   const writer = new StateWriter(o.store, state, o.journalMinVideos !== undefined ? { journalMinVideos: o.journalMinVideos } : {});
   const admission = new Admission({ concurrency: o.concurrency, ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}), ...(o.budgetWindowMs !== undefined ? { windowMs: o.budgetWindowMs } : {}), ...(o.simulated ? { simulated: true } : {}) });
   let desired = new Map<string, LoadedVideo>();
-  const checkDrift = new Set(Object.keys(state.videos)); // start: every recorded output is checked once
-  const pollCounts = new Map<string, number>();
   // The run's facts: set only from Results (settle) and events (emit), below.
   let stopping = false;
   let guardStopped = false;
@@ -66,45 +65,17 @@ export function createController(o: ControllerOptions): Controller {
     o.eventLog?.append(e);
     for (const l of listeners) l(e);
   };
-  const video = (name: string): VideoState | undefined => (Object.hasOwn(state.videos, name) ? state.videos[name] : undefined);
-  const records: Records = {
-    get: video,
-    put(v) {
-      state.videos[v.name] = v;
-      writer.markDirty(v.name);
-    },
-    drop(name) {
-      delete state.videos[name];
-      writer.markDirty(name);
-    },
-    markDirty: (name) => writer.markDirty(name),
-    flush: (name) => writer.flush(name),
-    emit,
-  };
-  const env: StepEnv = {
-    get desired() {
-      return desired;
-    },
-    records,
-    admission,
-    signal: abort.signal,
+  const env = createStepEnv({
+    state, writer, admission, emit, signal: abort.signal,
+    desired: () => desired,
     halted: () => stopping || fatal !== undefined,
     wake: (name) => queue.add(name),
-    drift: { take: (name) => checkDrift.delete(name), mark: (name) => void checkDrift.add(name) },
-    polls: {
-      next: (name) => {
-        const n = (pollCounts.get(name) ?? 0) + 1;
-        pollCounts.set(name, n);
-        return n;
-      },
-      reset: (name) => void pollCounts.set(name, 0),
-    },
-  };
+  });
 
   /** A failed step, as the queue scheduled it: the message says what failed (a fact); when it is tried again is an event. */
   function failedStep(name: string, what: string, err: unknown, r: RateLimited): void {
     const msg = err instanceof Error ? err.message : String(err);
-    const v = video(name);
+    const v = env.records.get(name);
     const at = o.clock.now();
     if (r.kind === 'gave-up') {
       if (v) v.message = `${what} failed ${r.failures} times (${msg}); given up for this run — anything paid for is recorded, fix the cause and run apply again`;
@@ -204,7 +175,7 @@ export function createController(o: ControllerOptions): Controller {
     setDesired,
     resync() {
       for (const name of desired.keys()) {
-        checkDrift.add(name);
+        env.drift.mark(name);
         queue.add(name);
       }
     },
@@ -251,7 +222,7 @@ export function createController(o: ControllerOptions): Controller {
         since: Date.parse(v.history.at(-1)?.at ?? v.updatedAt),
       }));
     },
-    attempt: (name, taskUUID) => video(name)?.attempts.find((a) => a.taskUUID === taskUUID),
+    attempt: (name, taskUUID) => env.records.get(name)?.attempts.find((a) => a.taskUUID === taskUUID),
     wake: (name) => queue.add(name),
     isStopping: () => stopping,
     queueDepth: () => queue.depth(),
