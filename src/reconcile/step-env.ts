@@ -33,7 +33,7 @@ export function createStepEnv(p: StepEnvParts): StepEnv {
     },
     markDirty: (name) => writer.markDirty(name),
     flush: (name) => writer.flush(name),
-    emit: p.emit,
+    emit: (e) => p.emit(e),
   };
   const checkDrift = new Set(Object.keys(state.videos)); // at start, every recorded output is checked once
   const pollCounts = new Map<string, number>();
@@ -44,8 +44,8 @@ export function createStepEnv(p: StepEnvParts): StepEnv {
     records,
     admission: p.admission,
     signal: p.signal,
-    halted: p.halted,
-    wake: p.wake,
+    halted: () => p.halted(),
+    wake: (name) => p.wake(name),
     drift: { take: (name) => checkDrift.delete(name), mark: (name) => void checkDrift.add(name) },
     polls: {
       next(name) {
