@@ -5,6 +5,8 @@
 // (setDesired and runToCompletion both queue every video, the second coalesced behind the first), so the
 // first poll follows the submit at once and the first retry of a submit is immediate; the cadence after
 // that is retryDelayMs (unknown submit), POLL_MS (running), and doubling backoff (failed steps).
+// `steps` is the reconcile contract itself: every step's Result (result.ts) per video, in order; `retries`
+// and `gaveUp` are the work queue's schedule as the event log records it (never the state).
 import { describe, expect, it, vi } from 'vitest';
 import type { ApplySummary } from '../../src/reconcile/controller-api.js';
 import type { AttemptState, Phase } from '../../src/state/model.js';
@@ -59,13 +61,13 @@ const rows: Row[] = [
     { phase: { a: 'Submitted' }, attempts: { a: ['accepted'] }, summary: { failed: 1, ready: 0 }, submits: { a: 1 }, times: { poll: [0, RETRY_MS, 3 * RETRY_MS, 7 * RETRY_MS, 15 * RETRY_MS] }, condition: { a: 'NoAnswer' },
       steps: { a: [`requeue ${POLL_MS}`, ...Array<string>(5).fill('failed poll')] }, retries: [RETRY_MS, 2 * RETRY_MS, 4 * RETRY_MS, 8 * RETRY_MS], gaveUp: ['a'] }],
   ['conflict: conflictTaskUUID on submit means accepted earlier → polled, never re-bought', [{ videos: [a], scripts: { a: { submit: ['conflict'] } } }],
-    { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, uuids: { a: 1 } }],
+    { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, uuids: { a: 1 }, steps: { a: [`requeue ${POLL_MS}`, 'done'] } }],
   ['conflict: "not found" for an acknowledged task re-sends the same UUID; its conflict confirms it', [{ videos: [a], scripts: { a: { submit: ['accepted', 'conflict'], poll: [{ unknown: 'taskNotFound' }, { success: 1 }] } } }],
-    { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 2 }, uuids: { a: 1 } }],
+    { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 2 }, uuids: { a: 1 }, steps: { a: [`requeue ${POLL_MS}`, `requeue ${POLL_MS}`, 'done'] } }],
   ['partial results: fewer than numberResults is still running; all of them are downloaded', [{ videos: [video('a', {}, { numberResults: 2 })], scripts: { a: { poll: [{ success: 1 }, { success: 2 }] } } }],
-    { phase: { a: 'Ready' }, outputs: { a: 2 }, times: { poll: [0, POLL_MS] } }],
+    { phase: { a: 'Ready' }, outputs: { a: 2 }, times: { poll: [0, POLL_MS] }, steps: { a: [`requeue ${POLL_MS}`, `requeue ${POLL_MS}`, 'done'] } }],
   ['expiry: the download URL expired → Failed with DownloadExpired; nothing re-rendered (that costs money)', [{ videos: [a], scripts: { a: { download: ['expired'] } } }],
-    { phase: { a: 'Failed' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, outputs: { a: 0 }, condition: { a: 'DownloadExpired' }, message: { a: /expired before download/ } }],
+    { phase: { a: 'Failed' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, outputs: { a: 0 }, condition: { a: 'DownloadExpired' }, message: { a: /expired before download/ }, steps: { a: [`requeue ${POLL_MS}`, 'done'] } }],
   ['budget stop: reservations count at once; exactly the cap fits, the next render is refused', [{ videos: [a, b, c, d], maxCostUsd: 1.26, scripts: {} }],
     { phase: { a: 'Ready', b: 'Ready', c: 'Ready', d: 'Pending' }, summary: { submitted: 3, stoppedByGuard: true, spentUsd: 1.26 }, submits: { d: 0 }, message: { d: /not submitted: the --max-cost budget \(\$1\.26\)/ }, steps: { d: ['guard-stopped', 'guard-stopped'] } }],
   ['supersede (wait): a spec change while rendering finishes the old render, then renders the new spec', [
@@ -75,19 +77,19 @@ const rows: Row[] = [
   ['supersede (abandon): a spec change abandons the old render (counted as paid) and renders the new spec', [
     { videos: [a], scripts: { a: { poll: ['hang'] } } },
     { videos: [video('a', { regenerate: 1 })], scripts: {}, supersede: 'abandon' },
-  ], { phase: { a: 'Ready' }, attempts: { a: ['abandoned', 'succeeded'] }, submits: { a: 2 }, uuids: { a: 2 }, costUsd: { a: 0.84 } }],
+  ], { phase: { a: 'Ready' }, attempts: { a: ['abandoned', 'succeeded'] }, submits: { a: 2 }, uuids: { a: 2 }, costUsd: { a: 0.84 }, steps: { a: [`requeue ${POLL_MS}`, `requeue ${POLL_MS}`, 'done'] } }],
   ['recovery: killed after the intent was written, before any answer → the same UUID is re-sent', [
     { videos: [a], scripts: { a: { submit: ['hang'] } } },
     { videos: [a], scripts: { a: { submit: ['conflict'] } } },
-  ], { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 2 }, uuids: { a: 1 } }],
+  ], { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 2 }, uuids: { a: 1 }, steps: { a: [`requeue ${POLL_MS}`, 'done'] } }],
   ['recovery: killed while rendering → polled again, not re-submitted; its reservation holds the budget', [
     { videos: [a], scripts: { a: { poll: ['hang'] } } },
     { videos: [a, b], maxCostUsd: 0.5, scripts: {} },
-  ], { phase: { a: 'Ready', b: 'Pending' }, attempts: { a: ['succeeded'] }, submits: { a: 1, b: 0 }, summary: { stoppedByGuard: true }, steps: { b: ['guard-stopped', 'guard-stopped'] } }],
+  ], { phase: { a: 'Ready', b: 'Pending' }, attempts: { a: ['succeeded'] }, submits: { a: 1, b: 0 }, summary: { stoppedByGuard: true }, steps: { a: [`requeue ${POLL_MS}`, 'done', 'done'], b: ['guard-stopped', 'guard-stopped'] } }],
   ['recovery: killed while downloading → downloaded without paying again', [
     { videos: [a], scripts: { a: { download: ['hang'] } } },
     { videos: [a], scripts: {} },
-  ], { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, outputs: { a: 1 }, costUsd: { a: 0.42 } }],
+  ], { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, outputs: { a: 1 }, costUsd: { a: 0.42 }, steps: { a: [`requeue ${POLL_MS}`, 'done', 'done'] } }],
   ['give up (apply): a download that keeps failing backs off 1, 2, 4, 8 s, then is given up for the run; the message says what failed, not when', [{ videos: [a], scripts: { a: { download: ['reset'] } } }],
     { phase: { a: 'Downloading' }, attempts: { a: ['succeeded'] }, summary: { failed: 1, ready: 0 }, submits: { a: 1 }, times: { download: [0, RETRY_MS, 3 * RETRY_MS, 7 * RETRY_MS, 15 * RETRY_MS] },
       steps: { a: [`requeue ${POLL_MS}`, ...Array<string>(5).fill('failed download')] }, retries: [RETRY_MS, 2 * RETRY_MS, 4 * RETRY_MS, 8 * RETRY_MS], gaveUp: ['a'], message: { a: /^download failed 5 times \(download failed: socket reset\); given up for this run/ } }],
