@@ -24,7 +24,8 @@ describe('Admission', () => {
     const adm = new Admission({ concurrency: 4, maxCostUsd: 1.0 });
     adm.recover(stateWith({ a: [{}], b: [{ state: 'intent' }], gone: [{}] }), new Set(['a', 'b', 'c', 'd']), T0);
     expect(adm.inflightCount).toBe(2); // `gone` is no longer desired: this run does not adopt it
-    expect(adm.admit('c', 'c-0', 0.42, T0)).toEqual({ ok: false, reason: 'budget' }); // 0.84 + 0.42 > 1.00
+    expect(adm.admit('c', 'c-0', 0.42, T0)).toEqual({ ok: false, reason: 'budget', first: true }); // 0.84 + 0.42 > 1.00
+    expect(adm.admit('d', 'd-0', 0.42, T0)).toEqual({ ok: false, reason: 'budget', first: false }); // one budget-exhausted event per episode
     expect(adm.exhausted).toBe(true);
     expect(adm.status(T0)).toMatchObject({ reservedUsd: 0.84, remainingUsd: 0.16 });
   });

@@ -15,8 +15,8 @@ describe('clock jumps', () => {
   it('a delayed requeue still runs on time when the wall clock is set back', async () => {
     const ran: number[] = [];
     const t0 = performance.now();
-    const q = new WorkQueue(async () => void ran.push(performance.now() - t0), jumpingClock(), 2, () => -1);
-    q.add('a', 50);
+    const q = new WorkQueue(async () => void ran.push(performance.now() - t0), jumpingClock(), 2, { baseDelayMs: 1000 });
+    q.addAfter('a', 50);
     await q.idle();
     expect(ran).toHaveLength(1);
     expect(ran[0]).toBeLessThan(1000);

@@ -87,7 +87,7 @@ export function register(program: Command): void {
           const names = checkPrune(rt.state, { desiredNames: new Set(videos.map((v) => v.name)), selector: g.selector, maxShare, force: !!f.force, now: Date.now() });
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
           if (names.length) {
-            await rt.controller.runState.writer.flush();
+            await rt.controller.flush();
             view.pruned(names, archived, g.out);
           }
         }

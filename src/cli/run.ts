@@ -148,7 +148,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         await hooks?.close();
         throw err;
       })) as Awaited<ReturnType<typeof createRuntime>> & { client?: ProviderClient };
-      hooks?.attach(rt.controller.runState);
+      hooks?.attach(rt.controller);
       return {
         controller: rt.controller,
         close: async () => {

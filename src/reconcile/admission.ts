@@ -19,8 +19,11 @@ export interface AdmissionOptions {
 export type AdmitResult =
   | { ok: true }
   | { ok: false; reason: 'slot' }
-  /** `retryInMs`: in a rolling window, when the oldest counted spend leaves it. */
-  | { ok: false; reason: 'budget'; retryInMs?: number };
+  /**
+   * `retryInMs`: in a rolling window, when the oldest counted spend leaves it. `first`: the first refusal
+   * since a render was last admitted (one budget-exhausted event per episode, not per video).
+   */
+  | { ok: false; reason: 'budget'; first: boolean; retryInMs?: number };
 
 export class Admission {
   private readonly inflight = new Set<string>();
@@ -29,6 +32,8 @@ export class Admission {
   private readonly ledger = new Map<string, SpendEntry>();
   /** apply: once the budget refused a render, nothing new is submitted in this run. */
   private stopped = false;
+  /** The budget refused the last render asked for. */
+  private refusing = false;
   /** Settled in this process (the apply summary's "spent"). */
   private settledHere = 0;
   /** The apply run new attempts belong to: a fresh id, or the interrupted run this one resumes (none in the daemon). */
@@ -108,12 +113,15 @@ export class Admission {
       return { ok: false, reason: 'slot' };
     }
     if (this.o.maxCostUsd !== undefined && this.committedUsd(nowMs) + estimateUsd > this.o.maxCostUsd + BUDGET_EPSILON_USD) {
+      const first = !this.refusing;
+      this.refusing = true;
       if (this.o.windowMs === undefined) {
         this.stopped = true;
-        return { ok: false, reason: 'budget' };
+        return { ok: false, reason: 'budget', first };
       }
-      return { ok: false, reason: 'budget', retryInMs: this.nextExpiryMs(nowMs) };
+      return { ok: false, reason: 'budget', first, retryInMs: this.nextExpiryMs(nowMs) };
     }
+    this.refusing = false;
     this.inflight.add(name);
     this.ledger.set(key, { key, atMs: nowMs, usd: estimateUsd, settled: false });
     return { ok: true };

@@ -1,8 +1,9 @@
 // The seam between the reconciler and its drivers (`apply` once, `run` as a daemon).
 // The controller owns the work queue and the state; drivers feed it desired state and read its status.
 import type { LoadedVideo } from '../manifest/model.js';
-import type { Phase } from '../state/model.js';
+import type { Attempt, Phase } from '../state/model.js';
 import type { BudgetStatus } from './budget.js';
+import type { Result } from './result.js';
 
 export interface VideoStatus {
   name: string;
@@ -21,13 +22,19 @@ export type ControllerEvent =
   | { type: 'submitted'; name: string; taskUUID: string; estimatedCostUsd: number; at: number }
   | { type: 'ready'; name: string; outputs: string[]; costUsd: number; at: number }
   | { type: 'failed'; name: string; reason: string; message: string; at: number }
-  | { type: 'budget-exhausted'; spentUsd: number; maxCostUsd: number; at: number };
+  | { type: 'budget-exhausted'; spentUsd: number; maxCostUsd: number; at: number }
+  /** A step failed and the work queue tries it again in `retryInMs` (the schedule lives here and in memory, never in the state). */
+  | { type: 'retry'; name: string; what: string; error: string; failures: number; retryInMs: number; at: number }
+  /** apply: a step failed `failures` times in a row; the video is given up for this run (exit 1). */
+  | { type: 'gave-up'; name: string; what: string; error: string; failures: number; at: number };
 
 /** One reconcile pass: `error` = the step failed (it is retried), `requeue_after` = look again later. */
 export interface ReconcileResult {
   name: string;
   result: 'success' | 'requeue_after' | 'error';
   seconds: number;
+  /** The step's own Result (result.ts); absent when the pass threw before it had one. */
+  step?: Result;
 }
 
 export interface ApplySummary {
@@ -51,7 +58,15 @@ export interface Controller {
   start(): void;
   /** Graceful: stop taking work and submitting, let in-flight steps persist, resolve when quiet. */
   stop(): Promise<void>;
+  /** Writes the state as it stands (after a change the driver made to it, e.g. prune). */
+  flush(): Promise<void>;
   status(): VideoStatus[];
+  /** A recorded attempt of `name` by task UUID (what a webhook hint is checked against), read-only. */
+  attempt(name: string, taskUUID: string): Readonly<Attempt> | undefined;
+  /** Look at `name` now (a hint, e.g. a webhook): only a step's own answer from the API changes the state. */
+  wake(name: string): void;
+  /** True once stop() was called. */
+  isStopping(): boolean;
   /** Work queue depth, for /metrics. */
   queueDepth(): number;
   /** What --max-cost leaves (the daemon: in its rolling 24-hour window); undefined without a cap. */

@@ -1,4 +1,6 @@
-// The controller: owns the desired set, the state and the work queue; drives reconcileVideo per name.
+// The controller: owns the desired set, the state and its writer, admission and the work queue; drives
+// reconcileVideo per name and turns each step's Result (result.ts) into queue calls and the run's facts
+// (submitted, stopped by a guard, fatal error, given up), here and nowhere else.
 // `apply` calls runToCompletion(); the daemon calls start()/setDesired()/resync()/stop().
 import { setMaxListeners } from 'node:events';
 import { silentLogger } from '../log.js';
@@ -9,11 +11,13 @@ import type { StateFile, StateStore } from '../state/model.js';
 import { Admission } from './admission.js';
 import type { BudgetStatus } from './budget.js';
 import type { ApplySummary, Controller, ControllerEvent, ReconcileResult, VideoStatus } from './controller-api.js';
-import { retryLater, type ReconcileDeps, type RunState } from './context.js';
+import type { ReconcileDeps } from './context.js';
 import type { EventLog } from './event-log.js';
-import { WorkQueue } from './queue.js';
+import { WorkQueue, type RateLimited } from './queue.js';
+import { unreachable, type Result } from './result.js';
 import { StateWriter } from '../state/writer.js';
 import { reconcileVideo } from './step.js';
+import { createStepEnv } from './step-env.js';
 
 export interface ControllerOptions extends ReconcileDeps {
   store: StateStore;
@@ -39,62 +43,108 @@ function desiredKey(v: LoadedVideo): string {
   return canonicalJson({ r: v.request, g: v.regenerate, s: v.suspend, o: v.output, c: v.maxCostUsd, l: v.localInputs, f: v.source.file });
 }
 
-export function createController(o: ControllerOptions): Controller & { runState: RunState } {
+export function createController(o: ControllerOptions): Controller {
   const listeners = new Set<(e: ControllerEvent) => void>();
+  const passListeners = new Set<(r: ReconcileResult) => void>();
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // every in-flight request listens for shutdown
   const selector = o.selector ?? {};
   const logger = o.logger ?? silentLogger();
-  const run: RunState = {
-    desired: new Map(),
-    state: o.state,
-    writer: new StateWriter(o.store, o.state, o.journalMinVideos !== undefined ? { journalMinVideos: o.journalMinVideos } : {}),
-    admission: new Admission({ concurrency: o.concurrency, ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}), ...(o.budgetWindowMs !== undefined ? { windowMs: o.budgetWindowMs } : {}), ...(o.simulated ? { simulated: true } : {}) }),
-    pollCounts: new Map(),
-    checkDrift: new Set(Object.keys(o.state.videos)),
-    stopping: false,
-    guardStopped: false,
-    signal: abort.signal,
-    submitted: 0,
-    failures: new Map(),
-    gaveUp: new Set(),
-    emit(e) {
-      o.eventLog?.append(e);
-      for (const l of listeners) l(e);
-    },
-    wake: (name) => queue.add(name),
+  const state = o.state;
+  const writer = new StateWriter(o.store, state, o.journalMinVideos !== undefined ? { journalMinVideos: o.journalMinVideos } : {});
+  const admission = new Admission({ concurrency: o.concurrency, ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}), ...(o.budgetWindowMs !== undefined ? { windowMs: o.budgetWindowMs } : {}), ...(o.simulated ? { simulated: true } : {}) });
+  let desired = new Map<string, LoadedVideo>();
+  // The run's facts: set only from Results (settle) and events (emit), below.
+  let stopping = false;
+  let guardStopped = false;
+  let fatal: Error | undefined;
+  let submitted = 0;
+
+  const emit = (e: ControllerEvent): void => {
+    if (e.type === 'submitted') submitted++;
+    o.eventLog?.append(e);
+    for (const l of listeners) l(e);
   };
-  const passListeners = new Set<(r: ReconcileResult) => void>();
-  // Each pass is timed and classified for /metrics; a failure is a pass that threw or counted a failure.
-  const reconcilePass = async (name: string) => {
+  const env = createStepEnv({
+    state, writer, admission, emit, signal: abort.signal,
+    desired: () => desired,
+    halted: () => stopping || fatal !== undefined,
+    wake: (name) => queue.add(name),
+  });
+
+  /** A failed step, as the queue scheduled it: the message says what failed (a fact); when it is tried again is an event. */
+  function failedStep(name: string, what: string, err: unknown, r: RateLimited): void {
+    const msg = err instanceof Error ? err.message : String(err);
+    const v = env.records.get(name);
+    const at = o.clock.now();
+    if (r.kind === 'gave-up') {
+      if (v) v.message = `${what} failed ${r.failures} times (${msg}); given up for this run — anything paid for is recorded, fix the cause and run apply again`;
+      logger.error({ video: name, err: msg, attempts: r.failures }, `${what} failed ${r.failures} times; giving up on this video for this run`);
+      emit({ type: 'gave-up', name, what, error: msg, failures: r.failures, at });
+    } else {
+      if (v) v.message = `${what} failed (${msg})`;
+      logger.warn({ video: name, err: msg, attempt: r.failures, retryInMs: r.delayMs }, `${what} failed; will retry`);
+      emit({ type: 'retry', name, what, error: msg, failures: r.failures, retryInMs: r.delayMs, at });
+    }
+    writer.markDirty(name);
+  }
+
+  /** One step's Result → the work queue and the run's facts. The one place a Result is read. */
+  async function settle(name: string, r: Result): Promise<ReconcileResult['result']> {
+    if (r.kind !== 'failed') queue.forget(name); // nothing failed: the next failure starts the backoff over
+    switch (r.kind) {
+      case 'done':
+      case 'waiting-for-slot': // admission wakes it when a slot frees
+        return 'success';
+      case 'requeue':
+        queue.addAfter(name, r.afterMs);
+        return 'requeue_after';
+      case 'guard-stopped':
+        guardStopped = true;
+        if (r.retryAfterMs === undefined) return 'success';
+        queue.addAfter(name, r.retryAfterMs);
+        return 'requeue_after';
+      case 'failed':
+        failedStep(name, r.what, r.error, queue.addRateLimited(name));
+        return 'error';
+      case 'terminal':
+        fatal ??= r.error;
+        await writer.flush(name).catch(() => undefined); // best effort: the disk may be the problem
+        return 'error';
+      default:
+        return unreachable(r);
+    }
+  }
+
+  // Each pass is timed and classified for /metrics.
+  const reconcilePass = async (name: string): Promise<void> => {
     const t0 = o.clock.elapsed();
-    const before = run.failures.get(name) ?? 0;
     let result: ReconcileResult['result'] = 'error';
+    let step: Result | undefined;
     try {
-      const r = await reconcileVideo(o, run, name);
-      result = (run.failures.get(name) ?? 0) > before ? 'error' : r?.requeueAfterMs !== undefined ? 'requeue_after' : 'success';
-      return r;
+      step = await reconcileVideo(o, env, name);
+      result = await settle(name, step);
     } finally {
-      for (const l of passListeners) l({ name, result, seconds: (o.clock.elapsed() - t0) / 1000 });
+      for (const l of passListeners) l({ name, result, seconds: (o.clock.elapsed() - t0) / 1000, ...(step ? { step } : {}) });
     }
   };
-  const queue = new WorkQueue(reconcilePass, o.clock, o.workers ?? Math.max(8, o.concurrency * 2), (name, err) => {
-    const r = retryLater(run, { retryDelayMs: o.retryDelayMs, logger }, name, 'reconcile step', err);
-    return r?.requeueAfterMs ?? -1; // -1: given up for this run
+  const queue = new WorkQueue(reconcilePass, o.clock, o.workers ?? Math.max(8, o.concurrency * 2), {
+    baseDelayMs: o.retryDelayMs,
+    onError: (name, err, r) => failedStep(name, 'reconcile step', err, r),
   });
 
   const selected = (v: LoadedVideo) => matchesSelector(v.labels, selector);
 
   function setDesired(videos: LoadedVideo[]): void {
     const next = new Map(videos.filter(selected).map((v) => [v.name, v]));
-    const prev = run.desired;
-    run.desired = next;
+    const prev = desired;
+    desired = next;
     recover(); // before the first step can ask for a slot or budget
     for (const [name, v] of next) {
       const old = prev.get(name);
       if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name);
     }
-    for (const name of prev.keys()) if (!next.has(name)) for (const w of run.admission.release(name)) queue.add(w);
+    for (const name of prev.keys()) if (!next.has(name)) for (const w of admission.release(name)) queue.add(w);
   }
 
   /**
@@ -105,61 +155,63 @@ export function createController(o: ControllerOptions): Controller & { runState:
   function recover(): void {
     if (recovered) return;
     recovered = true;
-    run.admission.recover(run.state, run.desired, o.clock.now());
+    admission.recover(state, desired, o.clock.now());
   }
 
   /** The daemon records its budget in the state, so `status` can say what is left. */
   function recordBudget(): void {
     if (o.budgetWindowMs === undefined) return;
     const want = o.maxCostUsd === undefined ? undefined : { maxCostUsd: o.maxCostUsd, windowHours: o.budgetWindowMs / 3_600_000 };
-    const have = run.state.budget;
+    const have = state.budget;
     if (have?.maxCostUsd === want?.maxCostUsd && have?.windowHours === want?.windowHours) return;
-    if (want) run.state.budget = { ...want, setAt: new Date(o.clock.now()).toISOString() };
-    else delete run.state.budget;
-    run.writer.markStateDirty();
+    if (want) state.budget = { ...want, setAt: new Date(o.clock.now()).toISOString() };
+    else delete state.budget;
+    writer.markStateDirty();
     // On disk now, not at the first render: `status` reads it while the daemon runs.
-    run.writer.flush().catch((err: Error) => logger.warn({ err: err.message }, 'could not record the budget in the state yet; the next save will'));
+    writer.flush().catch((err: Error) => logger.warn({ err: err.message }, 'could not record the budget in the state yet; the next save will'));
   }
 
   return {
-    runState: run,
     setDesired,
     resync() {
-      for (const name of run.desired.keys()) {
-        run.checkDrift.add(name);
+      for (const name of desired.keys()) {
+        env.drift.mark(name);
         queue.add(name);
       }
     },
     async runToCompletion(signal?: AbortSignal): Promise<ApplySummary> {
       signal?.addEventListener('abort', () => void this.stop(), { once: true });
-      run.giveUpAfter = o.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
+      queue.giveUpAfter = o.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
       recover();
-      for (const name of run.desired.keys()) queue.add(name);
+      for (const name of desired.keys()) queue.add(name);
       await queue.idle();
-      if (run.fatal) {
-        await run.writer.flushIfDirty().catch(() => undefined); // best effort: the disk may be the problem
+      if (fatal) {
+        await writer.flushIfDirty().catch(() => undefined); // best effort: the disk may be the problem
         await o.eventLog?.flush();
-        throw run.fatal;
+        throw fatal;
       }
-      for (const name of run.admission.closeRun(run.state)) run.writer.markDirty(name);
-      await run.writer.close(); // the journal folded into one snapshot: a state at rest is one file
+      for (const name of admission.closeRun(state)) writer.markDirty(name);
+      await writer.close(); // the journal folded into one snapshot: a state at rest is one file
       await o.eventLog?.flush();
       return summary();
     },
     start() {
       recordBudget();
       recover();
-      for (const name of run.desired.keys()) queue.add(name);
+      for (const name of desired.keys()) queue.add(name);
     },
     async stop() {
-      run.stopping = true;
+      stopping = true;
       abort.abort(new Error('stopping'));
       await queue.stop();
-      await run.writer.close();
+      await writer.close();
       await o.eventLog?.flush();
     },
+    async flush() {
+      await writer.flush();
+    },
     status(): VideoStatus[] {
-      return Object.values(run.state.videos).map((v) => ({
+      return Object.values(state.videos).map((v) => ({
         name: v.name,
         phase: v.phase,
         specHash: v.specHash,
@@ -170,8 +222,11 @@ export function createController(o: ControllerOptions): Controller & { runState:
         since: Date.parse(v.history.at(-1)?.at ?? v.updatedAt),
       }));
     },
+    attempt: (name, taskUUID) => env.records.get(name)?.attempts.find((a) => a.taskUUID === taskUUID),
+    wake: (name) => queue.add(name),
+    isStopping: () => stopping,
     queueDepth: () => queue.depth(),
-    budget: (): BudgetStatus | undefined => run.admission.status(o.clock.now()),
+    budget: (): BudgetStatus | undefined => admission.status(o.clock.now()),
     queueAdds: () => queue.adds,
     onReconcile(listener) {
       passListeners.add(listener);
@@ -184,13 +239,14 @@ export function createController(o: ControllerOptions): Controller & { runState:
   };
 
   function summary(): ApplySummary {
-    const s = { ready: 0, failed: 0, suspended: 0, submitted: run.submitted, spentUsd: run.admission.spentUsd, stoppedByGuard: run.guardStopped };
-    for (const name of run.desired.keys()) {
-      const p = run.state.videos[name]?.phase;
+    const s = { ready: 0, failed: 0, suspended: 0, submitted, spentUsd: admission.spentUsd, stoppedByGuard: guardStopped };
+    const gaveUp = queue.givenUp();
+    for (const name of desired.keys()) {
+      const p = state.videos[name]?.phase;
       if (p === 'Ready') s.ready++;
       else if (p === 'Failed') s.failed++;
       else if (p === 'Suspended') s.suspended++;
-      else if (run.gaveUp.has(name)) s.failed++;
+      else if (gaveUp.has(name)) s.failed++;
     }
     return s;
   }

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { LoadedVideo, VideoRequest } from '../manifest/model.js';
 import { canonicalJson, specHash } from '../manifest/spec-hash.js';
 import type { Attempt } from '../state/model.js';
-import { retryLater, type ReconcileDeps, type Step, type StepResult } from './context.js';
+import type { ReconcileDeps, Step } from './context.js';
+import { done, failed, requeue, type Result } from './result.js';
 import { finishAttempt } from './submit.js';
 import { isNotFoundCode } from '../provider/runware/items.js';
 
@@ -42,20 +43,20 @@ export function isBoundTo(attempt: Attempt, bound: BoundRequest, desired: Loaded
  * the answer, the next step takes it from there (an accepted attempt under the supersede rules, or a
  * fresh render after a drop).
  */
-export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<StepResult> {
-  const { run, deps, v } = step;
-  if (run.stopping || run.fatal) return;
+export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<Result> {
+  const { env, deps, v } = step;
+  if (env.halted()) return done;
   let o;
   try {
-    o = await deps.client.poll(attempt.taskUUID, { signal: run.signal });
+    o = await deps.client.poll(attempt.taskUUID, { signal: env.signal });
   } catch (err) {
-    if (run.signal.aborted) return;
-    return retryLater(run, deps, step.name, 'poll of an intent made for another request', err);
+    if (env.signal.aborted) return done;
+    return failed('poll of an intent made for another request', err);
   }
   if (o.status === 'unknown' && !isNotFoundCode(o.error?.code)) {
     // No item for it, or an answer outside the protocol, is not "not found" (runware-protocol.md): the task may
     // have landed, so it is never dropped on such an answer. Ask again, a bounded number of times.
-    return retryLater(run, deps, step.name, 'poll of an intent made for another request', o.error ?? new Error('the API did not answer for this task'));
+    return failed('poll of an intent made for another request', o.error ?? new Error('the API did not answer for this task'));
   }
   if (o.status === 'unknown') {
     attempt.state = 'abandoned';
@@ -68,6 +69,6 @@ export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<S
     v.message = 'an earlier request was accepted before a crash; it is followed under its own spec';
     deps.logger.info({ video: step.name, taskUUID: attempt.taskUUID, specHash: attempt.specHash }, 'an intent made for an earlier request had been accepted; following it under its own spec hash');
   }
-  await run.writer.flush(step.name);
-  return { requeueAfterMs: 0 };
+  await env.records.flush(step.name);
+  return requeue(0);
 }

@@ -7,11 +7,12 @@ import type { Attempt, OutputRecord } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { inspectOutput, sameSeen, seenNow } from '../store/output-check.js';
 import { containerFor } from '../store/signature.js';
-import { retryLater, transition, type Step, type StepResult } from './context.js';
+import { transition, type Step } from './context.js';
+import { done, failed, type Result } from './result.js';
 import path from 'node:path';
 
-export async function downloadOutputs(step: Step, attempt: Attempt): Promise<StepResult> {
-  const { run, deps, v, desired } = step;
+export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Result> {
+  const { env, deps, v, desired } = step;
   const results = attempt.results ?? [];
   const base = outputBasePath(desired);
   const paths = outputFilePaths(base, results.length);
@@ -28,7 +29,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
       continue;
     }
     try {
-      const got = await deps.artifacts.download(r.videoURL, rel, container, run.signal);
+      const got = await deps.artifacts.download(r.videoURL, rel, container, env.signal);
       const record: OutputRecord = {
         path: rel, sha256: got.sha256, bytes: got.bytes, videoUUID: r.videoUUID, taskUUID: attempt.taskUUID,
         ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}), downloadedAt: iso(deps.clock.now()),
@@ -39,20 +40,20 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
       await deps.artifacts.writeSidecar(rel, await sidecar(step, attempt, record));
       outputs.push(record);
     } catch (err) {
-      if (run.signal.aborted) return; // shutdown cut the transfer: the next run downloads it again
+      if (env.signal.aborted) return done; // shutdown cut the transfer: the next run downloads it again
       if (err instanceof ArtifactError && err.code === 'download.expired') {
         setCondition(v, 'Drifted', 'True', 'DownloadExpired', `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`, deps.clock.now());
         transition(step, 'Failed', `result URL expired before download of ${rel}; bump spec.regenerate to render again (costs money)`);
-        await run.writer.flush(step.name);
-        return;
+        await env.records.flush(step.name);
+        return done;
       }
       if (diskErrorCode(err)) throw err; // disk full or read-only: stop the run (the render stays paid and recorded)
       if (err instanceof ArtifactError && !err.retryable) {
         transition(step, 'Failed', err.message);
-        await run.writer.flush(step.name);
-        return;
+        await env.records.flush(step.name);
+        return done;
       }
-      return retryLater(run, deps, step.name, 'download', err);
+      return failed('download', err);
     }
   }
   v.outputs = outputs;
@@ -60,8 +61,9 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Ste
   clearCondition(v, 'Drifted');
   const delivered = [...new Set(results.filter((r) => !r.videoURL).map((r) => r.deliveredTo ?? 'uploadEndpoint'))];
   transition(step, 'Ready', delivered.length ? `delivered to uploadEndpoint (${delivered.join(', ')}); no local file` : undefined, attempt.taskUUID);
-  run.emit({ type: 'ready', name: step.name, outputs: outputs.map((o) => o.path), costUsd: v.costUsd, at: deps.clock.now() });
-  await run.writer.flush(step.name);
+  env.records.emit({ type: 'ready', name: step.name, outputs: outputs.map((o) => o.path), costUsd: v.costUsd, at: deps.clock.now() });
+  await env.records.flush(step.name);
+  return done;
 }
 
 async function sidecar(step: Step, attempt: Attempt, o: OutputRecord): Promise<object> {
@@ -78,8 +80,8 @@ async function sidecar(step: Step, attempt: Attempt, o: OutputRecord): Promise<o
 }
 
 /** A Ready video: move files when output.path changed; re-download drifted files while URLs live. */
-export async function keepReady(step: Step): Promise<StepResult> {
-  const { run, deps, v, desired } = step;
+export async function keepReady(step: Step): Promise<Result> {
+  const { env, deps, v, desired } = step;
   const base = outputBasePath(desired);
   if (base !== v.outputPath) {
     const to = outputFilePaths(base, v.outputs.length);
@@ -88,15 +90,15 @@ export async function keepReady(step: Step): Promise<StepResult> {
         await deps.artifacts.move(o.path, to[i]!);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        run.checkDrift.add(step.name); // gone from both places: the drift check below re-downloads or reports it
+        env.drift.mark(step.name); // gone from both places: the drift check below re-downloads or reports it
       }
       o.path = to[i]!;
     }
     v.outputPath = base;
-    run.writer.markDirty(step.name);
-    await run.writer.flush(step.name);
+    env.records.markDirty(step.name);
+    await env.records.flush(step.name);
   }
-  if (!run.checkDrift.delete(step.name)) return;
+  if (!env.drift.take(step.name)) return done;
   const drifted: OutputRecord[] = [];
   let restat = false;
   for (const o of v.outputs) {
@@ -109,15 +111,15 @@ export async function keepReady(step: Step): Promise<StepResult> {
     }
   }
   if (restat) {
-    run.writer.markDirty(step.name);
-    await run.writer.flush(step.name);
+    env.records.markDirty(step.name);
+    await env.records.flush(step.name);
   }
-  if (drifted.length === 0) return;
+  if (drifted.length === 0) return done;
   const attempt = v.attempts.find((a) => a.taskUUID === v.outputs[0]!.taskUUID);
   if (!attempt?.results) {
     setCondition(v, 'Drifted', 'True', 'OutputDrifted', `${drifted.map((o) => o.path).join(', ')} changed on disk and cannot be re-downloaded`, deps.clock.now());
-    run.writer.markDirty(step.name);
-    return;
+    env.records.markDirty(step.name);
+    return done;
   }
   v.outputs = v.outputs.filter((o) => !drifted.includes(o));
   return downloadOutputs(step, attempt);

@@ -7,24 +7,26 @@ import { FINAL_WHEN_ACKNOWLEDGED, isNotFoundCode } from '../provider/runware/ite
 import type { RemoteVideo } from '../provider/types.js';
 import type { Attempt } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
-import { retryLater, transition, type Step, type StepResult } from './context.js';
+import { transition, type Step } from './context.js';
+import { done, failed, type Result } from './result.js';
 import { finishAttempt, MAX_SENDS, send } from './submit.js';
 
 /** A failed render: the attempt ends Failed with the API's reason, nothing charged. */
-export async function failRender(step: Step, attempt: Attempt, error: ProviderError): Promise<StepResult> {
-  const { run, deps } = step;
+export async function failRender(step: Step, attempt: Attempt, error: ProviderError): Promise<Result> {
+  const { env, deps } = step;
   attempt.state = 'failed';
   attempt.error = { code: error.code, message: error.message, ...(error.parameter ? { parameter: error.parameter } : {}) };
   finishAttempt(step, attempt, 0, 'api');
   clearCondition(step.v, 'RemoteUnknown');
   transition(step, 'Failed', `render failed: ${error.code}: ${error.message}`, attempt.taskUUID);
-  run.emit({ type: 'failed', name: step.name, reason: error.code, message: `${error.code}: ${error.message}`, at: deps.clock.now() });
-  await run.writer.flush(step.name);
+  env.records.emit({ type: 'failed', name: step.name, reason: error.code, message: `${error.code}: ${error.message}`, at: deps.clock.now() });
+  await env.records.flush(step.name);
+  return done;
 }
 
 /** The finished results, recorded once: at most `want` of them, delivered ones marked with where they went. */
 export async function recordResults(step: Step, attempt: Attempt, videos: RemoteVideo[], want: number): Promise<void> {
-  const { run, deps, desired, v } = step;
+  const { env, deps, desired, v } = step;
   if (videos.length > want) {
     // Outside the protocol: never extra outputs, never extra cost. Logged once (the attempt settles now).
     deps.logger.warn({ video: step.name, taskUUID: attempt.taskUUID, got: videos.length, asked: want }, `protocol error: Runware sent ${videos.length} results for numberResults ${want}; keeping the first ${want}`);
@@ -43,7 +45,7 @@ export async function recordResults(step: Step, attempt: Attempt, videos: Remote
   clearCondition(v, 'RemoteUnknown');
   const reported = kept.every((r) => typeof r.cost === 'number');
   finishAttempt(step, attempt, reported ? kept.reduce((s, r) => s + (r.cost ?? 0), 0) : attempt.reservedUsd, reported ? 'api' : 'estimate');
-  await run.writer.flush(step.name);
+  await env.records.flush(step.name);
 }
 
 /** The uploadEndpoint without its query (a presigned URL's signature is a secret: never stored). */
@@ -63,20 +65,20 @@ function whereTo(endpoint: unknown): string {
  * malformed item, the re-sends used up — waits with a condition and is polled again later (apply gives the
  * video up for the run after a few tries, exit 1; the daemon backs off). A new UUID is never minted here.
  */
-export async function pollUnknown(step: Step, attempt: Attempt, error: ProviderError | undefined): Promise<StepResult> {
-  const { run, deps, v } = step;
+export async function pollUnknown(step: Step, attempt: Attempt, error: ProviderError | undefined): Promise<Result> {
+  const { env, deps, v } = step;
   const code = error?.code ?? 'no-answer';
   if (FINAL_WHEN_ACKNOWLEDGED.has(code)) return failRender(step, attempt, error!);
   if (isNotFoundCode(code) && attempt.sends < MAX_SENDS) {
     attempt.state = 'intent';
-    run.writer.markDirty(step.name);
+    env.records.markDirty(step.name);
     return send(step, attempt);
   }
   const why = isNotFoundCode(code)
     ? `Runware does not know task ${attempt.taskUUID} (${code}) after ${attempt.sends} sends; not sending it again — it is polled until Runware reports it`
     : `no usable answer for task ${attempt.taskUUID}: ${error?.message ?? 'no answer'}`;
   setCondition(v, 'RemoteUnknown', 'True', reasonOf(code), why, deps.clock.now());
-  return retryLater(run, deps, step.name, 'poll', new ProviderError(why, { code, kind: 'unknown-outcome', taskUUID: attempt.taskUUID }));
+  return failed('poll', new ProviderError(why, { code, kind: 'unknown-outcome', taskUUID: attempt.taskUUID }));
 }
 
 const reasonOf = (code: string) => (code === 'no-answer' ? 'NoAnswer' : code === 'protocol.unknown-status' ? 'UnknownStatus' : code === 'malformed-item' ? 'MalformedAnswer' : 'TaskNotFound');

@@ -4,16 +4,15 @@
 // simulator wrote, so the real render takes their place. A file edited since is left alone.
 import { checkOutput } from '../store/output-check.js';
 import type { VideoState } from '../state/model.js';
-import type { ReconcileDeps, RunState } from './context.js';
+import type { ReconcileDeps, Records } from './context.js';
 
 /** True when `v` was written by the other kind of run than this one. */
 export const foreignRecord = (deps: Pick<ReconcileDeps, 'simulated'>, v: VideoState): boolean => !!v.simulated && !deps.simulated;
 
 /** A real run discards a simulated record (and its unchanged placeholder files). */
-export async function discardSimulated(deps: ReconcileDeps, run: RunState, v: VideoState): Promise<void> {
+export async function discardSimulated(deps: ReconcileDeps, records: Records, v: VideoState): Promise<void> {
   for (const o of [...v.outputs, ...(v.previous?.outputs ?? [])])
     if ((await checkOutput(deps.artifacts.outDir, o)) === 'ok') await deps.artifacts.remove(o.path);
   deps.logger.info({ video: v.name }, 'found a simulated render in the state: it is not a real one, rendering for real');
-  delete run.state.videos[v.name];
-  run.writer.markDirty(v.name);
+  records.drop(v.name);
 }

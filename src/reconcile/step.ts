@@ -6,55 +6,53 @@ import { outputBasePath, withDefaults } from '../manifest/defaults.js';
 import { requestDigest, specHash } from '../manifest/spec-hash.js';
 import type { Attempt } from '../state/model.js';
 import { newVideoState } from '../state/transitions.js';
-import { transition, type ReconcileDeps, type RunState, type Step, type StepResult } from './context.js';
+import { transition, type ReconcileDeps, type Step, type StepEnv } from './context.js';
 import { downloadOutputs, keepReady } from './outputs.js';
 import { discardSimulated, foreignRecord } from './simulated.js';
 import { settleStaleIntent } from './intent.js';
 import { failRender, pollUnknown, recordResults } from './poll-outcome.js';
+import { done, failed, requeue, type Result } from './result.js';
 import { finishAttempt, send, startRender } from './submit.js';
 
 const LIVE = new Set(['intent', 'accepted']);
 
-export async function reconcileVideo(deps: ReconcileDeps, run: RunState, name: string): Promise<StepResult> {
+export async function reconcileVideo(deps: ReconcileDeps, env: StepEnv, name: string): Promise<Result> {
   // Any step may change this video's record: mark it before and after, so the next save compares it with
   // what is on disk (state/writer.ts writes it only if it really changed).
-  run.writer.markDirty(name);
-  const failuresBefore = run.failures.get(name);
+  env.records.markDirty(name);
   try {
-    const r = await reconcileStep(deps, run, name);
-    if (run.failures.get(name) === failuresBefore) run.failures.delete(name); // nothing failed: start over
-    return r;
+    return await reconcileStep(deps, env, name);
   } catch (err) {
     const disk = diskErrorCode(err);
-    if (!disk) throw err;
+    if (!disk) return failed('reconcile step', err);
     // A full or read-only disk is not fixed by retrying: stop the run with one clear message. Whatever was
     // paid for is already recorded (or was never sent), and the next run picks it up.
-    run.fatal ??= new ReelctlError(`cannot write to disk: ${disk}${disk === 'ENOSPC' ? ' (disk full)' : ''} — ${(err as Error).message}. Renders already paid for are recorded and will be downloaded by the next run.`, { code: `disk.${disk}`, cause: err });
-    return;
+    return { kind: 'terminal', error: new ReelctlError(`cannot write to disk: ${disk}${disk === 'ENOSPC' ? ' (disk full)' : ''} — ${(err as Error).message}. Renders already paid for are recorded and will be downloaded by the next run.`, { code: `disk.${disk}`, cause: err }) };
   } finally {
-    run.writer.markDirty(name);
+    env.records.markDirty(name);
   }
 }
 
-async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): Promise<StepResult> {
-  const desired = run.desired.get(name);
-  if (!desired || run.fatal) return;
+async function reconcileStep(deps: ReconcileDeps, env: StepEnv, name: string): Promise<Result> {
+  const desired = env.desired.get(name);
+  if (!desired || env.halted()) return done;
   const now = deps.clock.now();
   const hash = specHash(desired);
-  let v = run.state.videos[name];
-  if (v && foreignRecord(deps, v)) v = void (await discardSimulated(deps, run, v));
+  let v = env.records.get(name);
+  if (v && foreignRecord(deps, v)) v = void (await discardSimulated(deps, env.records, v));
   if (!v) {
-    v = run.state.videos[name] = newVideoState({ name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired), ...(deps.simulated ? { simulated: true } : {}) }, now);
+    v = newVideoState({ name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired), ...(deps.simulated ? { simulated: true } : {}) }, now);
+    env.records.put(v);
   }
   v.labels = desired.labels;
   v.manifest = { file: desired.source.file, line: desired.source.line };
-  const step: Step = { deps, run, name, v, desired };
+  const step: Step = { deps, env, name, v, desired };
   const live = v.attempts.find((a) => a.specHash === v.specHash && LIVE.has(a.state));
 
   if (v.specHash !== hash) {
     // An intent of the old spec is never sent with the new request: ask the API whether it landed first.
     if (live?.state === 'intent') return settleStaleIntent(step, live);
-    if (live && deps.supersede === 'wait') return (await advance(step, live)) ?? { requeueAfterMs: 0 }; // finish the old render first
+    if (live && deps.supersede === 'wait') return finishFirst(await advance(step, live)); // finish the old render first
     if (live) {
       live.state = 'abandoned';
       deps.client.unwatch?.(live.taskUUID);
@@ -70,15 +68,15 @@ async function reconcileStep(deps: ReconcileDeps, run: RunState, name: string): 
 
   if (desired.suspend) {
     if (!live) transition(step, 'Suspended');
-    return live ? advance(step, live) : undefined;
+    return live ? advance(step, live) : done;
   }
   const current = v.attempts.findLast((a) => a.specHash === hash && a.state !== 'abandoned');
   if (current && current.state !== 'failed') return advance(step, current);
-  if (current?.state === 'failed' || v.phase === 'Failed') return; // a known failure waits for regenerate
+  if (current?.state === 'failed' || v.phase === 'Failed') return done; // a known failure waits for regenerate
   return startRender(step);
 }
 
-async function advance(step: Step, attempt: Attempt): Promise<StepResult> {
+async function advance(step: Step, attempt: Attempt): Promise<Result> {
   const { v } = step;
   if (attempt.state === 'intent') return send(step, attempt);
   if (attempt.state === 'accepted') return pollOnce(step, attempt);
@@ -88,28 +86,31 @@ async function advance(step: Step, attempt: Attempt): Promise<StepResult> {
     if (!done) return downloadOutputs(step, attempt);
     return keepReady(step);
   }
+  return done;
 }
 
-async function pollOnce(step: Step, attempt: Attempt): Promise<StepResult> {
-  const { run, deps, v, desired } = step;
-  run.admission.hold(step.name);
+/** Under supersede=wait, the old render's step "done" means: look again now, for the new spec. */
+const finishFirst = (r: Result): Result => (r.kind === 'done' ? requeue(0) : r);
+
+async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
+  const { env, deps, v, desired } = step;
+  env.admission.hold(step.name);
   failpoint('during-poll');
   let o;
   try {
-    o = await deps.client.poll(attempt.taskUUID, { signal: run.signal });
+    o = await deps.client.poll(attempt.taskUUID, { signal: env.signal });
   } catch (err) {
-    if (run.signal.aborted) return;
+    if (env.signal.aborted) return done;
     deps.logger.warn({ video: step.name, err: (err as Error).message }, 'poll failed; will retry');
-    return { requeueAfterMs: deps.retryDelayMs };
+    return requeue(deps.retryDelayMs);
   }
-  const count = (run.pollCounts.get(step.name) ?? 0) + 1;
-  run.pollCounts.set(step.name, count);
+  const count = env.polls.next(step.name);
   const want = withDefaults((v.request ?? desired.request) as typeof desired.request).numberResults ?? 1;
   if (o.status === 'processing' || (o.status === 'success' && o.videos.length < want && attempt.specHash === v.specHash)) {
     if (v.phase !== 'Running') transition(step, 'Running', undefined, attempt.taskUUID);
     // Between its own backed-off polls, the task rides along in other rounds; finishing wakes it at once.
-    deps.client.watch?.(attempt.taskUUID, () => run.wake(step.name));
-    return { requeueAfterMs: deps.pollDelayMs(count) };
+    deps.client.watch?.(attempt.taskUUID, () => env.wake(step.name));
+    return requeue(deps.pollDelayMs(count));
   }
   if (o.status === 'success') {
     await recordResults(step, attempt, o.videos, want);

@@ -33,8 +33,16 @@ export class FakeController implements Controller {
     await new Promise((r) => setTimeout(r, this.stopDelayMs));
     this.stopped = true;
   }
+  async flush(): Promise<void> {}
   status(): VideoStatus[] {
     return this.statuses;
+  }
+  attempt(): undefined {
+    return undefined;
+  }
+  wake(): void {}
+  isStopping(): boolean {
+    return this.stopped;
   }
   queueDepth(): number {
     return this.depth;

@@ -3,7 +3,9 @@ import { FakeClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import type { PollOutcome, ProviderClient } from '../../src/provider/types.js';
-import type { RunState } from '../../src/reconcile/context.js';
+import { createController } from '../../src/reconcile/controller.js';
+import type { StateFile } from '../../src/state/model.js';
+import { MemoryStateStore } from '../doubles/memory-store.js';
 import { createWebhookWiring, MIN_POLL_GAP_MS, PollGate, RenderTimes, safetyPollDelayMs, webhookURL } from '../../src/daemon/webhook/wiring.js';
 
 const U1 = '11111111-1111-4111-8111-111111111111';
@@ -66,22 +68,27 @@ describe('webhook wiring', () => {
     expect(o.client.watch).toBeUndefined();
   });
 
-  it('a hint wakes only a render in flight that this state sent; settled, unknown and odd names change nothing', () => {
+  it('a hint wakes only a render in flight that this state sent; settled, unknown and odd names change nothing', async () => {
     const w = createWebhookWiring({ baseUrl: 'http://h', token: 't'.repeat(20), safetyPollMs: 60_000 }, silentLogger());
     const woken: string[] = [];
     const attempt = (taskUUID: string, state: string) => ({ taskUUID, state, createdAt: new Date(0).toISOString() });
-    const run = {
-      stopping: false,
-      state: { videos: { alpha: { attempts: [attempt('old', 'abandoned'), attempt(U1, 'accepted')] }, beta: { attempts: [attempt('done', 'succeeded')] } } },
-      wake: (n: string) => woken.push(n),
-    } as unknown as RunState;
-    const t = w.target(run, new FakeClock());
+    const state = {
+      version: 2, serial: 1, lineage: 'l',
+      videos: { alpha: { name: 'alpha', attempts: [attempt('old', 'abandoned'), attempt(U1, 'accepted')] }, beta: { name: 'beta', attempts: [attempt('done', 'succeeded')] } },
+    } as unknown as StateFile;
+    // The real controller, seen only through its interface (HintedController); its wake is recorded.
+    const { c } = fakeClient();
+    const real = createController({
+      store: new MemoryStateStore(), state, client: c, artifacts: {} as never, clock: new FakeClock(), logger: silentLogger(), concurrency: 1, supersede: 'wait',
+      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5, retryDelayMs: 1000, pollDelayMs: () => 1000,
+    });
+    const t = w.target({ attempt: real.attempt, isStopping: real.isStopping, wake: (n) => void woken.push(n) }, new FakeClock());
     expect(t.hint('alpha', U1)).toBe('woken');
     expect(t.hint('alpha', 'old')).toBe('duplicate');
     expect(t.hint('beta', 'done')).toBe('duplicate');
     expect(t.hint('beta', U1)).toBe('unknown'); // another video's task under this name
     for (const odd of ['__proto__', 'constructor', 'toString', 'gamma']) expect(t.hint(odd, U1)).toBe('unknown');
-    run.stopping = true;
+    await real.stop();
     expect(t.hint('alpha', U1)).toBe('unavailable');
     expect(woken).toEqual(['alpha']);
   });

@@ -141,6 +141,21 @@ describe('import graph', () => {
     expect(readers).toEqual([]);
   });
 
+  it('drivers (cli, daemon, index) see the controller through its interface, never its internals', () => {
+    // What they may import from src/reconcile: the interface, its factory, and the parts that are not the
+    // controller's run (the event log, budget facts, prune); context.ts only for the injected ReconcileDeps.
+    const open = new Set(['controller-api', 'controller', 'event-log', 'budget', 'prune', 'context']);
+    const drivers = srcEdges.filter((e) => ['cli', 'daemon', 'index'].includes(partOf(e.from) ?? '') && partOf(e.to) === 'reconcile');
+    expect(drivers.length).toBeGreaterThan(5); // guards the scan
+    expect(drivers.filter((e) => !open.has(path.basename(e.to, '.ts'))).map((e) => `${e.from} imports ${e.to}`)).toEqual([]);
+    const reach = [...tsFiles('src/cli'), ...tsFiles('src/daemon'), 'src/index.ts'].flatMap((f) => {
+      const text = readFileSync(path.join(root, f), 'utf8');
+      const bad = [...text.matchAll(/\brunState\b|\bStepEnv\b|\bRecords\b|import[^;]*\{([^}]*)\}[^;]*from '[./]*reconcile\/context\.js'/g)].filter((m) => m[1] === undefined || m[1].split(',').some((n) => !/^\s*(type\s+)?ReconcileDeps\s*$/.test(n)));
+      return bad.map((m) => `${f}: ${m[0]}`);
+    });
+    expect(reach).toEqual([]);
+  });
+
   it('the test doubles live under test/, not in src/', () => {
     const doubles = tsFiles('src').filter((f) => /(^|[/\\])(fake|memory-store|fakes?-[^/\\]*|mock[^/\\]*)\.ts$/.test(f));
     expect(doubles).toEqual([]);

@@ -10,7 +10,8 @@ import { ArtifactError, ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import type { ProviderClient, PollOutcome, SubmitOutcome } from '../../src/provider/types.js';
-import type { ApplySummary } from '../../src/reconcile/controller-api.js';
+import type { ApplySummary, ControllerEvent } from '../../src/reconcile/controller-api.js';
+import type { Result } from '../../src/reconcile/result.js';
 import { createController } from '../../src/reconcile/controller.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
 import type { StateFile } from '../../src/state/model.js';
@@ -20,7 +21,7 @@ import { disk, sha256 } from './memory-disk.js';
 
 type SubmitAnswer = 'accepted' | 'conflict' | 'unknown' | 'hang' | { rejected: string };
 type PollAnswer = 'processing' | 'hang' | { success: number } | { failed: string } | { unknown: string };
-type DownloadAnswer = 'ok' | 'expired' | 'reset' | 'hang';
+type DownloadAnswer = 'ok' | 'expired' | 'reset' | 'enospc' | 'hang';
 /** Answers in call order per video; the last one repeats. */
 interface Script {
   submit?: SubmitAnswer[];
@@ -101,6 +102,7 @@ function scriptedClient(names: string[], scripts: Record<string, Script>, calls:
       if (a === 'hang') return hang();
       if (a === 'expired') throw new ArtifactError('the video URL has expired (HTTP 403)', { code: 'download.expired' });
       if (a === 'reset') throw new ArtifactError('download failed: socket reset', { code: 'download.interrupted', retryable: true });
+      if (a === 'enospc') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       const bytes = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from(url)]);
       return { status: 200, contentLength: bytes.length, body: (async function* () { yield new Uint8Array(bytes); })() };
     },
@@ -150,11 +152,21 @@ interface RunOutcome {
   error?: Error;
   crashed: boolean;
 }
+/** One reconcile pass: the step's Result, with its fake ms since its run started. */
+export interface Pass {
+  name: string;
+  step: Result;
+  at: number;
+}
 export interface Outcome {
   runs: RunOutcome[];
   state: StateFile;
   calls: Call[];
   files: Map<string, Buffer>;
+  /** Every pass across runs, in order. */
+  passes: Pass[];
+  /** Every controller event across runs (the event log's lines). */
+  events: ControllerEvent[];
 }
 
 /** apply-like runs one after another over one state store, each to completion or to its crash point. */
@@ -165,6 +177,8 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
   const files = disk;
   files.clear();
   const runs: RunOutcome[] = [];
+  const passes: Pass[] = [];
+  const events: ControllerEvent[] = [];
   vi.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
   try {
     for (const spec of specs) {
@@ -177,6 +191,8 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
         resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5,
         retryDelayMs: RETRY_MS, pollDelayMs: () => POLL_MS, ...(spec.maxCostUsd !== undefined ? { maxCostUsd: spec.maxCostUsd } : {}),
       });
+      controller.onReconcile?.((r) => void (r.step && passes.push({ name: r.name, step: r.step, at: Date.now() - start })));
+      controller.on((e) => void events.push(e));
       controller.setDesired(spec.videos);
       const run: RunOutcome = { crashed: false };
       let settled = false;
@@ -201,5 +217,5 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
   } finally {
     vi.useRealTimers();
   }
-  return { runs, state: (await store.read())!, calls, files };
+  return { runs, state: (await store.read())!, calls, files, passes, events };
 }

@@ -4,11 +4,10 @@
 import type { Clock } from '../../clock.js';
 import { UsageError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { RunState } from '../../reconcile/context.js';
 import { formatAddress, parseListen, type ListenAddress } from '../options.js';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookTarget } from './receiver.js';
 import { resolveWebhookTokens, tokenChecker } from './token.js';
-import { createWebhookWiring, type WebhookWiring } from './wiring.js';
+import { createWebhookWiring, type HintedController, type WebhookWiring } from './wiring.js';
 
 export interface WebhookFlags {
   listen: ListenAddress;
@@ -48,7 +47,7 @@ export interface Webhooks {
   wiring: WebhookWiring;
   receiver: WebhookReceiver;
   baseUrl: string;
-  attach(run: RunState): void;
+  attach(controller: HintedController): void;
   close(): Promise<void>;
 }
 
@@ -65,7 +64,7 @@ export async function startWebhooks(f: WebhookFlags, o: { env: NodeJS.ProcessEnv
     wiring,
     receiver,
     baseUrl,
-    attach: (run) => void (target = wiring.target(run, o.clock)),
+    attach: (controller) => void (target = wiring.target(controller, o.clock)),
     close: () => receiver.close(),
   };
 }

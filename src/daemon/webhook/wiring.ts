@@ -6,7 +6,8 @@ import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { LoadedVideo, VideoRequest } from '../../manifest/model.js';
 import type { ProviderClient } from '../../provider/types.js';
-import type { ReconcileDeps, RunState } from '../../reconcile/context.js';
+import type { ReconcileDeps } from '../../reconcile/context.js';
+import type { Controller } from '../../reconcile/controller-api.js';
 import { HOOK_PATH, type WebhookTarget } from './receiver.js';
 
 export interface WebhookConfig {
@@ -49,12 +50,15 @@ export class RenderTimes {
   }
 }
 
+/** What a webhook hint may see of the controller and ask of it. */
+export type HintedController = Pick<Controller, 'attempt' | 'wake' | 'isStopping'>;
+
 export interface WebhookWiring {
   pollRoundMs: number;
   /** The controller's dependencies that webhooks change (spread over the defaults). */
   overrides(base: { client: ProviderClient; resolveRequest: ReconcileDeps['resolveRequest']; random: () => number; clock?: Clock }): Pick<ReconcileDeps, 'client' | 'resolveRequest' | 'pollDelayMs'>;
-  /** What the receiver wakes, once the controller's run state exists. */
-  target(run: RunState, clock: Clock): WebhookTarget;
+  /** What the receiver wakes, once the controller exists (only through its interface). */
+  target(controller: HintedController, clock: Clock): WebhookTarget;
 }
 
 export function createWebhookWiring(cfg: WebhookConfig, logger: Logger): WebhookWiring {
@@ -77,16 +81,15 @@ export function createWebhookWiring(cfg: WebhookConfig, logger: Logger): Webhook
       },
       pollDelayMs: (n) => safetyPollDelayMs(n, base.random, { capMs: cfg.safetyPollMs, ...(times.typical() !== undefined ? { typicalMs: times.typical()! } : {}) }),
     }),
-    target: (run, clock) => ({
+    target: (controller, clock) => ({
       hint(id, taskUUID) {
-        if (run.stopping) return 'unavailable';
-        const v = Object.hasOwn(run.state.videos, id) ? run.state.videos[id] : undefined;
-        const attempt = v?.attempts.find((a) => a.taskUUID === taskUUID);
+        if (controller.isStopping()) return 'unavailable';
+        const attempt = controller.attempt(id, taskUUID);
         if (!attempt) return 'unknown';
         if (attempt.state !== 'intent' && attempt.state !== 'accepted') return 'duplicate';
         times.add(taskUUID, clock.now() - Date.parse(attempt.createdAt));
         gate?.hint(taskUUID);
-        run.wake(id); // a hint only: the step asks getResponse, and only its answer changes the state
+        controller.wake(id); // a hint only: the step asks getResponse, and only its answer changes the state
         return 'woken';
       },
     }),

@@ -1,0 +1,34 @@
+// The drivers (`apply`, `run`, the daemon, webhooks) see the controller only through its interface
+// (controller-api.ts): createController returns exactly the Controller members — no run state, no writer,
+// no queue to reach into. The import test (test/packaging/imports.test.ts) checks the same from the source side.
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/log.js';
+import type { Controller } from '../../src/reconcile/controller-api.js';
+import { createController } from '../../src/reconcile/controller.js';
+import { emptyState } from '../../src/state/transitions.js';
+import { MemoryStateStore } from '../doubles/memory-store.js';
+
+/** Every member of Controller: a key missing here fails to compile (the Record must be total). */
+const MEMBERS: Record<keyof Controller, true> = {
+  setDesired: true, resync: true, runToCompletion: true, start: true, stop: true, flush: true, status: true, attempt: true,
+  wake: true, isStopping: true, queueDepth: true, budget: true, queueAdds: true, onReconcile: true, on: true,
+};
+
+describe('the controller seen by its drivers', () => {
+  it('createController returns the Controller interface and nothing else (no runState, writer or queue)', async () => {
+    const store = new MemoryStateStore();
+    const c = createController({
+      store, state: emptyState('l'), client: {} as never, artifacts: {} as never, clock: new FakeClock(), logger: silentLogger(), concurrency: 1, supersede: 'wait',
+      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5, retryDelayMs: 1000, pollDelayMs: () => 1000,
+    });
+    expect(Object.keys(c).sort()).toEqual(Object.keys(MEMBERS).sort());
+    expect('runState' in c).toBe(false);
+    // flush() is how a driver persists a change it made (apply --prune): the state reaches the store.
+    await c.flush();
+    expect(store.writes).toBe(1);
+    expect(c.isStopping()).toBe(false);
+    await c.stop();
+    expect(c.isStopping()).toBe(true);
+  });
+});
