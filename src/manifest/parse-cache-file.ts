@@ -10,7 +10,7 @@
 // (an older format, damage) reads as undefined: the caller starts an empty cache.
 import type { FileHandle } from 'node:fs/promises';
 
-export const FORMAT = 2;
+const FORMAT = 2;
 const CHUNK = 1 << 20;
 
 const header = (version: string) => `{"format":${FORMAT},"reelctl":${JSON.stringify(version)},"entries":{`;
