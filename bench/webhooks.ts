@@ -40,14 +40,19 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const end = Date.now() + 120_000;
-  while ((log.match(/"msg":"[^"]*: ready"/g) ?? []).length < n) {
-    if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not finish (webhooks ${webhooks ? 'on' : 'off'}): ${log.slice(-300)}`);
-    await new Promise((r) => setTimeout(r, 50));
+  let getResponse: number;
+  try {
+    while ((log.match(/"msg":"[^"]*: ready"/g) ?? []).length < n) {
+      if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not finish (webhooks ${webhooks ? 'on' : 'off'}): ${log.slice(-300)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    getResponse = sim.stats().byTaskType.getResponse ?? 0;
+  } finally {
+    // Also when it did not finish: a daemon left running slowed every later case of the bench (issue 19 item 8).
+    child.kill('SIGTERM');
+    await child;
+    await sim.close();
   }
-  const getResponse = sim.stats().byTaskType.getResponse ?? 0;
-  child.kill('SIGTERM');
-  await child;
-  await sim.close();
   const events = readFileSync(path.join(dir, 'state', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; name: string; to?: string; taskUUID?: string; at: string });
   const acceptedAt = new Map(sim.tasks().map((t) => [t.taskUUID, t.acceptedAt]));
   const taskOf = new Map(events.filter((e) => e.type === 'submitted').map((e) => [e.name, e.taskUUID!]));

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult } from '../harness-api.js';
+import { summarize } from './stats.js';
 import { TARGETS } from './targets.js';
 
 export interface Report {
@@ -42,16 +43,18 @@ export function toMarkdown(r: Report): string {
   ];
   for (const x of r.results) {
     const v = Number.isNaN(x.value) ? '—' : `${x.value}${x.unit === '×' ? '×' : ` ${x.unit}`}`;
-    const spread = x.samples && x.samples.length > 1 ? `${Math.min(...x.samples)} / ${median(x.samples)} / ${Math.max(...x.samples)}` : '';
+    // The same median as the value's (the mean of the middle two for an even count).
+    const spread = x.samples && x.samples.length > 0 ? spreadOf(x.samples) : '';
     const status = x.status === 'met' ? '✅ met' : x.status === 'not met' ? '❌ not met' : x.status === 'error' ? '⚠️ error' : '— not measured';
     lines.push(`| ${x.case} | ${x.measure} | ${v} | ${x.target} | ${status} | ${spread} | ${(x.note ?? '').replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n') + '\n';
 }
 
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  return s[s.length >> 1]!;
+function spreadOf(samples: number[]): string {
+  const s = summarize(samples);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return `${r(s.min)} / ${r(s.median)} / ${r(s.max)}`;
 }
 
 export async function writeReport(r: Report, dir: string): Promise<void> {

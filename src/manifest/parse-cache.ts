@@ -5,11 +5,13 @@
 // mtime tick could go unseen, git's "racy clean") are not cached, so a cached entry can never hide what a
 // fresh parse would report. The file is versioned with the reelctl version (a new reelctl parses afresh),
 // safe to delete (it is rebuilt) and written atomically (O_EXCL temp, fsync-free rename: losing it is fine).
+// It is read and written one entry at a time (parse-cache-file.ts), never as one giant string.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedVideo } from './model.js';
+import { readEntries, writeEntries } from './parse-cache-file.js';
 
 /** The identity of a file's bytes as far as the cache is concerned. */
 export interface FileKey {
@@ -23,12 +25,6 @@ interface Entry extends FileKey {
   real: string;
   videos: LoadedVideo[];
   specHashes: string[];
-}
-
-interface CacheFile {
-  format: 1;
-  reelctl: string;
-  entries: Record<string, Entry>;
 }
 
 /** Entries newer than this are not stored: a same-size edit within one mtime tick must not look clean. */
@@ -51,20 +47,24 @@ const sameKey = (a: FileKey, b: FileKey) => a.size === b.size && a.mtimeNs === b
 /** `version`: the running reelctl's (a cache written by another version is never trusted). */
 export async function openParseCache(file: string, opts: { version: string }): Promise<ParseCache> {
   const want = opts.version;
-  let entries: Record<string, Entry> = Object.create(null) as Record<string, Entry>;
+  let entries = new Map<string, Entry>();
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
-    if (parsed.format === 1 && parsed.reelctl === want && parsed.entries && typeof parsed.entries === 'object') entries = Object.assign(Object.create(null), parsed.entries) as Record<string, Entry>;
+    const fh = await open(file, 'r');
+    try {
+      entries = ((await readEntries(fh, want)) as Map<string, Entry> | undefined) ?? entries;
+    } finally {
+      await fh.close();
+    }
   } catch {
-    // missing or damaged: start empty (the cache is only ever an optimisation)
+    // missing or unreadable: start empty (the cache is only ever an optimisation)
   }
   let dirty = false;
   let hits = 0;
   let misses = 0;
   return {
     get(abs, real, key) {
-      const e = entries[abs];
-      if (e && e.real === real && sameKey(e, key) && Array.isArray(e.videos) && e.videos.length === e.specHashes?.length) {
+      const e = entries.get(abs);
+      if (e && typeof e === 'object' && e.real === real && sameKey(e, key) && Array.isArray(e.videos) && e.videos.length === e.specHashes?.length) {
         hits++;
         return { videos: e.videos, specHashes: e.specHashes };
       }
@@ -72,25 +72,24 @@ export async function openParseCache(file: string, opts: { version: string }): P
       return undefined;
     },
     set(abs, real, key, videos, specHashes) {
-      entries[abs] = { size: key.size, mtimeNs: key.mtimeNs, ino: key.ino, real, videos, specHashes };
+      entries.set(abs, { size: key.size, mtimeNs: key.mtimeNs, ino: key.ino, real, videos, specHashes });
       dirty = true;
     },
     retain(seen) {
       // Entries of files this load did not look at stay while the file exists (`plan sub/` keeps the rest).
-      for (const abs of Object.keys(entries))
+      for (const abs of entries.keys())
         if (!seen.has(abs) && !existsSync(abs)) {
-          delete entries[abs];
+          entries.delete(abs);
           dirty = true;
         }
     },
     async save() {
       if (!dirty) return;
-      const body = JSON.stringify({ format: 1, reelctl: want, entries } satisfies CacheFile);
       const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
       try {
         const fh = await open(tmp, 'wx', 0o600);
         try {
-          await fh.writeFile(body);
+          await writeEntries(fh, want, entries);
         } finally {
           await fh.close();
         }
