@@ -44,7 +44,7 @@ export function isBoundTo(attempt: Attempt, bound: BoundRequest, desired: Loaded
  * fresh render after a drop).
  */
 export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<Result> {
-  const { env, deps, v } = step;
+  const { env, deps } = step;
   if (env.halted()) return done;
   let o;
   try {

@@ -68,7 +68,7 @@ function whereTo(endpoint: unknown): string {
  * video up for the run after a few tries, exit 1; the daemon backs off). A new UUID is never minted here.
  */
 export async function pollUnknown(step: Step, attempt: Attempt, error: ProviderError | undefined): Promise<Result> {
-  const { env, deps, v } = step;
+  const { deps, v } = step;
   const code = error?.code ?? 'no-answer';
   if (FINAL_WHEN_ACKNOWLEDGED.has(code)) return failRender(step, attempt, error!);
   if (isNotFoundCode(code) && attempt.sends < MAX_SENDS) {
