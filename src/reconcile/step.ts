@@ -4,9 +4,8 @@ import { diskErrorCode, ReelctlError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import { outputBasePath, withDefaults } from '../manifest/defaults.js';
 import { requestDigest, specHash } from '../manifest/spec-hash.js';
-import type { Attempt, VideoState } from '../state/model.js';
+import type { Attempt } from '../state/model.js';
 import { newVideoState } from '../state/transitions.js';
-import { ConditionType } from '../state/conditions.js';
 import { currentAttempt, outputsComplete } from '../state/phase.js';
 import { phaseOf, syncPhase, transition, type ReconcileDeps, type Step, type StepEnv } from './context.js';
 import { downloadOutputs, keepReady } from './outputs.js';
@@ -76,9 +75,9 @@ async function reconcileStep(deps: ReconcileDeps, env: StepEnv, name: string): P
   }
   const current = currentAttempt(v);
   if (current && current.state !== 'failed') return advance(step, current);
-  // A known failure waits for regenerate: a failed render, or a paid render's download that failed for good
-  // (a record whose attempts were trimmed still has its DownloadFailed condition). Facts, never the stored phase.
-  if (current?.state === 'failed' || hasCondition(v, ConditionType.DownloadFailed)) return done;
+  // A known failure waits for regenerate: decided from the facts (a failed render; a paid render's download
+  // failed for good, its attempt trimmed away), never from the stored phase, so nothing is paid for twice.
+  if (phaseOf(step) === 'Failed') return done;
   return startRender(step);
 }
 
@@ -125,8 +124,6 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
   // No usable answer (not found, no item, outside the protocol): poll-outcome.ts decides, bounded.
   return pollUnknown(step, attempt, o.error);
 }
-
-const hasCondition = (v: VideoState, type: ConditionType) => v.conditions.some((c) => c.type === type && c.status === 'True');
 
 /**
  * After every step: the stored phase is the one the record's facts give. Steps store it as they change
