@@ -68,6 +68,8 @@ interface Expect {
   costUsd?: Record<string, number>;
   message?: Record<string, RegExp>;
   condition?: Record<string, string>;
+  /** Condition types a video must not carry at the end (a fact that was cleared). */
+  noCondition?: Record<string, string>;
   /** Where each video's settled cost came from (the API, or the reservation as an estimate). */
   costSource?: Record<string, CostSource>;
   /** The earlier runs complete (a manifest edit between runs) instead of ending at a 'hang'. */
@@ -94,7 +96,7 @@ const rows: Row[] = [
   ['retry: unknown submit outcomes re-send the SAME task UUID every retryDelay until accepted', [{ videos: [a], scripts: { a: { submit: ['unknown', 'unknown', 'unknown', 'accepted'] } } }],
     { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 4 }, uuids: { a: 1 }, times: { submit: [0, 0, RETRY_MS, 2 * RETRY_MS] }, steps: { a: [`requeue ${RETRY_MS}`, `requeue ${RETRY_MS}`, `requeue ${RETRY_MS}`, `requeue ${POLL_MS}`, 'done'] }, retries: [] }],
   ['retry: a download reset is retried with backoff, then succeeds (one render paid)', [{ videos: [a], scripts: { a: { download: ['reset', 'reset', 'ok'] } } }],
-    { phase: { a: 'Ready' }, submits: { a: 1 }, times: { download: [0, RETRY_MS, 3 * RETRY_MS] }, outputs: { a: 1 }, steps: { a: [`requeue ${POLL_MS}`, 'failed download', 'failed download', 'done'] }, retries: [RETRY_MS, 2 * RETRY_MS], gaveUp: [] }],
+    { phase: { a: 'Ready' }, submits: { a: 1 }, times: { download: [0, RETRY_MS, 3 * RETRY_MS] }, outputs: { a: 1 }, steps: { a: [`requeue ${POLL_MS}`, 'failed download', 'failed download', 'done'] }, retries: [RETRY_MS, 2 * RETRY_MS], gaveUp: [], noCondition: { a: 'StepFailing' } }],
   ['unknown outcome: polls with no usable answer back off, then give up for the run; the render is kept, never re-bought', [{ videos: [a], scripts: { a: { poll: [{ unknown: 'no-answer' }] } } }],
     { phase: { a: 'Submitted' }, attempts: { a: ['accepted'] }, summary: { failed: 1, ready: 0 }, submits: { a: 1 }, times: { poll: [0, RETRY_MS, 3 * RETRY_MS, 7 * RETRY_MS, 15 * RETRY_MS] }, condition: { a: 'NoAnswer' },
       steps: { a: [`requeue ${POLL_MS}`, ...Array<string>(5).fill('failed poll')] }, retries: [RETRY_MS, 2 * RETRY_MS, 4 * RETRY_MS, 8 * RETRY_MS], gaveUp: ['a'] }],
@@ -138,7 +140,7 @@ const rows: Row[] = [
   ], { phase: { a: 'Suspended' }, submits: { a: 1 }, outputs: { a: 1 }, completed: true }],
   ['give up (apply): a download that keeps failing backs off 1, 2, 4, 8 s, then is given up for the run; the message says what failed, not when', [{ videos: [a], scripts: { a: { download: ['reset'] } } }],
     { phase: { a: 'Downloading' }, attempts: { a: ['succeeded'] }, summary: { failed: 1, ready: 0 }, submits: { a: 1 }, times: { download: [0, RETRY_MS, 3 * RETRY_MS, 7 * RETRY_MS, 15 * RETRY_MS] },
-      steps: { a: [`requeue ${POLL_MS}`, ...Array<string>(5).fill('failed download')] }, retries: [RETRY_MS, 2 * RETRY_MS, 4 * RETRY_MS, 8 * RETRY_MS], gaveUp: ['a'], message: { a: /^download failed 5 times \(download failed: socket reset\); given up for this run/ } }],
+      steps: { a: [`requeue ${POLL_MS}`, ...Array<string>(5).fill('failed download')] }, retries: [RETRY_MS, 2 * RETRY_MS, 4 * RETRY_MS, 8 * RETRY_MS], gaveUp: ['a'], condition: { a: 'DownloadFailing' }, message: { a: /^download failed 5 times \(download failed: socket reset\); given up for this run/ } }],
   ['terminal: a full disk stops the run with one clear error; the paid render stays recorded for the next run', [{ videos: [a], scripts: { a: { download: ['enospc'] } } }],
     { phase: { a: 'Downloading' }, attempts: { a: ['succeeded'] }, error: /cannot write to disk: ENOSPC \(disk full\)/, submits: { a: 1 }, costUsd: { a: 0.42 }, steps: { a: [`requeue ${POLL_MS}`, 'terminal'] } }],
   ['guard: spec.maxCostUsd below the estimate → never submitted, the run reports a guard stop', [{ videos: [video('a', { maxCostUsd: 0.1 })], scripts: {} }],
@@ -205,6 +207,7 @@ describe('reconcile transitions (in-process, fake clock, scripted provider)', ()
     }
     for (const [name, usd] of Object.entries(want.costUsd ?? {})) expect(state.videos[name]!.costUsd).toBeCloseTo(usd, 9);
     for (const [name, re] of Object.entries(want.message ?? {})) expect(state.videos[name]!.message).toMatch(re);
+    for (const [name, type] of Object.entries(want.noCondition ?? {})) expect([name, state.videos[name]!.conditions.some((x) => x.type === type)]).toEqual([name, false]);
     for (const [name, reason] of Object.entries(want.condition ?? {})) expect(state.videos[name]!.conditions.some((x) => x.reason === reason && x.status === 'True')).toBe(true);
     for (const [name, source] of Object.entries(want.costSource ?? {})) expect([name, state.videos[name]!.costSource]).toEqual([name, source]);
     for (const [name, kinds] of Object.entries(want.steps ?? {})) expect([name, stepsOf(passes, name)]).toEqual([name, kinds]);
