@@ -150,7 +150,7 @@ export interface RunSpec {
   records?: VideoState[];
 }
 /** A saved record whose stored phase is not the one its facts give. */
-export interface PhaseMismatch {
+interface PhaseMismatch {
   name: string;
   stored: string;
   derived: string;
