@@ -15,7 +15,12 @@ import { newVideoState } from '../../src/state/transitions.js';
 import type { Result } from '../../src/reconcile/result.js';
 import { POLL_MS, RETRY_MS, runSequence, video, type Call, type Pass, type RunSpec } from './scripted.js';
 
-vi.mock('../../src/store/output-check.js', async (original) => ({ ...(await original<object>()), checkOutput: (await import('./memory-disk.js')).checkOutput }));
+// Every output check of the reconciler goes to the memory disk: a real stat would make a run wait on real I/O,
+// which the fake-timer loop (scripted.ts) does not wait for.
+vi.mock('../../src/store/output-check.js', async (original) => {
+  const mem = await import('./memory-disk.js');
+  return { ...(await original<object>()), checkOutput: mem.checkOutput, inspectOutput: mem.inspectOutput, seenNow: mem.seenNow };
+});
 
 // After every reconcile step, the phase the reconciler stored must be the one derived from the record's
 // facts (state/phase.ts, issue 18): the stored phase is a cache of derivePhase, never an input.
