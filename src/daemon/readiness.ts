@@ -1,7 +1,7 @@
 // Readiness as a pure function of the daemon's facts, so /readyz, /metrics and tests agree.
 // Ready = running, state loaded and locked, a valid manifest set applied, provider breaker closed.
 import type { Readiness } from './http.js';
-import type { ManifestCondition } from './reload.js';
+import { ManifestReason, type ManifestCondition } from './reload.js';
 
 export interface ReadinessFacts {
   stopping: boolean;
@@ -22,7 +22,7 @@ export function computeReadiness(f: ReadinessFacts): Readiness {
   const reasons: Record<keyof typeof checks, string> = {
     running: 'shutting down',
     state: 'state not loaded / lock not held yet',
-    manifests: cond.status === 'False' ? `manifests invalid: ${cond.message}${firstProblem(cond)}` : cond.status === 'Unknown' && cond.reason !== 'NotLoaded' ? cond.message : 'manifests not loaded yet',
+    manifests: cond.status === 'False' ? `manifests invalid: ${cond.message}${firstProblem(cond)}` : cond.status === 'Unknown' && cond.reason !== ManifestReason.NotLoaded ? cond.message : 'manifests not loaded yet',
     provider: 'provider circuit breaker open: submissions paused',
   };
   const failing = (Object.keys(checks) as (keyof typeof checks)[]).find((k) => !checks[k]);

@@ -9,10 +9,19 @@ import type { Controller } from '../reconcile/controller-api.js';
 
 export type Loader = (paths: string[]) => Promise<LoadResult>;
 
+/** The `ManifestsValid` condition's reasons, named once (as the video conditions' in state/conditions.ts). */
+export const ManifestReason = {
+  NotLoaded: 'NotLoaded',
+  Loaded: 'Loaded',
+  ManifestsInvalid: 'ManifestsInvalid',
+  ApplyFailed: 'ApplyFailed',
+} as const;
+export type ManifestReason = (typeof ManifestReason)[keyof typeof ManifestReason];
+
 /** The `ManifestsValid` condition, as shown in /readyz and metrics. */
 export interface ManifestCondition {
   status: 'True' | 'False' | 'Unknown';
-  reason: string;
+  reason: ManifestReason;
   message: string;
   problems: ManifestProblem[];
   /** ms epoch of the last attempted load. */
@@ -53,7 +62,7 @@ export interface Reloader {
 export function createReloader(o: ReloaderOptions): Reloader {
   let loaded = false;
   let names: ReadonlySet<string> | undefined;
-  let cond: ManifestCondition = { status: 'Unknown', reason: 'NotLoaded', message: 'manifests not loaded yet', problems: [], videos: 0 };
+  let cond: ManifestCondition = { status: 'Unknown', reason: ManifestReason.NotLoaded, message: 'manifests not loaded yet', problems: [], videos: 0 };
   const stats: ReloadStats = { reloads: 0, problemsTotal: 0, lastDurationMs: 0 };
   let running: Promise<void> | undefined;
   let again: Promise<void> | undefined;
@@ -77,7 +86,7 @@ export function createReloader(o: ReloaderOptions): Reloader {
       o.logger.warn({ reason, problems: result.problems.length }, `manifests invalid: ${kept}`);
       cond = {
         status: 'False',
-        reason: 'ManifestsInvalid',
+        reason: ManifestReason.ManifestsInvalid,
         message: `${result.problems.length} problem(s) in manifests; ${kept}`,
         problems: result.problems,
         lastLoadAt: started,
@@ -94,14 +103,14 @@ export function createReloader(o: ReloaderOptions): Reloader {
       } catch (err) {
         // Never let a controller bug kill the daemon through an unhandled rejection: report, retry at resync.
         o.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'controller rejected the desired set');
-        cond = { ...cond, status: 'Unknown', reason: 'ApplyFailed', message: 'the controller rejected the desired set; retrying at the next change or resync', lastLoadAt: started };
+        cond = { ...cond, status: 'Unknown', reason: ManifestReason.ApplyFailed, message: 'the controller rejected the desired set; retrying at the next change or resync', lastLoadAt: started };
         o.onLoaded?.(false, ms, 0);
         return;
       }
       loaded = true;
       names = new Set(videos.map((v) => v.name));
     }
-    cond = { status: 'True', reason: 'Loaded', message: `${videos.length} video(s) from ${result.files.length} file(s)`, problems: [], lastLoadAt: started, videos: videos.length };
+    cond = { status: 'True', reason: ManifestReason.Loaded, message: `${videos.length} video(s) from ${result.files.length} file(s)`, problems: [], lastLoadAt: started, videos: videos.length };
     o.logger.info({ reason, videos: videos.length, files: result.files.length, ms: Math.round(ms) }, 'manifests loaded');
     o.onLoaded?.(true, ms, 0);
   }

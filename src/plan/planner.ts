@@ -62,14 +62,18 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
   }
   if (phase === 'Failed')
     return { ...base, action: 'noop', reason: `failed: ${s.message ?? 'see reelctl describe ' + v.name}`, estimatedCostUsd: 0, attention: `fix the cause, then bump spec.regenerate to render again (costs ${usd(cost())}); \`reelctl describe ${v.name}\` shows the events` };
+  // The reconciler records a failed step as a fact (condition StepFailing, removed when a step succeeds):
+  // the last tries failed (apply gives a video up for the run after a few) and the cause needs a person.
+  const failing = s.conditions.find((c) => c.type === ConditionType.StepFailing && c.status === 'True');
   if (phase === 'Downloading') {
-    // Paid for and finished: apply downloads it. A recorded message means the last tries failed (apply gives
-    // a video up for the run after a few): the cause is local (disk, permissions, network) and needs a person.
-    if (!s.message) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
-    return { ...base, action: 'download', reason: `download stuck: ${s.message}`, estimatedCostUsd: 0, attention: 'fix the cause above, then run apply again: the render is paid for and will not be charged again' };
+    // Paid for and finished: apply downloads it. A failing download's cause is local (disk, permissions, network).
+    if (!failing) return { ...base, action: 'download', reason: 'render finished; download pending', estimatedCostUsd: 0 };
+    return { ...base, action: 'download', reason: `download stuck: ${s.message ?? failing.message}`, estimatedCostUsd: 0, attention: 'fix the cause above, then run apply again: the render is paid for and will not be charged again' };
   }
-  if (IN_FLIGHT.has(phase))
-    return { ...base, action: 'noop', reason: `render in progress (${phase})${s.message ? `: ${s.message}` : ''}`, estimatedCostUsd: 0, ...(s.message ? { attention: 'the last step failed: fix the cause above, then run apply again (nothing is paid twice)' } : {}) };
+  if (IN_FLIGHT.has(phase)) {
+    const why = failing ? (s.message ?? failing.message) : s.message;
+    return { ...base, action: 'noop', reason: `render in progress (${phase})${why ? `: ${why}` : ''}`, estimatedCostUsd: 0, ...(failing ? { attention: 'the last step failed: fix the cause above, then run apply again (nothing is paid twice)' } : {}) };
+  }
   const live = s.attempts.findLast((a) => a.specHash === hash && (a.state === 'intent' || a.state === 'accepted' || a.state === 'succeeded'));
   if (s.outputs.length === 0 && !live) return { ...base, action: 'create', reason: 'not rendered yet', estimatedCostUsd: cost() };
   const delivered = s.attempts.some((a) => a.specHash === hash && a.state === 'succeeded' && !!a.results?.length && a.results.every((r) => !r.videoURL));

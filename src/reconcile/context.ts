@@ -7,7 +7,8 @@ import type { Logger } from '../log.js';
 import type { LoadedVideo, VideoRequest } from '../manifest/model.js';
 import type { ProviderClient } from '../provider/types.js';
 import type { Phase, VideoState } from '../state/model.js';
-import { setPhase } from '../state/transitions.js';
+import { derivePhase } from '../state/phase.js';
+import { settlePhase } from '../state/transitions.js';
 import type { ArtifactStore } from '../store/artifacts.js';
 import type { Admission } from './admission.js';
 import type { ControllerEvent } from './controller-api.js';
@@ -68,11 +69,33 @@ export interface Step {
   desired: Readonly<LoadedVideo>;
 }
 
-/** Phase change + event + dirty mark, in one place. */
-export function transition(step: Step, phase: Phase, message?: string, taskUUID?: string): void {
+/** The phase the record's facts give now (state/phase.ts), under the manifest's suspend: what a step decides from. */
+export function phaseOf(step: Pick<Step, 'v' | 'desired'>): Phase {
+  return derivePhase(step.v, { suspend: step.desired.suspend });
+}
+
+/**
+ * Phase change + event + dirty mark, in one place. `phase` is the change the step reports; the facts it
+ * implies are recorded and the phase stored is the one the record's facts then give (settlePhase), so the
+ * stored phase always equals derivePhase. Returns the phase stored.
+ */
+export function transition(step: Step, phase: Phase, message?: string, taskUUID?: string): Phase {
   const from = step.v.phase;
-  if (from === phase && step.v.message === message) return;
-  setPhase(step.v, phase, step.deps.clock.now(), message, taskUUID);
+  const was = step.v.message;
+  if (from === phase && step.v.message === message && phaseOf(step) === phase) return phase;
+  const to = settlePhase(step.v, phase, step.deps.clock.now(), { suspend: step.desired.suspend }, message, taskUUID);
   step.env.records.markDirty(step.name);
-  step.env.records.emit({ type: 'phase', name: step.name, from, to: phase, ...(message ? { message } : {}), at: step.deps.clock.now() });
+  if (to !== from || message !== was) step.env.records.emit({ type: 'phase', name: step.name, from, to, ...(message ? { message } : {}), at: step.deps.clock.now() });
+  return to;
+}
+
+/**
+ * After a step changed facts without reporting a phase (an attempt accepted, re-sent, or finished): store
+ * the phase the facts now give, keeping the record's message unless a new one is given. A no-op when the
+ * stored phase already is the derived one.
+ */
+export function syncPhase(step: Step, message: string | undefined = step.v.message): Phase {
+  const phase = phaseOf(step);
+  if (step.v.phase === phase && step.v.message === message) return phase;
+  return transition(step, phase, message);
 }

@@ -7,7 +7,10 @@ import { silentLogger } from '../log.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { canonicalJson } from '../manifest/spec-hash.js';
+import { ConditionType, stepFailingReason } from '../state/conditions.js';
 import type { StateFile, StateStore } from '../state/model.js';
+import { derivePhase } from '../state/phase.js';
+import { clearCondition, setCondition } from '../state/transitions.js';
 import { Admission } from './admission.js';
 import type { BudgetStatus } from './budget.js';
 import type { ApplySummary, Controller, ControllerEvent, ReconcileResult, VideoStatus } from './controller-api.js';
@@ -77,6 +80,8 @@ export function createController(o: ControllerOptions): Controller {
     const msg = err instanceof Error ? err.message : String(err);
     const v = env.records.get(name);
     const at = o.clock.now();
+    // The fact behind plan's "download stuck" / "the last step failed": what failed, never when it is tried again.
+    if (v) setCondition(v, ConditionType.StepFailing, 'True', stepFailingReason(what), `${what} failed: ${msg}`, at);
     if (r.kind === 'gave-up') {
       if (v) v.message = `${what} failed ${r.failures} times (${msg}); given up for this run — anything paid for is recorded, fix the cause and run apply again`;
       logger.error({ video: name, err: msg, attempts: r.failures }, `${what} failed ${r.failures} times; giving up on this video for this run`);
@@ -89,9 +94,18 @@ export function createController(o: ControllerOptions): Controller {
     writer.markDirty(name);
   }
 
+  /** A step that did not fail ends the StepFailing fact a failed one recorded. */
+  function stepSucceeded(name: string): void {
+    const v = env.records.get(name);
+    if (!v?.conditions.some((c) => c.type === ConditionType.StepFailing)) return;
+    clearCondition(v, ConditionType.StepFailing);
+    writer.markDirty(name);
+  }
+
   /** One step's Result → the work queue and the run's facts. The one place a Result is read. */
   async function settle(name: string, r: Result): Promise<ReconcileResult['result']> {
     if (r.kind !== 'failed') queue.forget(name); // nothing failed: the next failure starts the backoff over
+    if (r.kind !== 'failed' && r.kind !== 'terminal') stepSucceeded(name);
     switch (r.kind) {
       case 'done':
       case 'waiting-for-slot': // admission wakes it when a slot frees
@@ -213,7 +227,7 @@ export function createController(o: ControllerOptions): Controller {
     status(): VideoStatus[] {
       return Object.values(state.videos).map((v) => ({
         name: v.name,
-        phase: v.phase,
+        phase: derivePhase(v, { suspend: desired.get(v.name)?.suspend }), // the metrics' phase gauge: from facts
         specHash: v.specHash,
         ...(v.attempts.at(-1) ? { taskUUID: v.attempts.at(-1)!.taskUUID } : {}),
         costUsd: v.costUsd,
@@ -242,7 +256,8 @@ export function createController(o: ControllerOptions): Controller {
     const s = { ready: 0, failed: 0, suspended: 0, submitted, spentUsd: admission.spentUsd, stoppedByGuard: guardStopped };
     const gaveUp = queue.givenUp();
     for (const name of desired.keys()) {
-      const p = state.videos[name]?.phase;
+      const v = state.videos[name];
+      const p = v && derivePhase(v, { suspend: desired.get(name)?.suspend });
       if (p === 'Ready') s.ready++;
       else if (p === 'Failed') s.failed++;
       else if (p === 'Suspended') s.suspended++;

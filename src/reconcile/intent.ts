@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { LoadedVideo, VideoRequest } from '../manifest/model.js';
 import { canonicalJson, specHash } from '../manifest/spec-hash.js';
 import type { Attempt } from '../state/model.js';
-import type { ReconcileDeps, Step } from './context.js';
+import { syncPhase, type ReconcileDeps, type Step } from './context.js';
 import { done, failed, requeue, type Result } from './result.js';
 import { finishAttempt } from './submit.js';
 import { isNotFoundCode } from '../provider/runware/items.js';
@@ -44,7 +44,7 @@ export function isBoundTo(attempt: Attempt, bound: BoundRequest, desired: Loaded
  * fresh render after a drop).
  */
 export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<Result> {
-  const { env, deps, v } = step;
+  const { env, deps } = step;
   if (env.halted()) return done;
   let o;
   try {
@@ -63,10 +63,11 @@ export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<R
     attempt.error = { code: 'intent.request-changed', message: 'never sent: the request changed before this intent reached the API' };
     deps.client.unwatch?.(attempt.taskUUID);
     finishAttempt(step, attempt, 0, 'api'); // the API does not know it: nothing was charged
+    syncPhase(step, 'an intent made for an earlier request never reached the API; dropped');
     deps.logger.info({ video: step.name, taskUUID: attempt.taskUUID }, 'an intent made for an earlier request never reached the API; dropped, the current request gets a new task UUID');
   } else {
     attempt.state = 'accepted'; // it landed, with the request it was made for (its own spec hash)
-    v.message = 'an earlier request was accepted before a crash; it is followed under its own spec';
+    syncPhase(step, 'an earlier request was accepted before a crash; it is followed under its own spec'); // Submitted
     deps.logger.info({ video: step.name, taskUUID: attempt.taskUUID, specHash: attempt.specHash }, 'an intent made for an earlier request had been accepted; following it under its own spec hash');
   }
   await env.records.flush(step.name);

@@ -3,6 +3,7 @@
 import { ArtifactError, diskErrorCode } from '../errors.js';
 import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import { compactRequest } from '../manifest/spec-hash.js';
+import { ConditionType, Reason } from '../state/conditions.js';
 import type { Attempt, OutputRecord } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { inspectOutput, sameSeen, seenNow } from '../store/output-check.js';
@@ -42,7 +43,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Res
     } catch (err) {
       if (env.signal.aborted) return done; // shutdown cut the transfer: the next run downloads it again
       if (err instanceof ArtifactError && err.code === 'download.expired') {
-        setCondition(v, 'Drifted', 'True', 'DownloadExpired', `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`, deps.clock.now());
+        setCondition(v, ConditionType.Drifted, 'True', Reason.DownloadExpired, `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`, deps.clock.now());
         transition(step, 'Failed', `result URL expired before download of ${rel}; bump spec.regenerate to render again (costs money)`);
         await env.records.flush(step.name);
         return done;
@@ -58,7 +59,7 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Res
   }
   v.outputs = outputs;
   v.outputPath = base;
-  clearCondition(v, 'Drifted');
+  clearCondition(v, ConditionType.Drifted);
   const delivered = [...new Set(results.filter((r) => !r.videoURL).map((r) => r.deliveredTo ?? 'uploadEndpoint'))];
   transition(step, 'Ready', delivered.length ? `delivered to uploadEndpoint (${delivered.join(', ')}); no local file` : undefined, attempt.taskUUID);
   env.records.emit({ type: 'ready', name: step.name, outputs: outputs.map((o) => o.path), costUsd: v.costUsd, at: deps.clock.now() });
@@ -117,7 +118,7 @@ export async function keepReady(step: Step): Promise<Result> {
   if (drifted.length === 0) return done;
   const attempt = v.attempts.find((a) => a.taskUUID === v.outputs[0]!.taskUUID);
   if (!attempt?.results) {
-    setCondition(v, 'Drifted', 'True', 'OutputDrifted', `${drifted.map((o) => o.path).join(', ')} changed on disk and cannot be re-downloaded`, deps.clock.now());
+    setCondition(v, ConditionType.Drifted, 'True', Reason.OutputDrifted, `${drifted.map((o) => o.path).join(', ')} changed on disk and cannot be re-downloaded`, deps.clock.now());
     env.records.markDirty(step.name);
     return done;
   }

@@ -5,6 +5,7 @@
 import { ProviderError } from '../errors.js';
 import { FINAL_WHEN_ACKNOWLEDGED, isNotFoundCode } from '../provider/runware/items.js';
 import type { RemoteVideo } from '../provider/types.js';
+import { ConditionType, Reason } from '../state/conditions.js';
 import type { Attempt } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { transition, type Step } from './context.js';
@@ -17,7 +18,7 @@ export async function failRender(step: Step, attempt: Attempt, error: ProviderEr
   attempt.state = 'failed';
   attempt.error = { code: error.code, message: error.message, ...(error.parameter ? { parameter: error.parameter } : {}) };
   finishAttempt(step, attempt, 0, 'api');
-  clearCondition(step.v, 'RemoteUnknown');
+  clearCondition(step.v, ConditionType.RemoteUnknown);
   transition(step, 'Failed', `render failed: ${error.code}: ${error.message}`, attempt.taskUUID);
   env.records.emit({ type: 'failed', name: step.name, reason: error.code, message: `${error.code}: ${error.message}`, at: deps.clock.now() });
   await env.records.flush(step.name);
@@ -42,9 +43,10 @@ export async function recordResults(step: Step, attempt: Attempt, videos: Remote
     receivedAt: now,
   }));
   attempt.state = 'succeeded';
-  clearCondition(v, 'RemoteUnknown');
+  clearCondition(v, ConditionType.RemoteUnknown);
   const reported = kept.every((r) => typeof r.cost === 'number');
   finishAttempt(step, attempt, reported ? kept.reduce((s, r) => s + (r.cost ?? 0), 0) : attempt.reservedUsd, reported ? 'api' : 'estimate');
+  transition(step, 'Downloading', undefined, attempt.taskUUID); // saved with the results: the phase they give
   await env.records.flush(step.name);
 }
 
@@ -66,19 +68,20 @@ function whereTo(endpoint: unknown): string {
  * video up for the run after a few tries, exit 1; the daemon backs off). A new UUID is never minted here.
  */
 export async function pollUnknown(step: Step, attempt: Attempt, error: ProviderError | undefined): Promise<Result> {
-  const { env, deps, v } = step;
+  const { deps, v } = step;
   const code = error?.code ?? 'no-answer';
   if (FINAL_WHEN_ACKNOWLEDGED.has(code)) return failRender(step, attempt, error!);
   if (isNotFoundCode(code) && attempt.sends < MAX_SENDS) {
-    attempt.state = 'intent';
-    env.records.markDirty(step.name);
+    attempt.state = 'intent'; // re-sent under its own UUID: its outcome is unknown again until answered
+    transition(step, 'Pending', `Runware does not know task ${attempt.taskUUID} (${code}); re-sending the same task UUID`, attempt.taskUUID);
     return send(step, attempt);
   }
   const why = isNotFoundCode(code)
     ? `Runware does not know task ${attempt.taskUUID} (${code}) after ${attempt.sends} sends; not sending it again — it is polled until Runware reports it`
     : `no usable answer for task ${attempt.taskUUID}: ${error?.message ?? 'no answer'}`;
-  setCondition(v, 'RemoteUnknown', 'True', reasonOf(code), why, deps.clock.now());
+  setCondition(v, ConditionType.RemoteUnknown, 'True', reasonOf(code), why, deps.clock.now());
   return failed('poll', new ProviderError(why, { code, kind: 'unknown-outcome', taskUUID: attempt.taskUUID }));
 }
 
-const reasonOf = (code: string) => (code === 'no-answer' ? 'NoAnswer' : code === 'protocol.unknown-status' ? 'UnknownStatus' : code === 'malformed-item' ? 'MalformedAnswer' : 'TaskNotFound');
+const reasonOf = (code: string): Reason =>
+  code === 'no-answer' ? Reason.NoAnswer : code === 'protocol.unknown-status' ? Reason.UnknownStatus : code === 'malformed-item' ? Reason.MalformedAnswer : Reason.TaskNotFound;

@@ -6,7 +6,8 @@ import { outputBasePath, withDefaults } from '../manifest/defaults.js';
 import { requestDigest, specHash } from '../manifest/spec-hash.js';
 import type { Attempt } from '../state/model.js';
 import { newVideoState } from '../state/transitions.js';
-import { transition, type ReconcileDeps, type Step, type StepEnv } from './context.js';
+import { currentAttempt, outputsComplete } from '../state/phase.js';
+import { phaseOf, syncPhase, transition, type ReconcileDeps, type Step, type StepEnv } from './context.js';
 import { downloadOutputs, keepReady } from './outputs.js';
 import { discardSimulated, foreignRecord } from './simulated.js';
 import { settleStaleIntent } from './intent.js';
@@ -21,7 +22,9 @@ export async function reconcileVideo(deps: ReconcileDeps, env: StepEnv, name: st
   // what is on disk (state/writer.ts writes it only if it really changed).
   env.records.markDirty(name);
   try {
-    return await reconcileStep(deps, env, name);
+    const r = await reconcileStep(deps, env, name);
+    storeDerivedPhase(deps, env, name);
+    return r;
   } catch (err) {
     const disk = diskErrorCode(err);
     if (!disk) return failed('reconcile step', err);
@@ -70,9 +73,11 @@ async function reconcileStep(deps: ReconcileDeps, env: StepEnv, name: string): P
     if (!live) transition(step, 'Suspended');
     return live ? advance(step, live) : done;
   }
-  const current = v.attempts.findLast((a) => a.specHash === hash && a.state !== 'abandoned');
+  const current = currentAttempt(v);
   if (current && current.state !== 'failed') return advance(step, current);
-  if (current?.state === 'failed' || v.phase === 'Failed') return done; // a known failure waits for regenerate
+  // A known failure waits for regenerate: decided from the facts (a failed render; a paid render's download
+  // failed for good, its attempt trimmed away), never from the stored phase, so nothing is paid for twice.
+  if (phaseOf(step) === 'Failed') return done;
   return startRender(step);
 }
 
@@ -81,9 +86,8 @@ async function advance(step: Step, attempt: Attempt): Promise<Result> {
   if (attempt.state === 'intent') return send(step, attempt);
   if (attempt.state === 'accepted') return pollOnce(step, attempt);
   if (attempt.state === 'succeeded') {
-    const want = attempt.results?.filter((r) => r.videoURL).length ?? 0; // results delivered to an uploadEndpoint have no file
-    const done = v.phase === 'Ready' && v.outputs.length === want && v.outputs.every((o) => o.taskUUID === attempt.taskUUID);
-    if (!done) return downloadOutputs(step, attempt);
+    // Every result with a URL has a verified output of this task (delivered ones have no file): Ready by its facts.
+    if (!outputsComplete(v, attempt)) return downloadOutputs(step, attempt);
     return keepReady(step);
   }
   return done;
@@ -107,16 +111,27 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
   const count = env.polls.next(step.name);
   const want = withDefaults((v.request ?? desired.request) as typeof desired.request).numberResults ?? 1;
   if (o.status === 'processing' || (o.status === 'success' && o.videos.length < want && attempt.specHash === v.specHash)) {
-    if (v.phase !== 'Running') transition(step, 'Running', undefined, attempt.taskUUID);
+    if (phaseOf(step) !== 'Running') transition(step, 'Running', undefined, attempt.taskUUID);
     // Between its own backed-off polls, the task rides along in other rounds; finishing wakes it at once.
     deps.client.watch?.(attempt.taskUUID, () => env.wake(step.name));
     return requeue(deps.pollDelayMs(count));
   }
   if (o.status === 'success') {
     await recordResults(step, attempt, o.videos, want);
-    return advance(step, attempt);
+    return downloadOutputs(step, attempt); // every finished render goes through it once (the 'ready' event)
   }
   if (o.status === 'failed') return failRender(step, attempt, o.error);
   // No usable answer (not found, no item, outside the protocol): poll-outcome.ts decides, bounded.
   return pollUnknown(step, attempt, o.error);
+}
+
+/**
+ * After every step: the stored phase is the one the record's facts give. Steps store it as they change
+ * facts (transition, syncPhase); this also corrects a record loaded with a stale phase that the step
+ * found nothing to do for (a Ready record stored as Downloading, say).
+ */
+function storeDerivedPhase(deps: ReconcileDeps, env: StepEnv, name: string): void {
+  const v = env.records.get(name);
+  const desired = env.desired.get(name);
+  if (v && desired) syncPhase({ deps, env, name, v, desired });
 }

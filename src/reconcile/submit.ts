@@ -6,11 +6,12 @@ import path from 'node:path';
 import { failpoint } from '../failpoints.js';
 import { withDefaults } from '../manifest/defaults.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
+import { ConditionType, Reason } from '../state/conditions.js';
 import { markCost } from '../state/costs.js';
 import type { Attempt, CostSource } from '../state/model.js';
 import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
-import { transition, type Step } from './context.js';
+import { syncPhase, transition, type Step } from './context.js';
 import { bindRequest, isBoundTo, settleStaleIntent, type BoundRequest } from './intent.js';
 import { done, failed, requeue, type Result } from './result.js';
 
@@ -43,7 +44,7 @@ export async function startRender(step: Step): Promise<Result> {
   const now = deps.clock.now();
   const admitted = adm.admit(step.name, taskUUID, estimate, now);
   if (!admitted.ok && admitted.reason === 'slot') {
-    if (v.phase !== 'Pending') transition(step, 'Pending');
+    syncPhase(step); // Pending by its facts (no attempt of the spec yet); the message stays
     return { kind: 'waiting-for-slot' };
   }
   if (!admitted.ok) {
@@ -111,7 +112,7 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
   failpoint('after-submit');
   if (outcome.status === 'accepted') {
     attempt.state = 'accepted';
-    clearCondition(v, 'RemoteUnknown');
+    clearCondition(v, ConditionType.RemoteUnknown);
     transition(step, 'Submitted', undefined, attempt.taskUUID);
     env.records.emit({ type: 'submitted', name: step.name, taskUUID: attempt.taskUUID, estimatedCostUsd: attempt.reservedUsd, at: deps.clock.now() });
     await env.records.flush(step.name);
@@ -137,7 +138,7 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
   deps.logger.warn({ video: step.name, taskUUID: attempt.taskUUID, code: outcome.error.code }, 'submit outcome unknown; will re-send the same task UUID');
   if (attempt.sends >= MAX_SENDS) {
     const why = `submit outcome still unknown after ${attempt.sends} sends of task ${attempt.taskUUID} (${outcome.error.code}); a new task UUID is never minted without a known failure`;
-    setCondition(v, 'RemoteUnknown', 'True', 'SubmitUnanswered', why, deps.clock.now());
+    setCondition(v, ConditionType.RemoteUnknown, 'True', Reason.SubmitUnanswered, why, deps.clock.now());
     return failed('submit', new Error(why));
   }
   v.message = `submit outcome unknown (${outcome.error.code}); retrying with the same task UUID`;

@@ -14,6 +14,11 @@ export const ConditionType = {
   DryRunStarted: 'DryRunStarted',
   /** A finished render's download failed for good (expired URL, a file that can never verify). */
   DownloadFailed: 'DownloadFailed',
+  /**
+   * The video's last reconcile step failed and will be tried again (or was given up for the run): set by
+   * the reconciler when a step fails, removed when a step succeeds. A fact (what failed), never a schedule.
+   */
+  StepFailing: 'StepFailing',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -33,6 +38,11 @@ export const Reason = {
   DownloadRefused: 'DownloadRefused',
   // DryRunStarted
   DryRunNotDry: 'DryRunNotDry',
+  // StepFailing: what failed
+  DownloadFailing: 'DownloadFailing',
+  PollFailing: 'PollFailing',
+  SubmitFailing: 'SubmitFailing',
+  StepFailing: 'StepFailing',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -42,4 +52,12 @@ const REASONS: ReadonlySet<string> = new Set(Object.values(Reason));
 /** The conditions whose type or reason is not one of the named ones (empty when all are known). */
 export function unknownConditions(conditions: readonly Condition[]): Condition[] {
   return conditions.filter((c) => !TYPES.has(c.type) || !REASONS.has(c.reason));
+}
+
+/** The StepFailing reason for a failed step, by what failed (the `what` of a `failed` Result). */
+export function stepFailingReason(what: string): Reason {
+  if (what === 'download') return Reason.DownloadFailing;
+  if (what.startsWith('poll')) return Reason.PollFailing;
+  if (what === 'submit') return Reason.SubmitFailing;
+  return Reason.StepFailing;
 }

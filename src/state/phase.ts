@@ -5,6 +5,7 @@
 //
 //   suspended and no attempt of the spec in flight                   → Suspended
 //   no attempt of the current spec (or only abandoned ones)          → Pending
+//     … but a download failed for good (its attempt trimmed away)     → Failed
 //   latest attempt: intent (written before send, outcome unknown)    → Pending
 //   latest attempt: accepted, no answer past the acceptance          → Submitted
 //   latest attempt: accepted, the API reported it processing         → Running
@@ -45,7 +46,7 @@ export function derivePhase(v: VideoState, ctx: PhaseContext = {}): Phase {
   const suspend = ctx.suspend ?? v.suspended === true;
   if (suspend && !v.attempts.some((a) => a.specHash === v.specHash && live(a))) return 'Suspended';
   const a = currentAttempt(v);
-  if (!a) return 'Pending';
+  if (!a) return downloadFailed(v) ? 'Failed' : 'Pending'; // a paid render's attempt trimmed away: never paid again
   switch (a.state) {
     case 'intent':
       return 'Pending';
@@ -55,6 +56,8 @@ export function derivePhase(v: VideoState, ctx: PhaseContext = {}): Phase {
       return 'Failed';
     default:
       if (outputsComplete(v, a)) return 'Ready';
-      return v.conditions.some((c) => c.type === ('DownloadFailed' satisfies ConditionType) && c.status === 'True') ? 'Failed' : 'Downloading';
+      return downloadFailed(v) ? 'Failed' : 'Downloading';
   }
 }
+
+const downloadFailed = (v: Pick<VideoState, 'conditions'>) => v.conditions.some((c) => c.type === ('DownloadFailed' satisfies ConditionType) && c.status === 'True');

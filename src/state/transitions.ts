@@ -3,7 +3,7 @@
 import { ConditionType, Reason } from './conditions.js';
 import { newLineage } from './file-store.js';
 import { STATE_VERSION, type Condition, type StateFile, type VideoState } from './model.js';
-import { currentAttempt, outputsComplete, type Phase } from './phase.js';
+import { currentAttempt, derivePhase, outputsComplete, type Phase, type PhaseContext } from './phase.js';
 
 const HISTORY_LIMIT = 6;
 
@@ -17,6 +17,23 @@ export function newVideoState(init: Pick<VideoState, 'name' | 'specHash' | 'rege
 
 export function setPhase(v: VideoState, phase: Phase, now: number, message?: string, taskUUID?: string): void {
   recordPhaseFacts(v, phase, now, message, taskUUID);
+  storePhase(v, phase, now, message);
+}
+
+/**
+ * The reconciler's phase change (reconcile/context.ts, transition): records the facts the reported change
+ * implies, then stores the phase those facts give (derivePhase with `ctx`, the manifest's suspend) — the
+ * stored phase is never anything else. Returns the phase stored.
+ */
+export function settlePhase(v: VideoState, requested: Phase, now: number, ctx: PhaseContext, message?: string, taskUUID?: string): Phase {
+  recordPhaseFacts(v, requested, now, message, taskUUID);
+  const phase = derivePhase(v, ctx);
+  if (phase !== requested) recordPhaseFacts(v, phase, now, message, taskUUID); // e.g. Suspended by the manifest
+  storePhase(v, phase, now, message);
+  return phase;
+}
+
+function storePhase(v: VideoState, phase: Phase, now: number, message: string | undefined): void {
   const changed = v.phase !== phase || v.message !== message;
   v.phase = phase;
   if (message === undefined) delete v.message;

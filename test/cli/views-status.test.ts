@@ -120,6 +120,27 @@ describe('describe views', () => {
     expect(text.endsWith('Sidecar:     <missing>\n')).toBe(true);
   });
 
+  it("text: the work queue's retry and gave-up events as readable lines, not raw JSON", () => {
+    const at = '2026-01-02T12:00:00.000Z';
+    const events = [
+      { at, type: 'retry', name: 'alpha', what: 'download', error: 'download failed: socket reset', failures: 3, retryInMs: 4000 },
+      { at, type: 'retry', name: 'alpha', what: 'poll', error: 'no answer', failures: 1, retryInMs: 500 },
+      { at, type: 'retry', name: 'alpha', what: 'download', error: 'x', failures: 9, retryInMs: 300_000 },
+      { at, type: 'gave-up', name: 'alpha', what: 'download', error: 'download failed: socket reset', failures: 5 },
+    ];
+    const c = capture();
+    DESCRIBE_VIEWS.text(c.out).render({ ...d(), events });
+    const lines = c.text().split('\n');
+    const from = lines.indexOf('Events:');
+    expect(lines.slice(from + 1, from + 5)).toEqual([
+      `  ${at}  retry      3 of download in 4 s: download failed: socket reset`,
+      `  ${at}  retry      1 of poll in 500 ms: no answer`,
+      `  ${at}  retry      9 of download in 5 min: x`,
+      `  ${at}  gave-up    after 5 failures of download: download failed: socket reset`,
+    ]);
+    expect(c.text()).not.toContain('{"');
+  });
+
   it('text escapes control characters from the manifest; json keeps the object', () => {
     const x = { ...d(), manifest: { ...d().manifest!, file: 'evil\x1b[2J.yaml' } };
     const c = capture();

@@ -8,8 +8,9 @@ import { expect } from 'vitest';
 import { startSimulator, type SimHandle, type SimOptions } from '../../src/provider/sim/server.js';
 import { canonicalJson } from '../../src/manifest/spec-hash.js';
 import { applyJournal, journalPath } from '../../src/state/journal.js';
-import { STATE_VERSION } from '../../src/state/model.js';
+import { STATE_VERSION, type VideoState } from '../../src/state/model.js';
 import { factProblems } from '../doubles/facts-check.js';
+import { derivePhase } from '../../src/state/phase.js';
 import { reelctl } from './cli.js';
 
 export const CANARY_KEY = 'rw-canary-7f3a9c1e5b2d4e6f8a0b';
@@ -80,6 +81,8 @@ export function assertInvariants(w: Workspace, opts: { expectReady?: number } = 
   expect(state.version).toBe(STATE_VERSION);
   // Conditions of named types and reasons only; every settled cost says whether the API reported it.
   expect(factProblems(state)).toEqual([]);
+  // The stored phase is the one the record's facts give (state/phase.ts): reelctl never saves another.
+  expect(Object.values(state.videos as Record<string, VideoState>).filter((v) => v.phase !== derivePhase(v)).map((v) => `${v.name}: stored ${v.phase}, facts say ${derivePhase(v)}`)).toEqual([]);
   // I3: every file under its final name is complete and matches its sidecar.
   for (const f of walk(w.out)) {
     if (f.endsWith('.json') || f.includes(`${path.sep}.archive${path.sep}`)) continue;

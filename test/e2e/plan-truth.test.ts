@@ -44,6 +44,8 @@ describe('plan tells the truth', () => {
       v.phase = 'Downloading';
       v.outputs = [];
       v.message = 'download failed 5 times (EACCES: permission denied); given up for this run — anything paid for is recorded, fix the cause and run apply again';
+      // The fact apply records for a failed step (the warning rests on it, not on the message).
+      v.conditions.push({ type: 'StepFailing', status: 'True', reason: 'DownloadFailing', message: 'download failed: EACCES: permission denied', lastTransitionTime: v.updatedAt });
     });
     const p = await plan();
     expect(p.exitCode).toBe(2);

@@ -33,6 +33,9 @@ function stateWith(v: LoadedVideo, patch: Partial<VideoState> = {}): StateFile {
   return s;
 }
 
+/** The fact the reconciler records while a video's steps fail (controller.ts), by what failed. */
+const failing = (reason: 'DownloadFailing' | 'PollFailing') => ({ type: 'StepFailing', status: 'True', reason, message: reason === 'PollFailing' ? 'poll failed: no answer' : 'download failed: x', lastTransitionTime: '' }) as const;
+
 const only = (videos: LoadedVideo[], state: StateFile | null, opts = {}) => createPlan(videos, state, opts).changes.map((c) => [c.name, c.action, c.reason]);
 
 describe('planner', () => {
@@ -51,7 +54,8 @@ describe('planner', () => {
     ['failed, same spec → noop with the reason', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }), {}, 'noop', /failed: invalid prompt/],
     ['Pending with a submitted intent (after a crash) → noop in progress, not a download', [v], stateWith(v, { phase: 'Pending', outputs: [], attempts: [{ taskUUID: 't-1', specHash: specHash(v), createdAt: '', state: 'intent', sends: 1, reservedUsd: 0.3 }] }), {}, 'noop', /render in progress \(task t-1 being submitted\)/],
     ['Downloading, never failed → download', [v], stateWith(v, { phase: 'Downloading', outputs: [] }), {}, 'download', /download pending/],
-    ['Downloading given up → download, stuck', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'download failed 5 times (x); given up for this run' }), {}, 'download', /download stuck: .*given up/],
+    ['Downloading given up → download, stuck', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'download failed 5 times (x); given up for this run', conditions: [failing('DownloadFailing')] }), {}, 'download', /download stuck: .*given up/],
+    ['Downloading, a message but no failed step recorded → download pending, not stuck', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'resumed after a restart' }), {}, 'download', /^render finished; download pending$/],
     ['removed manifest without --prune → kept', [], stateWith(v), {}, 'noop', /use --prune/],
     ['removed manifest with --prune → delete', [], stateWith(v), { prune: true }, 'delete', /archived/],
     ['simulated Ready, planned for a real run → create', [v], stateWith(v, { simulated: true }), {}, 'create', /only simulated so far/],
@@ -65,7 +69,12 @@ describe('planner', () => {
   it('Failed, stuck and unrecoverably drifted videos need attention (counted, with what to do); plain ones do not', () => {
     const p = (st: StateFile, o = {}) => createPlan([v], st, o);
     expect(p(stateWith(v, { phase: 'Failed', outputs: [], message: 'x' })).changes[0]!.attention).toMatch(/bump spec.regenerate/);
-    expect(p(stateWith(v, { phase: 'Downloading', outputs: [], message: 'given up' })).summary.attention).toBe(1);
+    expect(p(stateWith(v, { phase: 'Downloading', outputs: [], message: 'given up', conditions: [failing('DownloadFailing')] })).summary.attention).toBe(1);
+    // The warnings rest on the recorded fact (StepFailing), not on whether a message happens to be there.
+    expect(p(stateWith(v, { phase: 'Downloading', outputs: [], message: 'given up' })).summary.attention).toBe(0);
+    const polling = p(stateWith(v, { phase: 'Running', outputs: [], conditions: [failing('PollFailing')] })).changes[0]!;
+    expect(polling).toMatchObject({ reason: 'render in progress (Running): poll failed: no answer', attention: expect.stringMatching(/the last step failed/) });
+    expect(p(stateWith(v, { phase: 'Running', outputs: [], message: 'an earlier request was accepted before a crash' })).changes[0]!.attention).toBeUndefined();
     const drifted = stateWith(v);
     drifted.videos.lake!.conditions.push({ type: 'Drifted', status: 'True', reason: 'OutputDrifted', message: 'lake.mp4 changed', lastTransitionTime: '' });
     expect(p(drifted, { outputStatus: () => 'modified' }).changes[0]).toMatchObject({ action: 'noop', reason: 'drifted: lake.mp4 changed', attention: expect.stringMatching(/put the file back/) });

@@ -6,7 +6,7 @@ import { FakeClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { Controller } from '../../src/reconcile/controller-api.js';
 import { createController } from '../../src/reconcile/controller.js';
-import { emptyState } from '../../src/state/transitions.js';
+import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
 
 /** Every member of Controller: a key missing here fails to compile (the Record must be total). */
@@ -30,5 +30,18 @@ describe('the controller seen by its drivers', () => {
     expect(c.isStopping()).toBe(false);
     await c.stop();
     expect(c.isStopping()).toBe(true);
+  });
+
+  it("status() reports the phase from the record's facts, not the one it stored (the metrics' phase gauge reads it)", async () => {
+    const state = emptyState('l');
+    // Stored Ready, but the only attempt is an accepted render the API said is processing: Running.
+    state.videos.a = { ...newVideoState({ name: 'a', specHash: 'sha256:x', regenerate: 0, outputPath: 'a.mp4' }, 0), phase: 'Ready',
+      attempts: [{ taskUUID: 't', specHash: 'sha256:x', createdAt: '', state: 'accepted', sends: 1, reservedUsd: 0.42, lastPoll: 'processing' }] };
+    const c = createController({
+      store: new MemoryStateStore(), state, client: {} as never, artifacts: {} as never, clock: new FakeClock(), logger: silentLogger(), concurrency: 1, supersede: 'wait',
+      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5, retryDelayMs: 1000, pollDelayMs: () => 1000,
+    });
+    expect(c.status().map((x) => [x.name, x.phase])).toEqual([['a', 'Running']]);
+    await c.stop();
   });
 });

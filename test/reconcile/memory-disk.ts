@@ -13,3 +13,13 @@ export async function checkOutput(_outDir: string, o: { path: string; sha256: st
   if (!b) return 'missing';
   return b.length === o.bytes && sha256(b) === o.sha256 ? 'ok' : 'modified';
 }
+
+/** inspectOutput's contract against `disk` (no stat to report: the memory disk has no mtime or inode). */
+export async function inspectOutput(outDir: string, o: { path: string; sha256: string; bytes: number }): Promise<{ status: 'ok' | 'missing' | 'modified' }> {
+  return { status: await checkOutput(outDir, o) };
+}
+
+/** seenNow on the memory disk: nothing to record. */
+export async function seenNow(): Promise<undefined> {
+  return undefined;
+}

@@ -14,7 +14,8 @@ import type { ApplySummary, ControllerEvent } from '../../src/reconcile/controll
 import type { Result } from '../../src/reconcile/result.js';
 import { createController } from '../../src/reconcile/controller.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
-import type { StateFile } from '../../src/state/model.js';
+import type { StateFile, VideoState } from '../../src/state/model.js';
+import { derivePhase } from '../../src/state/phase.js';
 import { emptyState } from '../../src/state/transitions.js';
 import type { ArtifactStore } from '../../src/store/artifacts.js';
 import { disk, sha256 } from './memory-disk.js';
@@ -145,6 +146,25 @@ export interface RunSpec {
   maxCostUsd?: number;
   concurrency?: number;
   supersede?: 'wait' | 'abandon';
+  /** Records put into the state before this run starts (a state written by an older or buggy reelctl). */
+  records?: VideoState[];
+}
+/** A saved record whose stored phase is not the one its facts give. */
+interface PhaseMismatch {
+  name: string;
+  stored: string;
+  derived: string;
+}
+/** The memory store, noting every save of a record whose stored phase is not derivePhase of its facts. */
+class PhaseCheckedStore extends MemoryStateStore {
+  readonly mismatches: PhaseMismatch[] = [];
+  override write(...args: Parameters<MemoryStateStore['write']>): Promise<StateFile> {
+    for (const v of Object.values(args[0].videos)) {
+      const derived = derivePhase(v);
+      if (derived !== v.phase) this.mismatches.push({ name: v.name, stored: v.phase, derived });
+    }
+    return super.write(...args);
+  }
 }
 interface RunOutcome {
   /** Absent when the run crashed (a 'hang' answer) or threw. */
@@ -167,11 +187,13 @@ export interface Outcome {
   passes: Pass[];
   /** Every controller event across runs (the event log's lines). */
   events: ControllerEvent[];
+  /** Saves (at any point, also mid-step and before a crash) of a record whose stored phase its facts contradict. */
+  mismatches: PhaseMismatch[];
 }
 
 /** apply-like runs one after another over one state store, each to completion or to its crash point. */
 export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
-  const store = new MemoryStateStore();
+  const store = new PhaseCheckedStore();
   const calls: Call[] = [];
   const owners = new Map<string, string>();
   const files = disk;
@@ -185,8 +207,10 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
       const start = Date.now();
       let hung = false;
       const client = scriptedClient(spec.videos.map((v) => v.name), spec.scripts, calls, owners, () => start, () => void (hung = true));
+      const state = (await store.read()) ?? emptyState('lin');
+      for (const r of spec.records ?? []) state.videos[r.name] = structuredClone(r);
       const controller = createController({
-        store, state: (await store.read()) ?? emptyState('lin'), client, artifacts: memoryArtifacts(client, files), clock: systemClock,
+        store, state, client, artifacts: memoryArtifacts(client, files), clock: systemClock,
         logger: silentLogger(), concurrency: spec.concurrency ?? 10, supersede: spec.supersede ?? 'wait',
         resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5,
         retryDelayMs: RETRY_MS, pollDelayMs: () => POLL_MS, ...(spec.maxCostUsd !== undefined ? { maxCostUsd: spec.maxCostUsd } : {}),
@@ -217,5 +241,5 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
   } finally {
     vi.useRealTimers();
   }
-  return { runs, state: (await store.read())!, calls, files, passes, events };
+  return { runs, state: (await store.read())!, calls, files, passes, events, mismatches: store.mismatches };
 }

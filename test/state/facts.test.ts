@@ -33,6 +33,7 @@ describe('derivePhase: the phase from the facts', () => {
     ['succeeded, all downloaded', { attempts: [attempt({ state: 'succeeded', results: [result(0), result(1)] })], outputs: [output('t1', 0), output('t1', 1)] }, 'Ready'],
     ['succeeded, delivered to an uploadEndpoint (no file)', { attempts: [attempt({ state: 'succeeded', results: [result(0, { videoURL: undefined, deliveredTo: 'https://up' })] })] }, 'Ready'],
     ['succeeded, the download failed for good', { attempts: [attempt({ state: 'succeeded', results: [result(0)] })], conditions: [{ type: 'DownloadFailed', status: 'True', reason: 'DownloadExpired', message: 'x', lastTransitionTime: at }] }, 'Failed'],
+    ['no attempt left (trimmed), but a download failed for good: never paid again', { conditions: [{ type: 'DownloadFailed', status: 'True', reason: 'DownloadExpired', message: 'x', lastTransitionTime: at }] }, 'Failed'],
     ['suspended, nothing in flight', { attempts: [attempt({ state: 'succeeded', results: [result(0)] })], outputs: [output()] }, 'Suspended', true],
     ['suspended with a render in flight: it is finished first', { attempts: [attempt({ lastPoll: 'processing' })] }, 'Running', true],
   ])('%s → %s', (_name, facts, phase, suspend) => {

@@ -30,11 +30,23 @@ function eventLine(e: Record<string, unknown>): string {
         return `${(e.outputs as string[] | undefined)?.join(', ') ?? ''} (${usd(Number(e.costUsd) || 0)})`;
       case 'failed':
         return `${String(e.reason)}: ${String(e.message)}`;
+      case 'retry': // the work queue's schedule: `retry  3 of download in 4 s: socket reset`
+        return `${Number(e.failures)} of ${String(e.what)} in ${duration(Number(e.retryInMs))}: ${String(e.error)}`;
+      case 'gave-up':
+        return `after ${Number(e.failures)} failures of ${String(e.what)}: ${String(e.error)}`;
       default:
         return JSON.stringify(e);
     }
   })();
   return `${at}  ${String(e.type).padEnd(9)}  ${what}`;
+}
+
+/** A delay as people say it: 250 ms, 4 s, 1.5 s, 5 min. */
+function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
+  return `${Math.round(ms / 6000) / 10} min`;
 }
 
 function describeText(d: Described): string {
