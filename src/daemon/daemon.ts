@@ -12,7 +12,7 @@ import { computeReadiness } from './readiness.js';
 import { createMetrics, type DaemonMetrics, type ProviderStats } from './metrics.js';
 import type { ApiObservation } from './api-timing.js';
 import { formatAddress, type ListenAddress } from './options.js';
-import { createReloader, type Loader, type Reloader } from './reload.js';
+import { createReloader, type ChangedLoader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
 import { watchRoots } from './root-watch.js';
 
@@ -38,6 +38,8 @@ interface DaemonRuntime {
 export interface DaemonDeps {
   paths: string[];
   loader: Loader;
+  /** Loads only the files a change touched; absent: every change reloads everything. */
+  loadChanged?: ChangedLoader;
   createRuntime: () => Promise<DaemonRuntime>;
   clock: Clock;
   logger: Logger;
@@ -75,6 +77,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const reloader = createReloader({
     paths: deps.paths,
     loader: deps.loader,
+    ...(deps.loadChanged ? { loadChanged: deps.loadChanged } : {}),
     controller: live,
     clock,
     logger,
@@ -169,10 +172,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
         debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
         clock,
         logger,
-        onChange: (changed, firstAt) => {
-          void reloader.reload('change').then(() => {
+        onChange: (changed, firstAt, unsure) => {
+          // A watch error (e.g. the kernel's event queue overflowed) may have lost events: read everything.
+          void (unsure ? reloader.reload('watch-error') : reloader.changed(changed)).then(() => {
             const c = reloader.condition();
-            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
+            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True', full: unsure }, 'reloaded after change (save → desired)');
           });
         },
       });

@@ -36,8 +36,12 @@ export interface WatchOptions {
   debounceMs?: number;
   clock: Clock;
   logger: Logger;
-  /** Called once per burst, after `debounceMs` of quiet, with the files that changed and when the burst began. */
-  onChange(changed: string[], firstEventAt: number): void;
+  /**
+   * Called once per burst, after `debounceMs` of quiet, with the paths that changed (files, and directories
+   * added or removed) and when the burst began. `unsure`: the watcher reported an error meanwhile (events
+   * may be lost, e.g. an inotify queue overflow), so `changed` may be incomplete.
+   */
+  onChange(changed: string[], firstEventAt: number, unsure: boolean): void;
 }
 
 export interface ManifestWatcher {
@@ -53,6 +57,7 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
   let firstEventAt = 0;
   let timer: AbortController | undefined;
   let closed = false;
+  let unsure = false;
 
   const fire = () => {
     timer?.abort();
@@ -63,8 +68,10 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
         if (closed || timer !== t) return;
         timer = undefined;
         const changed = [...pending].sort();
+        const lost = unsure;
         pending.clear();
-        opts.onChange(changed, firstEventAt);
+        unsure = false;
+        opts.onChange(changed, firstEventAt, lost);
       },
       () => {}, // superseded by a newer event or closed: the newer timer reports
     );
@@ -79,13 +86,20 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
   watcher.on('all', (event, p) => {
     const isDirEvent = event === 'addDir' || event === 'unlinkDir';
     if (!isDirEvent && !isManifestFile(p)) return;
-    if (isDirEvent && event === 'addDir') return; // its files arrive as their own `add` events
+    // A directory added is reported too (a directory renamed in: its files are loaded by walking it).
     opts.logger.debug({ event, path: p }, 'manifest change');
-    if (pending.size === 0) firstEventAt = opts.clock.now();
-    pending.add(p);
-    fire();
+    note(p);
   });
-  watcher.on('error', (err) => opts.logger.warn({ err: String(err) }, 'watch error'));
+  const note = (p: string | undefined) => {
+    if (pending.size === 0 && !unsure) firstEventAt = opts.clock.now();
+    if (p !== undefined) pending.add(p);
+    fire();
+  };
+  watcher.on('error', (err) => {
+    opts.logger.warn({ err: String(err) }, 'watch error: reloading everything');
+    unsure = true;
+    note(undefined);
+  });
 
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return {

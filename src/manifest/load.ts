@@ -232,7 +232,7 @@ function isContainedRelative(p: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !p.endsWith('/');
 }
 
-function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): void {
+export function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): void {
   const first = new Map<string, LoadedVideo>();
   const dups: LoadedVideo[] = [];
   for (const v of videos) {
@@ -260,6 +260,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return results;
 }
 
-function byLocation(a: ManifestProblem, b: ManifestProblem): number {
+export function byLocation(a: ManifestProblem, b: ManifestProblem): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : 1);
 }
