@@ -42,6 +42,8 @@ export interface WatchOptions {
    * may be lost, e.g. an inotify queue overflow), so `changed` may be incomplete.
    */
   onChange(changed: string[], firstEventAt: number, unsure: boolean): void;
+  /** Default chokidar's `watch` (tests wrap it to reach the watcher, e.g. to emit an error). */
+  watchWith?: typeof watch;
 }
 
 export interface ManifestWatcher {
@@ -77,7 +79,7 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
     );
   };
 
-  const watcher: FSWatcher = watch(roots, {
+  const watcher: FSWatcher = (opts.watchWith ?? watch)(roots, {
     ignoreInitial: true,
     ignored: (p: string, stats?: Stats) => isIgnoredPath(p, stats, roots),
     // unlink + add within this window is reported as one change (editors' rename-over saves).
