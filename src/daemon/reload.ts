@@ -12,9 +12,10 @@ import type { ChangedLoad } from '../manifest/load-changed.js';
 import type { Controller } from '../reconcile/controller-api.js';
 import { ManifestIndex } from './reload-index.js';
 
-export type Loader = (paths: string[]) => Promise<LoadResult>;
+/** `signal`: the daemon is stopping; a loader may stop reading and reject. */
+export type Loader = (paths: string[], signal?: AbortSignal) => Promise<LoadResult>;
 /** Loads only what is at or under `changed` (paths inside `paths`); see manifest/load-changed.ts. */
-export type ChangedLoader = (paths: string[], changed: string[]) => Promise<ChangedLoad>;
+export type ChangedLoader = (paths: string[], changed: string[], signal?: AbortSignal) => Promise<ChangedLoad>;
 
 /** The `ManifestsValid` condition, as shown in /readyz and metrics. */
 export interface ManifestCondition {
@@ -44,6 +45,8 @@ export interface ReloaderOptions {
   loadChanged?: ChangedLoader;
   /** What the loaders' `source.file` is relative to (default: the process's cwd). */
   cwd?: string;
+  /** Aborted when the daemon stops: a load in progress is abandoned, none starts. */
+  signal?: AbortSignal;
   controller: () => Controller | undefined;
   clock: Clock;
   logger: Logger;
@@ -57,6 +60,8 @@ export interface Reloader {
   reload(reason: string): Promise<void>;
   /** Loads what is at or under these paths (a full load when unsure); resolves when applied. */
   changed(paths: string[]): Promise<void>;
+  /** Resolves when no load is running (after a stop: once the abandoned one has let go of its files). */
+  idle(): Promise<void>;
   /** True once a valid set has been handed to the controller. */
   readonly loaded: boolean;
   condition(): ManifestCondition;
@@ -111,10 +116,12 @@ export function createReloader(o: ReloaderOptions): Reloader {
 
   async function fullLoad(reason: string): Promise<void> {
     const started = o.clock.now();
+    o.logger.info({ reason }, 'loading manifests');
     let result: LoadResult;
     try {
-      result = await o.loader(o.paths);
+      result = await o.loader(o.paths, o.signal);
     } catch (err) {
+      if (o.signal?.aborted) return; // stopping: nothing to apply or report
       const message = err instanceof Error ? err.message : String(err);
       result = { videos: [], problems: [{ file: o.paths.join(','), line: 1, col: 1, code: 'load.failed', message }], files: [] };
     }
@@ -139,8 +146,9 @@ export function createReloader(o: ReloaderOptions): Reloader {
     const started = o.clock.now();
     let r: ChangedLoad;
     try {
-      r = await o.loadChanged(o.paths, paths);
+      r = await o.loadChanged(o.paths, paths, o.signal);
     } catch (err) {
+      if (o.signal?.aborted) return;
       o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'loading the changed files failed: loading everything');
       return fullLoad(reason);
     }
@@ -182,7 +190,7 @@ export function createReloader(o: ReloaderOptions): Reloader {
   const drain = (): Promise<void> =>
     (running ??= (async () => {
       try {
-        while (fullReason !== undefined || pending.size > 0) {
+        while ((fullReason !== undefined || pending.size > 0) && !o.signal?.aborted) {
           if (fullReason !== undefined) {
             const reason = fullReason;
             fullReason = undefined;
@@ -208,6 +216,7 @@ export function createReloader(o: ReloaderOptions): Reloader {
       for (const p of paths) pending.add(p);
       return drain();
     },
+    idle: () => (running ?? Promise.resolve()).catch(() => undefined),
     get loaded() {
       return loaded;
     },

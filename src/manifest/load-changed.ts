@@ -16,10 +16,10 @@ export interface ChangedLoad {
   scopes: string[];
 }
 
-export async function loadChangedManifests(roots: string[], changed: string[], opts: { cwd?: string; maxFileBytes?: number } = {}): Promise<ChangedLoad> {
+export async function loadChangedManifests(roots: string[], changed: string[], opts: { cwd?: string; maxFileBytes?: number; signal?: AbortSignal } = {}): Promise<ChangedLoad> {
   const cwd = opts.cwd ?? process.cwd();
   const found = await findChangedFiles(roots, changed);
-  const results = await loadFiles(found.files, { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes });
+  const results = await loadFiles(found.files, { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes }, opts.signal);
   const files = new Map(found.files.map((f, i) => [f.abs, { videos: results[i]!.videos, problems: results[i]!.problems }]));
   // A file the walk refused (not regular, broken link, outside the root) loads to its problem.
   for (const p of found.problems) {
