@@ -136,6 +136,26 @@ describe('incremental reload', () => {
     expect(ctl.set.size).toBe(9);
   });
 
+  it('from a clean picture, each kind of clash a change brings is found (same file, letter case, a file where a directory must be)', async () => {
+    for (const [mine, theirs] of [
+      ['same.mp4', 'same.mp4'],
+      ['Case.mp4', 'case.mp4'],
+      ['clips.mp4/a.mp4', 'clips.mp4'],
+      ['clips.mp4', 'clips.mp4/a.mp4'],
+    ]) {
+      const { m, ctl, r } = setup(4);
+      writeFileSync(path.join(m, 'v1.yaml'), yaml('v1', 'a quiet forest', theirs));
+      await r.reload('startup');
+      expect(r.condition().status).toBe('True');
+      writeFileSync(path.join(m, 'v2.yaml'), yaml('v2', 'a quiet forest', mine));
+      await r.changed([path.join(m, 'v2.yaml')]);
+      const full = await loadManifests([m]);
+      expect(full.problems.map((p) => p.code)).toEqual(['path.collision']);
+      expect(r.condition().problems).toEqual(full.problems);
+      expect(ctl.patches).toEqual([]);
+    }
+  });
+
   it('an invalid file keeps the last good set until it is fixed; the start-up load with problems makes the next change a full load', async () => {
     const { m, ctl, r, counts, matchesFullLoad } = setup(6);
     writeFileSync(path.join(m, 'bad.yaml'), 'apiVersion: reelctl/v1\nkind: Video\n');
