@@ -22,6 +22,7 @@ const BIN = packagePath('dist', 'cmd', 'reelctl.js');
 export function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
   const child = execa('node', [BIN, 'run', path.join(dir, 'm'), '--state', path.join(dir, 'state.json'), '--out', path.join(dir, 'out'), '--listen', '127.0.0.1:0', '--log-format', 'json', '--resync', '1h', ...extra], {
     reject: false,
+    forceKillAfterDelay: false, // a slow graceful stop is measured (daemon-scale stopMs), not cut at 5 s
     env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey, REELCTL_POLL_MS: '500' },
   });
   let log = '';
