@@ -59,8 +59,15 @@ export class ManifestIndex {
       this.bad.delete(abs);
       this.sorted = undefined;
     };
-    // Known files at or under a changed path that the changed load did not find: gone.
-    if (scopes.size > 0) for (const abs of [...this.files.keys()]) if (!r.files.has(abs) && underAny(abs, scopes)) drop(abs);
+    // Known files at or under a changed path that the changed load did not find: gone. A saved file needs
+    // no search, a deleted one neither; only a directory (renamed, removed) is looked for among all files.
+    const dirs = new Set<string>();
+    for (const sc of scopes) {
+      if (r.files.has(sc)) continue;
+      if (this.files.has(sc)) drop(sc);
+      else dirs.add(sc);
+    }
+    if (dirs.size > 0) for (const abs of [...this.files.keys()]) if (!r.files.has(abs) && underAny(abs, dirs)) drop(abs);
     for (const [abs, e] of r.files) {
       const old = this.files.get(abs);
       if (old) before.push(...old.videos);
