@@ -31,6 +31,9 @@ interface CacheFile {
   entries: Record<string, Entry>;
 }
 
+/** Entries per write when saving. */
+const SAVE_SLICE = 500;
+
 /** Entries newer than this are not stored: a same-size edit within one mtime tick must not look clean. */
 export const RACY_MS = 3000;
 
@@ -85,12 +88,17 @@ export async function openParseCache(file: string, opts: { version: string }): P
     },
     async save() {
       if (!dirty) return;
-      const body = JSON.stringify({ format: 1, reelctl: want, entries } satisfies CacheFile);
       const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
       try {
         const fh = await open(tmp, 'wx', 0o600);
         try {
-          await fh.writeFile(body);
+          // Written in slices, never as one string: 50,000 entries are tens of MB of JSON (the daemon's peak RSS).
+          const head = JSON.stringify({ format: 1, reelctl: want, entries: {} } satisfies CacheFile).slice(0, -2);
+          const keys = Object.keys(entries);
+          await fh.write(head);
+          for (let i = 0; i < keys.length; i += SAVE_SLICE)
+            await fh.write(keys.slice(i, i + SAVE_SLICE).map((k, j) => `${i + j ? ',' : ''}${JSON.stringify(k)}:${JSON.stringify(entries[k])}`).join(''));
+          await fh.write('}}');
         } finally {
           await fh.close();
         }
