@@ -5,8 +5,9 @@ import { cases as planCpu } from './plan-cpu.js';
 import { cases as startup } from './startup.js';
 import { cases as reconcile } from './reconcile.js';
 import { cases as daemon } from './daemon.js';
+import { cases as daemonScale } from './daemon-scale.js';
 import { cases as download } from './download.js';
 import { cases as webhooks } from './webhooks.js';
 import { cases as pgState } from './pg-state.js';
 
-export const allCases: BenchCase[] = [...plan, ...planCpu, ...startup, ...reconcile, ...daemon, ...webhooks, ...download, ...pgState];
+export const allCases: BenchCase[] = [...plan, ...planCpu, ...startup, ...reconcile, ...daemon, ...daemonScale, ...webhooks, ...download, ...pgState];

@@ -19,9 +19,10 @@ import { emptyState, newVideoState, setPhase } from '../src/state/transitions.js
 
 const BIN = packagePath('dist', 'cmd', 'reelctl.js');
 
-function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
+export function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
   const child = execa('node', [BIN, 'run', path.join(dir, 'm'), '--state', path.join(dir, 'state.json'), '--out', path.join(dir, 'out'), '--listen', '127.0.0.1:0', '--log-format', 'json', '--resync', '1h', ...extra], {
     reject: false,
+    forceKillAfterDelay: false, // a slow graceful stop is measured (daemon-scale stopMs), not cut at 5 s
     env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey, REELCTL_POLL_MS: '500' },
   });
   let log = '';
@@ -29,7 +30,7 @@ function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
   return { child, log: () => log };
 }
 
-async function until(fn: () => boolean, ms: number, what: string): Promise<void> {
+export async function until(fn: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
   while (!fn()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -150,7 +151,7 @@ async function daemonMemory(dir: string, extra: string[]) {
   return { rss, hwm, loadMs, submitted };
 }
 
-function procKb(pid: number, field: string): number {
+export function procKb(pid: number, field: string): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 }
 

@@ -7,6 +7,7 @@ import { systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadManifests } from '../manifest/load.js';
+import { loadChangedManifests } from '../manifest/load-changed.js';
 import type { ProviderClient } from '../provider/types.js';
 import { startDaemon, type Daemon } from '../daemon/daemon.js';
 import { DEFAULT_LISTEN, parseListen } from '../daemon/options.js';
@@ -130,7 +131,9 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   daemon = startDaemon({
     paths: manifestPaths(args),
     // One parse cache for the daemon's life: a reload parses only the files that changed.
-    loader: async (paths) => loadManifests(paths, { parallel: parallelLoad, ...(await (cache ??= manifestCache(global.state))) }),
+    loader: async (paths, signal) => loadManifests(paths, { parallel: parallelLoad, ...(signal ? { signal } : {}), ...(await (cache ??= manifestCache(global.state))) }),
+    // A saved file: only the files the watcher reported are read (the full load above runs at start and resync).
+    loadChanged: (paths, changed, signal) => loadChangedManifests(paths, changed, signal ? { signal } : {}),
     createRuntime: async () => {
       const hooks = webhookFlags && (await startWebhooks(webhookFlags, { env: process.env, stateFile: global.state, logger, clock: systemClock }));
       const rt = (await createRuntime(global, {

@@ -4,7 +4,7 @@ import { systemClock } from '../clock.js';
 import { ReelctlError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
-import { createProviderClient } from '../provider/client/client.js';
+import { createProviderClient, downloadSlotsFor } from '../provider/client/client.js';
 import { pollDelayMs } from '../provider/client/backoff.js';
 import { parseMaxDownloadBytes } from '../provider/runware/download-guard.js';
 import type { SimHandle } from '../provider/sim/server.js';
@@ -91,7 +91,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     sim = built.sim;
     const api = apiObserverHub();
     const provider = timeProvider(built.provider, api.emit);
-    client = createProviderClient(provider, { pollRoundMs: o.webhook?.pollRoundMs ?? pollMs });
+    client = createProviderClient(provider, { pollRoundMs: o.webhook?.pollRoundMs ?? pollMs, downloadConcurrency: downloadSlotsFor(o.concurrency ?? 4) });
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));
     const eventLog = new EventLog(opened.eventsFile);

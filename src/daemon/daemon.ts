@@ -12,7 +12,7 @@ import { computeReadiness } from './readiness.js';
 import { createMetrics, type DaemonMetrics, type ProviderStats } from './metrics.js';
 import type { ApiObservation } from './api-timing.js';
 import { formatAddress, type ListenAddress } from './options.js';
-import { createReloader, type Loader, type Reloader } from './reload.js';
+import { createReloader, type ChangedLoader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
 import { watchRoots } from './root-watch.js';
 
@@ -38,6 +38,8 @@ interface DaemonRuntime {
 export interface DaemonDeps {
   paths: string[];
   loader: Loader;
+  /** Loads only the files a change touched; absent: every change reloads everything. */
+  loadChanged?: ChangedLoader;
   createRuntime: () => Promise<DaemonRuntime>;
   clock: Clock;
   logger: Logger;
@@ -70,12 +72,19 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
   const startedAt = clock.now();
   let runtime: DaemonRuntime | undefined;
   let stopping = false;
+  // Aborted at stop(): a manifests load in progress (seconds on a large tree) is abandoned, not awaited.
+  const stopAbort = new AbortController();
+  const stopped = new Promise<void>((resolve) => stopAbort.signal.addEventListener('abort', () => resolve(), { once: true }));
+  /** `p`, or nothing once a stop is asked for (startup never keeps a stop waiting on a long step). */
+  const unlessStopped = (p: Promise<unknown>) => Promise.race([p, stopped]);
   const live = () => (stopping ? undefined : runtime?.controller);
 
   const reloader = createReloader({
     paths: deps.paths,
     loader: deps.loader,
+    ...(deps.loadChanged ? { loadChanged: deps.loadChanged } : {}),
     controller: live,
+    signal: stopAbort.signal,
     clock,
     logger,
     ...(deps.select ? { select: deps.select } : {}),
@@ -132,6 +141,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
     stopPromise ??= (async () => {
       stopping = true;
       logger.info({ reason }, 'stopping: no new work; letting in-flight steps persist');
+      stopAbort.abort();
       resyncAbort.abort();
       // Startup notices `stopping` at its next step and returns without starting workers; wait for it so
       // whatever it already built (the runtime and its lock, the watcher) is closed below, not leaked.
@@ -139,6 +149,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
       roots?.close();
       await step('close watcher', () => watcher?.close());
       await step('stop controller', () => runtime?.controller.stop());
+      // The abandoned load stops at its next file; wait for it so no parse-cache temp file outlives us.
+      await step('abandon manifests load', () => reloader.idle());
       unsubscribe?.();
       await step('close http server', () => server.close());
       await step('release state', () => runtime?.close());
@@ -169,10 +181,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
         debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
         clock,
         logger,
-        onChange: (changed, firstAt) => {
-          void reloader.reload('change').then(() => {
+        onChange: (changed, firstAt, unsure) => {
+          // A watch error (e.g. the kernel's event queue overflowed) may have lost events: read everything.
+          void (unsure ? reloader.reload('watch-error') : reloader.changed(changed)).then(() => {
             const c = reloader.condition();
-            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True' }, 'reloaded after change (save → desired)');
+            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True', full: unsure }, 'reloaded after change (save → desired)');
           });
         },
       });
@@ -191,9 +204,9 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
         void reloader.reload('path-changed');
       },
     });
-    await watcher.ready;
+    await unlessStopped(watcher.ready); // the first scan of a large tree takes seconds
     if (stopping) return;
-    await reloader.reload('startup');
+    await unlessStopped(reloader.reload('startup'));
     if (stopping) return; // never start workers (and submit) after a stop was asked for
     controller.start();
     void resyncLoop(deps.resyncMs ?? DEFAULT_RESYNC_MS);

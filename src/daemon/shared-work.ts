@@ -56,6 +56,7 @@ export class SharedWork {
     this.inner = c;
     return {
       ...c,
+      patchDesired: undefined, // a change goes through setDesired too: only the videos we hold reach the controller
       setDesired: (videos: LoadedVideo[]) => {
         this.full = videos;
         this.push();

@@ -36,8 +36,14 @@ export interface WatchOptions {
   debounceMs?: number;
   clock: Clock;
   logger: Logger;
-  /** Called once per burst, after `debounceMs` of quiet, with the files that changed and when the burst began. */
-  onChange(changed: string[], firstEventAt: number): void;
+  /**
+   * Called once per burst, after `debounceMs` of quiet, with the paths that changed (files, and directories
+   * added or removed) and when the burst began. `unsure`: the watcher reported an error meanwhile (events
+   * may be lost, e.g. an inotify queue overflow), so `changed` may be incomplete.
+   */
+  onChange(changed: string[], firstEventAt: number, unsure: boolean): void;
+  /** Default chokidar's `watch` (tests wrap it to reach the watcher, e.g. to emit an error). */
+  watchWith?: typeof watch;
 }
 
 export interface ManifestWatcher {
@@ -53,6 +59,7 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
   let firstEventAt = 0;
   let timer: AbortController | undefined;
   let closed = false;
+  let unsure = false;
 
   const fire = () => {
     timer?.abort();
@@ -63,14 +70,16 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
         if (closed || timer !== t) return;
         timer = undefined;
         const changed = [...pending].sort();
+        const lost = unsure;
         pending.clear();
-        opts.onChange(changed, firstEventAt);
+        unsure = false;
+        opts.onChange(changed, firstEventAt, lost);
       },
       () => {}, // superseded by a newer event or closed: the newer timer reports
     );
   };
 
-  const watcher: FSWatcher = watch(roots, {
+  const watcher: FSWatcher = (opts.watchWith ?? watch)(roots, {
     ignoreInitial: true,
     ignored: (p: string, stats?: Stats) => isIgnoredPath(p, stats, roots),
     // unlink + add within this window is reported as one change (editors' rename-over saves).
@@ -79,13 +88,20 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
   watcher.on('all', (event, p) => {
     const isDirEvent = event === 'addDir' || event === 'unlinkDir';
     if (!isDirEvent && !isManifestFile(p)) return;
-    if (isDirEvent && event === 'addDir') return; // its files arrive as their own `add` events
+    // A directory added is reported too (a directory renamed in: its files are loaded by walking it).
     opts.logger.debug({ event, path: p }, 'manifest change');
-    if (pending.size === 0) firstEventAt = opts.clock.now();
-    pending.add(p);
-    fire();
+    note(p);
   });
-  watcher.on('error', (err) => opts.logger.warn({ err: String(err) }, 'watch error'));
+  const note = (p: string | undefined) => {
+    if (pending.size === 0 && !unsure) firstEventAt = opts.clock.now();
+    if (p !== undefined) pending.add(p);
+    fire();
+  };
+  watcher.on('error', (err) => {
+    opts.logger.warn({ err: String(err) }, 'watch error: reloading everything');
+    unsure = true;
+    note(undefined);
+  });
 
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return {

@@ -6,7 +6,7 @@
 // opens `real` without following links and checks the open file again (load.ts), so a swap in between
 // cannot get past either.
 import type { Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ManifestProblem } from '../errors.js';
 
@@ -41,6 +41,50 @@ export async function findManifestFiles(paths: string[]): Promise<{ files: Found
   const unique = files.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true)));
   unique.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
   return { files: unique, problems };
+}
+
+/**
+ * The manifest files at or under each changed path (the daemon's incremental reload), by the same rules as
+ * the full walk: inside a root, no dot-file or dot-directory on the way, `*.yaml`/`*.yml`, regular files or
+ * links to one inside the root. `scopes` are the changed paths that lie inside a root: every file known
+ * at or under one of them and not in `files` is gone. A path outside every root is left out of both.
+ */
+export async function findChangedFiles(roots: string[], changed: string[]): Promise<{ files: FoundFile[]; scopes: string[]; problems: ManifestProblem[] }> {
+  const files: FoundFile[] = [];
+  const problems: ManifestProblem[] = [];
+  const scopes: string[] = [];
+  const rootDirs: { abs: string; dir: boolean }[] = [];
+  for (const r of roots) {
+    const abs = path.resolve(r);
+    rootDirs.push({ abs, dir: (await stat(abs).catch(() => undefined))?.isDirectory() ?? false });
+  }
+  for (const c of changed) {
+    const abs = path.resolve(c);
+    const root = rootDirs.find((r) => (r.dir ? abs === r.abs || abs.startsWith(r.abs + path.sep) : abs === r.abs));
+    if (!root) continue;
+    scopes.push(abs);
+    if (!root.dir) {
+      // A root that is a file: the full walk's rule (stat follows a link; only a regular file is read).
+      const st = await stat(abs).catch(() => undefined);
+      if (st?.isFile()) files.push({ abs, root: path.dirname(abs), real: await realpath(abs) });
+      else if (st) problems.push(notRegular(abs, st));
+      continue;
+    }
+    const rel = path.relative(root.abs, abs);
+    if (rel !== '' && rel.split(path.sep).some((part) => part.startsWith('.'))) continue;
+    const st = await lstat(abs).catch(() => undefined);
+    if (!st) continue; // gone: its scope removes what was known under it
+    const realRoot = await realpath(root.abs);
+    if (st.isDirectory()) await walk(abs, realRoot, root.abs, files, problems);
+    else if (!isManifestName(path.basename(abs))) continue;
+    else if (st.isFile()) files.push({ abs, root: root.abs, real: abs });
+    else if (st.isSymbolicLink()) {
+      const found = await resolveLink(abs, realRoot, problems);
+      if (found) files.push({ abs, root: root.abs, real: found });
+    } else problems.push(notRegular(abs, st));
+  }
+  const seen = new Set<string>();
+  return { files: files.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true))), scopes, problems };
 }
 
 async function walk(dir: string, realRoot: string, root: string, out: FoundFile[], problems: ManifestProblem[]): Promise<void> {

@@ -30,6 +30,8 @@ export interface LoadOptions {
   cwd?: string;
   /** Try the fast parser first (default true); false parses every file with positions (tests compare both). */
   fast?: boolean;
+  /** Aborted: the load stops between files and rejects (the daemon stopping); nothing is cached. */
+  signal?: AbortSignal;
 }
 
 export async function loadManifests(paths: string[], opts: LoadOptions & LoadCacheOptions = {}): Promise<LoadResult> {
@@ -44,7 +46,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions & LoadCac
   const todo = found.files.filter((_, i) => !results[i]);
   // Parsing is CPU-bound: a large tree is split with a worker thread (in file order), a small one is not.
   const parallel = (opts.parallel ?? true) && todo.length >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD);
-  const parsed = (parallel && workerScript() ? await loadSplit(todo, o) : [await loadFiles(todo, o)]).flat();
+  const parsed = (parallel && workerScript() ? await loadSplit(todo, o, opts.signal) : [await loadFiles(todo, o, opts.signal)]).flat();
   for (let i = 0, j = 0; i < results.length; i++) if (!results[i]) results[i] = parsed[j++];
   if (opts.cache) await storeCacheable(found.files, results as FileResult[], opts.cache, started);
   for (const r of results as FileResult[]) {
@@ -74,7 +76,7 @@ type LoadFilesOptions = { cwd: string; maxFileBytes: number; fast?: boolean };
 const CONCURRENCY = 4;
 
 /** Loads files with bounded I/O parallelism (waits overlap); results stay in file order. */
-export function loadFiles(files: FoundFile[], o: LoadFilesOptions): Promise<FileResult[]> {
+export function loadFiles(files: FoundFile[], o: LoadFilesOptions, signal?: AbortSignal): Promise<FileResult[]> {
   const show = (abs: string) => path.relative(o.cwd, abs) || abs;
   return mapLimit(files, CONCURRENCY, async (f) => {
     const out: FileResult = { videos: [], problems: [] };
@@ -85,7 +87,7 @@ export function loadFiles(files: FoundFile[], o: LoadFilesOptions): Promise<File
       out.problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
     }
     return out;
-  });
+  }, signal);
 }
 
 // A worker imports and compiles everything again (the schema validator most of all): about 0.5 CPU-seconds
@@ -99,7 +101,7 @@ function workerScript(): URL | undefined {
   return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-async function loadSplit(files: FoundFile[], o: LoadFilesOptions): Promise<FileResult[][]> {
+async function loadSplit(files: FoundFile[], o: LoadFilesOptions, signal?: AbortSignal): Promise<FileResult[][]> {
   const half = Math.ceil(files.length / 2);
   const worker = new Worker(workerScript()!, { workerData: { files: files.slice(0, half), ...o } });
   const first = new Promise<FileResult[]>((resolve, reject) => {
@@ -108,7 +110,7 @@ async function loadSplit(files: FoundFile[], o: LoadFilesOptions): Promise<FileR
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`manifest loader thread exited (${code})`)));
   });
-  const second = loadFiles(files.slice(half), o);
+  const second = loadFiles(files.slice(half), o, signal);
   try {
     return [await first, await second];
   } finally {
@@ -239,7 +241,7 @@ function isContainedRelative(p: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !p.endsWith('/');
 }
 
-function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): void {
+export function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): void {
   const first = new Map<string, LoadedVideo>();
   const dups: LoadedVideo[] = [];
   for (const v of videos) {
@@ -254,12 +256,17 @@ function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): v
   if (dups.length) for (const d of dups) videos.splice(videos.indexOf(d), 1);
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** Files parsed between two turns of the event loop: signals, timers and probes are served during a long load. */
+const YIELD_EVERY = 64;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
+      signal?.throwIfAborted(); // a stop asked for: the rest is not worth reading
       results[i] = await fn(items[i]!);
     }
   };
@@ -267,6 +274,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return results;
 }
 
-function byLocation(a: ManifestProblem, b: ManifestProblem): number {
+export function byLocation(a: ManifestProblem, b: ManifestProblem): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || (a.message < b.message ? -1 : 1);
 }

@@ -50,6 +50,8 @@ export interface ApplySummary {
 export interface Controller {
   /** Replaces the desired set (after a load); names whose spec changed are enqueued. */
   setDesired(videos: LoadedVideo[]): void;
+  /** Changes part of the desired set (the daemon's reload of changed files): `upsert` by name, `remove` names. */
+  patchDesired?(upsert: LoadedVideo[], remove: string[]): void;
   /** Enqueue every known video (periodic resync). */
   resync(): void;
   /** `apply`: work until every selected video is Ready, Failed or Suspended (or a guard stops). */

@@ -161,6 +161,25 @@ export function createController(o: ControllerOptions): Controller {
     for (const name of prev.keys()) if (!next.has(name)) for (const w of admission.release(name)) queue.add(w);
   }
 
+  function patchDesired(upsert: LoadedVideo[], remove: string[]): void {
+    const next = new Map(desired);
+    const dropped = remove.filter((name) => next.delete(name));
+    const changed: string[] = [];
+    for (const v of upsert) {
+      const old = next.get(v.name);
+      if (!selected(v)) {
+        if (old) (next.delete(v.name), dropped.push(v.name));
+        continue;
+      }
+      next.set(v.name, v);
+      if (!old || desiredKey(old) !== desiredKey(v)) changed.push(v.name);
+    }
+    desired = next;
+    recover();
+    for (const name of changed) queue.add(name);
+    for (const name of dropped) for (const w of admission.release(name)) queue.add(w);
+  }
+
   /**
    * Recovery: unsettled attempts found at start hold their slot and their reservation (admission.ts), so
    * neither the concurrency nor --max-cost can be exceeded by a run that picks up an interrupted one.
@@ -187,6 +206,7 @@ export function createController(o: ControllerOptions): Controller {
 
   return {
     setDesired,
+    patchDesired,
     resync() {
       for (const name of desired.keys()) {
         env.drift.mark(name);

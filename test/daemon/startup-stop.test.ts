@@ -47,3 +47,33 @@ describe('a stop during start-up', () => {
     expect(closed).toBe(true);
   });
 });
+
+describe('a stop during a long load (issue 19: SIGTERM at 50,000 videos)', () => {
+  it('does not wait for the load to finish: the loader is told to stop, and the stop waits only until it has let go', async () => {
+    const ctl = new FakeController();
+    let closed = false;
+    let entered!: () => void;
+    const inReload = new Promise<void>((r) => (entered = r));
+    let letGo = false;
+    // A load that would take forever unless its signal aborts (as loadManifests stops between files).
+    const loader: Loader = (_paths, signal) => {
+      entered();
+      return new Promise((_, reject) =>
+        signal!.addEventListener('abort', () => setImmediate(() => ((letGo = true), reject(signal!.reason))), { once: true }),
+      );
+    };
+    const abort = new AbortController();
+    const starting = startDaemon({
+      paths: [dir], loader, signal: abort.signal, clock: systemClock, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 }, debounceMs: 100, version: '9.9.9',
+      createRuntime: async () => ({ controller: ctl, close: async () => void (closed = true) }),
+    });
+    await inReload;
+    abort.abort('SIGTERM');
+    const d = await starting; // without the abort this never resolves
+    await d.stop();
+    expect(letGo).toBe(true); // the load had let go before the runtime (lock) was released
+    expect(closed).toBe(true);
+    expect(ctl.started).toBe(false);
+    expect(d.reloader.condition().status).toBe('Unknown'); // an abandoned load is not a manifest problem
+  });
+});

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { FakeClock, systemClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { isIgnoredPath, watchManifests, type ManifestWatcher } from '../../src/daemon/watch.js';
+import { watch, type FSWatcher } from 'chokidar';
 import { waitFor } from './fakes.js';
 
 const file = { isFile: () => true } as import('node:fs').Stats;
@@ -126,6 +127,31 @@ describe('watchManifests (real chokidar on a temp dir)', () => {
       expect(calls).toEqual([]);
     } finally {
       await live.close();
+    }
+  });
+});
+
+describe('watchManifests: a watch error', () => {
+  it('reports the burst as unsure (events may be lost: the daemon reloads everything)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'reelctl-watch-err-'));
+    const calls: { changed: string[]; unsure: boolean }[] = [];
+    let inner: FSWatcher | undefined;
+    const w = watchManifests({
+      paths: [dir], debounceMs: 20, clock: systemClock, logger: silentLogger(),
+      onChange: (changed, _at, unsure) => calls.push({ changed, unsure }),
+      watchWith: (paths, options) => (inner = watch(paths, options)),
+    });
+    try {
+      await w.ready;
+      inner!.emit('error', Object.assign(new Error('inotify queue overflow'), { code: 'ENOSPC' }));
+      await waitFor(() => calls.length === 1);
+      expect(calls[0]).toEqual({ changed: [], unsure: true });
+      await writeFile(path.join(dir, 'a.yaml'), 'x: 1\n');
+      await waitFor(() => calls.length === 2);
+      expect(calls[1]).toEqual({ changed: [path.join(dir, 'a.yaml')], unsure: false }); // the next burst is sure again
+    } finally {
+      await w.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -115,3 +115,22 @@ describe('parse cache', () => {
     expect((await compare()).hits).toBe(0);
   });
 });
+
+describe('parse cache file', () => {
+  it('saved in slices (more entries than one slice) reads back whole: every file a hit', async () => {
+    const d = await mkdtemp(path.join(tmpdir(), 'reelctl-cache-big-'));
+    try {
+      const file = path.join(d, 'parse-cache.json');
+      const cache = await openParseCache(file, { version: 't' });
+      const video = (await loadManifests([path.join(dir, 'm', 'a.yaml')])).videos[0]!;
+      for (let i = 0; i < 1234; i++) cache.set(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` }, [{ ...video, name: `v${i}` }], [`h${i}`]);
+      await cache.save();
+      expect(Object.keys((JSON.parse(await readFile(file, 'utf8')) as { entries: object }).entries)).toHaveLength(1234); // still one JSON document
+      const again = await openParseCache(file, { version: 't' });
+      for (let i = 0; i < 1234; i++) expect(again.get(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` })?.videos[0]!.name).toBe(`v${i}`);
+      expect(again.hits).toBe(1234);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -12,7 +12,7 @@ import { MemoryStateStore } from '../doubles/memory-store.js';
 /** Every member of Controller: a key missing here fails to compile (the Record must be total). */
 const MEMBERS: Record<keyof Controller, true> = {
   setDesired: true, resync: true, runToCompletion: true, start: true, stop: true, flush: true, status: true, attempt: true,
-  wake: true, isStopping: true, queueDepth: true, budget: true, queueAdds: true, onReconcile: true, on: true,
+  wake: true, isStopping: true, queueDepth: true, budget: true, queueAdds: true, onReconcile: true, on: true, patchDesired: true,
 };
 
 describe('the controller seen by its drivers', () => {

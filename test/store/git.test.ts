@@ -26,7 +26,7 @@ describe('manifest commit (provenance)', () => {
     writeFileSync(file, 'v: 1\n');
     const c1 = r.commit('first');
     let calls = 0;
-    const resolve = createCommitResolver(async (f) => (calls++, execFileSync('git', ['-C', path.dirname(f), 'log', '-1', '--format=%H', '--', path.basename(f)], { encoding: 'utf8' }).trim()));
+    const resolve = createCommitResolver(async (cwd, args) => (calls++, execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8' })));
     expect(await resolve(file)).toBe(c1);
     expect(await resolve(file)).toBe(c1);
     expect(calls).toBe(1);
@@ -56,6 +56,35 @@ describe('manifest commit (provenance)', () => {
     symlinkSync(path.join(r.dir, '.wt2'), link + '.new');
     renameSync(link + '.new', link);
     expect(await resolve(path.join(link, 'a.yaml'))).toBe(c2);
+  });
+
+  it('N manifests over several commits: one git process per HEAD, each file answered with its own last commit', async () => {
+    const r = repo();
+    const m = path.join(r.dir, 'manifests');
+    mkdirSync(path.join(m, 'sub'), { recursive: true });
+    const files = Array.from({ length: 60 }, (_, i) => path.join(m, i % 2 ? 'sub' : '', `v${i}.yaml`));
+    files.forEach((f, i) => writeFileSync(f, `v: ${i}\n`));
+    writeFileSync(path.join(m, 'Upper Case.YML'), 'x: 1\n');
+    const c1 = r.commit('all');
+    files.slice(0, 10).forEach((f) => writeFileSync(f, 'changed\n'));
+    const c2 = r.commit('ten changed');
+    writeFileSync(path.join(m, 'untracked.yaml'), 'x\n');
+    let spawns = 0;
+    const resolve = createCommitResolver(async (cwd, args) => (spawns++, execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8' })));
+    const got = await Promise.all(files.map((f) => resolve(f)));
+    expect(got).toEqual(files.map((_, i) => (i < 10 ? c2 : c1)));
+    expect(await resolve(path.join(m, 'Upper Case.YML'))).toBe(c1);
+    expect(await resolve(path.join(m, 'untracked.yaml'))).toBeUndefined(); // never committed: no commit, as git log -1 says
+    expect(spawns).toBe(1);
+    // A later commit touching one file: that file names it, the others keep theirs; one more process.
+    writeFileSync(files[20]!, 'again\n');
+    const c3 = r.commit('one more');
+    expect(await resolve(files[20]!)).toBe(c3);
+    expect(await resolve(files[0]!)).toBe(c2);
+    expect(await resolve(files[30]!)).toBe(c1);
+    expect(spawns).toBe(2);
+    // Each answer is what `git log -1 -- FILE` says.
+    for (const f of [files[0]!, files[20]!, files[59]!]) expect(await resolve(f)).toBe(execFileSync('git', ['-C', path.dirname(f), 'log', '-1', '--format=%H', '--', path.basename(f)], { encoding: 'utf8' }).trim());
   });
 
   it('outside a repository: no commit and no git process', async () => {

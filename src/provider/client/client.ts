@@ -45,6 +45,15 @@ const CLIENT_DEFAULTS = {
   retryBudget: 30,
 };
 
+/**
+ * Download slots for `concurrency` renders in flight: one per render (a finished render never waits for a
+ * slot while a download is quicker than a render), at least 3, at most 32 (sockets and disk writes at once).
+ * Three fixed slots made 10,000 renders at the submit pace wait on downloads (issue 19).
+ */
+export function downloadSlotsFor(concurrency: number): number {
+  return Math.min(32, Math.max(3, Math.floor(concurrency)));
+}
+
 export function createProviderClient(provider: Provider, options: ClientOptions = {}): ProviderClient {
   const o = { ...CLIENT_DEFAULTS, ...options };
   const clock = o.clock ?? systemClock;

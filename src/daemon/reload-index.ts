@@ -1,0 +1,151 @@
+// The daemon's picture of the manifests tree between full loads (issue 19 item 4): what each file loads
+// to, so a reload after a save parses only the files the watcher reported. Cross-file rules (unique names,
+// output collisions) hold for the whole picture: counts of names and of (case-folded) output files and
+// their directories say in O(changed videos) whether a changed video clashes; only then (or when the picture
+// was not clean before) the full load's own functions run over the whole picture, in the same file order,
+// so an incremental reload reports exactly what a full one would.
+import path from 'node:path';
+import type { ManifestProblem } from '../errors.js';
+import type { ChangedLoad } from '../manifest/load-changed.js';
+import { byLocation, checkUniqueNames } from '../manifest/load.js';
+import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
+import type { LoadedVideo } from '../manifest/model.js';
+import { checkOutputCollisions } from '../manifest/output-path-rules.js';
+
+interface FileEntry {
+  videos: LoadedVideo[];
+  problems: ManifestProblem[];
+}
+
+export class ManifestIndex {
+  private readonly files = new Map<string, FileEntry>();
+  private sorted: string[] | undefined;
+  private readonly bad = new Set<string>();
+  // How many videos of the picture use each name, output file and output directory (folded as the rule folds).
+  private readonly names = new Map<string, number>();
+  private readonly outFiles = new Map<string, number>();
+  private readonly outDirs = new Map<string, number>();
+  /** Videos taken in since the last problems(): the only ones that can have made a new clash. */
+  private added: LoadedVideo[] = [];
+  /** The last problems() found none (the fast check may rely on the rest of the picture being clean). */
+  private clean = true;
+
+  /** From a clean full load: its videos grouped by file (`source.file` is relative to `cwd`). */
+  static fromVideos(videos: LoadedVideo[], cwd: string): ManifestIndex {
+    const index = new ManifestIndex();
+    for (const v of videos) {
+      const abs = path.resolve(cwd, v.source.file);
+      const e = index.files.get(abs);
+      if (e) e.videos.push(v);
+      else index.files.set(abs, { videos: [v], problems: [] });
+      index.count(v, 1);
+    }
+    return index;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  /** Takes in a changed load; returns the videos of the affected files before and after. */
+  update(r: ChangedLoad): { before: LoadedVideo[]; after: LoadedVideo[] } {
+    const scopes = new Set(r.scopes);
+    const before: LoadedVideo[] = [];
+    const after: LoadedVideo[] = [];
+    const drop = (abs: string) => {
+      for (const v of this.files.get(abs)!.videos) this.count(v, -1);
+      before.push(...this.files.get(abs)!.videos);
+      this.files.delete(abs);
+      this.bad.delete(abs);
+      this.sorted = undefined;
+    };
+    // Known files at or under a changed path that the changed load did not find: gone. A saved file needs
+    // no search, a deleted one neither; only a directory (renamed, removed) is looked for among all files.
+    const dirs = new Set<string>();
+    for (const sc of scopes) {
+      if (r.files.has(sc)) continue;
+      if (this.files.has(sc)) drop(sc);
+      else dirs.add(sc);
+    }
+    if (dirs.size > 0) for (const abs of [...this.files.keys()]) if (!r.files.has(abs) && underAny(abs, dirs)) drop(abs);
+    for (const [abs, e] of r.files) {
+      const old = this.files.get(abs);
+      if (old) before.push(...old.videos);
+      else this.sorted = undefined;
+      for (const v of old?.videos ?? []) this.count(v, -1);
+      for (const v of e.videos) this.count(v, 1);
+      this.added.push(...e.videos);
+      this.files.set(abs, { videos: e.videos, problems: e.problems });
+      if (e.problems.length > 0) this.bad.add(abs);
+      else this.bad.delete(abs);
+      after.push(...e.videos);
+    }
+    return { before, after };
+  }
+
+  /** Every video, in file order (as the full load lists them). */
+  videos(): LoadedVideo[] {
+    this.sorted ??= [...this.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: LoadedVideo[] = [];
+    for (const abs of this.sorted) for (const v of this.files.get(abs)!.videos) out.push(v);
+    return out;
+  }
+
+  /** What a full load of the same tree would report: each file's problems and the cross-file rules. */
+  problems(): ManifestProblem[] {
+    const problems: ManifestProblem[] = [];
+    for (const abs of this.bad) problems.push(...this.files.get(abs)!.problems);
+    const added = this.added;
+    this.added = [];
+    if (problems.length === 0 && this.clean && !added.some((v) => this.clashes(v))) return problems;
+    const all = this.videos();
+    checkUniqueNames(all, problems);
+    checkOutputCollisions(all, problems);
+    this.clean = problems.length === 0;
+    return problems.sort(byLocation);
+  }
+
+  /** True when `v` (already counted) shares its name or an output file with another video, or an output file is another's directory. */
+  private clashes(v: LoadedVideo): boolean {
+    if ((this.names.get(v.name) ?? 0) > 1) return true;
+    for (const f of outputKeys(v)) {
+      if ((this.outFiles.get(f) ?? 0) > 1 || this.outDirs.has(f)) return true;
+      for (const d of parents(f)) if (this.outFiles.has(d)) return true;
+    }
+    return false;
+  }
+
+  private count(v: LoadedVideo, by: 1 | -1): void {
+    bump(this.names, v.name, by);
+    for (const f of outputKeys(v)) {
+      bump(this.outFiles, f, by);
+      for (const d of parents(f)) bump(this.outDirs, d, by);
+    }
+  }
+}
+
+function bump(m: Map<string, number>, key: string, by: number): void {
+  const n = (m.get(key) ?? 0) + by;
+  if (n > 0) m.set(key, n);
+  else m.delete(key);
+}
+
+/** The video's output files, folded as checkOutputCollisions folds them. */
+function outputKeys(v: LoadedVideo): string[] {
+  const n = withDefaults(v.request).numberResults ?? 1;
+  return outputFilePaths(outputBasePath(v), typeof n === 'number' ? n : 1).map((f) => f.normalize('NFC').toLowerCase());
+}
+
+/** `a/b/c.mp4` → `a`, `a/b`. */
+function parents(key: string): string[] {
+  const parts = key.split('/');
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** True when `abs` is one of `scopes` or lies under one of them (walks up its parents: O(depth)). */
+function underAny(abs: string, scopes: Set<string>): boolean {
+  for (let p = abs; ; p = path.dirname(p)) {
+    if (scopes.has(p)) return true;
+    if (path.dirname(p) === p) return false;
+  }
+}
