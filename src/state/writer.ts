@@ -2,10 +2,11 @@
 // before the next side effect (the intent before a submit). Concurrent flushes share one save.
 //
 // A save is skipped when nothing really changed: each dirty record's JSON is compared with a digest of
-// what is on disk. A small state (under `journalMinVideos`, default 1,000) is then rewritten whole —
-// atomically, a few milliseconds. A large one would cost tens of milliseconds per save, so its changed
-// records are appended to the journal instead (state/journal.ts): one line and one fsync, whether the state
-// holds 1,000 videos or 10,000. When the journal has grown past half the snapshot (at least
+// what is on disk. A small state (under `journalMinVideos`, default 100) is then rewritten whole —
+// atomically, a few milliseconds. A larger one costs more per save (200 videos: ~20 ms of CPU to encode,
+// digest and validate, and two fsyncs; 200 renders finishing together made ten such saves on the way to the
+// last Ready), so its changed records are appended to the journal instead (state/journal.ts): one line and
+// one fsync, whether the state holds 100 videos or 10,000. When the journal has grown past half the snapshot (at least
 // `minCompactBytes`), or when the run ends, the next save is a full snapshot (a compaction) and the
 // journal goes away, so a state at rest is always one self-contained file.
 import { createHash } from 'node:crypto';
@@ -15,14 +16,17 @@ import type { StateFile, StateStore, VideoState } from './model.js';
 export interface StateWriterOptions {
   /** Compact once the journal exceeds max(this, snapshot size / 2). Default 1 MiB. */
   minCompactBytes?: number;
-  /** Use the journal once the state holds this many videos (default 1,000; 0 = always). */
+  /** Use the journal once the state holds this many videos (default 100; 0 = always). */
   journalMinVideos?: number;
 }
 
-const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
+const DEFAULT_JOURNAL_MIN_VIDEOS = 100;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;
+  /** Saves started, and the number of the last one that ended well (saves run one at a time, in order). */
+  private started = 0;
+  private completed = 0;
   private pending = false;
   private dirtyNames = new Set<string>();
   private allDirty = false;
@@ -63,21 +67,33 @@ export class StateWriter {
     this.pending = true;
   }
 
-  /** Resolves once every change made before the call is on disk. */
+  /**
+   * Resolves once every change made before the call is on disk: after a save that STARTED after the call
+   * (a save takes its changes when it starts). Callers that come while a save runs share the next one.
+   */
   async flush(name?: string): Promise<void> {
     this.markDirty(name);
-    while (this.pending) {
-      if (this.writing) {
-        await this.writing;
+    const target = this.started + 1; // the next save to start carries this change
+    while (this.completed < target) {
+      const running = this.writing;
+      if (running) {
+        const n = this.started;
+        try {
+          await running;
+        } catch (err) {
+          if (n >= target) throw err; // our own save failed; one that started before our change is not ours
+        }
         continue;
       }
+      const n = ++this.started;
       this.pending = false;
-      this.writing = this.save();
-      try {
-        await this.writing;
-      } finally {
-        this.writing = undefined;
-      }
+      const p: Promise<void> = this.save()
+        .then(() => void (this.completed = Math.max(this.completed, n)))
+        .finally(() => {
+          if (this.writing === p) this.writing = undefined;
+        });
+      this.writing = p;
+      await p;
     }
   }
 
@@ -101,6 +117,16 @@ export class StateWriter {
     const names = this.allDirty ? new Set([...Object.keys(this.state.videos), ...this.persisted.keys()]) : this.dirtyNames;
     this.allDirty = false;
     this.dirtyNames = new Set();
+    try {
+      await this.saveNames(names);
+    } catch (err) {
+      for (const n of names) this.dirtyNames.add(n); // not on disk: the next save carries them again
+      this.pending = true;
+      throw err;
+    }
+  }
+
+  private async saveNames(names: ReadonlySet<string>): Promise<void> {
     // A snapshot serializes (and digests) every record anyway.
     const journal = this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
     if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();
