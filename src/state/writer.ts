@@ -2,11 +2,10 @@
 // before the next side effect (the intent before a submit). Concurrent flushes share one save.
 //
 // A save is skipped when nothing really changed: each dirty record's JSON is compared with a digest of
-// what is on disk. A small state (under `journalMinVideos`, default 100) is then rewritten whole —
-// atomically, a few milliseconds. A larger one costs more per save (200 videos: ~20 ms of CPU to encode,
-// digest and validate, and two fsyncs; 200 renders finishing together made ten such saves on the way to the
-// last Ready), so its changed records are appended to the journal instead (state/journal.ts): one line and
-// one fsync, whether the state holds 100 videos or 10,000. When the journal has grown past half the snapshot (at least
+// what is on disk. A small state (under `journalMinVideos`, default 1,000) is then rewritten whole —
+// atomically, a few milliseconds. A large one would cost tens of milliseconds per save, so its changed
+// records are appended to the journal instead (state/journal.ts): one line and one fsync, whether the state
+// holds 1,000 videos or 10,000. When the journal has grown past half the snapshot (at least
 // `minCompactBytes`), or when the run ends, the next save is a full snapshot (a compaction) and the
 // journal goes away, so a state at rest is always one self-contained file.
 import { createHash } from 'node:crypto';
@@ -16,11 +15,11 @@ import type { StateFile, StateStore, VideoState } from './model.js';
 export interface StateWriterOptions {
   /** Compact once the journal exceeds max(this, snapshot size / 2). Default 1 MiB. */
   minCompactBytes?: number;
-  /** Use the journal once the state holds this many videos (default 100; 0 = always). */
+  /** Use the journal once the state holds this many videos (default 1,000; 0 = always). */
   journalMinVideos?: number;
 }
 
-const DEFAULT_JOURNAL_MIN_VIDEOS = 100;
+const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;

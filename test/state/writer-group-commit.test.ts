@@ -1,12 +1,7 @@
 // The state writer is a group commit: flushes that come while a save runs share the NEXT save, and nobody
 // returns before a save that started after its change (the intent before a submit, a Ready before it is
 // acknowledged). 200 videos finishing together cost a handful of saves, not 200 — with the same guarantee.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FileStateStore } from '../../src/state/file-store.js';
-import { journalPath } from '../../src/state/journal.js';
+import { describe, expect, it } from 'vitest';
 import type { AppendResult, StateFile, StateLock, StateStore } from '../../src/state/model.js';
 import { emptyState, newVideoState, setPhase } from '../../src/state/transitions.js';
 import { StateWriter } from '../../src/state/writer.js';
@@ -80,31 +75,5 @@ describe('StateWriter group commit: failures', () => {
     expect(saves[1]!.phases).toEqual({ a: 'Submitted', b: 'Ready' }); // a is still dirty (its save failed): retried with it
     saves[1]!.done();
     await expect(b).resolves.toBeUndefined();
-  });
-});
-
-describe('journal threshold', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-
-  it('by default a state of 100+ videos saves to the journal: a save does not re-encode the whole state', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'reelctl-threshold-'));
-    for (const [n, journal] of [[99, false], [150, true]] as const) {
-      const file = path.join(dir, `state-${n}.json`);
-      const state = emptyState('lin');
-      for (let i = 0; i < n; i++) state.videos[`v${i}`] = video(`v${i}`);
-      const writer = new StateWriter(new FileStateStore(file), state);
-      await writer.flush(); // serial 0: the first save is a snapshot
-      setPhase(state.videos.v3!, 'Ready', 1);
-      await writer.flush('v3');
-      expect(existsSync(journalPath(file))).toBe(journal);
-      expect(writer.snapshots).toBe(journal ? 1 : 2);
-      await writer.close(); // the run ends: one self-contained file again
-      expect(existsSync(journalPath(file))).toBe(false);
-      expect((await new FileStateStore(file).read())!.videos.v3!.phase).toBe('Ready');
-    }
   });
 });
