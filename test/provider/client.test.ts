@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock.js';
 import { ProviderError } from '../../src/errors.js';
@@ -7,7 +6,7 @@ import { pollDelayMs } from '../../src/provider/client/backoff.js';
 import { createFakeProvider } from '../doubles/fake-provider.js';
 import { createRunwareProvider } from '../../src/provider/runware/http-provider.js';
 import { startSimulator, type SimOptions } from '../../src/provider/sim/server.js';
-import type { DownloadResponse, Provider } from '../../src/provider/types.js';
+import type { Provider } from '../../src/provider/types.js';
 import { task } from '../contracts/provider-contract.js';
 
 const fast = { backoff: { baseMs: 5, capMs: 50 }, submitRps: 1000, pollRoundMs: 50, breaker: { threshold: 1000, cooldownMs: 10 } };
@@ -159,34 +158,5 @@ describe('ProviderClient', () => {
     expect(pollDelayMs(1, mid)).toBe(3000);
     expect(pollDelayMs(20, mid)).toBe(10_000);
     expect(pollDelayMs(0, () => 0)).toBe(1600);
-  });
-
-  it('renders finishing together are fetched 16 at a time by default (a slot is held until the headers arrive)', async () => {
-    const waiting: (() => void)[] = [];
-    let inFlight = 0;
-    let most = 0;
-    const provider: Provider = {
-      submit: async () => [],
-      poll: async () => [],
-      download: () =>
-        new Promise((resolve) => {
-          most = Math.max(most, ++inFlight);
-          waiting.push(() => {
-            inFlight--;
-            resolve({ body: Readable.from([]), contentLength: 0 } as unknown as DownloadResponse);
-          });
-        }),
-    };
-    const client = createProviderClient(provider, fast);
-    const all = Promise.all(Array.from({ length: 40 }, (_, i) => client.download(`http://127.0.0.1/v${i}.mp4`)));
-    for (let i = 0; i < 100 && waiting.length < 16; i++) await new Promise((r) => setImmediate(r));
-    expect(waiting.length).toBe(16);
-    for (let released = 0; released < 40; released++) {
-      for (let i = 0; i < 100 && waiting.length === 0; i++) await new Promise((r) => setImmediate(r));
-      waiting.shift()!();
-    }
-    await all;
-    expect(most).toBe(16);
-    await client.close();
   });
 });

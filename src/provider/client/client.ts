@@ -23,11 +23,6 @@ export interface ClientOptions {
   submitMaxBytes?: number;
   pollBatchSize?: number;
   pollRoundMs?: number;
-  /**
-   * Download requests waiting for their response headers at once (default 16). The slot is freed when the
-   * headers arrive, so this paces connection set-up, not bandwidth: at 3, a batch of 200 renders finishing
-   * together was fetched three at a time, a second behind a script that fetches them all at once.
-   */
   downloadConcurrency?: number;
   maxAttempts?: number;
   backoff?: { baseMs: number; capMs: number };
@@ -43,7 +38,7 @@ const CLIENT_DEFAULTS = {
   submitMaxBytes: 8 * 1024 * 1024,
   pollBatchSize: 1000,
   pollRoundMs: 2000,
-  downloadConcurrency: 16,
+  downloadConcurrency: 3,
   maxAttempts: 6,
   backoff: { baseMs: 500, capMs: 30_000 },
   breaker: { threshold: 5, cooldownMs: 30_000 },
