@@ -86,13 +86,13 @@ export class StateWriter {
       }
       const n = ++this.started;
       this.pending = false;
-      const p: Promise<void> = this.save()
-        .then(() => void (this.completed = Math.max(this.completed, n)))
-        .finally(() => {
-          if (this.writing === p) this.writing = undefined;
-        });
-      this.writing = p;
-      await p;
+      this.writing = this.save();
+      try {
+        await this.writing; // the starter awaited first, so it resumes before the callers that came later
+        this.completed = n;
+      } finally {
+        this.writing = undefined;
+      }
     }
   }
 

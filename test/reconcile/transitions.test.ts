@@ -74,7 +74,7 @@ const rows: Row[] = [
   ['failure: submit refused (invalid parameter) → Failed at once', [{ videos: [a], scripts: { a: { submit: [{ rejected: 'invalidPositivePrompt' }] } } }],
     { phase: { a: 'Failed' }, attempts: { a: ['failed'] }, submits: { a: 1 }, message: { a: /refused the task: invalidPositivePrompt/ }, steps: { a: ['done', 'done'] } }],
   ['fatal: insufficientCredits stops the whole run; nothing else is submitted', [{ videos: [a, b], concurrency: 1, scripts: { a: { submit: [{ rejected: 'insufficientCredits' }] }, b: { submit: [{ rejected: 'insufficientCredits' }] } } }],
-    { phase: {}, error: /insufficientCredits/, submits: { a: 1, b: 0 }, steps: { a: ['terminal', 'done'], b: ['waiting-for-slot', 'waiting-for-slot'] } }], // b's second pass (queued again by runToCompletion) comes before a's submit is answered (a's intent is saved first): the slot is still a's; nothing wakes b after the fatal answer
+    { phase: {}, error: /insufficientCredits/, submits: { a: 1, b: 0 }, steps: { a: ['terminal', 'done'], b: ['waiting-for-slot', 'done'] } }], // b's second pass finds the run halted
   ['retry: unknown submit outcomes re-send the SAME task UUID every retryDelay until accepted', [{ videos: [a], scripts: { a: { submit: ['unknown', 'unknown', 'unknown', 'accepted'] } } }],
     { phase: { a: 'Ready' }, attempts: { a: ['succeeded'] }, submits: { a: 4 }, uuids: { a: 1 }, times: { submit: [0, 0, RETRY_MS, 2 * RETRY_MS] }, steps: { a: [`requeue ${RETRY_MS}`, `requeue ${RETRY_MS}`, `requeue ${RETRY_MS}`, `requeue ${POLL_MS}`, 'done'] }, retries: [] }],
   ['retry: a download reset is retried with backoff, then succeeds (one render paid)', [{ videos: [a], scripts: { a: { download: ['reset', 'reset', 'ok'] } } }],
