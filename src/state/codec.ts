@@ -1,42 +1,32 @@
 // Decoding the state file: JSON → migrations → schema check. A corrupt or newer file is refused with a
 // clear message and never touched (the caller only ever writes after a successful read).
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { AnySchema, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { StateError } from '../errors.js';
-import { packagePath } from '../paths.js';
 import { upgradeVideoV2 } from './legacy-v2.js';
 import { STATE_VERSION, type StateFile, type VideoState } from './model.js';
+import * as readCheck from './validate-read.gen.js';
+import * as writeCheck from './validate-write.gen.js';
 
-let validate: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  validate ??= new Ajv2020({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(packagePath('schemas', 'state.schema.json'), 'utf8')));
-  return validate;
-}
+// The state schema's validators are precompiled (scripts/gen-validators.mjs, ajv standalone): compiling them
+// at run time cost about 0.2 s of CPU before the first state write, hence before the first submit.
+type Check = ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null };
+const validator: Check = readCheck.validateState;
 
 // The writer's guard (issue 17): a state its own schema would reject never reaches the disk. Compiled with
 // strictNumbers, so Infinity and NaN (which JSON.stringify would write as null) are rejected as numbers.
-let writeCheck: { state: ValidateFunction; video: ValidateFunction } | undefined;
-function writeValidators(): NonNullable<typeof writeCheck> {
-  if (writeCheck) return writeCheck;
-  const ajv = new Ajv2020({ allErrors: false, strict: false, strictNumbers: true });
-  ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', 'state.schema.json'), 'utf8')) as AnySchema);
-  const id = 'https://reelctl.dev/schemas/state.schema.json';
-  writeCheck = { state: ajv.getSchema(id)!, video: ajv.compile({ $ref: `${id}#/$defs/video` }) };
-  return writeCheck;
-}
+const writeValidators: { state: Check; video: Check } = { state: writeCheck.validateState, video: writeCheck.validateVideo };
 
 /** Throws (state.invalid-write) when `state` is not a state the schema accepts; nothing is written then. */
 export function checkStateForWrite(state: StateFile, file: string): void {
-  refuseInvalid(writeValidators().state, state, file, '');
+  refuseInvalid(writeValidators.state, state, file, '');
 }
 
 /** The same for journal records (name → the record's JSON, null = removed). */
 export function checkRecordsForWrite(changes: ReadonlyMap<string, string | null>, file: string): void {
-  for (const [name, json] of changes) if (json !== null) refuseInvalid(writeValidators().video, JSON.parse(json), file, `/videos/${name}`);
+  for (const [name, json] of changes) if (json !== null) refuseInvalid(writeValidators.video, JSON.parse(json), file, `/videos/${name}`);
 }
 
-function refuseInvalid(check: ValidateFunction, doc: unknown, file: string, at: string): void {
+function refuseInvalid(check: Check, doc: unknown, file: string, at: string): void {
   if (check(doc)) return;
   const e = check.errors?.[0];
   const where = `${at}${e?.instancePath ?? ''}` || '/';
@@ -94,7 +84,7 @@ export function decodeStateObject(raw: unknown, file: string): StateFile {
   if (version > STATE_VERSION)
     throw new StateError(`state file ${file} has version ${version}, newer than this reelctl understands (${STATE_VERSION}); upgrade reelctl. The file was left untouched.`, { code: 'state.newer' });
   for (let v = version; v < STATE_VERSION; v++) doc = MIGRATIONS[v]!(doc);
-  const check = validator();
+  const check = validator;
   if (!check(doc)) {
     const e = check.errors?.[0];
     throw corrupt(file, `does not match the state schema at ${e?.instancePath || '/'}: ${e?.message ?? 'invalid'}`);

@@ -23,6 +23,9 @@ const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;
+  /** Saves started, and the number of the last one that ended well (saves run one at a time, in order). */
+  private started = 0;
+  private completed = 0;
   private pending = false;
   private dirtyNames = new Set<string>();
   private allDirty = false;
@@ -63,18 +66,30 @@ export class StateWriter {
     this.pending = true;
   }
 
-  /** Resolves once every change made before the call is on disk. */
+  /**
+   * Resolves once every change made before the call is on disk: after a save that STARTED after the call
+   * (a save takes its changes when it starts). Callers that come while a save runs share the next one.
+   */
   async flush(name?: string): Promise<void> {
     this.markDirty(name);
-    while (this.pending) {
-      if (this.writing) {
-        await this.writing;
+    const target = this.started + 1; // the next save to start carries this change
+    while (this.completed < target) {
+      const running = this.writing;
+      if (running) {
+        const n = this.started;
+        try {
+          await running;
+        } catch (err) {
+          if (n >= target) throw err; // our own save failed; one that started before our change is not ours
+        }
         continue;
       }
+      const n = ++this.started;
       this.pending = false;
       this.writing = this.save();
       try {
-        await this.writing;
+        await this.writing; // the starter awaited first, so it resumes before the callers that came later
+        this.completed = n;
       } finally {
         this.writing = undefined;
       }
@@ -101,6 +116,16 @@ export class StateWriter {
     const names = this.allDirty ? new Set([...Object.keys(this.state.videos), ...this.persisted.keys()]) : this.dirtyNames;
     this.allDirty = false;
     this.dirtyNames = new Set();
+    try {
+      await this.saveNames(names);
+    } catch (err) {
+      for (const n of names) this.dirtyNames.add(n); // not on disk: the next save carries them again
+      this.pending = true;
+      throw err;
+    }
+  }
+
+  private async saveNames(names: ReadonlySet<string>): Promise<void> {
     // A snapshot serializes (and digests) every record anyway.
     const journal = this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
     if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();

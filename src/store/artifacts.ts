@@ -12,7 +12,7 @@ import { ArtifactError, diskErrorCode } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import type { DownloadResponse } from '../provider/types.js';
 import { isStale } from '../state/lock.js';
-import { createDirSyncer } from './dir-sync.js';
+import { createDirSyncer, groupByKey } from './dir-sync.js';
 import { resolveInside } from './paths.js';
 import { signatureOk, type Container } from './signature.js';
 
@@ -181,13 +181,16 @@ async function isFile(p: string): Promise<boolean> {
 /** Directory fsyncs of renames that finish together are shared (dir-sync.ts): same guarantee, fewer fsyncs. */
 const syncDir = createDirSyncer();
 
+/** Sidecars written together share a listing of their directory (one that started after each rename). */
+const listDir = groupByKey((dir) => readdir(dir).catch(() => [] as string[]));
+
 /**
  * A process killed while writing a sidecar leaves `<sidecar>.tmp-<pid>` behind; once the sidecar is written
  * again, such leftovers are removed when their process is provably gone (the stale-lock test, state/lock.ts).
  */
 async function sweepStaleTemps(final: string): Promise<void> {
   const prefix = `${path.basename(final)}.tmp-`;
-  const names = await readdir(path.dirname(final)).catch(() => [] as string[]);
+  const names = await listDir(path.dirname(final));
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));

@@ -15,31 +15,42 @@ const fsyncDir: SyncOne = async (dir) => {
   }
 };
 
-interface DirState {
-  running?: Promise<void>;
-  /** The sync that will start when `running` ends; every caller since `running` started waits for it. */
-  next?: Promise<void>;
+interface KeyState<T> {
+  running?: Promise<T>;
+  /** The run that will start when `running` ends; every caller since `running` started waits for it. */
+  next?: Promise<T>;
 }
 
 export function createDirSyncer(syncOne: SyncOne = fsyncDir): (dir: string) => Promise<void> {
-  const dirs = new Map<string, DirState>();
-  const start = (dir: string, s: DirState): Promise<void> => {
-    const p = syncOne(dir).finally(() => {
+  return groupByKey(syncOne);
+}
+
+/**
+ * The same sharing for any per-key operation: each caller gets the result of a run that STARTED after its call
+ * (e.g. a directory listing that sees every file renamed into it before the call).
+ */
+export function groupByKey<T>(runOne: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const keys = new Map<string, KeyState<T>>();
+  const start = (key: string, s: KeyState<T>): Promise<T> => {
+    const p = runOne(key).finally(() => {
       if (s.running === p) s.running = undefined;
-      if (!s.running && !s.next) dirs.delete(dir);
+      if (!s.running && !s.next) keys.delete(key);
     });
     s.running = p;
     return p;
   };
-  return (dir) => {
-    let s = dirs.get(dir);
-    if (!s) dirs.set(dir, (s = {}));
-    if (!s.running) return start(dir, s);
+  return (key) => {
+    let s = keys.get(key);
+    if (!s) keys.set(key, (s = {}));
+    if (!s.running) return start(key, s);
     if (s.next) return s.next;
     const state = s;
-    const next = state.running!.catch(() => undefined).then(() => {
+    const next = s.running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
       state.next = undefined;
-      return start(dir, state);
+      return start(key, state);
     });
     state.next = next;
     return next;

@@ -1,7 +1,7 @@
 // Directory fsyncs are group-committed: callers that come while one runs share the next, and nobody returns
 // before a sync that started after their call (the rename they made before calling is then durable).
 import { describe, expect, it } from 'vitest';
-import { createDirSyncer } from '../../src/store/dir-sync.js';
+import { createDirSyncer, groupByKey } from '../../src/store/dir-sync.js';
 
 function heldSyncs() {
   const syncs: { dir: string; done: () => void; fail: (e: Error) => void }[] = [];
@@ -51,5 +51,23 @@ describe('createDirSyncer', () => {
     expect(h.syncs.length).toBe(4);
     h.syncs[3]!.done();
     await again;
+  });
+});
+
+describe('groupByKey (directory listings of sidecars written together)', () => {
+  it('callers during a running listing share the NEXT one and get its result: they see files renamed before they called', async () => {
+    const runs: { key: string; done: (files: string[]) => void }[] = [];
+    const list = groupByKey((key) => new Promise<string[]>((resolve) => void runs.push({ key, done: resolve })));
+    const first = list('/out');
+    const later = Array.from({ length: 20 }, () => list('/out'));
+    await tick();
+    expect(runs.length).toBe(1);
+    runs[0]!.done(['a.json']);
+    await expect(first).resolves.toEqual(['a.json']);
+    await tick();
+    expect(runs.length).toBe(2); // one listing for the twenty, started after the first ended
+    runs[1]!.done(['a.json', 'b.json.tmp-7']);
+    for (const r of await Promise.all(later)) expect(r).toEqual(['a.json', 'b.json.tmp-7']);
+    expect(runs.length).toBe(2);
   });
 });
