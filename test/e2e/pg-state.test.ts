@@ -82,7 +82,10 @@ describe('reelctl on a PostgreSQL state', () => {
   });
 
   it('two concurrent applies: the second refuses at once, naming the holder — never both submit', async () => {
-    w = await workspace({ latency: { minMs: 2500, maxMs: 3000 } });
+    // The renders take a simulated minute: the first apply holds the lock however slowly the second starts
+    // (no race with the machine's load); once the second was refused, the simulator's clock moves on.
+    let skewMs = 0;
+    w = await workspace({ latency: { minMs: 60_000, maxMs: 60_000 }, now: () => Date.now() + skewMs });
     const { url, schema } = stateUrl();
     w.write('a.yaml', videoYaml('alpha') + '---\n' + videoYaml('beta'));
     const first = w.apply(['--state', url]);
@@ -96,6 +99,7 @@ describe('reelctl on a PostgreSQL state', () => {
     const refused = await w.apply(['--state', url]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`error: state in postgres://postgres:\\*\\*\\*@.* is locked by pid ${holder!.pid} on host .* since \\S+ \\(reelctl apply\\)`));
+    skewMs = 120_000;
     const r1 = await first;
     expect(r1.exitCode, r1.stderr).toBe(0);
     expect(r1.stderr).toMatch(/2 submitted/);
