@@ -4,7 +4,7 @@
 // successful reload and resync happened.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { roundUsd } from '../pricing/prices.js';
-import type { Controller, ReconcileResult } from '../reconcile/controller-api.js';
+import type { Controller, ReconcileResult, VideoStatus } from '../reconcile/controller-api.js';
 import type { ApiObservation } from './api-timing.js';
 
 export interface OpsMetrics {
@@ -15,7 +15,7 @@ export interface OpsMetrics {
   observeResync: () => void;
 }
 
-export function createOpsMetrics(registry: Registry, controller: () => Controller | undefined, now: () => number): OpsMetrics {
+export function createOpsMetrics(registry: Registry, controller: () => Controller | undefined, statuses: () => readonly VideoStatus[], now: () => number): OpsMetrics {
   const reg = { registers: [registry] };
   collectDefaultMetrics({ register: registry }); // process_* (RSS, CPU, fds) and nodejs_* (event loop lag, heap, GC)
   // prom-client names these three gauges `_total`, which `promtool check metrics` rejects (a suffix reserved
@@ -61,7 +61,7 @@ export function createOpsMetrics(registry: Registry, controller: () => Controlle
       const c = controller();
       if (!c || !baseline) return;
       let d = 0;
-      for (const v of c.status()) {
+      for (const v of statuses()) {
         const before = lastCost.get(v.name) ?? 0;
         if (v.costUsd > before) d += v.costUsd - before;
         lastCost.set(v.name, v.costUsd);

@@ -2,7 +2,7 @@
 // tests and embedders get isolated counts). Counters are fed by ControllerEvents; gauges are read from
 // Controller.status()/queueDepth() and the provider's stats at scrape time, so they cannot drift.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
+import type { Controller, ControllerEvent, VideoStatus } from '../reconcile/controller-api.js';
 import { PHASES, type Phase } from '../state/phase.js';
 import type { ManifestCondition } from './reload.js';
 import { createOpsMetrics, type OpsMetrics } from './metrics-ops.js';
@@ -40,6 +40,10 @@ export interface DaemonMetrics extends Omit<OpsMetrics, 'observeReloadOk'> {
 export function createMetrics(src: MetricsSources): DaemonMetrics {
   const registry = new Registry();
   const reg = { registers: [registry] };
+  // One controller.status() per scrape, shared by every gauge that reads it: at 50,000 videos each call
+  // builds 50,000 objects, and three of them per scrape held the event loop for seconds (bench daemon-scale).
+  let scraped: VideoStatus[] | undefined;
+  const statuses = (): VideoStatus[] => (scraped ??= src.controller()?.status() ?? []);
 
   new Gauge({ name: 'reelctl_build_info', help: 'Build information (always 1)', labelNames: ['version', 'node'], ...reg }).set(
     { version: src.version, node: process.version },
@@ -53,7 +57,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     collect() {
       const counts = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
       const desired = src.desiredNames?.();
-      for (const v of src.controller()?.status() ?? []) if (!desired || desired.has(v.name)) counts[v.phase] = (counts[v.phase] ?? 0) + 1;
+      for (const v of statuses()) if (!desired || desired.has(v.name)) counts[v.phase] = (counts[v.phase] ?? 0) + 1;
       for (const p of PHASES) this.set({ phase: p }, counts[p]);
     },
   });
@@ -62,7 +66,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     help: 'Settled spend in USD over all videos in state',
     ...reg,
     collect() {
-      this.set(roundUsd((src.controller()?.status() ?? []).reduce((s, v) => s + (v.costUsd || 0), 0)));
+      this.set(roundUsd(statuses().reduce((s, v) => s + (v.costUsd || 0), 0)));
     },
   });
   new Gauge({
@@ -172,7 +176,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     ...reg,
   });
 
-  const ops = createOpsMetrics(registry, src.controller, src.now ?? Date.now);
+  const ops = createOpsMetrics(registry, src.controller, statuses, src.now ?? Date.now);
   const startedAt = new Map<string, number>();
   return {
     registry,
@@ -212,6 +216,13 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
       reloadSeconds.observe(durationMs / 1000);
       if (problems > 0) loadErrors.inc(problems);
     },
-    render: () => registry.metrics(),
+    render: async () => {
+      scraped = undefined;
+      try {
+        return await registry.metrics();
+      } finally {
+        scraped = undefined; // never kept between scrapes: 50,000 statuses are tens of MB
+      }
+    },
   };
 }

@@ -72,7 +72,7 @@ export function createController(o: ControllerOptions): Controller {
     state, writer, admission, emit, signal: abort.signal,
     desired: () => desired,
     halted: () => stopping || fatal !== undefined,
-    wake: (name) => queue.add(name),
+    wake: (name) => queue.add(name, 'priority'), // a finished task, a freed slot: not behind the start-up pass
   });
 
   /** A failed step, as the queue scheduled it: the message says what failed (a fact); when it is tried again is an event. */
@@ -149,16 +149,21 @@ export function createController(o: ControllerOptions): Controller {
 
   const selected = (v: LoadedVideo) => matchesSelector(v.labels, selector);
 
+  // The first desired set is the start-up load (bulk work); every later change is a user's edit, which goes
+  // ahead of the bulk lane (the start-up pass over 50,000 tracked videos takes minutes).
+  let seeded = false;
   function setDesired(videos: LoadedVideo[]): void {
     const next = new Map(videos.filter(selected).map((v) => [v.name, v]));
     const prev = desired;
     desired = next;
+    const lane = seeded ? 'priority' : 'bulk';
+    seeded = true;
     recover(); // before the first step can ask for a slot or budget
     for (const [name, v] of next) {
       const old = prev.get(name);
-      if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name);
+      if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name, lane);
     }
-    for (const name of prev.keys()) if (!next.has(name)) for (const w of admission.release(name)) queue.add(w);
+    for (const name of prev.keys()) if (!next.has(name)) for (const w of admission.release(name)) queue.add(w, 'priority');
   }
 
   function patchDesired(upsert: LoadedVideo[], remove: string[]): void {
@@ -175,9 +180,10 @@ export function createController(o: ControllerOptions): Controller {
       if (!old || desiredKey(old) !== desiredKey(v)) changed.push(v.name);
     }
     desired = next;
+    seeded = true;
     recover();
-    for (const name of changed) queue.add(name);
-    for (const name of dropped) for (const w of admission.release(name)) queue.add(w);
+    for (const name of changed) queue.add(name, 'priority');
+    for (const name of dropped) for (const w of admission.release(name)) queue.add(w, 'priority');
   }
 
   /**
@@ -257,7 +263,7 @@ export function createController(o: ControllerOptions): Controller {
       }));
     },
     attempt: (name, taskUUID) => env.records.get(name)?.attempts.find((a) => a.taskUUID === taskUUID),
-    wake: (name) => queue.add(name),
+    wake: (name) => queue.add(name, 'priority'),
     isStopping: () => stopping,
     queueDepth: () => queue.depth(),
     budget: (): BudgetStatus | undefined => admission.status(o.clock.now()),

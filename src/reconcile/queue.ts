@@ -2,10 +2,16 @@
 // duplicates coalesced, delayed adds, bounded parallelism, and a rate limiter for failing keys
 // (AddRateLimited / Forget / NumRequeues): consecutive failures per key, exponential backoff capped at
 // MAX_RETRY_DELAY_MS, and — for `apply` — a limit after which a key is given up for this run.
-// It knows nothing about videos. Failure counts and retry times live here, in memory: never in the state.
+// Two lanes: 'priority' (a user's edit, a wake) runs before 'bulk' (the start-up pass, a resync): at 50,000
+// videos the bulk lane holds minutes of work, and an edited video must not wait behind it. A key is in at
+// most one lane; a priority add moves a queued bulk key up. Coalescing and one worker per key are per key,
+// not per lane. It knows nothing about videos. Failure counts and retry times live here, in memory: never in the state.
 import type { Clock } from '../clock.js';
 
 export type Handler = (key: string) => Promise<void>;
+
+/** Which lane an add goes to: priority keys run before any bulk key that is due. */
+export type Lane = 'priority' | 'bulk';
 
 /** Longest wait between retries of a failing key. */
 export const MAX_RETRY_DELAY_MS = 5 * 60_000;
@@ -21,9 +27,11 @@ export interface WorkQueueOptions {
 }
 
 export class WorkQueue {
-  private due = new Map<string, number>(); // key → when it may run
+  // key → when it may run; a key is in at most one lane. Map order is add order: FIFO within a lane.
+  private dueFirst = new Map<string, number>();
+  private due = new Map<string, number>();
   private active = new Set<string>();
-  private again = new Set<string>(); // re-added while active
+  private again = new Map<string, Lane>(); // re-added while active
   private failures = new Map<string, number>(); // key → consecutive failures
   private gaveUp = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -41,22 +49,32 @@ export class WorkQueue {
     private readonly o: WorkQueueOptions,
   ) {}
 
-  add(key: string): void {
-    this.addAfter(key, 0);
+  add(key: string, lane: Lane = 'bulk'): void {
+    this.addAfter(key, 0, lane);
   }
 
   /** Run `key` once `delayMs` has passed (or sooner, if it is already due sooner). */
-  addAfter(key: string, delayMs: number): void {
+  addAfter(key: string, delayMs: number, lane: Lane = 'bulk'): void {
     if (this.stopped) return;
     this.adds++;
     const at = this.clock.elapsed() + delayMs;
-    if (this.active.has(key)) {
-      if (delayMs <= 0) this.again.add(key);
-      else this.due.set(key, Math.min(this.due.get(key) ?? Infinity, at));
+    if (this.active.has(key) && delayMs <= 0) {
+      if (lane === 'priority' || !this.again.has(key)) this.again.set(key, lane);
       return;
     }
-    this.due.set(key, Math.min(this.due.get(key) ?? Infinity, at));
-    this.pump();
+    this.schedule(key, at, lane);
+    if (!this.active.has(key)) this.pump();
+  }
+
+  /** Queue `key` at `at` (the earlier time wins) in the higher of its lane and `lane`. */
+  private schedule(key: string, at: number, lane: Lane): void {
+    const first = this.dueFirst.get(key);
+    if (first !== undefined) return void this.dueFirst.set(key, Math.min(first, at));
+    const bulk = this.due.get(key);
+    if (lane === 'priority') {
+      this.due.delete(key);
+      this.dueFirst.set(key, Math.min(bulk ?? Infinity, at));
+    } else this.due.set(key, Math.min(bulk ?? Infinity, at));
   }
 
   /**
@@ -91,7 +109,7 @@ export class WorkQueue {
   }
 
   depth(): number {
-    return this.due.size + this.active.size;
+    return this.dueFirst.size + this.due.size + this.active.size;
   }
 
   /** Resolves when nothing is queued, running or scheduled. */
@@ -104,6 +122,7 @@ export class WorkQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.dueFirst.clear();
     this.due.clear();
     this.again.clear();
     while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
@@ -115,17 +134,23 @@ export class WorkQueue {
     clearTimeout(this.timer);
     this.timer = undefined;
     const now = this.clock.elapsed();
+    const next = Math.min(this.take(this.dueFirst, now), this.take(this.due, now));
+    if (next !== Infinity && this.active.size < this.workers) this.timer = setTimeout(() => this.pump(), Math.max(1, next - now));
+    this.notifyIdle();
+  }
+
+  /** Starts the due keys of one lane while workers are free; returns when the next delayed one is due. */
+  private take(lane: Map<string, number>, now: number): number {
     let next = Infinity;
-    for (const [key, at] of this.due) {
+    for (const [key, at] of lane) {
       if (this.active.size >= this.workers) break;
       if (this.active.has(key)) continue;
       if (at <= now) {
-        this.due.delete(key);
+        lane.delete(key);
         this.run(key);
       } else next = Math.min(next, at);
     }
-    if (next !== Infinity && this.active.size < this.workers) this.timer = setTimeout(() => this.pump(), Math.max(1, next - now));
-    this.notifyIdle();
+    return next;
   }
 
   private run(key: string): void {
@@ -137,7 +162,11 @@ export class WorkQueue {
       })
       .then(() => {
         this.active.delete(key);
-        if (this.again.delete(key)) this.add(key);
+        const lane = this.again.get(key);
+        if (lane !== undefined) {
+          this.again.delete(key);
+          this.add(key, lane);
+        }
         this.pump();
       });
   }

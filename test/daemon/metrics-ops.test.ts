@@ -73,4 +73,22 @@ describe('operator metrics', () => {
       { op: 'download', result: 'error', seconds: 0.25 },
     ]);
   });
+
+  it("one scrape reads the controller's statuses once, for every gauge that needs them (50,000 videos: each read builds 50,000 objects)", async () => {
+    const ctl = new ObservedController();
+    let reads = 0;
+    ctl.status = () => {
+      reads++;
+      return [{ name: 'a', phase: 'Ready', specHash: 'h', costUsd: 0.5, outputs: [], since: 0 }];
+    };
+    const m = createMetrics({ controller: () => ctl, manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [], videos: 1 }), ready: () => true, version: '1' });
+    m.attach(ctl);
+    reads = 0;
+    const t = await m.render();
+    expect(line(t, 'reelctl_spend_usd')).toBe('reelctl_spend_usd 0.5');
+    expect(line(t, 'reelctl_videos{phase="Ready"}')).toMatch(/ 1$/);
+    expect(reads).toBe(1);
+    await m.render(); // a later scrape reads them again: nothing is kept between scrapes
+    expect(reads).toBe(2);
+  });
 });

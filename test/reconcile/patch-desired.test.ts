@@ -1,6 +1,7 @@
 // Controller.patchDesired (issue 19 item 4): the daemon's reload of changed files changes part of the desired
 // set — only the upserted videos whose spec changed are enqueued, removed names leave the set (a resync
-// no longer visits them), everything else is untouched.
+// no longer visits them), everything else is untouched. A user's edit goes ahead of the start-up pass (the
+// queue's priority lane): at 50,000 tracked videos that pass takes minutes.
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
@@ -17,8 +18,8 @@ import { waitFor } from '../daemon/fakes.js';
 import { tempDirs } from '../tmp-dirs.js';
 
 const tmp = tempDirs();
-const video = (name: string, prompt = 'a calm lake at dawn'): LoadedVideo => ({
-  name, labels: {}, output: {}, suspend: false, regenerate: 0, localInputs: [], source: { file: `${name}.yaml`, line: 1, col: 1, docIndex: 0 },
+const video = (name: string, prompt = 'a calm lake at dawn', suspend = false): LoadedVideo => ({
+  name, labels: {}, output: {}, suspend, regenerate: 0, localInputs: [], source: { file: `${name}.yaml`, line: 1, col: 1, docIndex: 0 },
   request: { model: 'klingai:kling-video@3-standard', positivePrompt: `${prompt}, ${name}`, width: 1280, height: 720, duration: 3 },
 });
 
@@ -54,5 +55,29 @@ describe('patchDesired', () => {
     const before = controller.queueAdds!();
     controller.resync();
     expect(controller.queueAdds!() - before).toBe(2); // b and c: a left the desired set
+  });
+
+  it("an edited video runs ahead of the start-up pass's bulk work; a resync stays behind it", async () => {
+    const dir = tmp('reelctl-patch-lane-');
+    const sim = await startSimulator({ latency: { minMs: 1, maxMs: 2 } });
+    closers.push(() => sim.close());
+    const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 50 });
+    const controller = createController({
+      store: new FileStateStore(path.join(dir, 'state.json')), state: emptyState(), client, clock: systemClock, logger: silentLogger(),
+      artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)), concurrency: 1, supersede: 'wait', workers: 1,
+      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: Math.random, retryDelayMs: 100, pollDelayMs: () => 50,
+    });
+    closers.push(() => controller.stop());
+    const passes: string[] = [];
+    controller.onReconcile!((r) => void passes.push(r.name));
+    const bulk = Array.from({ length: 300 }, (_, i) => video(`v${i}`, 'a calm lake at dawn', true)); // suspended: no renders
+    controller.setDesired(bulk); // the start-up load: bulk
+    controller.start(); // the start-up pass: 300 keys in the bulk lane, one worker
+    controller.patchDesired!([video('v299', 'a storm at sea', true)], []); // the user's edit of the last one
+    controller.resync(); // bulk again: does not move anything up
+    await waitFor(() => passes.length >= 3, 10_000);
+    expect(passes.indexOf('v299')).toBeLessThanOrEqual(1); // next after the pass that was already running
+    await waitFor(() => controller.queueDepth() === 0, 20_000);
+    expect(passes.filter((n) => n === 'v299')).toHaveLength(1); // coalesced with its bulk entries
   });
 });

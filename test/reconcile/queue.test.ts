@@ -97,3 +97,94 @@ describe('WorkQueue rate limiting', () => {
     expect(n).toBe(3);
   });
 });
+
+describe('WorkQueue lanes', () => {
+  /** A queue with `workers` workers whose handler waits for release(key); runs records the order keys started in. */
+  function gated(workers: number) {
+    const runs: string[] = [];
+    const running = new Map<string, () => void>();
+    const concurrent = new Map<string, number>();
+    let maxPerKey = 0;
+    const q = new WorkQueue(
+      (key) => {
+        runs.push(key);
+        concurrent.set(key, (concurrent.get(key) ?? 0) + 1);
+        maxPerKey = Math.max(maxPerKey, concurrent.get(key)!);
+        return new Promise<void>((r) =>
+          running.set(key, () => {
+            running.delete(key);
+            concurrent.set(key, concurrent.get(key)! - 1);
+            r();
+          }),
+        );
+      },
+      systemClock,
+      workers,
+      { baseDelayMs: 1000 },
+    );
+    const release = async (key: string) => {
+      running.get(key)!();
+      await vi.advanceTimersByTimeAsync(0);
+    };
+    return { q, runs, running, release, maxPerKey: () => maxPerKey };
+  }
+
+  it('with 10,000 bulk keys queued, a priority add runs next, before every bulk key still waiting', async () => {
+    const { q, runs, release } = gated(1);
+    for (let i = 0; i < 10_000; i++) q.add(`bulk-${i}`);
+    expect(runs).toEqual(['bulk-0']);
+    q.add('edited', 'priority');
+    await release('bulk-0');
+    expect(runs).toEqual(['bulk-0', 'edited']);
+    await release('edited');
+    expect(runs.at(-1)).toBe('bulk-1'); // then the bulk lane carries on in order
+    expect(q.depth()).toBe(10_000 - 1);
+    void q.stop(); // a handler is left running on purpose: stop takes no more work
+  });
+
+  it('a priority add moves a queued bulk key up, once: coalesced, not run twice', async () => {
+    const { q, runs, release } = gated(1);
+    for (let i = 0; i < 100; i++) q.add(`k${i}`);
+    q.add('k50', 'priority');
+    q.add('k50'); // a later bulk add does not move it back down
+    q.add('k50', 'priority');
+    await release('k0');
+    expect(runs).toEqual(['k0', 'k50']);
+    for (let i = 0; i < 200 && q.depth() > 0; i++) {
+      const key = runs.at(-1)!;
+      await release(key);
+    }
+    expect(runs.filter((k) => k === 'k50')).toHaveLength(1);
+    expect(runs).toHaveLength(100);
+  });
+
+  it('a priority add of a running key runs it once more after it returns, ahead of the bulk lane — never two at once', async () => {
+    const { q, runs, release, maxPerKey } = gated(2);
+    q.add('a');
+    for (let i = 0; i < 50; i++) q.add(`bulk-${i}`);
+    expect(runs).toEqual(['a', 'bulk-0']);
+    q.add('a', 'priority');
+    q.add('a', 'priority'); // coalesced with the one above
+    q.add('a'); // and a bulk add does not demote it
+    await release('bulk-0');
+    expect(runs).toEqual(['a', 'bulk-0', 'bulk-1']); // 'a' is still running: not started twice
+    await release('a');
+    expect(runs).toEqual(['a', 'bulk-0', 'bulk-1', 'a']);
+    expect(maxPerKey()).toBe(1);
+    await release('a');
+    expect(runs.filter((k) => k === 'a')).toHaveLength(2);
+    void q.stop(); // a handler is left running on purpose: stop takes no more work
+  });
+
+  it('a delayed priority key keeps its delay; rate-limited failures back off the same in either lane', async () => {
+    const runs: [string, number][] = [];
+    const q = new WorkQueue(async (k) => void runs.push([k, Date.now() - T0]), systemClock, 1, { baseDelayMs: 1000 });
+    q.addAfter('p', 2000, 'priority');
+    q.addAfter('b', 1000);
+    await drain(q);
+    expect(runs).toEqual([['b', 1000], ['p', 2000]]);
+    expect(q.addRateLimited('p')).toEqual({ kind: 'retry', failures: 1, delayMs: 1000 });
+    await drain(q);
+    expect(runs.at(-1)).toEqual(['p', 3000]);
+  });
+});
