@@ -15,6 +15,7 @@ import { checkRequestRules } from './rules.js';
 import { checkManifestSchema } from './schema-check.js';
 import { LIMITS, offsetOf, parseYamlFile } from './yaml-source.js';
 import { fastParse } from './yaml-fast.js';
+import { ownCopy, ownStrings } from './own-strings.js';
 import { readRegularFile } from './read-file.js';
 import { lookupCached, storeCacheable, type LoadCacheOptions } from './load-cache.js';
 import type { FileKey } from './parse-cache.js';
@@ -106,7 +107,9 @@ async function loadSplit(files: FoundFile[], o: LoadFilesOptions, signal?: Abort
   const worker = new Worker(workerScript()!, { workerData: { files: files.slice(0, half), ...o } });
   const first = new Promise<FileResult[]>((resolve, reject) => {
     const got: FileResult[] = [];
-    worker.on('message', (batch: FileResult[] | null) => (batch ? got.push(...batch) : resolve(got)));
+    // A clone owns its strings already; equal short ones (model names, label values) are shared here.
+    const share = (r: FileResult) => r.videos.forEach((v) => (ownStrings(v.labels, false), ownStrings(v.request, false)));
+    worker.on('message', (batch: FileResult[] | null) => (batch ? (batch.forEach(share), got.push(...batch)) : resolve(got)));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`manifest loader thread exited (${code})`)));
   });
@@ -226,9 +229,9 @@ async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<U
   for (const p of local.problems) located('/spec/request' + p.pointer, p.code, `spec.request: ${p.message}`);
   if (local.problems.length > 0) return undefined;
   const video: Unplaced = {
-    name: m.metadata.name,
-    labels: m.metadata.labels ?? {},
-    request: m.spec.request as VideoRequest,
+    name: ownCopy(m.metadata.name),
+    labels: ownStrings(m.metadata.labels ?? {}),
+    request: ownStrings(m.spec.request as VideoRequest),
     output: m.spec.output?.path ? { path: path.posix.normalize(m.spec.output.path) } : {},
     suspend: m.spec.suspend ?? false,
     regenerate: m.spec.regenerate ?? 0,
