@@ -3,6 +3,7 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { rememberSpecHash, specHash } from './spec-hash.js';
+import { ownStrings } from './own-strings.js';
 import type { FoundFile } from './files.js';
 import type { FileResult } from './load.js';
 import type { LoadedVideo } from './model.js';
@@ -29,7 +30,8 @@ export function lookupCached(files: FoundFile[], cache: ParseCache, o: { cwd: st
     const hit = cache.get(f.abs, real, key);
     if (!hit) return;
     const file = path.relative(o.cwd, f.abs) || f.abs;
-    const videos = hit.videos.map((v) => relocate(v, file));
+    // Parsed from the cache's JSON, each video owns its strings; equal short ones are shared (ownStrings).
+    const videos = hit.videos.map((v) => relocate(v, file, ownStrings(v.labels, false), ownStrings(v.request, false)));
     videos.forEach((v, k) => rememberSpecHash(v, hit.specHashes[k]!));
     out[i] = { videos, problems: [] };
   });
@@ -61,8 +63,8 @@ function statKey(file: string): FileKey | undefined {
 }
 
 /** The cached video with its file name as seen from this cwd. */
-function relocate(v: LoadedVideo & { outputSource?: { file: string } }, file: string): LoadedVideo {
-  const out = { ...v, source: { ...v.source, file } };
+function relocate(v: LoadedVideo & { outputSource?: { file: string } }, file: string, labels: LoadedVideo['labels'], request: LoadedVideo['request']): LoadedVideo {
+  const out = { ...v, labels, request, source: { ...v.source, file } };
   if (v.outputSource) (out as typeof v).outputSource = { ...v.outputSource, file };
   return out;
 }

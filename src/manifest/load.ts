@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import type { ManifestProblem } from '../errors.js';
+import type { ManifestProblem, SourceLocation } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
 import { withDefaults } from './defaults.js';
 import { collectLocalInputs } from './local-inputs.js';
@@ -15,6 +15,7 @@ import { checkRequestRules } from './rules.js';
 import { checkManifestSchema } from './schema-check.js';
 import { LIMITS, offsetOf, parseYamlFile } from './yaml-source.js';
 import { fastParse } from './yaml-fast.js';
+import { ownCopy, ownStrings } from './own-strings.js';
 import { readRegularFile } from './read-file.js';
 import { lookupCached, storeCacheable, type LoadCacheOptions } from './load-cache.js';
 import type { FileKey } from './parse-cache.js';
@@ -106,7 +107,9 @@ async function loadSplit(files: FoundFile[], o: LoadFilesOptions, signal?: Abort
   const worker = new Worker(workerScript()!, { workerData: { files: files.slice(0, half), ...o } });
   const first = new Promise<FileResult[]>((resolve, reject) => {
     const got: FileResult[] = [];
-    worker.on('message', (batch: FileResult[] | null) => (batch ? got.push(...batch) : resolve(got)));
+    // A clone owns its strings already; equal short ones (model names, label values) are shared here.
+    const share = (r: FileResult) => r.videos.forEach((v) => (ownStrings(v.labels, false), ownStrings(v.request, false)));
+    worker.on('message', (batch: FileResult[] | null) => (batch ? (batch.forEach(share), got.push(...batch)) : resolve(got)));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`manifest loader thread exited (${code})`)));
   });
@@ -145,8 +148,10 @@ export async function loadText(text: string, f: FoundFile, file: string, videos:
     const located = (pointer: string, code: string, message: string, asKey = false) =>
       problems.push({ file, ...at(offsetOf(d.doc, pointer, asKey)), code, message });
     const video = await toVideo(d.value, f, located);
-    const outputSource = video?.output.path !== undefined ? { outputSource: { file, ...at(offsetOf(d.doc, '/spec/output/path')) } } : {};
-    if (video) videos.push({ ...video, source: { file, ...at(offsetOf(d.doc, '/metadata/name')), docIndex: d.index }, ...outputSource });
+    if (!video) continue;
+    const name = at(offsetOf(d.doc, '/metadata/name'));
+    const output = video.output.path !== undefined ? at(offsetOf(d.doc, '/spec/output/path')) : undefined;
+    videos.push(place(video, { file, line: name.line, col: name.col, docIndex: d.index }, output ? { file, line: output.line, col: output.col } : undefined));
   }
 }
 
@@ -163,9 +168,10 @@ async function loadFast(text: string, f: FoundFile, file: string): Promise<Loade
     if (failed) return undefined;
     if (!video) continue;
     if (d.nameOffset === undefined) return undefined;
-    const outputSource = video.output.path !== undefined && d.outputPathOffset !== undefined ? { outputSource: { file, ...linePos(text, d.outputPathOffset) } } : {};
     if (video.output.path !== undefined && d.outputPathOffset === undefined) return undefined;
-    out.push({ ...video, source: { file, ...linePos(text, d.nameOffset), docIndex: d.index }, ...outputSource });
+    const name = linePos(text, d.nameOffset);
+    const output = video.output.path !== undefined ? linePos(text, d.outputPathOffset!) : undefined;
+    out.push(place(video, { file, line: name.line, col: name.col, docIndex: d.index }, output ? { file, line: output.line, col: output.col } : undefined));
   }
   return out;
 }
@@ -181,7 +187,7 @@ function linePos(text: string, offset: number): { line: number; col: number } {
   return { line, col: offset - start + 1 };
 }
 
-async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<Omit<LoadedVideo, 'source'> | undefined> {
+async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<Unplaced | undefined> {
   if (value === null || value === undefined) return undefined; // empty document
   if (typeof value !== 'object' || Array.isArray(value)) {
     located('', 'schema.type', 'a manifest must be a mapping with apiVersion, kind, metadata and spec');
@@ -222,16 +228,32 @@ async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<O
   const local = await collectLocalInputs(m.spec.request as VideoRequest, f.abs, f.root);
   for (const p of local.problems) located('/spec/request' + p.pointer, p.code, `spec.request: ${p.message}`);
   if (local.problems.length > 0) return undefined;
-  return {
-    name: m.metadata.name,
-    labels: m.metadata.labels ?? {},
-    request: m.spec.request as VideoRequest,
+  const video: Unplaced = {
+    name: ownCopy(m.metadata.name),
+    labels: ownStrings(m.metadata.labels ?? {}),
+    request: ownStrings(m.spec.request as VideoRequest),
     output: m.spec.output?.path ? { path: path.posix.normalize(m.spec.output.path) } : {},
     suspend: m.spec.suspend ?? false,
     regenerate: m.spec.regenerate ?? 0,
-    ...(m.spec.maxCostUsd !== undefined ? { maxCostUsd: m.spec.maxCostUsd } : {}),
-    localInputs: local.inputs,
   };
+  if (m.spec.maxCostUsd !== undefined) video.maxCostUsd = m.spec.maxCostUsd;
+  video.localInputs = local.inputs;
+  return video;
+}
+
+// A video is one object literal whose later fields are assigned in order (maxCostUsd, localInputs, then
+// source and outputSource where it is placed), never rebuilt by spread: `{ ...video, source }` gave every
+// one of 50,000 videos a hidden class (map and descriptors) of its own, ~300 bytes each (issue 19 item 3,
+// plan peak memory). The key order, and so the JSON of a video (the parse cache's), is what it was.
+type Unplaced = Omit<LoadedVideo, 'source' | 'localInputs'> & { localInputs?: LoadedVideo['localInputs'] };
+type Placed = LoadedVideo & { outputSource?: SourceLocation };
+
+/** `video` placed at its source (and its output path's): the same object, given its last fields. */
+function place(video: Unplaced, source: LoadedVideo['source'], outputSource: SourceLocation | undefined): LoadedVideo {
+  const v = video as Placed;
+  v.source = source;
+  if (outputSource) v.outputSource = outputSource;
+  return v;
 }
 
 /** Lexical containment of an output path (the artifact store re-checks with realpath at write time). */

@@ -161,3 +161,25 @@ describe('spec hash properties', () => {
     );
   });
 });
+
+// Changes are built as literals with their optional fields assigned after (one hidden class, issue 19 item 3):
+// the JSON plan shows their fields in the order it always has.
+describe('the fields of a change, in JSON order', () => {
+  const v = video('lake');
+  const keys = (videos: LoadedVideo[], state: StateFile | null, opts = {}) => Object.keys(createPlan(videos, state, opts).changes[0]!);
+  const plain = ['name', 'specHash', 'outputPath', 'labels', 'action', 'reason', 'estimatedCostUsd'];
+  it.each<[string, LoadedVideo[], StateFile | null, object, string[]]>([
+    ['create', [v], null, {}, plain],
+    ['noop up to date', [v], stateWith(v), {}, plain],
+    ['suspended', [video('lake', { suspend: true })], stateWith(v), {}, plain],
+    ['replace names the fields', [video('lake', {}, { positivePrompt: 'a stormy lake' })], stateWith(v), {}, [...plain, 'changedFields']],
+    ['move: fromPath before the cost', [video('lake', { output: { path: 'new/lake.mp4' } })], stateWith(v), {}, ['name', 'specHash', 'outputPath', 'labels', 'action', 'reason', 'fromPath', 'estimatedCostUsd']],
+    ['Failed: attention last', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'x' }), {}, [...plain, 'attention']],
+    ['download stuck: attention last', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'given up', conditions: [failing('DownloadFailing')] }), {}, [...plain, 'attention']],
+    ['in flight, a step failing: attention last', [v], stateWith(v, { phase: 'Running', outputs: [], conditions: [failing('PollFailing')] }), {}, [...plain, 'attention']],
+    ['in flight', [v], stateWith(v, { phase: 'Running', outputs: [] }), {}, plain],
+    ['removed, kept', [], stateWith(v), {}, ['name', 'action', 'reason', 'estimatedCostUsd', 'outputPath']],
+  ])('%s', (_, videos, state, opts, want) => {
+    expect(keys(videos, state, opts)).toEqual(want);
+  });
+});
