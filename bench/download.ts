@@ -59,10 +59,39 @@ async function downloadCase(ctx: BenchContext): Promise<BenchResult[]> {
   const label = '1 GB download from the simulator';
   const mbps = (ms: number) => round(bytes / MB / (ms / 1000), 1);
   const note = ctx.quick ? { note: 'quick mode: 200 MB' } : {};
-  const details = { bytes, pairs: repeats, oursMBps: mbps(summarize(a).median), rawMBps: mbps(summarize(b).median), oursMs: a.map((x) => round(x, 1)), rawMs: b.map((x) => round(x, 1)), min: round(ratio.min), max: round(ratio.max) };
+  const details = {
+    bytes,
+    pairs: repeats,
+    oursMBps: mbps(summarize(a).median),
+    rawMBps: mbps(summarize(b).median),
+    oursMs: a.map((x) => round(x, 1)),
+    rawMs: b.map((x) => round(x, 1)),
+    min: round(ratio.min),
+    max: round(ratio.max),
+  };
   return [
-    { case: label, measure: 'throughput ÷ raw copy (sha256 + fsync)', value: round(ratio.median), unit: '×', target: '≥ 0.9×', met: ratio.median >= 0.9, samples: ratio.samples.map((x) => round(x)), details, ...note },
-    { case: label, measure: 'RSS growth', value: round(growth, 1), unit: 'MB', target: '< 50 MB', met: growth < 50, samples: [round(growth, 1)], details: { beforeMB: round(mem.before / MB, 1), peakMB: round(mem.peak / MB, 1) }, ...note },
+    {
+      case: label,
+      measure: 'throughput ÷ raw copy (sha256 + fsync)',
+      value: round(ratio.median),
+      unit: '×',
+      target: '≥ 0.9×',
+      met: ratio.median >= 0.9,
+      samples: ratio.samples.map((x) => round(x)),
+      details,
+      ...note,
+    },
+    {
+      case: label,
+      measure: 'RSS growth',
+      value: round(growth, 1),
+      unit: 'MB',
+      target: '< 50 MB',
+      met: growth < 50,
+      samples: [round(growth, 1)],
+      details: { beforeMB: round(mem.before / MB, 1), peakMB: round(mem.peak / MB, 1) },
+      ...note,
+    },
   ];
 }
 

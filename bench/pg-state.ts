@@ -65,10 +65,12 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
       await claimers[0]!.claim(all, 0, 15_000); // rows exist (claim() creates them); timing starts below
       const t0 = performance.now();
       let claimed = 0;
-      await Promise.all(claimers.map(async (c) => {
-        // A round can come back empty while the others hold the rows it looked at: go on until all are taken.
-        for (let i = 0; i < 1000 && claimed < all.length; i++) claimed += (await c.claim(all, 100, 15_000)).length;
-      }));
+      await Promise.all(
+        claimers.map(async (c) => {
+          // A round can come back empty while the others hold the rows it looked at: go on until all are taken.
+          for (let i = 0; i < 1000 && claimed < all.length; i++) claimed += (await c.claim(all, 100, 15_000)).length;
+        }),
+      );
       claimRate = claimed / ((performance.now() - t0) / 1000);
       if (claimed !== all.length) throw new Error(`claimed ${claimed} of ${all.length}`);
     } finally {
@@ -77,10 +79,49 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
     }
     const note = ctx.quick ? { note: `quick mode: ${count} videos` } : {};
     return [
-      { case: 'plan 10k videos, PostgreSQL state', measure: 'time ÷ file state', value: round(p.ratio.median), unit: '×', target: '≤ 2×', met: p.ratio.median <= 2, samples: p.ratio.samples.map((x) => round(x)), details: { pgMs: round(p.a.median, 1), fileMs: round(p.b.median, 1), videos: count }, ...note },
-      { case: 'status 10k videos, PostgreSQL state', measure: 'time ÷ file state', value: round(st.ratio.median), unit: '×', target: '≤ 2×', met: st.ratio.median <= 2, samples: st.ratio.samples.map((x) => round(x)), details: { pgMs: round(st.a.median, 1), fileMs: round(st.b.median, 1), videos: count }, ...note },
-      { case: 'claim throughput, 3 replicas', measure: 'videos claimed per second', value: Math.round(claimRate), unit: '/s', target: '≥ 100/s', met: claimRate >= 100, details: { videos: count, batch: 100 }, ...note },
-      { case: 'one state save, PostgreSQL state', measure: 'median', value: round(save.median, 1), unit: 'ms', target: '≤ 10 ms', met: save.median <= 10, samples: saves.map((x) => round(x, 1)), details: { videos: count, maxMs: round(save.max, 1) }, ...note },
+      {
+        case: 'plan 10k videos, PostgreSQL state',
+        measure: 'time ÷ file state',
+        value: round(p.ratio.median),
+        unit: '×',
+        target: '≤ 2×',
+        met: p.ratio.median <= 2,
+        samples: p.ratio.samples.map((x) => round(x)),
+        details: { pgMs: round(p.a.median, 1), fileMs: round(p.b.median, 1), videos: count },
+        ...note,
+      },
+      {
+        case: 'status 10k videos, PostgreSQL state',
+        measure: 'time ÷ file state',
+        value: round(st.ratio.median),
+        unit: '×',
+        target: '≤ 2×',
+        met: st.ratio.median <= 2,
+        samples: st.ratio.samples.map((x) => round(x)),
+        details: { pgMs: round(st.a.median, 1), fileMs: round(st.b.median, 1), videos: count },
+        ...note,
+      },
+      {
+        case: 'claim throughput, 3 replicas',
+        measure: 'videos claimed per second',
+        value: Math.round(claimRate),
+        unit: '/s',
+        target: '≥ 100/s',
+        met: claimRate >= 100,
+        details: { videos: count, batch: 100 },
+        ...note,
+      },
+      {
+        case: 'one state save, PostgreSQL state',
+        measure: 'median',
+        value: round(save.median, 1),
+        unit: 'ms',
+        target: '≤ 10 ms',
+        met: save.median <= 10,
+        samples: saves.map((x) => round(x, 1)),
+        details: { videos: count, maxMs: round(save.max, 1) },
+        ...note,
+      },
     ];
   } finally {
     await db.end();

@@ -14,10 +14,36 @@ import { cpuSideBySide, round } from './lib/stats.js';
 type Pair = Awaited<ReturnType<typeof cpuSideBySide>>;
 
 function rows(label: string, what: string, peer: string, p: Pair, target: number, note?: string): BenchResult[] {
-  const details = { cpuMs: round(p.cpu.a.median, 1), peerCpuMs: round(p.cpu.b.median, 1), wallMs: round(p.wall.a.median, 1), peerWallMs: round(p.wall.b.median, 1), wallRatio: round(p.wall.ratio.median) };
+  const details = {
+    cpuMs: round(p.cpu.a.median, 1),
+    peerCpuMs: round(p.cpu.b.median, 1),
+    wallMs: round(p.wall.a.median, 1),
+    peerWallMs: round(p.wall.b.median, 1),
+    wallRatio: round(p.wall.ratio.median),
+  };
   return [
-    { case: label, measure: `${what} CPU (user+sys) ÷ ${peer}`, value: round(p.cpu.ratio.median), unit: '×', target: `≤ ${target}×`, met: p.cpu.ratio.median <= target, samples: p.cpu.ratio.samples.map((x) => round(x)), details, ...(note ? { note } : {}) },
-    { case: label, measure: `${what} wall ÷ ${peer}`, value: round(p.wall.ratio.median), unit: '×', target: '(reported)', met: true, samples: p.wall.ratio.samples.map((x) => round(x)), details, ...(note ? { note } : {}) },
+    {
+      case: label,
+      measure: `${what} CPU (user+sys) ÷ ${peer}`,
+      value: round(p.cpu.ratio.median),
+      unit: '×',
+      target: `≤ ${target}×`,
+      met: p.cpu.ratio.median <= target,
+      samples: p.cpu.ratio.samples.map((x) => round(x)),
+      details,
+      ...(note ? { note } : {}),
+    },
+    {
+      case: label,
+      measure: `${what} wall ÷ ${peer}`,
+      value: round(p.wall.ratio.median),
+      unit: '×',
+      target: '(reported)',
+      met: true,
+      samples: p.wall.ratio.samples.map((x) => round(x)),
+      details,
+      ...(note ? { note } : {}),
+    },
   ];
 }
 

@@ -38,7 +38,17 @@ const ratios = (p: Paired, k: 'wallMs' | 'cpuMs'): Summary => summarize(p.ours.m
 const of = (xs: ProcessFigures[], k: keyof ProcessFigures, scale = 1): Summary => summarize(xs.map((x) => x[k] / scale));
 
 function row(c: string, measure: string, s: Summary, unit: string, target: string, met: boolean, extra: Partial<BenchResult> = {}): BenchResult {
-  return { case: c, measure, value: round(s.median), unit, target, met, samples: s.samples.map((x) => round(x)), details: { min: round(s.min), max: round(s.max) }, ...extra };
+  return {
+    case: c,
+    measure,
+    value: round(s.median),
+    unit,
+    target,
+    met,
+    samples: s.samples.map((x) => round(x)),
+    details: { min: round(s.min), max: round(s.max) },
+    ...extra,
+  };
 }
 
 /** Targets per size: the ratios hold at every size (linear scaling); wall and RSS where the issues set one. */
@@ -47,12 +57,20 @@ function rows(c: string, count: number, p: Paired): BenchResult[] {
   const cpu = ratios(p, 'cpuMs');
   const rss = of(p.ours, 'maxRssMB');
   const wallS = of(p.ours, 'wallMs', 1000);
-  const details = { floorWallS: round(of(p.floor, 'wallMs', 1000).median, 2), floorCpuS: round(of(p.floor, 'cpuMs', 1000).median, 2), floorPeakRssMB: round(of(p.floor, 'maxRssMB').median, 1) };
+  const details = {
+    floorWallS: round(of(p.floor, 'wallMs', 1000).median, 2),
+    floorCpuS: round(of(p.floor, 'cpuMs', 1000).median, 2),
+    floorPeakRssMB: round(of(p.floor, 'maxRssMB').median, 1),
+  };
   // 10k: < 300 MB (issue 12); 50k: ≤ 300 MB (issue 19); met only when every run is within it.
   const rssTarget = count === 10_000 ? { t: '< 300 MB', ok: rss.max < 300 } : count === 50_000 ? { t: '≤ 300 MB', ok: rss.max <= 300 } : undefined;
   return [
-    row(c, 'time ÷ parse floor', wall, '×', '≤ 1.5×', wall.median <= 1.5, { details: { ...details, min: round(wall.min), max: round(wall.max), cpuRatio: round(cpu.median) } }),
-    row(c, 'CPU ÷ parse floor', cpu, '×', '≤ 1.5×', cpu.median <= 1.5, { details: { ...details, min: round(cpu.min), max: round(cpu.max), wallRatio: round(wall.median) } }),
+    row(c, 'time ÷ parse floor', wall, '×', '≤ 1.5×', wall.median <= 1.5, {
+      details: { ...details, min: round(wall.min), max: round(wall.max), cpuRatio: round(cpu.median) },
+    }),
+    row(c, 'CPU ÷ parse floor', cpu, '×', '≤ 1.5×', cpu.median <= 1.5, {
+      details: { ...details, min: round(cpu.min), max: round(cpu.max), wallRatio: round(wall.median) },
+    }),
     count === 10_000 ? row(c, 'wall time', wallS, 's', '< 3 s', wallS.median < 3) : row(c, 'wall time', wallS, 's', '(reported)', true),
     row(c, 'CPU time (user+sys)', of(p.ours, 'cpuMs', 1000), 's', '(reported)', true),
     rssTarget ? row(c, 'peak RSS', rss, 'MB', rssTarget.t, rssTarget.ok) : row(c, 'peak RSS', rss, 'MB', '(reported)', true),
@@ -81,8 +99,16 @@ async function planCase(ctx: BenchContext, count: number): Promise<BenchResult[]
     const v = await paired(cmd('validate'), floor, repeats);
     const wall = ratios(v, 'wallMs');
     const cpu = ratios(v, 'cpuMs');
-    out.push(row('validate 10k manifests', 'time ÷ parse floor', wall, '×', '≤ 2×', wall.median <= 2, { details: { min: round(wall.min), max: round(wall.max), cpuRatio: round(cpu.median) } }));
-    out.push(row('validate 10k manifests', 'CPU ÷ parse floor', cpu, '×', '≤ 2×', cpu.median <= 2, { details: { min: round(cpu.min), max: round(cpu.max), wallRatio: round(wall.median) } }));
+    out.push(
+      row('validate 10k manifests', 'time ÷ parse floor', wall, '×', '≤ 2×', wall.median <= 2, {
+        details: { min: round(wall.min), max: round(wall.max), cpuRatio: round(cpu.median) },
+      }),
+    );
+    out.push(
+      row('validate 10k manifests', 'CPU ÷ parse floor', cpu, '×', '≤ 2×', cpu.median <= 2, {
+        details: { min: round(cpu.min), max: round(cpu.max), wallRatio: round(wall.median) },
+      }),
+    );
     out.push(row('validate 10k manifests', 'peak RSS', of(v.ours, 'maxRssMB'), 'MB', '(reported)', true));
   }
   return out;

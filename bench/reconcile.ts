@@ -41,9 +41,19 @@ export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, c
   const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 2000 * scale });
   const pollFirst = 2000 * scale;
   const controller = createController({
-    store, state: emptyState(), client, artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)), clock: systemClock, logger: silentLogger(),
-    concurrency, supersede: 'wait', resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: Math.random,
-    retryDelayMs: 1000 * scale, pollDelayMs: (k) => pollDelayMs(k, Math.random, { firstMs: pollFirst, factor: 1.5, capMs: pollFirst * 1.25 }),
+    store,
+    state: emptyState(),
+    client,
+    artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
+    clock: systemClock,
+    logger: silentLogger(),
+    concurrency,
+    supersede: 'wait',
+    resolveRequest: async (v) => v.request,
+    manifestCommit: async () => undefined,
+    random: Math.random,
+    retryDelayMs: 1000 * scale,
+    pollDelayMs: (k) => pollDelayMs(k, Math.random, { firstMs: pollFirst, factor: 1.5, capMs: pollFirst * 1.25 }),
   });
   controller.setDesired(benchVideos(n));
   const t0 = Date.now();
@@ -64,7 +74,11 @@ export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, c
 async function warmSimulator(): Promise<void> {
   const sim = await startSimulator();
   const task = { ...benchVideos(1)[0]!.request, taskType: 'videoInference', taskUUID: randomUUID(), deliveryMethod: 'async' };
-  await fetch(sim.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sim.apiKey}`, 'x-runware-dry-run': '1' }, body: JSON.stringify([task]) }).then((r) => r.text());
+  await fetch(sim.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${sim.apiKey}`, 'x-runware-dry-run': '1' },
+    body: JSON.stringify([task]),
+  }).then((r) => r.text());
   await sim.close();
 }
 
@@ -75,21 +89,37 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   await warmSimulator();
   const ours = await runOurs(ctx, n, latency, n, scale);
   const sim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
-  const naive = await naiveRun(sim.url, sim.apiKey, benchVideos(n).map((v) => v.request), { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'naive-')) });
+  const naive = await naiveRun(
+    sim.url,
+    sim.apiKey,
+    benchVideos(n).map((v) => v.request),
+    { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'naive-')) },
+  );
   const naiveRequests = sim.stats().requests;
   await sim.close();
   // The batched script on its own simulator, same renders and poll interval (issue 19 item 6). It is left as a
   // careful script is: it never fsyncs (nor verifies, writes sidecars or state); reelctl fsyncs the intent before
   // each submit, every .part before its rename, and the state before a video is acknowledged Ready.
   const bsim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
-  const batched = await batchedRun(bsim.url, bsim.apiKey, benchVideos(n).map((v) => v.request), { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'batched-')) });
+  const batched = await batchedRun(
+    bsim.url,
+    bsim.apiKey,
+    benchVideos(n).map((v) => v.request),
+    { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'batched-')) },
+  );
   const batchedRequests = bsim.stats().requests;
   await bsim.close();
   const perVideo = ours.apiRequests / n;
   const ratio = naiveRequests / ours.apiRequests;
   const details = {
-    ourRequests: ours.apiRequests, naiveRequests, batchedRequests, ourMakespanS: round(ours.makespanMs / 1000, 1), naiveMakespanS: round(naive.makespanMs / 1000, 1),
-    batchedMakespanS: round(batched.makespanMs / 1000, 1), renderS: latency / 1000, pollIntervalS: 2 * scale,
+    ourRequests: ours.apiRequests,
+    naiveRequests,
+    batchedRequests,
+    ourMakespanS: round(ours.makespanMs / 1000, 1),
+    naiveMakespanS: round(naive.makespanMs / 1000, 1),
+    batchedMakespanS: round(batched.makespanMs / 1000, 1),
+    renderS: latency / 1000,
+    pollIntervalS: 2 * scale,
   };
   const batchedPerVideo = batchedRequests / n;
   const behindS = (ours.makespanMs - batched.makespanMs) / 1000;
@@ -97,15 +127,47 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   const addedS = (ours.makespanMs - naive.makespanMs) / 1000;
   return [
     { case: label, measure: 'API requests per video', value: round(perVideo), unit: '', target: '≤ 0.25', met: perVideo <= 0.25, details },
-    { case: label, measure: 'naive requests ÷ ours', value: round(ratio, 1), unit: '×', target: '≥ 50×', met: ratio >= 50, details,
-      note: `makespan ${details.ourMakespanS} s vs naive ${details.naiveMakespanS} s` },
-    { case: label, measure: 'added latency vs naive', value: round(addedS, 2), unit: ' s', target: '≤ 1 poll interval', met: addedS <= details.pollIntervalS, details,
-      note: `last video Ready ${details.ourMakespanS} s after start vs ${details.naiveMakespanS} s for the naive peer; one poll interval = ${details.pollIntervalS} s` },
+    {
+      case: label,
+      measure: 'naive requests ÷ ours',
+      value: round(ratio, 1),
+      unit: '×',
+      target: '≥ 50×',
+      met: ratio >= 50,
+      details,
+      note: `makespan ${details.ourMakespanS} s vs naive ${details.naiveMakespanS} s`,
+    },
+    {
+      case: label,
+      measure: 'added latency vs naive',
+      value: round(addedS, 2),
+      unit: ' s',
+      target: '≤ 1 poll interval',
+      met: addedS <= details.pollIntervalS,
+      details,
+      note: `last video Ready ${details.ourMakespanS} s after start vs ${details.naiveMakespanS} s for the naive peer; one poll interval = ${details.pollIntervalS} s`,
+    },
     // Side by side with the batched script, same run: the targets are its own figures (issue 19 item 6).
-    { case: label, measure: 'API requests per video vs batched script', value: round(perVideo), unit: '', target: `≤ ${round(batchedPerVideo)} (batched script)`, met: perVideo <= batchedPerVideo, details,
-      note: `ours ${ours.apiRequests} requests, batched script ${batchedRequests}` },
-    { case: label, measure: 'makespan vs batched script', value: details.ourMakespanS, unit: ' s', target: `≤ ${details.batchedMakespanS} s (batched script)`, met: behindS <= 0, details,
-      note: `ours ${details.ourMakespanS} s, batched script ${details.batchedMakespanS} s (${behindS >= 0 ? '+' : ''}${round(behindS, 2)} s); the script writes each file once with no fsync, no verification, no sidecar and no state, reelctl makes every intent and output durable before it goes on` },
+    {
+      case: label,
+      measure: 'API requests per video vs batched script',
+      value: round(perVideo),
+      unit: '',
+      target: `≤ ${round(batchedPerVideo)} (batched script)`,
+      met: perVideo <= batchedPerVideo,
+      details,
+      note: `ours ${ours.apiRequests} requests, batched script ${batchedRequests}`,
+    },
+    {
+      case: label,
+      measure: 'makespan vs batched script',
+      value: details.ourMakespanS,
+      unit: ' s',
+      target: `≤ ${details.batchedMakespanS} s (batched script)`,
+      met: behindS <= 0,
+      details,
+      note: `ours ${details.ourMakespanS} s, batched script ${details.batchedMakespanS} s (${behindS >= 0 ? '+' : ''}${round(behindS, 2)} s); the script writes each file once with no fsync, no verification, no sidecar and no state, reelctl makes every intent and output durable before it goes on`,
+    },
   ];
 }
 
@@ -118,8 +180,15 @@ async function makespanCase(ctx: BenchContext): Promise<BenchResult[]> {
   const ours = await runOurs(ctx, n, latency, c, scale);
   const ratio = ours.makespanMs / ideal;
   return [
-    { case: '200 videos at concurrency C', measure: 'makespan ÷ ideal', value: round(ratio), unit: '×', target: '≤ 1.15', met: ratio <= 1.15,
-      details: { concurrency: c, latencyS: latency / 1000, idealS: ideal / 1000, makespanS: round(ours.makespanMs / 1000, 1) } },
+    {
+      case: '200 videos at concurrency C',
+      measure: 'makespan ÷ ideal',
+      value: round(ratio),
+      unit: '×',
+      target: '≤ 1.15',
+      met: ratio <= 1.15,
+      details: { concurrency: c, latencyS: latency / 1000, idealS: ideal / 1000, makespanS: round(ours.makespanMs / 1000, 1) },
+    },
   ];
 }
 
@@ -140,7 +209,10 @@ async function pollVariantsCase(ctx: BenchContext): Promise<BenchResult[]> {
     const target = variant ? `≤ ${bound}, each video paid once` : '≤ 0.5, each video paid once';
     rows.push({
       case: `${n} videos, getResponse batches ${variant === undefined ? 'answered' : variant === 'poll-first-only' ? 'answered for the first task only' : 'refused (HTTP 400)'}`,
-      measure: 'API requests per video', value: round(perVideo), unit: '', target,
+      measure: 'API requests per video',
+      value: round(perVideo),
+      unit: '',
+      target,
       met: r.accepted === n && perVideo <= (variant ? bound : 0.5),
       details: { requests: r.apiRequests, accepted: r.accepted, renderS: latency / 1000, pollIntervalS: 2 * scale, makespanS: round(r.makespanMs / 1000, 1) },
     });

@@ -39,6 +39,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
   const { allCases } = await import('./cases.js');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const report = await runBench(allCases, { quick, ...(only ? { only } : {}), outDir: path.join(root, 'bench', 'results'), command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}` });
+  const report = await runBench(allCases, {
+    quick,
+    ...(only ? { only } : {}),
+    outDir: path.join(root, 'bench', 'results'),
+    command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`,
+  });
   process.stdout.write(toMarkdown(report));
 }

@@ -37,8 +37,14 @@ async function startupCase(ctx: BenchContext): Promise<BenchResult[]> {
     const o = summarize(ours);
     const b = summarize(bare);
     out.push({
-      case: `reelctl ${label}`, measure: 'start-up ÷ node -e 0', value: round(ratio.median, 2), unit: '×', target: `≤ ${target}×`, met: ratio.median <= target,
-      samples: ratio.samples.map((x) => round(x, 2)), details: { medianMs: round(o.median, 1), minMs: round(o.min, 1), maxMs: round(o.max, 1), nodeMedianMs: round(b.median, 1) },
+      case: `reelctl ${label}`,
+      measure: 'start-up ÷ node -e 0',
+      value: round(ratio.median, 2),
+      unit: '×',
+      target: `≤ ${target}×`,
+      met: ratio.median <= target,
+      samples: ratio.samples.map((x) => round(x, 2)),
+      details: { medianMs: round(o.median, 1), minMs: round(o.min, 1), maxMs: round(o.max, 1), nodeMedianMs: round(b.median, 1) },
     });
   }
   return out;

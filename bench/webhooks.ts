@@ -33,10 +33,31 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
   const sim = await startSimulator({ latency: { minMs: renderMs, maxMs: renderMs } });
   const state = path.join(dir, 'state', 'state.json');
   const flags = webhooks ? ['--webhook-listen', '127.0.0.1:0'] : [];
-  const child = execa('node', [BIN, 'run', path.join(dir, 'm'), '--state', state, '--out', path.join(dir, 'out'), '--listen', '127.0.0.1:0', '--log-format', 'json', '--resync', '1h', '--concurrency', String(n), ...flags], {
-    reject: false,
-    env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey },
-  });
+  const child = execa(
+    'node',
+    [
+      BIN,
+      'run',
+      path.join(dir, 'm'),
+      '--state',
+      state,
+      '--out',
+      path.join(dir, 'out'),
+      '--listen',
+      '127.0.0.1:0',
+      '--log-format',
+      'json',
+      '--resync',
+      '1h',
+      '--concurrency',
+      String(n),
+      ...flags,
+    ],
+    {
+      reject: false,
+      env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey },
+    },
+  );
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const end = Date.now() + 120_000;
@@ -53,11 +74,15 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
     await child;
     await sim.close();
   }
-  const events = readFileSync(path.join(dir, 'state', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; name: string; to?: string; taskUUID?: string; at: string });
+  const events = readFileSync(path.join(dir, 'state', 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; name: string; to?: string; taskUUID?: string; at: string });
   const acceptedAt = new Map(sim.tasks().map((t) => [t.taskUUID, t.acceptedAt]));
   const taskOf = new Map(events.filter((e) => e.type === 'submitted').map((e) => [e.name, e.taskUUID!]));
   const woke = new Map<string, number>();
-  for (const l of log.split('\n')) if (l.includes('"result":"woken"')) woke.set((JSON.parse(l) as { video: string }).video, (JSON.parse(l) as { time: number }).time);
+  for (const l of log.split('\n'))
+    if (l.includes('"result":"woken"')) woke.set((JSON.parse(l) as { video: string }).video, (JSON.parse(l) as { time: number }).time);
   const detection: number[] = [];
   const hookToDownload: number[] = [];
   for (const e of events) {
@@ -65,7 +90,12 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
     detection.push(Date.parse(e.at) - (acceptedAt.get(taskOf.get(e.name)!)! + renderMs));
     if (woke.has(e.name)) hookToDownload.push(Date.parse(e.at) - woke.get(e.name)!);
   }
-  return { perVideo: getResponse / n, detection: summarize(detection), hookToDownload: hookToDownload.length ? summarize(hookToDownload) : undefined, hookSamples: hookToDownload };
+  return {
+    perVideo: getResponse / n,
+    detection: summarize(detection),
+    hookToDownload: hookToDownload.length ? summarize(hookToDownload) : undefined,
+    hookSamples: hookToDownload,
+  };
 }
 
 async function onVsOff(ctx: BenchContext): Promise<BenchResult[]> {
@@ -74,11 +104,40 @@ async function onVsOff(ctx: BenchContext): Promise<BenchResult[]> {
   const on = await once(ctx, n, renderMs, true);
   const off = await once(ctx, n, renderMs, false);
   const label = `webhooks, ${n} videos`;
-  const details = { webhooksOn: { getResponsePerVideo: on.perVideo, detectionMedianMs: on.detection.median }, webhooksOff: { getResponsePerVideo: off.perVideo, detectionMedianMs: off.detection.median, pollMs: 2000 } };
+  const details = {
+    webhooksOn: { getResponsePerVideo: on.perVideo, detectionMedianMs: on.detection.median },
+    webhooksOff: { getResponsePerVideo: off.perVideo, detectionMedianMs: off.detection.median, pollMs: 2000 },
+  };
   return [
-    { case: label, measure: 'getResponse per video (webhooks on)', value: round(on.perVideo, 2), unit: '', target: '≤ 1.2', met: on.perVideo <= 1.2, details, note: `${renderMs / 1000} s renders; webhooks off (polling every ~2 s): ${round(off.perVideo, 2)} per video; getResponse tasks counted on the simulator` },
-    { case: label, measure: 'webhook → download start', value: Math.round(on.hookToDownload?.median ?? NaN), unit: 'ms', target: '≤ 500 ms', met: (on.hookToDownload?.median ?? Infinity) <= 500, samples: on.hookSamples },
-    { case: label, measure: 'render end → download start', value: Math.round(on.detection.median), unit: 'ms', target: '< webhooks off', met: on.detection.median < off.detection.median, details, note: `webhooks off: ${Math.round(off.detection.median)} ms median (max ${Math.round(off.detection.max)} ms); on: max ${Math.round(on.detection.max)} ms` },
+    {
+      case: label,
+      measure: 'getResponse per video (webhooks on)',
+      value: round(on.perVideo, 2),
+      unit: '',
+      target: '≤ 1.2',
+      met: on.perVideo <= 1.2,
+      details,
+      note: `${renderMs / 1000} s renders; webhooks off (polling every ~2 s): ${round(off.perVideo, 2)} per video; getResponse tasks counted on the simulator`,
+    },
+    {
+      case: label,
+      measure: 'webhook → download start',
+      value: Math.round(on.hookToDownload?.median ?? NaN),
+      unit: 'ms',
+      target: '≤ 500 ms',
+      met: (on.hookToDownload?.median ?? Infinity) <= 500,
+      samples: on.hookSamples,
+    },
+    {
+      case: label,
+      measure: 'render end → download start',
+      value: Math.round(on.detection.median),
+      unit: 'ms',
+      target: '< webhooks off',
+      met: on.detection.median < off.detection.median,
+      details,
+      note: `webhooks off: ${Math.round(off.detection.median)} ms median (max ${Math.round(off.detection.max)} ms); on: max ${Math.round(on.detection.max)} ms`,
+    },
   ];
 }
 

@@ -11,7 +11,15 @@ export async function cliDoc() {
   const { buildProgram } = await import(path.join(root, 'dist/src/cli/program.js'));
   const program = await buildProgram(['node', 'reelctl', '--help'], { full: true }); // every command for real (with its examples)
   program.configureOutput({ getOutHelpWidth: () => 110, getErrHelpWidth: () => 110 });
-  const parts = ['# reelctl CLI reference', '', '_Generated from `--help` by `npm run docs`; do not edit._', '', '```text', program.helpInformation().trimEnd(), '```'];
+  const parts = [
+    '# reelctl CLI reference',
+    '',
+    '_Generated from `--help` by `npm run docs`; do not edit._',
+    '',
+    '```text',
+    program.helpInformation().trimEnd(),
+    '```',
+  ];
   // One level of subcommands too (`reelctl state migrate`).
   const all = program.commands.flatMap((c) => [[c.name(), c], ...c.commands.map((s) => [`${c.name()} ${s.name()}`, s])]);
   for (const [name, c] of all) {
@@ -24,12 +32,31 @@ export async function cliDoc() {
   return parts.join('\n') + '\n';
 }
 
-const typeOf = (s) => (s.type ? [].concat(s.type).join(' \\| ') : s.enum ? 'enum' : s.const !== undefined ? 'const' : s.oneOf ? s.oneOf.map(typeOf).join(' \\| ') : s.$ref ? s.$ref.split('/').pop() : 'any');
+const typeOf = (s) =>
+  s.type
+    ? [].concat(s.type).join(' \\| ')
+    : s.enum
+      ? 'enum'
+      : s.const !== undefined
+        ? 'const'
+        : s.oneOf
+          ? s.oneOf.map(typeOf).join(' \\| ')
+          : s.$ref
+            ? s.$ref.split('/').pop()
+            : 'any';
 const rules = (s) => {
   const r = [];
   if (s.enum) r.push(`one of ${s.enum.map((e) => '`' + JSON.stringify(e) + '`').join(', ')}`);
   if (s.const !== undefined) r.push(`\`${JSON.stringify(s.const)}\``);
-  for (const [k, label] of [['minimum', '≥'], ['maximum', '≤'], ['minLength', 'length ≥'], ['maxLength', 'length ≤'], ['minItems', 'items ≥'], ['maxItems', 'items ≤']]) if (s[k] !== undefined) r.push(`${label} ${s[k]}`);
+  for (const [k, label] of [
+    ['minimum', '≥'],
+    ['maximum', '≤'],
+    ['minLength', 'length ≥'],
+    ['maxLength', 'length ≤'],
+    ['minItems', 'items ≥'],
+    ['maxItems', 'items ≤'],
+  ])
+    if (s[k] !== undefined) r.push(`${label} ${s[k]}`);
   if (s.pattern) r.push(`pattern \`${s.pattern}\``);
   if (s.format) r.push(`format ${s.format}`);
   return r.join('; ');
@@ -37,7 +64,13 @@ const rules = (s) => {
 
 export function manifestDoc(schema = JSON.parse(readFileSync(path.join(root, 'schemas/video.schema.json'), 'utf8'))) {
   const out = ['# Manifest reference', '', '_Generated from `schemas/video.schema.json` by `npm run docs`; do not edit._', '', schema.description ?? '', ''];
-  const resolve = (s) => (s.$ref ? s.$ref.replace('#/$defs/', '').split('/').reduce((o, k) => o[k], schema.$defs) : s);
+  const resolve = (s) =>
+    s.$ref
+      ? s.$ref
+          .replace('#/$defs/', '')
+          .split('/')
+          .reduce((o, k) => o[k], schema.$defs)
+      : s;
   const walk = (s, at) => {
     s = resolve(s);
     const item = s.type === 'array' && s.items ? resolve(s.items) : undefined;
@@ -47,7 +80,9 @@ export function manifestDoc(schema = JSON.parse(readFileSync(path.join(root, 'sc
     const nested = [];
     for (const [k, raw] of Object.entries(obj.properties)) {
       const p = resolve(raw);
-      out.push(`| \`${k}\` | ${typeOf(raw)} | ${(obj.required ?? []).includes(k) ? 'yes' : ''} | ${p.default !== undefined ? '`' + JSON.stringify(p.default) + '`' : ''} | ${rules(p)} | ${(p.description ?? '').replace(/\|/g, '\\|')} |`);
+      out.push(
+        `| \`${k}\` | ${typeOf(raw)} | ${(obj.required ?? []).includes(k) ? 'yes' : ''} | ${p.default !== undefined ? '`' + JSON.stringify(p.default) + '`' : ''} | ${rules(p)} | ${(p.description ?? '').replace(/\|/g, '\\|')} |`,
+      );
       if (p.properties || (p.type === 'array' && p.items && resolve(p.items).properties)) nested.push([p, `${at}.${k}${p.type === 'array' ? '[]' : ''}`]);
     }
     out.push('');

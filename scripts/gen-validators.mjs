@@ -19,7 +19,9 @@ const STATE_ID = 'https://reelctl.dev/schemas/state.schema.json';
 export const TARGETS = [
   { schema: 'schemas/state.schema.json', out: 'src/state/validate-read.gen.ts', options: {}, exports: { validateState: STATE_ID } },
   {
-    schema: 'schemas/state.schema.json', out: 'src/state/validate-write.gen.ts', options: { strictNumbers: true },
+    schema: 'schemas/state.schema.json',
+    out: 'src/state/validate-write.gen.ts',
+    options: { strictNumbers: true },
     exports: { validateState: STATE_ID, validateVideo: `${STATE_ID}#/$defs/video` },
   },
 ];

@@ -33,6 +33,8 @@ describe('price table', () => {
     expect([5, 6, 8, 8].map((d) => estimateCostUsd({ model: m, duration: d }))).toEqual([0.42, 0.504, 0.672, 0.672]);
   });
   it('uses the sound price and multiplies by numberResults', () => {
-    expect(estimateCostUsd({ model: 'klingai:kling-video@3-standard', duration: 5, numberResults: 2, providerSettings: { klingai: { sound: true } } })).toBe(1.26);
+    expect(estimateCostUsd({ model: 'klingai:kling-video@3-standard', duration: 5, numberResults: 2, providerSettings: { klingai: { sound: true } } })).toBe(
+      1.26,
+    );
   });
 });

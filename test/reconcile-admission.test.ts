@@ -13,7 +13,12 @@ function stateWith(attempts: Record<string, Partial<Attempt>[]>, extra: Partial<
   const videos = Object.fromEntries(
     Object.entries(attempts).map(([name, list]) => [
       name,
-      { ...newVideoState({ name, specHash: 'h', regenerate: 0, outputPath: `${name}.mp4` }, T0), attempts: list.map((a, i) => ({ taskUUID: `${name}-${i}`, specHash: 'h', createdAt: iso(T0), state: 'accepted', sends: 1, reservedUsd: 0.42, ...a }) as Attempt) },
+      {
+        ...newVideoState({ name, specHash: 'h', regenerate: 0, outputPath: `${name}.mp4` }, T0),
+        attempts: list.map(
+          (a, i) => ({ taskUUID: `${name}-${i}`, specHash: 'h', createdAt: iso(T0), state: 'accepted', sends: 1, reservedUsd: 0.42, ...a }) as Attempt,
+        ),
+      },
     ]),
   );
   return { version: 2, serial: 1, lineage: 'l', videos, ...extra };
@@ -53,7 +58,13 @@ describe('Admission', () => {
 
   it('apply: an older render replaced by a newer one, or a download given up by an apply that ended, resumes nothing', () => {
     const out = (task: string) => [{ path: 'a.mp4', sha256: 'a'.repeat(64), bytes: 1, videoUUID: 'v', taskUUID: task, downloadedAt: iso(T0) }];
-    const state = stateWith({ a: [{ state: 'succeeded', costUsd: 5, run: 'r0' }, { state: 'succeeded', costUsd: 0.42, run: 'r1' }], b: [{ state: 'succeeded', costUsd: 0.42, run: 'r2' }] });
+    const state = stateWith({
+      a: [
+        { state: 'succeeded', costUsd: 5, run: 'r0' },
+        { state: 'succeeded', costUsd: 0.42, run: 'r1' },
+      ],
+      b: [{ state: 'succeeded', costUsd: 0.42, run: 'r2' }],
+    });
     state.videos.a!.outputs = out('a-1');
     const ended = new Admission({ concurrency: 4, maxCostUsd: 1.0 });
     ended.runId = 'r2';
@@ -90,7 +101,10 @@ describe('Admission', () => {
 
   it('daemon: the window counts everything spent in the last 24 hours, then frees it; it never latches', () => {
     const adm = new Admission({ concurrency: 4, maxCostUsd: 1.0, windowMs: DAY_MS });
-    const state = stateWith({ a: [{ state: 'succeeded', costUsd: 0.5, createdAt: iso(T0 - 2 * 3_600_000) }], b: [{ state: 'succeeded', costUsd: 9, createdAt: iso(T0 - 2 * DAY_MS) }] });
+    const state = stateWith({
+      a: [{ state: 'succeeded', costUsd: 0.5, createdAt: iso(T0 - 2 * 3_600_000) }],
+      b: [{ state: 'succeeded', costUsd: 9, createdAt: iso(T0 - 2 * DAY_MS) }],
+    });
     adm.recover(state, new Set(['a', 'b', 'c']), T0);
     expect(adm.status(T0)).toMatchObject({ spentUsd: 0.5, remainingUsd: 0.5, windowHours: 24 });
     const refused = adm.admit('c', 'c-0', 0.6, T0);

@@ -7,7 +7,15 @@ import type { Attempt } from '../src/state/model.js';
 
 const request = { model: 'klingai:kling-video@3-standard', positivePrompt: 'take ZERO', width: 1280, height: 720 };
 const desired = { request, regenerate: 0, localInputs: [] } as unknown as LoadedVideo;
-const attempt = (extra: Partial<Attempt>): Attempt => ({ taskUUID: 'u', specHash: specHash(desired), createdAt: '', state: 'intent', sends: 0, reservedUsd: 1, ...extra });
+const attempt = (extra: Partial<Attempt>): Attempt => ({
+  taskUUID: 'u',
+  specHash: specHash(desired),
+  createdAt: '',
+  state: 'intent',
+  sends: 0,
+  reservedUsd: 1,
+  ...extra,
+});
 
 describe('isBoundTo', () => {
   it('the same request (any key order) may be re-sent under the same UUID', () => {

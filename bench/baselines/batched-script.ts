@@ -8,10 +8,19 @@ import path from 'node:path';
 
 type Item = { status?: string; taskUUID?: string; videoURL?: string };
 
-export async function batchedRun(url: string, apiKey: string, requests: object[], o: { pollMs: number; dir: string; submitBatch?: number }): Promise<{ makespanMs: number }> {
+export async function batchedRun(
+  url: string,
+  apiKey: string,
+  requests: object[],
+  o: { pollMs: number; dir: string; submitBatch?: number },
+): Promise<{ makespanMs: number }> {
   const t0 = Date.now();
   const post = async (body: object[]) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as { data?: Item[]; errors?: { taskUUID?: string }[] };
   };
   const tasks = requests.map((req) => ({ ...req, taskType: 'videoInference', taskUUID: randomUUID(), deliveryMethod: 'async', includeCost: true }));

@@ -8,7 +8,11 @@ import path from 'node:path';
 export async function naiveRun(url: string, apiKey: string, requests: object[], o: { pollMs: number; dir: string }): Promise<{ makespanMs: number }> {
   const t0 = Date.now();
   const post = async (body: object[]) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as { data?: { status?: string; taskUUID?: string; videoURL?: string }[]; errors?: unknown[] };
   };
   await Promise.all(

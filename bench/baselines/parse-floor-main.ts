@@ -5,5 +5,8 @@ import path from 'node:path';
 import { parseFloor } from './parse-floor.js';
 
 const dir = path.resolve(process.argv[2]!);
-const files = (await readdir(dir, { recursive: true })).filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => path.join(dir, f));
+const files = (await readdir(dir, { recursive: true }))
+  .filter((f) => /\.ya?ml$/i.test(f))
+  .sort()
+  .map((f) => path.join(dir, f));
 if ((await parseFloor(files)) === 0) throw new Error(`no manifests under ${dir}`);

@@ -6,7 +6,11 @@ import { prng } from '../../src/provider/sim/prng.js';
 export { prng };
 
 const WORDS = 'neon rain alley courier drone dusk dune glacier market harbor lantern skyline forest ember tide chrome velvet canyon orbit meadow'.split(' ');
-const SIZES: [number, number][] = [[1280, 720], [720, 1280], [960, 960]];
+const SIZES: [number, number][] = [
+  [1280, 720],
+  [720, 1280],
+  [960, 960],
+];
 
 export interface GenOptions {
   count: number;

@@ -8,5 +8,8 @@ const out = process.env.BENCH_REPORT;
 if (out)
   process.once('exit', (code) => {
     const cpu = process.cpuUsage();
-    writeFileSync(out, JSON.stringify({ code, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    writeFileSync(
+      out,
+      JSON.stringify({ code, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024 }),
+    );
   });

@@ -22,7 +22,14 @@ import { checkOutputs, checkState, duplicateSubmissions, keyLeaks, paidMarkedFai
 const BIN = packagePath('dist', 'cmd', 'reelctl.js');
 const KEY = 'rw-stress-canary-4b1d9e7a2c';
 
-interface Video { name: string; prompt: string; regenerate: number; label: string; path?: string; numberResults: number }
+interface Video {
+  name: string;
+  prompt: string;
+  regenerate: number;
+  label: string;
+  path?: string;
+  numberResults: number;
+}
 
 export interface StressFigures {
   date: string;
@@ -63,13 +70,38 @@ spec:
 ${v.path ? `  output:\n    path: ${v.path}\n` : ''}`;
 
 // The same fields the manifest sends (the simulator records requests as sent, defaults not applied).
-const request = (v: Video) => canonicalJson({ model: 'klingai:kling-video@3-standard', positivePrompt: v.prompt, width: 960, height: 960, duration: 3, numberResults: v.numberResults });
+const request = (v: Video) =>
+  canonicalJson({ model: 'klingai:kling-video@3-standard', positivePrompt: v.prompt, width: 960, height: 960, duration: 3, numberResults: v.numberResults });
 
 /** The recorded profile (docs/reliability.md) and a harsher one (`--harsh`, ~40% of requests failing). */
-const DEFAULT_FAULTS = { rate429: 0.08, rate5xx: 0.08, dropAfterAcceptRate: 0.08, malformedRate: 0.03, truncateRate: 0.08, generationFailureRate: 0.03, retryAfterSec: 0 };
-const HARSH = { rate429: 0.12, rate5xx: 0.12, dropAfterAcceptRate: 0.12, malformedRate: 0.04, truncateRate: 0.12, generationFailureRate: 0.03, retryAfterSec: 0 };
+const DEFAULT_FAULTS = {
+  rate429: 0.08,
+  rate5xx: 0.08,
+  dropAfterAcceptRate: 0.08,
+  malformedRate: 0.03,
+  truncateRate: 0.08,
+  generationFailureRate: 0.03,
+  retryAfterSec: 0,
+};
+const HARSH = {
+  rate429: 0.12,
+  rate5xx: 0.12,
+  dropAfterAcceptRate: 0.12,
+  malformedRate: 0.04,
+  truncateRate: 0.12,
+  generationFailureRate: 0.03,
+  retryAfterSec: 0,
+};
 
-export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: boolean; variants?: SimVariant[]; log?: (m: string) => void; command?: string; pgUrl?: string }): Promise<StressFigures> {
+export async function runCrashLoop(o: {
+  cycles: number;
+  seed?: number;
+  harsh?: boolean;
+  variants?: SimVariant[];
+  log?: (m: string) => void;
+  command?: string;
+  pgUrl?: string;
+}): Promise<StressFigures> {
   const log = o.log ?? (() => undefined);
   const rand = prng(o.seed ?? 2026);
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
@@ -80,10 +112,42 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
   const pgSchema = `stress_${Math.floor(rand() * 1e9).toString(36)}_${process.pid}`;
   const statePath = o.pgUrl ? withSchema(o.pgUrl, pgSchema) : path.join(dir, 'state', 'state.json');
   const out = path.join(dir, 'outputs');
-  const sim = await startSimulator({ apiKey: KEY, latency: { minMs: 50, maxMs: 400 }, seed: o.seed ?? 2026, faults: o.harsh ? HARSH : DEFAULT_FAULTS, variants: o.variants ?? [] });
+  const sim = await startSimulator({
+    apiKey: KEY,
+    latency: { minMs: 50, maxMs: 400 },
+    seed: o.seed ?? 2026,
+    faults: o.harsh ? HARSH : DEFAULT_FAULTS,
+    variants: o.variants ?? [],
+  });
   const env = { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: KEY, REELCTL_POLL_MS: '100', NO_COLOR: '1' };
-  const f: StressFigures = { date: new Date().toISOString(), command: o.command ?? `crash loop, ${o.cycles} cycles`, cycles: 0, crashesAtFailpoints: 0, randomKills: 0, simFaultsInjected: 0, submissionsAccepted: 0, duplicateSubmissions: 0, outputsLost: 0, unverifiedOutputs: 0, corruptStates: 0, keyLeaks: 0, spendOverCap: 0, paidMarkedFailed: 0, variants: o.variants ?? [], dryRunsNotDry: 0, unlocatedErrors: 0, strayFiles: 0, failures: [] };
-  const videos: Video[] = Array.from({ length: 4 }, (_, i) => ({ name: `v${i}`, prompt: `stress video ${i} take 0`, regenerate: 0, label: 'a', numberResults: 1 }));
+  const f: StressFigures = {
+    date: new Date().toISOString(),
+    command: o.command ?? `crash loop, ${o.cycles} cycles`,
+    cycles: 0,
+    crashesAtFailpoints: 0,
+    randomKills: 0,
+    simFaultsInjected: 0,
+    submissionsAccepted: 0,
+    duplicateSubmissions: 0,
+    outputsLost: 0,
+    unverifiedOutputs: 0,
+    corruptStates: 0,
+    keyLeaks: 0,
+    spendOverCap: 0,
+    paidMarkedFailed: 0,
+    variants: o.variants ?? [],
+    dryRunsNotDry: 0,
+    unlocatedErrors: 0,
+    strayFiles: 0,
+    failures: [],
+  };
+  const videos: Video[] = Array.from({ length: 4 }, (_, i) => ({
+    name: `v${i}`,
+    prompt: `stress video ${i} take 0`,
+    regenerate: 0,
+    label: 'a',
+    numberResults: 1,
+  }));
   const regens = new Map<string, Set<number>>();
   let nextId = videos.length;
   let prev = { serial: 0, lineage: undefined as string | undefined };
@@ -120,7 +184,8 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
       else if (edit === 'label') v.label = v.label === 'a' ? 'b' : 'a';
       else if (edit === 'path') v.path = v.path ? undefined : `moved/${v.name}.mp4`;
       else if (edit === 'results') v.numberResults = v.numberResults === 1 ? 2 : 1;
-      else if (edit === 'add' && videos.length < 8) videos.push({ name: `v${nextId}`, prompt: `stress video ${nextId++} take 0`, regenerate: 0, label: 'a', numberResults: 1 });
+      else if (edit === 'add' && videos.length < 8)
+        videos.push({ name: `v${nextId}`, prompt: `stress video ${nextId++} take 0`, regenerate: 0, label: 'a', numberResults: 1 });
       else if (edit === 'remove' && videos.length > 2) {
         videos.splice(videos.indexOf(v), 1);
         videos.push({ name: `v${nextId}`, prompt: `stress video ${nextId++} take 0`, regenerate: 0, label: 'a', numberResults: 1 });
@@ -152,14 +217,18 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
         log(`cycle ${c + 1}: ${edit}, kill after ${delay} ms → ${r.signal ?? r.exitCode}`);
       }
       // I6 for the killed run: spend of its new accepted tasks within its cap
-      const spentKilled = sim.tasks().filter((t) => !before.has(t.taskUUID) && t.acceptedAt >= started).reduce((s, t) => s + estimateCostUsd(t.request as { model: string }), 0);
+      const spentKilled = sim
+        .tasks()
+        .filter((t) => !before.has(t.taskUUID) && t.acceptedAt >= started)
+        .reduce((s, t) => s + estimateCostUsd(t.request as { model: string }), 0);
       if (spentKilled > cap + 1e-9) (f.spendOverCap++, fail(`spent ${spentKilled} over cap ${cap}`));
       // 3. a fresh apply (faults still on); an occasional bad save must be located, not crash
       if (c % 5 === 4) {
         writeFileSync(path.join(manifests, 'broken.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: Broken_Name\n  name: dup\n');
         const bad = await apply();
         const lines = bad.stderr.trim().split('\n').slice(0, -1);
-        if (bad.exitCode !== 1 || lines.length === 0 || !lines.every((l) => /^[^:]+:\d+:\d+: /.test(l)) || /\n\s+at /.test(bad.stderr)) (f.unlocatedErrors++, fail(`bad manifest not reported as FILE:LINE:COL: ${bad.stderr.slice(0, 200)}`));
+        if (bad.exitCode !== 1 || lines.length === 0 || !lines.every((l) => /^[^:]+:\d+:\d+: /.test(l)) || /\n\s+at /.test(bad.stderr))
+          (f.unlocatedErrors++, fail(`bad manifest not reported as FILE:LINE:COL: ${bad.stderr.slice(0, 200)}`));
         rmSync(path.join(manifests, 'broken.yaml'));
       }
       const before2 = new Set(sim.tasks().map((t) => t.taskUUID));
@@ -170,23 +239,26 @@ export async function runCrashLoop(o: { cycles: number; seed?: number; harsh?: b
       if (took > 60_000) fail(`fresh apply took ${Math.round(took / 1000)} s (stuck retrying?)`);
       if (took > 15_000) log(`  slow fresh apply: ${took} ms; its last log lines:\n${again.stderr.trim().split('\n').slice(-12).join('\n')}`);
       if (![0, 1].includes(again.exitCode ?? -1)) fail(`fresh apply exited ${again.exitCode}: ${again.stderr.slice(-300)}`);
-      const spent2 = sim.tasks().filter((t) => !before2.has(t.taskUUID) && t.acceptedAt >= t2).reduce((s, t) => s + estimateCostUsd(t.request as { model: string }), 0);
+      const spent2 = sim
+        .tasks()
+        .filter((t) => !before2.has(t.taskUUID) && t.acceptedAt >= t2)
+        .reduce((s, t) => s + estimateCostUsd(t.request as { model: string }), 0);
       if (spent2 > 50) (f.spendOverCap++, fail(`spent ${spent2} over cap 50`));
       // 4. invariants
       const dups = duplicateSubmissions(sim, regens);
-      if (dups.length) (f.duplicateSubmissions += dups.length, fail(`duplicate submissions: ${dups.join('; ')}`));
+      if (dups.length) ((f.duplicateSubmissions += dups.length), fail(`duplicate submissions: ${dups.join('; ')}`));
       const st = o.pgUrl ? await checkPgState(statePath, prev) : checkState(statePath, prev);
       if (st.problem) (f.corruptStates++, fail(st.problem));
       if (st.state) prev = { serial: st.state.serial, lineage: st.state.lineage };
       const failedPaid = paidMarkedFailed(sim, st.state);
-      if (failedPaid.length) (f.paidMarkedFailed += failedPaid.length, fail(`paid renders marked Failed: ${failedPaid.join('; ')}`));
+      if (failedPaid.length) ((f.paidMarkedFailed += failedPaid.length), fail(`paid renders marked Failed: ${failedPaid.join('; ')}`));
       const outs = checkOutputs(out, st.state);
-      if (outs.unverified.length) (f.unverifiedOutputs += outs.unverified.length, fail(`unverified: ${outs.unverified.join(', ')}`));
-      if (again.exitCode === 0 && outs.lost.length) (f.outputsLost += outs.lost.length, fail(`lost: ${outs.lost.join(', ')}`));
+      if (outs.unverified.length) ((f.unverifiedOutputs += outs.unverified.length), fail(`unverified: ${outs.unverified.join(', ')}`));
+      if (again.exitCode === 0 && outs.lost.length) ((f.outputsLost += outs.lost.length), fail(`lost: ${outs.lost.join(', ')}`));
       const leaks = keyLeaks(KEY, o.pgUrl ? [out] : [out, path.dirname(statePath)], [again.stdout, again.stderr]);
-      if (leaks.length) (f.keyLeaks += leaks.length, fail(`key leaked: ${leaks.join(', ')}`));
+      if (leaks.length) ((f.keyLeaks += leaks.length), fail(`key leaked: ${leaks.join(', ')}`));
       const stray = strayFiles(dir, ['manifests', 'state', 'outputs']);
-      if (stray.length) (f.strayFiles += stray.length, fail(`stray files: ${stray.join(', ')}`));
+      if (stray.length) ((f.strayFiles += stray.length), fail(`stray files: ${stray.join(', ')}`));
     }
   } finally {
     const s = sim.stats();
@@ -235,7 +307,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const v = args.indexOf('--variant');
   const variants = parseVariants(v >= 0 ? args[v + 1] : undefined);
   const pgAt = args.indexOf('--pg');
-  const pgUrl = pgAt < 0 ? undefined : args[pgAt + 1] && !args[pgAt + 1]!.startsWith('--') ? args[pgAt + 1]! : process.env.REELCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const pgUrl =
+    pgAt < 0
+      ? undefined
+      : args[pgAt + 1] && !args[pgAt + 1]!.startsWith('--')
+        ? args[pgAt + 1]!
+        : (process.env.REELCTL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const command = `npm run test:stress -- --cycles ${cycles}${harsh ? ' --harsh' : ''}${variants.length ? ` --variant ${variants.join(',')}` : ''}${pgUrl ? ' --pg' : ''}`;
   const figures = await runCrashLoop({ cycles, harsh, variants, log: (m) => process.stderr.write(m + '\n'), command, ...(pgUrl ? { pgUrl } : {}) });
   const root = packagePath();

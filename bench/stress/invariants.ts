@@ -83,6 +83,13 @@ export function strayFiles(dir: string, allowed: string[]): string[] {
 
 /** I8: no attempt is recorded failed whose task the API accepted and rendered (a paid render marked Failed). */
 export function paidMarkedFailed(sim: SimHandle, state: any): string[] {
-  const rendered = new Set(sim.tasks().filter((t) => !t.fails).map((t) => t.taskUUID));
-  return Object.values<any>(state?.videos ?? {}).flatMap((v) => v.attempts.filter((a: any) => a.state === 'failed' && rendered.has(a.taskUUID)).map((a: any) => `${v.name}: ${a.taskUUID} (${a.error?.code})`));
+  const rendered = new Set(
+    sim
+      .tasks()
+      .filter((t) => !t.fails)
+      .map((t) => t.taskUUID),
+  );
+  return Object.values<any>(state?.videos ?? {}).flatMap((v) =>
+    v.attempts.filter((a: any) => a.state === 'failed' && rendered.has(a.taskUUID)).map((a: any) => `${v.name}: ${a.taskUUID} (${a.error?.code})`),
+  );
 }

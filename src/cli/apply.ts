@@ -41,10 +41,18 @@ export function register(program: Command): void {
   program
     .command('apply')
     .summary('render, download and verify until reality matches the manifests')
-    .description('Reconcile once: submit what the plan says, poll, download and verify every output, record it in the state file,\nand exit when every selected video is Ready, Failed or Suspended. Safe to interrupt and re-run: nothing is paid twice.')
+    .description(
+      'Reconcile once: submit what the plan says, poll, download and verify every output, record it in the state file,\nand exit when every selected video is Ready, Failed or Suspended. Safe to interrupt and re-run: nothing is paid twice.',
+    )
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
-    .option('--simulate', 'use the built-in simulator instead of the Runware API (no key, nothing spent); state and files default to .reelctl/simulated/ and ./outputs-simulated')
-    .option('--max-cost <usd>', 'stop submitting once this much would be spent in this run, counting unsettled renders picked up from an interrupted run (exit 3)')
+    .option(
+      '--simulate',
+      'use the built-in simulator instead of the Runware API (no key, nothing spent); state and files default to .reelctl/simulated/ and ./outputs-simulated',
+    )
+    .option(
+      '--max-cost <usd>',
+      'stop submitting once this much would be spent in this run, counting unsettled renders picked up from an interrupted run (exit 3)',
+    )
     .option('--concurrency <n>', 'renders in flight at once', '4')
     .option('--supersede <mode>', 'a spec edited mid-render: wait (finish it, keep it as previous) or abandon', 'wait')
     .option('--prune', 'archive outputs of removed manifests under <out>/.archive/ and drop them from state')
@@ -67,16 +75,30 @@ export function register(program: Command): void {
       const lockTimeoutMs = parseLockTimeout(f.lockTimeout);
       const { videos } = await loadOrThrow(manifestPaths(paths), await manifestCache(g.state));
       const logger = createLogger({ format: g.logFormat, ...logLevel(process.env) });
-      const rt = await createRuntime(g, { ...common, simulate: !!f.simulate, logger, command: 'reelctl apply', allowDownloadHosts: f.allowDownloadHost, lockTimeoutMs, ...(f.verifyOutputs ? { verifyOutputs: true } : {}) });
+      const rt = await createRuntime(g, {
+        ...common,
+        simulate: !!f.simulate,
+        logger,
+        command: 'reelctl apply',
+        allowDownloadHosts: f.allowDownloadHost,
+        lockTimeoutMs,
+        ...(f.verifyOutputs ? { verifyOutputs: true } : {}),
+      });
       // With --log-format json every stderr line is a JSON log line: the plan and the summary too.
-      const view = g.logFormat === 'json' ? jsonApplyView((level, fields, msg) => logger[level](fields, msg), { simulated: !!f.simulate }) : humanApplyView(process.stderr, { simulated: !!f.simulate });
+      const view =
+        g.logFormat === 'json'
+          ? jsonApplyView((level, fields, msg) => logger[level](fields, msg), { simulated: !!f.simulate })
+          : humanApplyView(process.stderr, { simulated: !!f.simulate });
       try {
         // The same plan `reelctl plan --prune` would print, from the state just locked; on stderr because
         // stdout is --json's.
         const plan = await computePlan(videos, rt.state, g, { prune: !!f.prune, simulated: !!f.simulate, verifyOutputs: !!f.verifyOutputs });
         view.plan(plan);
         if (hasChanges(plan) && shouldAsk({ autoApprove: !!f.autoApprove, simulate: !!f.simulate, input: process.stdin })) {
-          const ok = await askApproval({ input: process.stdin, output: process.stderr }, `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`);
+          const ok = await askApproval(
+            { input: process.stdin, output: process.stderr },
+            `reelctl will perform the actions described above, at an estimated ${usd(plan.summary.estimatedCostUsd)}.`,
+          );
           if (!ok) {
             view.cancelled();
             process.exitCode = 1;
@@ -84,14 +106,26 @@ export function register(program: Command): void {
           }
         }
         if (f.prune) {
-          const names = checkPrune(rt.state, { desiredNames: new Set(videos.map((v) => v.name)), selector: g.selector, maxShare, force: !!f.force, now: Date.now() });
+          const names = checkPrune(rt.state, {
+            desiredNames: new Set(videos.map((v) => v.name)),
+            selector: g.selector,
+            maxShare,
+            force: !!f.force,
+            now: Date.now(),
+          });
           const archived = await prune(rt.state, names, rt.artifacts, Date.now());
           if (names.length) {
             await rt.controller.flush();
             view.pruned(names, archived, g.out);
           }
         }
-        const detach = attachProgress(rt.controller, { stream: process.stderr, isTTY: !!process.stderr.isTTY, format: g.logFormat, clock: systemClock, logger });
+        const detach = attachProgress(rt.controller, {
+          stream: process.stderr,
+          isTTY: !!process.stderr.isTTY,
+          format: g.logFormat,
+          clock: systemClock,
+          logger,
+        });
         const ac = new AbortController();
         const onSignal = () => ac.abort();
         process.once('SIGINT', onSignal);

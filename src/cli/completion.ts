@@ -11,7 +11,10 @@ interface Tree {
 
 function tree(program: Command): Tree {
   const flags = (c: Command) => c.options.flatMap((o) => [o.long, o.short].filter((x): x is string => !!x));
-  return { globals: [...flags(program), '--help'], commands: program.commands.filter((c) => !c.name().startsWith('__')).map((c) => ({ name: c.name(), flags: [...flags(c), '--help'] })) };
+  return {
+    globals: [...flags(program), '--help'],
+    commands: program.commands.filter((c) => !c.name().startsWith('__')).map((c) => ({ name: c.name(), flags: [...flags(c), '--help'] })),
+  };
 }
 
 export function completionScript(shell: string, program: Command): string {
@@ -56,7 +59,10 @@ ${t.commands.map((c) => `complete -c reelctl -n "__fish_use_subcommand" -a ${c.n
 ${t.commands
   .flatMap((c) => c.flags.filter((f) => f.startsWith('--')).map((f) => `complete -c reelctl -n "__fish_seen_subcommand_from ${c.name}" -l ${f.slice(2)}`))
   .join('\n')}
-${t.globals.filter((f) => f.startsWith('--')).map((f) => `complete -c reelctl -l ${f.slice(2)}`).join('\n')}
+${t.globals
+  .filter((f) => f.startsWith('--'))
+  .map((f) => `complete -c reelctl -l ${f.slice(2)}`)
+  .join('\n')}
 `;
   throw new UsageError(`unknown shell "${shell}": use bash, zsh or fish`);
 }
@@ -116,8 +122,14 @@ export function register(program: Command): void {
     .command('completion')
     .description('print a shell completion script (bash, zsh or fish)')
     .argument('<shell>', 'bash, zsh or fish')
-    .addHelpText('after', '\nExamples:\n  reelctl completion bash > /etc/bash_completion.d/reelctl\n\nCompletes commands and flags, video names after describe, and the values of --log-format, --supersede,\n--memory and -o (asked of `reelctl __complete` as you type).')
-    .addHelpText('after', '\nInstall:\n  bash: echo \'source <(reelctl completion bash)\' >> ~/.bashrc\n  zsh:  reelctl completion zsh > "${fpath[1]}/_reelctl"\n  fish: reelctl completion fish > ~/.config/fish/completions/reelctl.fish')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  reelctl completion bash > /etc/bash_completion.d/reelctl\n\nCompletes commands and flags, video names after describe, and the values of --log-format, --supersede,\n--memory and -o (asked of `reelctl __complete` as you type).',
+    )
+    .addHelpText(
+      'after',
+      '\nInstall:\n  bash: echo \'source <(reelctl completion bash)\' >> ~/.bashrc\n  zsh:  reelctl completion zsh > "${fpath[1]}/_reelctl"\n  fish: reelctl completion fish > ~/.config/fish/completions/reelctl.fish',
+    )
     .action((shell: string) => {
       completionView(process.stdout).script(completionScript(shell, program));
     });

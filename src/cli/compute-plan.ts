@@ -7,7 +7,17 @@ import type { StateFile } from '../state/model.js';
 import { checkAllOutputs } from '../store/output-check.js';
 import type { GlobalOptions } from './context.js';
 
-export async function computePlan(videos: LoadedVideo[], state: StateFile | null, g: Pick<GlobalOptions, 'out' | 'selector'>, opts: { prune?: boolean; simulated?: boolean; verifyOutputs?: boolean } = {}): Promise<Plan> {
+export async function computePlan(
+  videos: LoadedVideo[],
+  state: StateFile | null,
+  g: Pick<GlobalOptions, 'out' | 'selector'>,
+  opts: { prune?: boolean; simulated?: boolean; verifyOutputs?: boolean } = {},
+): Promise<Plan> {
   const status = await checkAllOutputs(g.out, state, { verify: !!opts.verifyOutputs });
-  return createPlan(videos, state, { prune: !!opts.prune, selector: g.selector, outputStatus: (p) => status.get(p) ?? 'ok', ...(opts.simulated ? { simulated: true } : {}) });
+  return createPlan(videos, state, {
+    prune: !!opts.prune,
+    selector: g.selector,
+    outputStatus: (p) => status.get(p) ?? 'ok',
+    ...(opts.simulated ? { simulated: true } : {}),
+  });
 }

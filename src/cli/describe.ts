@@ -50,13 +50,17 @@ export function register(program: Command): void {
 async function readEvents(file: string, name: string, limit = 10): Promise<Record<string, unknown>[]> {
   const text = (await readFile(file + '.1', 'utf8').catch(() => '')) + (await readFile(file, 'utf8').catch(() => ''));
   const key = `"name":${JSON.stringify(name)}`;
-  return text.split('\n').filter((l) => l.includes(key)).slice(-limit).flatMap((l) => {
-    try {
-      return [JSON.parse(l) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
+  return text
+    .split('\n')
+    .filter((l) => l.includes(key))
+    .slice(-limit)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function parseOr(text: string): unknown {

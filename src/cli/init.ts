@@ -25,7 +25,13 @@ export async function init(dir: string): Promise<string[]> {
   const manifest = path.join(dir, 'manifests', 'example.yaml');
   const schema = path.join(dir, 'schemas', 'video.schema.json');
   for (const f of [manifest, schema])
-    if (await readFile(f).then(() => true, () => false)) throw new ReelctlError(`${f} already exists; reelctl init never overwrites files`, { code: 'init.exists' });
+    if (
+      await readFile(f).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new ReelctlError(`${f} already exists; reelctl init never overwrites files`, { code: 'init.exists' });
   await mkdir(path.dirname(manifest), { recursive: true });
   await mkdir(path.dirname(schema), { recursive: true });
   await writeFile(manifest, EXAMPLE, { flag: 'wx' });

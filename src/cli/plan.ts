@@ -32,7 +32,9 @@ export function register(program: Command): void {
   program
     .command('plan')
     .summary('show what apply would render, move, download or delete, and what it would cost')
-    .description('Compare the manifests with the state file and show what `reelctl apply` would do, with the estimated cost.\nNever touches the network and never writes state, with one exception: when a --verify-remote dry run\nwas not dry (the API started renders), those renders are recorded so that apply does not pay for them again.')
+    .description(
+      'Compare the manifests with the state file and show what `reelctl apply` would do, with the estimated cost.\nNever touches the network and never writes state, with one exception: when a --verify-remote dry run\nwas not dry (the API started renders), those renders are recorded so that apply does not pay for them again.',
+    )
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
     .option('--json', 'print the plan as JSON (contract: version, changes, summary)')
     .option('--markdown', 'print the plan as Markdown, for a pull-request comment')
@@ -40,8 +42,14 @@ export function register(program: Command): void {
     .option('--prune', 'plan deletion (archiving) of videos whose manifests were removed')
     .option('--verify-outputs', 'hash every downloaded file (sha256) instead of trusting an unchanged size, mtime and inode')
     .option('--show-unchanged', 'also list videos that are up to date')
-    .option('--verify-remote', 'send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost; exit 1 if it refuses any.\nThe header is not in Runware\'s API reference, so reelctl then asks getResponse whether anything started: if so it exits 1\nwith the count and cost, and records those renders so that apply downloads them instead of paying again')
-    .option('--simulate', 'plan what `apply --simulate` would do (its own state, .reelctl/simulated/state.json, by default); with --verify-remote, the built-in simulator answers instead of the API (no key needed)')
+    .option(
+      '--verify-remote',
+      "send the planned renders to the API as a dry run (X-Runware-Dry-Run: 1): it validates them and quotes the exact cost; exit 1 if it refuses any.\nThe header is not in Runware's API reference, so reelctl then asks getResponse whether anything started: if so it exits 1\nwith the count and cost, and records those renders so that apply downloads them instead of paying again",
+    )
+    .option(
+      '--simulate',
+      'plan what `apply --simulate` would do (its own state, .reelctl/simulated/state.json, by default); with --verify-remote, the built-in simulator answers instead of the API (no key needed)',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  reelctl plan\n  reelctl plan -l campaign=launch\n  reelctl plan --markdown --detailed-exitcode > plan.md   # in CI; exit 2 = changes pending\n  reelctl plan --json | jq .summary.estimatedCostUsd\n  reelctl plan --verify-remote                              # the API checks and quotes each planned request (then proven dry)',
@@ -55,22 +63,40 @@ export function register(program: Command): void {
       const state = await readStateOnce(g.state, g.out, process.env);
       const plan = await computePlan(videos, state, g, { prune: !!flags.prune, simulated: !!flags.simulate, verifyOutputs: !!flags.verifyOutputs });
       const remote = flags.verifyRemote ? await checkRemote(plan, videos, !!flags.simulate) : undefined;
-      PLAN_VIEWS[flags.json ? 'json' : flags.markdown ? 'markdown' : 'human'](process.stdout, { showNoop: !!flags.showUnchanged }).render({ plan, ...(remote ? { remote } : {}) });
+      PLAN_VIEWS[flags.json ? 'json' : flags.markdown ? 'markdown' : 'human'](process.stdout, { showNoop: !!flags.showUnchanged }).render({
+        plan,
+        ...(remote ? { remote } : {}),
+      });
       if (remote && remote.started.length > 0) throw await dryRunNotDry(g.state, g.out, remote, videos);
       if (remote && remote.unconfirmed.length > 0)
-        throw new ReelctlError(`could not prove that the dry run started nothing for ${remote.unconfirmed.length} planned render(s) (${remote.unconfirmed.join(', ')}): getResponse did not answer; run plan --verify-remote again before apply`, { code: 'plan.dry-run-unconfirmed' });
+        throw new ReelctlError(
+          `could not prove that the dry run started nothing for ${remote.unconfirmed.length} planned render(s) (${remote.unconfirmed.join(', ')}): getResponse did not answer; run plan --verify-remote again before apply`,
+          { code: 'plan.dry-run-unconfirmed' },
+        );
       if (remote && remote.refused + remote.unverified > 0)
-        throw new ReelctlError(`the API ${remote.refused ? `refused ${remote.refused}` : ''}${remote.refused && remote.unverified ? ' and ' : ''}${remote.unverified ? `could not verify ${remote.unverified}` : ''} of ${remote.checked} planned render(s); see the remote check above`, { code: 'plan.remote-refused' });
+        throw new ReelctlError(
+          `the API ${remote.refused ? `refused ${remote.refused}` : ''}${remote.refused && remote.unverified ? ' and ' : ''}${remote.unverified ? `could not verify ${remote.unverified}` : ''} of ${remote.checked} planned render(s); see the remote check above`,
+          { code: 'plan.remote-refused' },
+        );
       if (flags.detailedExitcode && needsAction(plan)) process.exitCode = 2;
     });
 }
 
 /** The dry run against the API (key from RUNWARE_API_KEY / _FILE), or against an in-process simulator. */
 async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Parameters<typeof verifyRemote>[1], simulate: boolean): Promise<RemoteCheck> {
-  const source = providerSource(simulate, process.env, '--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to ask the built-in simulator');
+  const source = providerSource(
+    simulate,
+    process.env,
+    '--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to ask the built-in simulator',
+  );
   const { provider, sim } = await buildProvider(source);
   try {
-    return await verifyRemote(plan, videos, { provider, resolveRequest: resolveLocalInputs, newUUID: randomUUID, sleep: (ms, signal) => systemClock.sleep(ms, signal) });
+    return await verifyRemote(plan, videos, {
+      provider,
+      resolveRequest: resolveLocalInputs,
+      newUUID: randomUUID,
+      sleep: (ms, signal) => systemClock.sleep(ms, signal),
+    });
   } finally {
     await sim?.close();
   }
@@ -97,7 +123,13 @@ async function dryRunNotDry(statePath: string, out: string, remote: RemoteCheck,
     }
   } catch (err) {
     const ids = remote.started.map((x) => `${x.name}=${x.taskUUID}`).join(', ');
-    return new ReelctlError(`${what}. They could NOT be recorded in the state (${(err as Error).message}); before apply, record these task UUIDs or apply pays again: ${ids}`, { code: 'plan.dry-run-not-dry', cause: err });
+    return new ReelctlError(
+      `${what}. They could NOT be recorded in the state (${(err as Error).message}); before apply, record these task UUIDs or apply pays again: ${ids}`,
+      { code: 'plan.dry-run-not-dry', cause: err },
+    );
   }
-  return new ReelctlError(`${what}. They are recorded in the state as accepted renders: the next apply downloads them instead of paying again (the API ignored X-Runware-Dry-Run)`, { code: 'plan.dry-run-not-dry' });
+  return new ReelctlError(
+    `${what}. They are recorded in the state as accepted renders: the next apply downloads them instead of paying again (the API ignored X-Runware-Dry-Run)`,
+    { code: 'plan.dry-run-not-dry' },
+  );
 }

@@ -58,7 +58,11 @@ export async function buildProgram(argv: string[] = process.argv, opts: { full?:
   // command-tree.gen.ts do (command-tree.ts), `completion` itself is real.
   const afterHelp = word === 'help' ? args.slice(args.indexOf('help') + 1).filter((a) => !a.startsWith('-')) : [];
   if (!opts.full && !onlyVersion && (word === undefined || word === 'completion' || (word === 'help' && afterHelp.length === 0))) {
-    const [{ COMMAND_TREE }, { addStub }, completion] = await Promise.all([import('./command-tree.gen.js'), import('./command-tree.js'), COMMANDS.completion!()]);
+    const [{ COMMAND_TREE }, { addStub }, completion] = await Promise.all([
+      import('./command-tree.gen.js'),
+      import('./command-tree.js'),
+      COMMANDS.completion!(),
+    ]);
     for (const name of Object.keys(COMMANDS)) {
       if (name === 'completion') completion.register(program);
       for (const spec of COMMAND_TREE.filter((c) => c.name === name)) addStub(program, spec);

@@ -31,7 +31,10 @@ export function attachLog(controller: Controller, log: Logger): () => void {
         log.info({ video: e.name, from: e.from ?? null, to: e.to, ...(e.message ? { message: e.message } : {}) }, `${e.name}: ${e.from ?? 'new'} → ${e.to}`);
         break;
       case 'submitted':
-        log.info({ video: e.name, taskUUID: e.taskUUID, estimatedCostUsd: roundUsd(e.estimatedCostUsd) }, `${e.name}: submitted (estimated ${usd(e.estimatedCostUsd)})`);
+        log.info(
+          { video: e.name, taskUUID: e.taskUUID, estimatedCostUsd: roundUsd(e.estimatedCostUsd) },
+          `${e.name}: submitted (estimated ${usd(e.estimatedCostUsd)})`,
+        );
         break;
       case 'ready':
         log.info({ video: e.name, outputs: e.outputs, costUsd: roundUsd(e.costUsd) }, `${e.name}: ready (${usd(e.costUsd)})`);
@@ -39,11 +42,17 @@ export function attachLog(controller: Controller, log: Logger): () => void {
       case 'failed': {
         const phase = pendingFailed.get(e.name);
         pendingFailed.delete(e.name);
-        log.error({ video: e.name, ...(phase ?? {}), reason: e.reason, ...(phase?.message ? {} : { message: e.message }) }, `${e.name}: failed: ${String(phase?.message ?? e.message)}`);
+        log.error(
+          { video: e.name, ...(phase ?? {}), reason: e.reason, ...(phase?.message ? {} : { message: e.message }) },
+          `${e.name}: failed: ${String(phase?.message ?? e.message)}`,
+        );
         break;
       }
       case 'budget-exhausted':
-        log.warn({ spentUsd: roundUsd(e.spentUsd), maxCostUsd: e.maxCostUsd }, `budget exhausted: ${usd(e.spentUsd)} of ${usd(e.maxCostUsd)} spent; no new submissions`);
+        log.warn(
+          { spentUsd: roundUsd(e.spentUsd), maxCostUsd: e.maxCostUsd },
+          `budget exhausted: ${usd(e.spentUsd)} of ${usd(e.maxCostUsd)} spent; no new submissions`,
+        );
         break;
     }
   });

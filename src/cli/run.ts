@@ -77,12 +77,19 @@ export function register(program: Command): void {
     .command('run')
     .description('daemon: watch manifests and reconcile continuously, serving /healthz /readyz /metrics')
     .argument('[paths...]', 'manifest files or directories (default ./manifests)')
-    .option('--simulate', 'use the in-process simulator: no key needed, nothing is spent; state and files default to .reelctl/simulated/ and ./outputs-simulated')
+    .option(
+      '--simulate',
+      'use the in-process simulator: no key needed, nothing is spent; state and files default to .reelctl/simulated/ and ./outputs-simulated',
+    )
     .option('--listen <host:port>', 'HTTP address for /healthz, /readyz, /metrics (port 0 = any free port)', DEFAULT_LISTEN)
     .option('--resync <duration>', 'full reload + reconcile of every video this often (e.g. 30s, 5m, 1h)', '5m')
     .option('--concurrency <n>', 'parallel renders')
     .option('--max-cost <usd>', 'spend at most this much per rolling 24 hours (recorded in the state: restarts count)')
-    .option('--memory <profile>', 'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees', 'lean')
+    .option(
+      '--memory <profile>',
+      'lean: small footprint for a long-running container (V8 optimizes for size, one parsing thread); fast: Node defaults, quicker start-up on huge trees',
+      'lean',
+    )
     .option(...ALLOW_DOWNLOAD_HOST)
     .option('--webhook-listen <host:port>', 'receive Runware webhooks on this address (its own listener, never the metrics port)')
     .option('--webhook-url <url>', 'public base URL reaching --webhook-listen; submissions carry <url>/hooks/runware/<video>?token=…')
@@ -131,7 +138,8 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
   daemon = startDaemon({
     paths: manifestPaths(args),
     // One parse cache for the daemon's life: a reload parses only the files that changed.
-    loader: async (paths, signal) => loadManifests(paths, { parallel: parallelLoad, ...(signal ? { signal } : {}), ...(await (cache ??= manifestCache(global.state))) }),
+    loader: async (paths, signal) =>
+      loadManifests(paths, { parallel: parallelLoad, ...(signal ? { signal } : {}), ...(await (cache ??= manifestCache(global.state))) }),
     // A saved file: only the files the watcher reported are read (the full load above runs at start and resync).
     loadChanged: (paths, changed, signal) => loadChangedManifests(paths, changed, signal ? { signal } : {}),
     createRuntime: async () => {

@@ -51,7 +51,11 @@ export interface RuntimeOptions {
 
 export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const env = o.env ?? process.env;
-  const source = providerSource(!!o.simulate, env, 'no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)');
+  const source = providerSource(
+    !!o.simulate,
+    env,
+    'no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)',
+  );
   const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
   const opened = openState(g.state, g.out, env);
   if (opened.kind === 'file') await assertSeparateDirs(g.out, g.state); // before the lock: nothing is written when they overlap
@@ -64,10 +68,12 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   try {
     // Shared replicas take no exclusive lock (each video is claimed instead), but never run beside an apply.
     if (o.shared) lock = await (store as PgStateStore).sharedLock(o.command);
-    else lock = await lockWithTimeout(store, o.command, {
-      timeoutMs: o.lockTimeoutMs ?? 0, clock: systemClock,
-      onWait: (err) => o.logger.warn(`waiting up to ${Math.round((o.lockTimeoutMs ?? 0) / 1000)}s for the state lock: ${err.message}`),
-    });
+    else
+      lock = await lockWithTimeout(store, o.command, {
+        timeoutMs: o.lockTimeoutMs ?? 0,
+        clock: systemClock,
+        onWait: (err) => o.logger.warn(`waiting up to ${Math.round((o.lockTimeoutMs ?? 0) / 1000)}s for the state lock: ${err.message}`),
+      });
     // After the state is reached (a database that cannot be reached leaves no --out behind), before anything is sent.
     await checkOutputDir(g.out).catch(async (err: unknown) => {
       await lock.release();
@@ -99,21 +105,39 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     // On PostgreSQL no paid request leaves without its intent stored under our lease or claim (pay-guard.ts).
     const guarded = shared ? shared.wrapClient(c) : store instanceof PgStateStore ? guardSubmits(c, (id) => store.checkPayable(id)) : c;
     const inner = createController({
-      store, state, client: guarded, artifacts, eventLog, clock: systemClock, logger: o.logger,
-      concurrency: o.concurrency ?? 4, supersede: o.supersede ?? 'wait', selector: g.selector,
+      store,
+      state,
+      client: guarded,
+      artifacts,
+      eventLog,
+      clock: systemClock,
+      logger: o.logger,
+      concurrency: o.concurrency ?? 4,
+      supersede: o.supersede ?? 'wait',
+      selector: g.selector,
       ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
       ...(o.budgetWindowMs !== undefined ? { budgetWindowMs: o.budgetWindowMs } : {}),
       ...(o.simulate ? { simulated: true } : {}),
       ...(o.verifyOutputs ? { verifyOutputs: true } : {}),
       ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
-      resolveRequest: resolveLocalInputs, manifestCommit, random: Math.random, retryDelayMs: Math.max(1000, pollMs),
+      resolveRequest: resolveLocalInputs,
+      manifestCommit,
+      random: Math.random,
+      retryDelayMs: Math.max(1000, pollMs),
       pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
       ...o.webhook?.overrides({ client: guarded, resolveRequest: resolveLocalInputs, random: Math.random }),
     });
     const controller = shared ? shared.wrapController(inner) : inner;
     shared?.start();
     return {
-      controller, state, store, artifacts, client, sim, shared, onApiRequest: api.on,
+      controller,
+      state,
+      store,
+      artifacts,
+      client,
+      sim,
+      shared,
+      onApiRequest: api.on,
       async close() {
         await shared?.close();
         await c.close();

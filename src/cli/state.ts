@@ -15,7 +15,10 @@ export function register(program: Command): void {
     .requiredOption('--from <state>', 'source: a state file, or postgres://USER@HOST:PORT/DB?schema=NAME')
     .requiredOption('--to <state>', 'target: a state file, or a PostgreSQL URL')
     .option('--json', 'print the result as JSON on stdout: {"version":1,"migrated":{"videos","serial","from","to"}}')
-    .addHelpText('after', '\nExamples:\n  reelctl state migrate --from .reelctl/state.json --to postgres://reelctl@db:5432/reelctl\n  reelctl state migrate --from postgres://reelctl@db:5432/reelctl --to backup/state.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  reelctl state migrate --from .reelctl/state.json --to postgres://reelctl@db:5432/reelctl\n  reelctl state migrate --from postgres://reelctl@db:5432/reelctl --to backup/state.json',
+    )
     .action(async (f: { from: string; to: string; json?: boolean }, cmd: Command) => {
       const g = globalOptions(cmd);
       if (f.from === f.to) throw new UsageError('--from and --to name the same state');

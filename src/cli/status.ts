@@ -11,7 +11,10 @@ export function register(program: Command): void {
     .description('show what the state file records: phase, task, outputs, cost and last message per video')
     .option('-o, --output <format>', `json (the contract, as --json), yaml or wide`)
     .option('--json', 'print the contract JSON (version, videos); same as -o json')
-    .addHelpText('after', '\nExamples:\n  reelctl status\n  reelctl status -o wide -l campaign=launch\n  reelctl status -o yaml\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  reelctl status\n  reelctl status -o wide -l campaign=launch\n  reelctl status -o yaml\n  reelctl status --json | jq \'.videos[] | select(.phase=="Failed")\'',
+    )
     .action(async (flags: { json?: boolean; output?: string }, cmd: Command) => {
       const g = globalOptions(cmd);
       const view = STATUS_VIEWS[pickFormat(flags, STATUS_FORMATS, 'human')](process.stdout);

@@ -18,10 +18,15 @@ export function register(program: Command): void {
   program
     .command('validate')
     .summary('check manifests against the schema and the model rules')
-    .description('Check manifests against the schema and the model rules. Prints every problem at once as FILE:LINE:COL: message.\nNo state is read and nothing is sent anywhere.')
+    .description(
+      'Check manifests against the schema and the model rules. Prints every problem at once as FILE:LINE:COL: message.\nNo state is read and nothing is sent anywhere.',
+    )
     .argument('[paths...]', 'manifest files or directories (default: ./manifests)')
     .option('--json', 'print the result as JSON on stdout')
-    .addHelpText('after', '\nExamples:\n  reelctl validate                      # everything under ./manifests\n  reelctl validate videos/ promo.yaml   # several paths\n  reelctl validate --json | jq .problems\n\nExit codes: 0 valid, 1 invalid.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  reelctl validate                      # everything under ./manifests\n  reelctl validate videos/ promo.yaml   # several paths\n  reelctl validate --json | jq .problems\n\nExit codes: 0 valid, 1 invalid.',
+    )
     .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => {
       const loaded = await loadManifests(manifestPaths(paths), await manifestCache(globalOptions(cmd).state));
       const result = { files: loaded.files.length, videos: loaded.videos.length, problems: loaded.problems };

@@ -185,7 +185,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
           // A watch error (e.g. the kernel's event queue overflowed) may have lost events: read everything.
           void (unsure ? reloader.reload('watch-error') : reloader.changed(changed)).then(() => {
             const c = reloader.condition();
-            logger.info({ files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True', full: unsure }, 'reloaded after change (save → desired)');
+            logger.info(
+              { files: changed.length, ms: clock.now() - firstAt, applied: c.status === 'True', full: unsure },
+              'reloaded after change (save → desired)',
+            );
           });
         },
       });

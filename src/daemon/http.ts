@@ -96,9 +96,12 @@ export async function startHttpServer(listen: ListenAddress, h: HttpHandlers, lo
 function listenError(a: ListenAddress, err: NodeJS.ErrnoException): ReelctlError {
   const where = `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
   const why =
-    err.code === 'EADDRINUSE' ? 'address already in use (another reelctl run? pick one with --listen HOST:PORT, or port 0 for any)'
-    : err.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)'
-    : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' ? 'no such local address'
-    : err.message;
+    err.code === 'EADDRINUSE'
+      ? 'address already in use (another reelctl run? pick one with --listen HOST:PORT, or port 0 for any)'
+      : err.code === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges)'
+        : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+          ? 'no such local address'
+          : err.message;
   return new ReelctlError(`cannot listen on ${where}: ${why}`, { code: 'daemon.listen', cause: err });
 }

@@ -15,14 +15,24 @@ export interface OpsMetrics {
   observeResync: () => void;
 }
 
-export function createOpsMetrics(registry: Registry, controller: () => Controller | undefined, statuses: () => readonly VideoStatus[], now: () => number): OpsMetrics {
+export function createOpsMetrics(
+  registry: Registry,
+  controller: () => Controller | undefined,
+  statuses: () => readonly VideoStatus[],
+  now: () => number,
+): OpsMetrics {
   const reg = { registers: [registry] };
   collectDefaultMetrics({ register: registry }); // process_* (RSS, CPU, fds) and nodejs_* (event loop lag, heap, GC)
   // prom-client names these three gauges `_total`, which `promtool check metrics` rejects (a suffix reserved
   // for counters); the per-type breakdowns nodejs_active_{handles,requests,resources} stay.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
 
-  const passes = new Counter({ name: 'reelctl_reconcile_total', help: 'Reconcile passes of one video, by result (success, requeue_after, error)', labelNames: ['result'], ...reg });
+  const passes = new Counter({
+    name: 'reelctl_reconcile_total',
+    help: 'Reconcile passes of one video, by result (success, requeue_after, error)',
+    labelNames: ['result'],
+    ...reg,
+  });
   for (const result of ['success', 'requeue_after', 'error']) passes.inc({ result }, 0); // every series exists from the start
   const passTime = new Histogram({
     name: 'reelctl_reconcile_time_seconds',
@@ -69,7 +79,11 @@ export function createOpsMetrics(registry: Registry, controller: () => Controlle
       if (d > 0) this.inc(roundUsd(d));
     },
   });
-  const lastReload = new Gauge({ name: 'reelctl_last_successful_reload_timestamp_seconds', help: 'When the manifests were last loaded without problems (Unix time)', ...reg });
+  const lastReload = new Gauge({
+    name: 'reelctl_last_successful_reload_timestamp_seconds',
+    help: 'When the manifests were last loaded without problems (Unix time)',
+    ...reg,
+  });
   const lastResync = new Gauge({ name: 'reelctl_last_resync_timestamp_seconds', help: 'When the last periodic resync ran (Unix time)', ...reg });
 
   return {

@@ -8,7 +8,6 @@ import type { ManifestCondition } from './reload.js';
 import { createOpsMetrics, type OpsMetrics } from './metrics-ops.js';
 import { roundUsd } from '../pricing/prices.js';
 
-
 export interface ProviderStats {
   requests: number;
   byOutcome: Record<string, number>;
@@ -148,12 +147,18 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
 
   // Webhook calls by result, counted by the receiver (src/daemon/webhook/receiver.ts): deltas at scrape time.
   const seenHooks: Record<string, number> = {};
-  new Counter({ name: 'reelctl_webhooks_received_total', help: 'Webhook calls by result', labelNames: ['result'], ...reg, collect() {
-    for (const [result, n] of Object.entries(src.webhooks?.() ?? {})) {
-      if (n > (seenHooks[result] ?? 0)) this.inc({ result }, n - (seenHooks[result] ?? 0));
-      seenHooks[result] = Math.max(n, seenHooks[result] ?? 0);
-    }
-  } });
+  new Counter({
+    name: 'reelctl_webhooks_received_total',
+    help: 'Webhook calls by result',
+    labelNames: ['result'],
+    ...reg,
+    collect() {
+      for (const [result, n] of Object.entries(src.webhooks?.() ?? {})) {
+        if (n > (seenHooks[result] ?? 0)) this.inc({ result }, n - (seenHooks[result] ?? 0));
+        seenHooks[result] = Math.max(n, seenHooks[result] ?? 0);
+      }
+    },
+  });
 
   const submissions = new Counter({ name: 'reelctl_submissions_total', help: 'Render tasks submitted', ...reg });
   const submittedUsd = new Counter({ name: 'reelctl_submitted_estimated_usd_total', help: 'Estimated cost of submitted tasks (USD)', ...reg });

@@ -22,7 +22,12 @@ export function computeReadiness(f: ReadinessFacts): Readiness {
   const reasons: Record<keyof typeof checks, string> = {
     running: 'shutting down',
     state: 'state not loaded / lock not held yet',
-    manifests: cond.status === 'False' ? `manifests invalid: ${cond.message}${firstProblem(cond)}` : cond.status === 'Unknown' && cond.reason !== ManifestReason.NotLoaded ? cond.message : 'manifests not loaded yet',
+    manifests:
+      cond.status === 'False'
+        ? `manifests invalid: ${cond.message}${firstProblem(cond)}`
+        : cond.status === 'Unknown' && cond.reason !== ManifestReason.NotLoaded
+          ? cond.message
+          : 'manifests not loaded yet',
     provider: 'provider circuit breaker open: submissions paused',
   };
   const failing = (Object.keys(checks) as (keyof typeof checks)[]).find((k) => !checks[k]);

@@ -95,7 +95,14 @@ export function createReloader(o: ReloaderOptions): Reloader {
     for (const p of problems) o.logger.error({ code: p.code }, `${p.file}:${p.line}:${p.col}: ${p.message}`);
     const kept = loaded ? `keeping the last good set of ${cond.videos} video(s)` : 'nothing applied yet';
     o.logger.warn({ reason, problems: problems.length }, `manifests invalid: ${kept}`);
-    cond = { status: 'False', reason: ManifestReason.ManifestsInvalid, message: `${problems.length} problem(s) in manifests; ${kept}`, problems, lastLoadAt: started, videos: cond.videos };
+    cond = {
+      status: 'False',
+      reason: ManifestReason.ManifestsInvalid,
+      message: `${problems.length} problem(s) in manifests; ${kept}`,
+      problems,
+      lastLoadAt: started,
+      videos: cond.videos,
+    };
     o.onLoaded?.(false, ms, problems.length);
   }
 
@@ -110,7 +117,13 @@ export function createReloader(o: ReloaderOptions): Reloader {
     } catch (err) {
       // Never let a controller bug kill the daemon through an unhandled rejection: report, retry at resync.
       o.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'controller rejected the desired set');
-      cond = { ...cond, status: 'Unknown', reason: ManifestReason.ApplyFailed, message: 'the controller rejected the desired set; retrying at the next change or resync', lastLoadAt: started };
+      cond = {
+        ...cond,
+        status: 'Unknown',
+        reason: ManifestReason.ApplyFailed,
+        message: 'the controller rejected the desired set; retrying at the next change or resync',
+        lastLoadAt: started,
+      };
       inSync = false;
       o.onLoaded?.(false, ms, 0);
       return false;

@@ -29,7 +29,6 @@ export interface SharedWorkOptions {
   renewMs?: number;
 }
 
-
 export class SharedWork {
   readonly replicaId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   /** video → epoch of our claim. */
@@ -75,7 +74,11 @@ export class SharedWork {
         this.m?.fenced.inc({ kind: 'submit' });
         if (r.video) this.lose([r.video], 'submit');
         const why = r.video ? `another replica claims ${r.video} now` : 'its intent is not in PostgreSQL';
-        return { taskUUID: task.taskUUID, status: 'unknown', error: new ProviderError(`not sent: ${why} (fenced)`, { kind: 'unknown-outcome', code: 'fenced', taskUUID: task.taskUUID }) };
+        return {
+          taskUUID: task.taskUUID,
+          status: 'unknown',
+          error: new ProviderError(`not sent: ${why} (fenced)`, { kind: 'unknown-outcome', code: 'fenced', taskUUID: task.taskUUID }),
+        };
       },
       poll: (id, opts) => c.poll(id, opts),
       download: (url, opts) => c.download(url, opts),
@@ -120,7 +123,11 @@ export class SharedWork {
     const live = (this.stats.liveReplicas = await this.claims.heartbeat(this.ttlMs));
     const share = Math.ceil(this.full.length / live);
     if (this.held.size < share) {
-      const got = await this.claims.claim(this.full.map((v) => v.name).filter((n) => !this.held.has(n)), share - this.held.size, this.ttlMs);
+      const got = await this.claims.claim(
+        this.full.map((v) => v.name).filter((n) => !this.held.has(n)),
+        share - this.held.size,
+        this.ttlMs,
+      );
       if (got.length === 0) return;
       const records = await this.o.store.loadVideos(got.map((g) => g.video));
       for (const g of got) {
@@ -171,18 +178,50 @@ export class SharedWork {
   attachMetrics(registry: Registry): void {
     const reg = { registers: [registry] };
     const self = this;
-    new Gauge({ name: 'reelctl_claims_held', help: 'Videos this replica holds a claim on', ...reg, collect() { this.set(self.held.size); } });
-    new Gauge({ name: 'reelctl_replicas_live', help: 'Live replicas sharing the state (as this one sees them)', ...reg, collect() { this.set(self.stats.liveReplicas); } });
+    new Gauge({
+      name: 'reelctl_claims_held',
+      help: 'Videos this replica holds a claim on',
+      ...reg,
+      collect() {
+        this.set(self.held.size);
+      },
+    });
+    new Gauge({
+      name: 'reelctl_replicas_live',
+      help: 'Live replicas sharing the state (as this one sees them)',
+      ...reg,
+      collect() {
+        this.set(self.stats.liveReplicas);
+      },
+    });
     this.m = {
       takeovers: new Counter({ name: 'reelctl_claim_takeovers_total', help: 'Videos taken over from another replica after its claim expired', ...reg }),
-      fenced: new Counter({ name: 'reelctl_fenced_total', help: 'State writes dropped and submits refused because another replica claims the video now', labelNames: ['kind'], ...reg }),
+      fenced: new Counter({
+        name: 'reelctl_fenced_total',
+        help: 'State writes dropped and submits refused because another replica claims the video now',
+        labelNames: ['kind'],
+        ...reg,
+      }),
       lost: new Counter({ name: 'reelctl_claims_lost_total', help: 'Claims this replica lost (expired and taken, or fenced)', ...reg }),
-      renew: new Histogram({ name: 'reelctl_claim_renew_seconds', help: 'Latency of one claim renewal round', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], ...reg }),
+      renew: new Histogram({
+        name: 'reelctl_claim_renew_seconds',
+        help: 'Latency of one claim renewal round',
+        buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+        ...reg,
+      }),
     };
   }
 
   readinessDetails(): Record<string, unknown> {
-    return { replica: this.replicaId, claimsHeld: this.held.size, liveReplicas: this.stats.liveReplicas, takeovers: this.stats.takeovers, fencedWrites: this.stats.fencedWrites, fencedSubmits: this.stats.fencedSubmits, lastRenewMs: Math.round(this.stats.lastRenewMs * 10) / 10 };
+    return {
+      replica: this.replicaId,
+      claimsHeld: this.held.size,
+      liveReplicas: this.stats.liveReplicas,
+      takeovers: this.stats.takeovers,
+      fencedWrites: this.stats.fencedWrites,
+      fencedSubmits: this.stats.fencedSubmits,
+      lastRenewMs: Math.round(this.stats.lastRenewMs * 10) / 10,
+    };
   }
 
   /** Graceful stop (after the controller stopped): give every claim back so others take over at once. */

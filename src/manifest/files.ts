@@ -110,7 +110,13 @@ async function resolveLink(abs: string, realRoot: string, problems: ManifestProb
     real = await realpath(abs);
     st = await stat(real); // stat never opens the file: no hang on a FIFO
   } catch (err) {
-    problems.push({ file: abs, line: 1, col: 1, code: 'file.broken-link', message: `symlink cannot be resolved (${(err as NodeJS.ErrnoException).code}); skipped` });
+    problems.push({
+      file: abs,
+      line: 1,
+      col: 1,
+      code: 'file.broken-link',
+      message: `symlink cannot be resolved (${(err as NodeJS.ErrnoException).code}); skipped`,
+    });
     return undefined;
   }
   const rel = path.relative(realRoot, real);
@@ -127,6 +133,22 @@ async function resolveLink(abs: string, realRoot: string, problems: ManifestProb
 }
 
 function notRegular(file: string, st: Stats, target?: string): ManifestProblem {
-  const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isDirectory() ? 'a directory' : 'not a regular file';
-  return { file, line: 1, col: 1, code: 'file.not-regular', message: `${target ? `symlink to ${target}, which is ` : 'this is '}${kind}; only regular files are read (skipped)` };
+  const kind = st.isFIFO()
+    ? 'a FIFO'
+    : st.isSocket()
+      ? 'a socket'
+      : st.isCharacterDevice()
+        ? 'a character device'
+        : st.isBlockDevice()
+          ? 'a block device'
+          : st.isDirectory()
+            ? 'a directory'
+            : 'not a regular file';
+  return {
+    file,
+    line: 1,
+    col: 1,
+    code: 'file.not-regular',
+    message: `${target ? `symlink to ${target}, which is ` : 'this is '}${kind}; only regular files are read (skipped)`,
+  };
 }

@@ -63,7 +63,12 @@ function statKey(file: string): FileKey | undefined {
 }
 
 /** The cached video with its file name as seen from this cwd. */
-function relocate(v: LoadedVideo & { outputSource?: { file: string } }, file: string, labels: LoadedVideo['labels'], request: LoadedVideo['request']): LoadedVideo {
+function relocate(
+  v: LoadedVideo & { outputSource?: { file: string } },
+  file: string,
+  labels: LoadedVideo['labels'],
+  request: LoadedVideo['request'],
+): LoadedVideo {
   const out = { ...v, labels, request, source: { ...v.source, file } };
   if (v.outputSource) (out as typeof v).outputSource = { ...v.outputSource, file };
   return out;

@@ -16,7 +16,11 @@ export interface ChangedLoad {
   scopes: string[];
 }
 
-export async function loadChangedManifests(roots: string[], changed: string[], opts: { cwd?: string; maxFileBytes?: number; signal?: AbortSignal } = {}): Promise<ChangedLoad> {
+export async function loadChangedManifests(
+  roots: string[],
+  changed: string[],
+  opts: { cwd?: string; maxFileBytes?: number; signal?: AbortSignal } = {},
+): Promise<ChangedLoad> {
   const cwd = opts.cwd ?? process.cwd();
   const found = await findChangedFiles(roots, changed);
   const results = await loadFiles(found.files, { cwd, maxFileBytes: opts.maxFileBytes ?? LIMITS.maxFileBytes }, opts.signal);

@@ -8,5 +8,6 @@ import { loadFiles } from './load.js';
 const WORKER_BATCH = 1000;
 
 const { files, cwd, maxFileBytes, fast } = workerData as { files: FoundFile[]; cwd: string; maxFileBytes: number; fast?: boolean };
-for (let i = 0; i < files.length; i += WORKER_BATCH) parentPort!.postMessage(await loadFiles(files.slice(i, i + WORKER_BATCH), { cwd, maxFileBytes, fast: fast ?? true }));
+for (let i = 0; i < files.length; i += WORKER_BATCH)
+  parentPort!.postMessage(await loadFiles(files.slice(i, i + WORKER_BATCH), { cwd, maxFileBytes, fast: fast ?? true }));
 parentPort!.postMessage(null);

@@ -79,16 +79,21 @@ const CONCURRENCY = 4;
 /** Loads files with bounded I/O parallelism (waits overlap); results stay in file order. */
 export function loadFiles(files: FoundFile[], o: LoadFilesOptions, signal?: AbortSignal): Promise<FileResult[]> {
   const show = (abs: string) => path.relative(o.cwd, abs) || abs;
-  return mapLimit(files, CONCURRENCY, async (f) => {
-    const out: FileResult = { videos: [], problems: [] };
-    try {
-      const key = await loadFile(f, show(f.abs), o, out.videos, out.problems);
-      if (key) out.key = key;
-    } catch (err) {
-      out.problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
-    }
-    return out;
-  }, signal);
+  return mapLimit(
+    files,
+    CONCURRENCY,
+    async (f) => {
+      const out: FileResult = { videos: [], problems: [] };
+      try {
+        const key = await loadFile(f, show(f.abs), o, out.videos, out.problems);
+        if (key) out.key = key;
+      } catch (err) {
+        out.problems.push({ file: show(f.abs), line: 1, col: 1, code: 'file.unreadable', message: `cannot read: ${(err as Error).message}` });
+      }
+      return out;
+    },
+    signal,
+  );
 }
 
 // A worker imports and compiles everything again (the schema validator most of all): about 0.5 CPU-seconds

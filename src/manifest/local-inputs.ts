@@ -10,9 +10,18 @@ import { joinPointer } from './pointer.js';
 const MAX_LOCAL_INPUT_BYTES = 10 * 1024 * 1024;
 
 const MIME: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif',
-  '.mp4': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm',
-  '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+  '.m4a': 'audio/mp4',
+  '.ogg': 'audio/ogg',
 };
 
 const isLocalRef = (s: string): boolean => s.startsWith('./') || s.startsWith('../') || s.startsWith('/');
@@ -50,7 +59,11 @@ export interface LocalInputProblem {
 }
 
 /** Resolves and checks every local input of one request. */
-export async function collectLocalInputs(request: VideoRequest, manifestFile: string, root: string): Promise<{ inputs: LocalInput[]; problems: LocalInputProblem[] }> {
+export async function collectLocalInputs(
+  request: VideoRequest,
+  manifestFile: string,
+  root: string,
+): Promise<{ inputs: LocalInput[]; problems: LocalInputProblem[] }> {
   const inputs: LocalInput[] = [];
   const problems: LocalInputProblem[] = [];
   const refs = mediaFields(request).filter((f) => isLocalRef(f.value));
@@ -82,7 +95,9 @@ export async function collectLocalInputs(request: VideoRequest, manifestFile: st
       problems.push({ pointer, code: 'path.size', message: `local input "${value}" must be a file of at most ${MAX_LOCAL_INPUT_BYTES / 1024 / 1024} MiB` });
       continue;
     }
-    const sha256 = createHash('sha256').update(await readFile(real)).digest('hex');
+    const sha256 = createHash('sha256')
+      .update(await readFile(real))
+      .digest('hex');
     inputs.push({ pointer, absPath: real, sha256 });
   }
   return { inputs, problems };

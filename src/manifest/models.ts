@@ -25,7 +25,11 @@ export interface ModelInfo {
 export const MODELS: Record<string, ModelInfo> = {
   'klingai:kling-video@3-standard': {
     sizes: {
-      known: [[1280, 720], [720, 1280], [960, 960]],
+      known: [
+        [1280, 720],
+        [720, 1280],
+        [960, 960],
+      ],
       complete: false,
       // The model page lost its list of sizes; its examples use 1280×720, and 720×1280 / 960×960 are the
       // 9:16 and 1:1 forms of the same 720p tier. Unlisted sizes go to the API, which refuses them for free.

@@ -42,19 +42,28 @@ export function checkOutputPath(p: string, numberResults: number): PathProblem[]
   if (RESERVED_DIRS.includes(first.toLowerCase()))
     out.push({ code: 'path.reserved', message: `spec.output.path: "${shown}" is inside ${first}/, which reelctl keeps for archived outputs` });
   if (RESERVED_NAME.test(p))
-    out.push({ code: 'path.reserved', message: `spec.output.path: "${shown}" ends like a file reelctl writes beside every output (.json sidecar, .part download, .tmp- temp file); choose another name` });
+    out.push({
+      code: 'path.reserved',
+      message: `spec.output.path: "${shown}" ends like a file reelctl writes beside every output (.json sidecar, .part download, .tmp- temp file); choose another name`,
+    });
   for (const file of outputFilePaths(p, numberResults)) {
     const parts = file.split('/');
     for (const [i, part] of parts.entries()) {
       const limit = i === parts.length - 1 ? MAX_NAME_BYTES - DERIVED_SUFFIX_BYTES : MAX_NAME_BYTES;
       if (bytes(part) > limit) {
         const why = i === parts.length - 1 ? `; reelctl adds up to ${DERIVED_SUFFIX_BYTES} bytes to a file name (".json.tmp-<pid>"), so at most ${limit}` : '';
-        out.push({ code: 'path.too-long', message: `spec.output.path: the name "${showPath(part.slice(0, 40))}…" is ${bytes(part)} bytes; names are limited to ${MAX_NAME_BYTES} bytes${why}` });
+        out.push({
+          code: 'path.too-long',
+          message: `spec.output.path: the name "${showPath(part.slice(0, 40))}…" is ${bytes(part)} bytes; names are limited to ${MAX_NAME_BYTES} bytes${why}`,
+        });
         return out;
       }
     }
     if (bytes(file) + DERIVED_SUFFIX_BYTES > MAX_PATH_BYTES) {
-      out.push({ code: 'path.too-long', message: `spec.output.path: the path is ${bytes(file)} bytes; paths are limited to ${MAX_PATH_BYTES - DERIVED_SUFFIX_BYTES} bytes (${MAX_PATH_BYTES} with what reelctl adds)` });
+      out.push({
+        code: 'path.too-long',
+        message: `spec.output.path: the path is ${bytes(file)} bytes; paths are limited to ${MAX_PATH_BYTES - DERIVED_SUFFIX_BYTES} bytes (${MAX_PATH_BYTES} with what reelctl adds)`,
+      });
       return out;
     }
   }
@@ -76,7 +85,11 @@ export function checkOutputCollisions(videos: OutputLocated[], problems: Manifes
   const clash = (v: OutputLocated, file: string, other: { video: OutputLocated; file: string }, what: (theirs: string) => string) => {
     const s = where(other.video);
     const theirs = `"${showPath(other.file)}", the output of video "${other.video.name}" (${s.file}:${s.line}:${s.col})`;
-    problems.push({ ...where(v), code: 'path.collision', message: `spec.output.path: "${showPath(file)}" ${what(theirs)}; every video needs its own output path` });
+    problems.push({
+      ...where(v),
+      code: 'path.collision',
+      message: `spec.output.path: "${showPath(file)}" ${what(theirs)}; every video needs its own output path`,
+    });
   };
   for (const v of videos) {
     const n = withDefaults(v.request).numberResults ?? 1;
@@ -84,7 +97,11 @@ export function checkOutputCollisions(videos: OutputLocated[], problems: Manifes
       const key = fold(file);
       const same = files.get(key);
       if (same && same.video !== v) {
-        clash(v, file, same, (t) => (same.file === file ? `is already the output of video "${same.video.name}" (${t.slice(t.lastIndexOf('(') + 1, -1)})` : `differs only in letter case from ${t}`));
+        clash(v, file, same, (t) =>
+          same.file === file
+            ? `is already the output of video "${same.video.name}" (${t.slice(t.lastIndexOf('(') + 1, -1)})`
+            : `differs only in letter case from ${t}`,
+        );
         break;
       }
       const dirOf = dirs.get(key);
@@ -93,7 +110,10 @@ export function checkOutputCollisions(videos: OutputLocated[], problems: Manifes
         break;
       }
       const parts = key.split('/');
-      const parentClash = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/')).find((d) => files.has(d) && files.get(d)!.video !== v);
+      const parentClash = parts
+        .slice(0, -1)
+        .map((_, i) => parts.slice(0, i + 1).join('/'))
+        .find((d) => files.has(d) && files.get(d)!.video !== v);
       if (parentClash) {
         clash(v, file, files.get(parentClash)!, (t) => `needs a directory where there is ${t}`);
         break;

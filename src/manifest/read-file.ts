@@ -27,7 +27,7 @@ export function readRegularFile(file: string, maxBytes: number, report: (code: s
     }
     const buf = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
     let n = 0;
-    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, n)) > 0; ) n += r;
+    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, n)) > 0;) n += r;
     if (n > maxBytes) {
       report('file.too-large', `file grew past the limit of ${maxBytes} bytes while being read`);
       return undefined;

@@ -13,7 +13,6 @@ export interface RuleProblem {
   message: string;
 }
 
-
 /** Fields reelctl owns on the wire; a manifest must not set them. */
 export const OWNED_FIELDS = ['taskType', 'taskUUID', 'deliveryMethod'] as const;
 
@@ -102,9 +101,17 @@ function checkMediaInputs(inputs: Obj, out: RuleProblem[]): void {
       if (typeof value !== 'string') return;
       const pointer = joinPointer(...base, i);
       if (isLocalPath(value))
-        out.push({ pointer, code: 'input.local-media', message: `local ${kind} file "${value}" cannot be sent: the API takes a ${kind} as a URL or the UUID of media uploaded to Runware (uploading local ${kind} files through Runware's mediaStorage is not built into reelctl yet)` });
+        out.push({
+          pointer,
+          code: 'input.local-media',
+          message: `local ${kind} file "${value}" cannot be sent: the API takes a ${kind} as a URL or the UUID of media uploaded to Runware (uploading local ${kind} files through Runware's mediaStorage is not built into reelctl yet)`,
+        });
       else if (/^data:/i.test(value))
-        out.push({ pointer, code: 'input.data-uri', message: `a ${kind} cannot go as a data URI: the API takes a ${kind} as a URL or the UUID of media uploaded to Runware` });
+        out.push({
+          pointer,
+          code: 'input.data-uri',
+          message: `a ${kind} cannot go as a data URI: the API takes a ${kind} as a URL or the UUID of media uploaded to Runware`,
+        });
     });
   }
 }

@@ -22,7 +22,7 @@ let compiled: { manifest: ValidateFunction; request: ValidateFunction } | undefi
 
 function validators() {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }) // verbose: the value and schema for messages;
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }); // verbose: the value and schema for messages;
     const addFormats = addFormatsImport as unknown as (a: Ajv2020) => void;
     addFormats(ajv);
     ajv.addSchema(schema);
@@ -48,7 +48,11 @@ export function checkRequestSchema(request: unknown, opts: { wire?: boolean } = 
 
 /** The reelctl-owned fields are reported by rules.ts with a better message; skip ajv's duplicate. */
 function isOwnedFieldError(e: ErrorObject, requestPointer: string): boolean {
-  return e.keyword === 'additionalProperties' && e.instancePath === requestPointer && (OWNED_FIELDS as readonly string[]).includes(String(e.params.additionalProperty));
+  return (
+    e.keyword === 'additionalProperties' &&
+    e.instancePath === requestPointer &&
+    (OWNED_FIELDS as readonly string[]).includes(String(e.params.additionalProperty))
+  );
 }
 
 /** The output path's pattern and length are reported by output-path-rules.ts with a better message. */
@@ -82,17 +86,29 @@ function describe(e: ErrorObject): SchemaProblem {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return { pointer: at + joinPointer(key), code: 'schema.unknown-field', message: `${displayPath(at + joinPointer(key))}: unknown field "${key}"${didYouMean(key, known)}` };
+      return {
+        pointer: at + joinPointer(key),
+        code: 'schema.unknown-field',
+        message: `${displayPath(at + joinPointer(key))}: unknown field "${key}"${didYouMean(key, known)}`,
+      };
     }
     case 'enum':
-      return { pointer: at, code: 'schema.enum', message: `${name}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        pointer: at,
+        code: 'schema.enum',
+        message: `${name}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'const':
       return { pointer: at, code: 'schema.const', message: `${name}: must be ${JSON.stringify(params.allowedValue)}` };
     case 'type':
       return { pointer: at, code: 'schema.type', message: `${name}: must be ${String(params.type)}, got ${describeValue(e.data)}` };
     case 'pattern':
       if (parsePointer(at).join('/') === 'metadata/name')
-        return { pointer: at, code: 'schema.name', message: `${name}: must be a DNS-1123 label (lowercase a-z, 0-9 and -, starting and ending alphanumeric, at most 63)` };
+        return {
+          pointer: at,
+          code: 'schema.name',
+          message: `${name}: must be a DNS-1123 label (lowercase a-z, 0-9 and -, starting and ending alphanumeric, at most 63)`,
+        };
       return { pointer: at, code: 'schema.pattern', message: `${name}: must match ${String(params.pattern)}` };
     case 'propertyNames':
       return { pointer: at, code: 'schema.key', message: `${name}: invalid key "${String(params.propertyName)}"` };
@@ -104,7 +120,11 @@ function describe(e: ErrorObject): SchemaProblem {
       const missing = String(params.missingProperty);
       const p = at + joinPointer(has);
       const pair = (has === 'width' || has === 'height') && (missing === 'width' || missing === 'height');
-      return { pointer: p, code: 'schema.dependentRequired', message: pair ? `${displayPath(p)}: add ${missing} too (width and height go together)` : `${displayPath(p)}: needs ${missing} too` };
+      return {
+        pointer: p,
+        code: 'schema.dependentRequired',
+        message: pair ? `${displayPath(p)}: add ${missing} too (width and height go together)` : `${displayPath(p)}: needs ${missing} too`,
+      };
     }
     case 'false schema':
       // dependentSchemas with `field: false`: a combination the API documents as invalid (element videos + images).

@@ -26,7 +26,12 @@ const UNSAFE_NUMBER = /\d[eE][-+]?\d{3}|\d[0-9a-fA-FxXoO]{249}/;
 // Separate tests with literal first characters: one alternation over every position cost 3% of a load.
 const unsafe = (text: string) =>
   text.includes('\uFEFF') || // a byte order mark (the parsers read one differently inside a text)
-  text.includes('\t') || text.includes('\r') || text.includes('__proto__') || UNSAFE_LINE_START.test(text) || UNSAFE_BLOCK_INDICATOR.test(text) || UNSAFE_NUMBER.test(text);
+  text.includes('\t') ||
+  text.includes('\r') ||
+  text.includes('__proto__') ||
+  UNSAFE_LINE_START.test(text) ||
+  UNSAFE_BLOCK_INDICATOR.test(text) ||
+  UNSAFE_NUMBER.test(text);
 
 const NAME_PATH = '\0metadata\0name';
 const OUTPUT_PATH = '\0spec\0output\0path';

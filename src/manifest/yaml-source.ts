@@ -39,7 +39,11 @@ export function parseYamlFile(text: string): ParsedFile {
     // that decides what is paid for, every warning is an error, located like the others.
     for (const w of doc.warnings) {
       failed = true;
-      problems.push({ offset: w.pos[0], code: w.code === 'TAG_RESOLVE_FAILED' ? 'yaml.unknown-tag' : 'yaml.warning', message: warningMessage(w.code, w.message) });
+      problems.push({
+        offset: w.pos[0],
+        code: w.code === 'TAG_RESOLVE_FAILED' ? 'yaml.unknown-tag' : 'yaml.warning',
+        message: warningMessage(w.code, w.message),
+      });
     }
     if (failed || doc.contents === null) return;
     // Unknown aliases are checked only where there can be one (most files have no `*` at all).
@@ -57,7 +61,11 @@ export function parseYamlFile(text: string): ParsedFile {
     try {
       value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
     } catch (err) {
-      problems.push({ offset: start, code: 'yaml.aliases', message: `too many alias expansions (limit ${LIMITS.maxAliasCount}): ${(err as Error).message.split('\n')[0]}` });
+      problems.push({
+        offset: start,
+        code: 'yaml.aliases',
+        message: `too many alias expansions (limit ${LIMITS.maxAliasCount}): ${(err as Error).message.split('\n')[0]}`,
+      });
       return;
     }
     docs.push({ index, doc, value, start });

@@ -35,7 +35,11 @@ interface Sent {
 }
 
 /** getResponse for every UUID sent: in batches, a task without an answer asked again alone. */
-export async function proveNothingStarted(sent: Sent[], provider: Provider, o: { batchSize?: number; attempts?: number; signal?: AbortSignal; sleep: (ms: number, s?: AbortSignal) => Promise<void> }): Promise<DryRunProof> {
+export async function proveNothingStarted(
+  sent: Sent[],
+  provider: Provider,
+  o: { batchSize?: number; attempts?: number; signal?: AbortSignal; sleep: (ms: number, s?: AbortSignal) => Promise<void> },
+): Promise<DryRunProof> {
   const found = new Map<string, PollOutcome>();
   const ask = async (uuids: string[]): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
@@ -58,7 +62,8 @@ export async function proveNothingStarted(sent: Sent[], provider: Provider, o: {
   for (const s of sent) {
     const x = found.get(s.taskUUID);
     if (noAnswer(x)) proof.unconfirmed.push(s.name);
-    else if (x!.status === 'unknown' && isNotFoundCode(x!.error?.code)) continue; // nothing started
+    else if (x!.status === 'unknown' && isNotFoundCode(x!.error?.code))
+      continue; // nothing started
     else proof.started.push({ ...s, ...(x!.status === 'failed' ? { failed: true } : {}) });
   }
   return proof;
@@ -78,7 +83,10 @@ export function adoptStarted(state: StateFile, started: StartedRender[], videos:
     const desired = byName.get(s.name);
     if (!desired || s.failed) continue;
     const hash = specHash(desired);
-    const v = (state.videos[s.name] ??= newVideoState({ name: s.name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired) }, now));
+    const v = (state.videos[s.name] ??= newVideoState(
+      { name: s.name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired) },
+      now,
+    ));
     if (v.attempts.some((a) => a.taskUUID === s.taskUUID)) continue;
     v.attempts.push({ taskUUID: s.taskUUID, specHash: hash, createdAt: iso(now), state: 'accepted', sends: 1, reservedUsd: s.costUsd });
     const why = `plan --verify-remote's dry run started task ${s.taskUUID} (the API ignored X-Runware-Dry-Run); apply adopts it instead of paying again`;

@@ -36,8 +36,20 @@ export function createPlan(videos: LoadedVideo[], state: StateFile | null, opts:
     if (desired.has(s.name) || !matchesSelector(s.labels, selector)) continue;
     changes.push(
       opts.prune
-        ? { name: s.name, action: 'delete', reason: 'manifest removed: outputs will be archived under .archive/ and the state entry dropped', estimatedCostUsd: 0, outputPath: s.outputPath }
-        : { name: s.name, action: 'noop', reason: 'manifest removed: outputs kept (use --prune to archive them)', estimatedCostUsd: 0, outputPath: s.outputPath },
+        ? {
+            name: s.name,
+            action: 'delete',
+            reason: 'manifest removed: outputs will be archived under .archive/ and the state entry dropped',
+            estimatedCostUsd: 0,
+            outputPath: s.outputPath,
+          }
+        : {
+            name: s.name,
+            action: 'noop',
+            reason: 'manifest removed: outputs kept (use --prune to archive them)',
+            estimatedCostUsd: 0,
+            outputPath: s.outputPath,
+          },
     );
   }
   changes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -55,20 +67,33 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
   const phase = derivePhase(s, { suspend: v.suspend });
   if (s.specHash !== hash) {
     const fields = changedFields(s, v);
-    const what = s.regenerate !== v.regenerate && fields.length === 0 ? `regenerate ${s.regenerate} → ${v.regenerate}` : fields.length ? `${fields.join(', ')} changed` : 'spec changed';
+    const what =
+      s.regenerate !== v.regenerate && fields.length === 0
+        ? `regenerate ${s.regenerate} → ${v.regenerate}`
+        : fields.length
+          ? `${fields.join(', ')} changed`
+          : 'spec changed';
     const during = IN_FLIGHT.has(phase) ? ' (after the render in progress finishes)' : '';
     const action = s.outputs.length > 0 || IN_FLIGHT.has(phase) ? 'replace' : 'create';
     return also(change(base, action, what + during, cost()), 'changedFields', fields);
   }
   if (phase === 'Failed')
-    return also(change(base, 'noop', `failed: ${s.message ?? 'see reelctl describe ' + v.name}`, 0), 'attention', `fix the cause, then bump spec.regenerate to render again (costs ${usd(cost())}); \`reelctl describe ${v.name}\` shows the events`);
+    return also(
+      change(base, 'noop', `failed: ${s.message ?? 'see reelctl describe ' + v.name}`, 0),
+      'attention',
+      `fix the cause, then bump spec.regenerate to render again (costs ${usd(cost())}); \`reelctl describe ${v.name}\` shows the events`,
+    );
   // The reconciler records a failed step as a fact (condition StepFailing, removed when a step succeeds):
   // the last tries failed (apply gives a video up for the run after a few) and the cause needs a person.
   const failing = s.conditions.find((c) => c.type === ConditionType.StepFailing && c.status === 'True');
   if (phase === 'Downloading') {
     // Paid for and finished: apply downloads it. A failing download's cause is local (disk, permissions, network).
     if (!failing) return change(base, 'download', 'render finished; download pending', 0);
-    return also(change(base, 'download', `download stuck: ${s.message ?? failing.message}`, 0), 'attention', 'fix the cause above, then run apply again: the render is paid for and will not be charged again');
+    return also(
+      change(base, 'download', `download stuck: ${s.message ?? failing.message}`, 0),
+      'attention',
+      'fix the cause above, then run apply again: the render is paid for and will not be charged again',
+    );
   }
   if (IN_FLIGHT.has(phase)) {
     const why = failing ? (s.message ?? failing.message) : s.message;
@@ -81,17 +106,35 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
   if (s.outputs.length === 0 && delivered && phase === 'Ready') return change(base, 'noop', 'delivered to uploadEndpoint (no local file)', 0);
   // An intent or accepted task is already paid for (or about to be): apply re-sends the same UUID or polls it.
   if (s.outputs.length === 0 && live!.state !== 'succeeded')
-    return change(base, 'noop', `render in progress (task ${live!.taskUUID} ${live!.state === 'intent' ? 'being submitted' : 'submitted'})${s.message ? `: ${s.message}` : ''}`, 0);
+    return change(
+      base,
+      'noop',
+      `render in progress (task ${live!.taskUUID} ${live!.state === 'intent' ? 'being submitted' : 'submitted'})${s.message ? `: ${s.message}` : ''}`,
+      0,
+    );
   if (s.outputs.length === 0) return change(base, 'download', 'render finished; download pending', 0);
-  if (s.outputPath !== outputPath) return { name: base.name, specHash: base.specHash, outputPath: base.outputPath, labels: base.labels, action: 'move', reason: `output.path changed: ${s.outputPath} → ${outputPath}`, fromPath: s.outputPath, estimatedCostUsd: 0 };
+  if (s.outputPath !== outputPath)
+    return {
+      name: base.name,
+      specHash: base.specHash,
+      outputPath: base.outputPath,
+      labels: base.labels,
+      action: 'move',
+      reason: `output.path changed: ${s.outputPath} → ${outputPath}`,
+      fromPath: s.outputPath,
+      estimatedCostUsd: 0,
+    };
   const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;
   const drift = s.outputs.map((o) => ({ o, st: opts.outputStatus?.(o.path, o) ?? 'ok' })).filter((x) => x.st !== 'ok');
   // The run that saw this drift found no URL to fetch it again: apply cannot fix it, a person must.
   const lost = s.conditions.find((c) => c.type === ConditionType.Drifted && c.status === 'True');
   if (drift.length > 0 && lost)
-    return also(change(base, 'noop', `drifted: ${lost.message}`, 0), 'attention', `put the file back as recorded (sha256 in its sidecar), or bump spec.regenerate to render again (costs ${usd(cost())})`);
-  if (drift.length > 0)
-    return change(base, 'download', `output ${drift.map((d) => `${d.o.path} ${d.st}`).join(', ')}: re-download while the URL lives`, 0);
+    return also(
+      change(base, 'noop', `drifted: ${lost.message}`, 0),
+      'attention',
+      `put the file back as recorded (sha256 in its sidecar), or bump spec.regenerate to render again (costs ${usd(cost())})`,
+    );
+  if (drift.length > 0) return change(base, 'download', `output ${drift.map((d) => `${d.o.path} ${d.st}`).join(', ')}: re-download while the URL lives`, 0);
   if (s.outputs.length < want) return change(base, 'download', `${want - s.outputs.length} of ${want} outputs not downloaded yet`, 0);
   return change(base, 'noop', 'up to date', 0);
 }

@@ -50,7 +50,8 @@ export async function verifyRemote(plan: Plan, videos: LoadedVideo[], deps: Remo
   const byName = new Map(videos.map((v) => [v.name, v]));
   const changes = plan.changes.filter((c) => RENDERS.has(c.action) && byName.has(c.name));
   const tasks: { name: string; estimate: number; task: VideoTask }[] = [];
-  for (const c of changes) tasks.push({ name: c.name, estimate: c.estimatedCostUsd, task: { taskUUID: deps.newUUID(), request: (await deps.resolveRequest(byName.get(c.name)!)) } });
+  for (const c of changes)
+    tasks.push({ name: c.name, estimate: c.estimatedCostUsd, task: { taskUUID: deps.newUUID(), request: await deps.resolveRequest(byName.get(c.name)!) } });
 
   const verdicts = new Map<string, RemoteVerdict>();
   const size = deps.batchSize ?? 25;
@@ -61,7 +62,10 @@ export async function verifyRemote(plan: Plan, videos: LoadedVideo[], deps: Remo
     for (let attempt = 1; pending.length > 0 && !fatal; attempt++) {
       let outcomes: SubmitOutcome[];
       try {
-        outcomes = await deps.provider.submit(pending.map((t) => t.task), { dryRun: true, ...(deps.signal ? { signal: deps.signal } : {}) });
+        outcomes = await deps.provider.submit(
+          pending.map((t) => t.task),
+          { dryRun: true, ...(deps.signal ? { signal: deps.signal } : {}) },
+        );
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         if (err.kind === 'terminal') fatal = err;
@@ -75,7 +79,8 @@ export async function verifyRemote(plan: Plan, videos: LoadedVideo[], deps: Remo
       const retry: typeof pending = [];
       for (const t of pending) {
         const o = byUUID.get(t.task.taskUUID);
-        if (o?.status === 'accepted') verdicts.set(t.name, { name: t.name, ok: true, estimatedCostUsd: t.estimate, ...(o.costUsd !== undefined ? { quotedCostUsd: o.costUsd } : {}) });
+        if (o?.status === 'accepted')
+          verdicts.set(t.name, { name: t.name, ok: true, estimatedCostUsd: t.estimate, ...(o.costUsd !== undefined ? { quotedCostUsd: o.costUsd } : {}) });
         else if (o?.status === 'rejected') verdicts.set(t.name, refused(t, o.error));
         else if (attempt >= (deps.attempts ?? 3)) verdicts.set(t.name, unverified(t, o?.error));
         else retry.push(t);
@@ -106,11 +111,21 @@ export async function verifyRemote(plan: Plan, videos: LoadedVideo[], deps: Remo
 }
 
 function refused(t: { name: string; estimate: number }, e: ProviderError): RemoteVerdict {
-  return { name: t.name, ok: false, estimatedCostUsd: t.estimate, error: { code: e.code, message: e.message, ...(e.parameter ? { parameter: e.parameter } : {}) } };
+  return {
+    name: t.name,
+    ok: false,
+    estimatedCostUsd: t.estimate,
+    error: { code: e.code, message: e.message, ...(e.parameter ? { parameter: e.parameter } : {}) },
+  };
 }
 
 function unverified(t: { name: string; estimate: number }, e?: ProviderError): RemoteVerdict {
-  return { name: t.name, ok: false, estimatedCostUsd: t.estimate, error: { code: 'unverified', message: `the API could not be asked${e ? `: ${e.message}` : ''}` } };
+  return {
+    name: t.name,
+    ok: false,
+    estimatedCostUsd: t.estimate,
+    error: { code: 'unverified', message: `the API could not be asked${e ? `: ${e.message}` : ''}` },
+  };
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;

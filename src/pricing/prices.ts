@@ -13,7 +13,10 @@ export interface ModelPrice {
 
 /** Prices by model, as read from MODELS (kept for the public API: src/index.ts exports it). */
 export const PRICES: Record<string, ModelPrice> = Object.fromEntries(
-  Object.entries(MODELS).map(([model, m]) => [model, { asOf: m.price.asOf, usdPerSecond: m.price.usdPerSecond, usdPerSecondWithSound: m.price.usdPerSecondWithSound, defaultDuration: m.defaultDuration }]),
+  Object.entries(MODELS).map(([model, m]) => [
+    model,
+    { asOf: m.price.asOf, usdPerSecond: m.price.usdPerSecond, usdPerSecondWithSound: m.price.usdPerSecondWithSound, defaultDuration: m.defaultDuration },
+  ]),
 );
 
 /** Estimated USD for one request (all numberResults), rounded to 1/1000 of a cent. */

@@ -88,7 +88,8 @@ export class Admission {
     this.runId = [...resumed].sort((x, y) => y[1] - x[1])[0]![0];
     for (const v of videos)
       for (const a of v.attempts)
-        if (a.run !== undefined && resumed.has(a.run)) this.count({ key: a.taskUUID, atMs: Date.parse(a.createdAt), usd: attemptSpendUsd(a), settled: !isUnsettled(a) });
+        if (a.run !== undefined && resumed.has(a.run))
+          this.count({ key: a.taskUUID, atMs: Date.parse(a.createdAt), usd: attemptSpendUsd(a), settled: !isUnsettled(a) });
   }
 
   /**

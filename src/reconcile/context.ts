@@ -85,7 +85,8 @@ export function transition(step: Step, phase: Phase, message?: string, taskUUID?
   if (from === phase && step.v.message === message && phaseOf(step) === phase) return phase;
   const to = settlePhase(step.v, phase, step.deps.clock.now(), { suspend: step.desired.suspend }, message, taskUUID);
   step.env.records.markDirty(step.name);
-  if (to !== from || message !== was) step.env.records.emit({ type: 'phase', name: step.name, from, to, ...(message ? { message } : {}), at: step.deps.clock.now() });
+  if (to !== from || message !== was)
+    step.env.records.emit({ type: 'phase', name: step.name, from, to, ...(message ? { message } : {}), at: step.deps.clock.now() });
   return to;
 }
 

@@ -55,7 +55,12 @@ export function createController(o: ControllerOptions): Controller {
   const logger = o.logger ?? silentLogger();
   const state = o.state;
   const writer = new StateWriter(o.store, state, o.journalMinVideos !== undefined ? { journalMinVideos: o.journalMinVideos } : {});
-  const admission = new Admission({ concurrency: o.concurrency, ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}), ...(o.budgetWindowMs !== undefined ? { windowMs: o.budgetWindowMs } : {}), ...(o.simulated ? { simulated: true } : {}) });
+  const admission = new Admission({
+    concurrency: o.concurrency,
+    ...(o.maxCostUsd !== undefined ? { maxCostUsd: o.maxCostUsd } : {}),
+    ...(o.budgetWindowMs !== undefined ? { windowMs: o.budgetWindowMs } : {}),
+    ...(o.simulated ? { simulated: true } : {}),
+  });
   let desired = new Map<string, LoadedVideo>();
   // The run's facts: set only from Results (settle) and events (emit), below.
   let stopping = false;
@@ -69,7 +74,11 @@ export function createController(o: ControllerOptions): Controller {
     for (const l of listeners) l(e);
   };
   const env = createStepEnv({
-    state, writer, admission, emit, signal: abort.signal,
+    state,
+    writer,
+    admission,
+    emit,
+    signal: abort.signal,
     desired: () => desired,
     halted: () => stopping || fatal !== undefined,
     wake: (name) => queue.add(name, 'priority'), // a finished task, a freed slot: not behind the start-up pass
@@ -83,7 +92,8 @@ export function createController(o: ControllerOptions): Controller {
     // The fact behind plan's "download stuck" / "the last step failed": what failed, never when it is tried again.
     if (v) setCondition(v, ConditionType.StepFailing, 'True', stepFailingReason(what), `${what} failed: ${msg}`, at);
     if (r.kind === 'gave-up') {
-      if (v) v.message = `${what} failed ${r.failures} times (${msg}); given up for this run — anything paid for is recorded, fix the cause and run apply again`;
+      if (v)
+        v.message = `${what} failed ${r.failures} times (${msg}); given up for this run — anything paid for is recorded, fix the cause and run apply again`;
       logger.error({ video: name, err: msg, attempts: r.failures }, `${what} failed ${r.failures} times; giving up on this video for this run`);
       emit({ type: 'gave-up', name, what, error: msg, failures: r.failures, at });
     } else {

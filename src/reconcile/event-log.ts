@@ -30,7 +30,10 @@ export class EventLog {
   private async write(line: string): Promise<void> {
     if (this.size < 0) {
       await mkdir(path.dirname(this.file), { recursive: true });
-      this.size = await stat(this.file).then((s) => s.size, () => 0);
+      this.size = await stat(this.file).then(
+        (s) => s.size,
+        () => 0,
+      );
     }
     if (this.size + line.length > this.maxBytes) {
       await rename(this.file, this.file + '.1').catch(() => undefined);

@@ -64,11 +64,17 @@ export async function settleStaleIntent(step: Step, attempt: Attempt): Promise<R
     deps.client.unwatch?.(attempt.taskUUID);
     finishAttempt(step, attempt, 0, 'api'); // the API does not know it: nothing was charged
     syncPhase(step, 'an intent made for an earlier request never reached the API; dropped');
-    deps.logger.info({ video: step.name, taskUUID: attempt.taskUUID }, 'an intent made for an earlier request never reached the API; dropped, the current request gets a new task UUID');
+    deps.logger.info(
+      { video: step.name, taskUUID: attempt.taskUUID },
+      'an intent made for an earlier request never reached the API; dropped, the current request gets a new task UUID',
+    );
   } else {
     attempt.state = 'accepted'; // it landed, with the request it was made for (its own spec hash)
     syncPhase(step, 'an earlier request was accepted before a crash; it is followed under its own spec'); // Submitted
-    deps.logger.info({ video: step.name, taskUUID: attempt.taskUUID, specHash: attempt.specHash }, 'an intent made for an earlier request had been accepted; following it under its own spec hash');
+    deps.logger.info(
+      { video: step.name, taskUUID: attempt.taskUUID, specHash: attempt.specHash },
+      'an intent made for an earlier request had been accepted; following it under its own spec hash',
+    );
   }
   await env.records.flush(step.name);
   return requeue(0);

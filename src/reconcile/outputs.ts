@@ -32,8 +32,14 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Res
     try {
       const got = await deps.artifacts.download(r.videoURL, rel, container, env.signal);
       const record: OutputRecord = {
-        path: rel, sha256: got.sha256, bytes: got.bytes, videoUUID: r.videoUUID, taskUUID: attempt.taskUUID,
-        ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}), downloadedAt: iso(deps.clock.now()),
+        path: rel,
+        sha256: got.sha256,
+        bytes: got.bytes,
+        videoUUID: r.videoUUID,
+        taskUUID: attempt.taskUUID,
+        ...(r.seed !== undefined ? { seed: r.seed } : {}),
+        ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
+        downloadedAt: iso(deps.clock.now()),
       };
       // What the file looks like now that its sha256 is known: later checks compare this instead of hashing.
       const seen = await seenNow(deps.artifacts.outDir, rel);
@@ -43,7 +49,14 @@ export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Res
     } catch (err) {
       if (env.signal.aborted) return done; // shutdown cut the transfer: the next run downloads it again
       if (err instanceof ArtifactError && err.code === 'download.expired') {
-        setCondition(v, ConditionType.Drifted, 'True', Reason.DownloadExpired, `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`, deps.clock.now());
+        setCondition(
+          v,
+          ConditionType.Drifted,
+          'True',
+          Reason.DownloadExpired,
+          `the result URL of ${rel} expired before it was downloaded; re-rendering costs money: bump spec.regenerate to render again`,
+          deps.clock.now(),
+        );
         transition(step, 'Failed', `result URL expired before download of ${rel}; bump spec.regenerate to render again (costs money)`);
         await env.records.flush(step.name);
         return done;
@@ -72,10 +85,21 @@ async function sidecar(step: Step, attempt: Attempt, o: OutputRecord): Promise<o
   // The commit recorded at submit; an attempt from an older state has none: ask now (best effort).
   const commit = attempt.gitCommit ?? (await deps.manifestCommit(path.resolve(desired.source.file)));
   return {
-    apiVersion: 'reelctl/v1', kind: 'VideoProvenance', name: desired.name, specHash: step.v.specHash, regenerate: desired.regenerate,
+    apiVersion: 'reelctl/v1',
+    kind: 'VideoProvenance',
+    name: desired.name,
+    specHash: step.v.specHash,
+    regenerate: desired.regenerate,
     manifest: { file: desired.source.file, line: desired.source.line, ...(commit ? { gitCommit: commit } : {}) },
-    request: compactRequest(desired), taskUUID: attempt.taskUUID, videoUUID: o.videoUUID, seed: o.seed ?? null, costUsd: o.costUsd ?? null,
-    sha256: o.sha256, bytes: o.bytes, submittedAt: attempt.createdAt, downloadedAt: o.downloadedAt,
+    request: compactRequest(desired),
+    taskUUID: attempt.taskUUID,
+    videoUUID: o.videoUUID,
+    seed: o.seed ?? null,
+    costUsd: o.costUsd ?? null,
+    sha256: o.sha256,
+    bytes: o.bytes,
+    submittedAt: attempt.createdAt,
+    downloadedAt: o.downloadedAt,
     ...(deps.simulated ? { simulated: true } : {}), // a placeholder from --simulate, not a paid render
   };
 }
@@ -118,7 +142,14 @@ export async function keepReady(step: Step): Promise<Result> {
   if (drifted.length === 0) return done;
   const attempt = v.attempts.find((a) => a.taskUUID === v.outputs[0]!.taskUUID);
   if (!attempt?.results) {
-    setCondition(v, ConditionType.Drifted, 'True', Reason.OutputDrifted, `${drifted.map((o) => o.path).join(', ')} changed on disk and cannot be re-downloaded`, deps.clock.now());
+    setCondition(
+      v,
+      ConditionType.Drifted,
+      'True',
+      Reason.OutputDrifted,
+      `${drifted.map((o) => o.path).join(', ')} changed on disk and cannot be re-downloaded`,
+      deps.clock.now(),
+    );
     env.records.markDirty(step.name);
     return done;
   }

@@ -30,7 +30,10 @@ export async function recordResults(step: Step, attempt: Attempt, videos: Remote
   const { env, deps, desired, v } = step;
   if (videos.length > want) {
     // Outside the protocol: never extra outputs, never extra cost. Logged once (the attempt settles now).
-    deps.logger.warn({ video: step.name, taskUUID: attempt.taskUUID, got: videos.length, asked: want }, `protocol error: Runware sent ${videos.length} results for numberResults ${want}; keeping the first ${want}`);
+    deps.logger.warn(
+      { video: step.name, taskUUID: attempt.taskUUID, got: videos.length, asked: want },
+      `protocol error: Runware sent ${videos.length} results for numberResults ${want}; keeping the first ${want}`,
+    );
   }
   const kept = videos.slice(0, want);
   const now = iso(deps.clock.now());
@@ -84,4 +87,10 @@ export async function pollUnknown(step: Step, attempt: Attempt, error: ProviderE
 }
 
 const reasonOf = (code: string): Reason =>
-  code === 'no-answer' ? Reason.NoAnswer : code === 'protocol.unknown-status' ? Reason.UnknownStatus : code === 'malformed-item' ? Reason.MalformedAnswer : Reason.TaskNotFound;
+  code === 'no-answer'
+    ? Reason.NoAnswer
+    : code === 'protocol.unknown-status'
+      ? Reason.UnknownStatus
+      : code === 'malformed-item'
+        ? Reason.MalformedAnswer
+        : Reason.TaskNotFound;

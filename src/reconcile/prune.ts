@@ -26,10 +26,16 @@ export function checkPrune(state: StateFile, o: PruneOptions): string[] {
   const gone = orphans(state, o);
   if (gone.length === 0 || o.force) return gone;
   if (o.desiredNames.size === 0)
-    throw new GuardError(`refusing to prune: no manifests were loaded, which would archive all ${gone.length} video(s); check the manifests path, or pass --force`, 'guard.prune-empty');
+    throw new GuardError(
+      `refusing to prune: no manifests were loaded, which would archive all ${gone.length} video(s); check the manifests path, or pass --force`,
+      'guard.prune-empty',
+    );
   const total = Object.keys(state.videos).length;
   if (gone.length / total > o.maxShare)
-    throw new GuardError(`refusing to prune ${gone.length} of ${total} videos (more than ${Math.round(o.maxShare * 100)}%); pass --force if that is intended`, 'guard.prune-share');
+    throw new GuardError(
+      `refusing to prune ${gone.length} of ${total} videos (more than ${Math.round(o.maxShare * 100)}%); pass --force if that is intended`,
+      'guard.prune-share',
+    );
   return gone;
 }
 

@@ -30,7 +30,13 @@ export async function reconcileVideo(deps: ReconcileDeps, env: StepEnv, name: st
     if (!disk) return failed('reconcile step', err);
     // A full or read-only disk is not fixed by retrying: stop the run with one clear message. Whatever was
     // paid for is already recorded (or was never sent), and the next run picks it up.
-    return { kind: 'terminal', error: new ReelctlError(`cannot write to disk: ${disk}${disk === 'ENOSPC' ? ' (disk full)' : ''} — ${(err as Error).message}. Renders already paid for are recorded and will be downloaded by the next run.`, { code: `disk.${disk}`, cause: err }) };
+    return {
+      kind: 'terminal',
+      error: new ReelctlError(
+        `cannot write to disk: ${disk}${disk === 'ENOSPC' ? ' (disk full)' : ''} — ${(err as Error).message}. Renders already paid for are recorded and will be downloaded by the next run.`,
+        { code: `disk.${disk}`, cause: err },
+      ),
+    };
   } finally {
     env.records.markDirty(name);
   }
@@ -44,7 +50,10 @@ async function reconcileStep(deps: ReconcileDeps, env: StepEnv, name: string): P
   let v = env.records.get(name);
   if (v && foreignRecord(deps, v)) v = void (await discardSimulated(deps, env.records, v));
   if (!v) {
-    v = newVideoState({ name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired), ...(deps.simulated ? { simulated: true } : {}) }, now);
+    v = newVideoState(
+      { name, specHash: hash, regenerate: desired.regenerate, outputPath: outputBasePath(desired), ...(deps.simulated ? { simulated: true } : {}) },
+      now,
+    );
     env.records.put(v);
   }
   v.labels = desired.labels;

@@ -50,7 +50,10 @@ export async function startRender(step: Step): Promise<Result> {
   if (!admitted.ok) {
     const left = adm.status(now);
     if (admitted.first) env.records.emit({ type: 'budget-exhausted', spentUsd: left?.spentUsd ?? 0, maxCostUsd: adm.maxCostUsd ?? 0, at: now });
-    deps.logger.info({ video: step.name, estimateUsd: estimate, remainingUsd: left?.remainingUsd, maxCostUsd: adm.maxCostUsd }, 'not submitted: --max-cost budget');
+    deps.logger.info(
+      { video: step.name, estimateUsd: estimate, remainingUsd: left?.remainingUsd, maxCostUsd: adm.maxCostUsd },
+      'not submitted: --max-cost budget',
+    );
     if (admitted.retryInMs === undefined) {
       const reason = `not submitted: the --max-cost budget ($${adm.maxCostUsd}) would be exceeded`;
       transition(step, 'Pending', reason);
@@ -75,7 +78,17 @@ export async function startRender(step: Step): Promise<Result> {
     if (!bound) for (const name of adm.cancel(step.name, taskUUID)) env.wake(name);
   }
   if (!bound) return done;
-  const attempt: Attempt = { taskUUID, specHash: v.specHash, requestHash: bound.hash, createdAt: iso(now), state: 'intent', sends: 0, reservedUsd: estimate, ...(adm.runId ? { run: adm.runId } : {}), ...(gitCommit ? { gitCommit } : {}) };
+  const attempt: Attempt = {
+    taskUUID,
+    specHash: v.specHash,
+    requestHash: bound.hash,
+    createdAt: iso(now),
+    state: 'intent',
+    sends: 0,
+    reservedUsd: estimate,
+    ...(adm.runId ? { run: adm.runId } : {}),
+    ...(gitCommit ? { gitCommit } : {}),
+  };
   v.attempts.push(attempt);
   trimAttempts(v.attempts, now);
   transition(step, 'Pending', 'submitting', attempt.taskUUID);
@@ -91,7 +104,7 @@ export async function startRender(step: Step): Promise<Result> {
  */
 function trimAttempts(attempts: Attempt[], nowMs: number): void {
   const keep = (a: Attempt) => isUnsettled(a) || (attemptSpendUsd(a) > 0 && Date.parse(a.createdAt) > nowMs - DAY_MS);
-  for (let i = 0; attempts.length > 20 && i < attempts.length - 20; ) {
+  for (let i = 0; attempts.length > 20 && i < attempts.length - 20;) {
     if (keep(attempts[i]!)) i++;
     else attempts.splice(i, 1);
   }
@@ -128,7 +141,13 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
     const fatal = ACCOUNT_FATAL.has(outcome.error.code);
     finishAttempt(step, attempt, 0, 'api', !fatal); // the API refused it: nothing charged
     transition(step, 'Failed', `Runware refused the task: ${outcome.error.code}: ${outcome.error.message}`);
-    env.records.emit({ type: 'failed', name: step.name, reason: outcome.error.code, message: `${outcome.error.code}: ${outcome.error.message}`, at: deps.clock.now() });
+    env.records.emit({
+      type: 'failed',
+      name: step.name,
+      reason: outcome.error.code,
+      message: `${outcome.error.code}: ${outcome.error.message}`,
+      at: deps.clock.now(),
+    });
     if (fatal) return { kind: 'terminal', error: outcome.error };
     await env.records.flush(step.name);
     return done;

@@ -30,12 +30,16 @@ function refuseInvalid(check: Check, doc: unknown, file: string, at: string): vo
   if (check(doc)) return;
   const e = check.errors?.[0];
   const where = `${at}${e?.instancePath ?? ''}` || '/';
-  throw new StateError(`refusing to write ${file}: the state would not match its schema at ${where}: ${e?.message ?? 'invalid'} (value ${String(valueAt(doc, e?.instancePath ?? ''))}). The state on disk (and its backup) were left as they were.`, { code: 'state.invalid-write' });
+  throw new StateError(
+    `refusing to write ${file}: the state would not match its schema at ${where}: ${e?.message ?? 'invalid'} (value ${String(valueAt(doc, e?.instancePath ?? ''))}). The state on disk (and its backup) were left as they were.`,
+    { code: 'state.invalid-write' },
+  );
 }
 
 function valueAt(doc: unknown, pointer: string): unknown {
   let cur = doc;
-  for (const part of pointer.split('/').slice(1)) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  for (const part of pointer.split('/').slice(1))
+    cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
   return cur;
 }
 
@@ -82,7 +86,10 @@ export function decodeStateObject(raw: unknown, file: string): StateFile {
   const version = doc.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw corrupt(file, 'missing or invalid "version"');
   if (version > STATE_VERSION)
-    throw new StateError(`state file ${file} has version ${version}, newer than this reelctl understands (${STATE_VERSION}); upgrade reelctl. The file was left untouched.`, { code: 'state.newer' });
+    throw new StateError(
+      `state file ${file} has version ${version}, newer than this reelctl understands (${STATE_VERSION}); upgrade reelctl. The file was left untouched.`,
+      { code: 'state.newer' },
+    );
   for (let v = version; v < STATE_VERSION; v++) doc = MIGRATIONS[v]!(doc);
   const check = validator;
   if (!check(doc)) {
@@ -98,5 +105,7 @@ export function encodeState(state: StateFile): string {
 }
 
 function corrupt(file: string, why: string): StateError {
-  return new StateError(`state file ${file} is unusable: ${why}. It was left untouched; restore ${file}.backup or move the file away.`, { code: 'state.corrupt' });
+  return new StateError(`state file ${file} is unusable: ${why}. It was left untouched; restore ${file}.backup or move the file away.`, {
+    code: 'state.corrupt',
+  });
 }

@@ -42,7 +42,10 @@ export class FileStateStore implements StateStore {
       const text = await this.readText(this.file);
       if (text === undefined) {
         if ((await this.readText(this.journalFile)) !== undefined)
-          throw new StateError(`found the state journal ${this.journalFile} but no state file ${this.file}; restore ${this.file} (or its .backup), or move the journal away to start from an empty state`, { code: 'state.corrupt' });
+          throw new StateError(
+            `found the state journal ${this.journalFile} but no state file ${this.file}; restore ${this.file} (or its .backup), or move the journal away to start from an empty state`,
+            { code: 'state.corrupt' },
+          );
         return null;
       }
       const snapshot = decodeState(text, this.file);
@@ -50,7 +53,10 @@ export class FileStateStore implements StateStore {
       if (r.kind === 'ahead' && attempt < 5) continue;
       if (r.kind === 'ahead' || r.kind === 'corrupt') {
         const why = r.kind === 'ahead' ? `it continues serial ${r.base}, but the state file is at serial ${snapshot.serial}` : `line ${r.line}: ${r.why}`;
-        throw new StateError(`state journal ${this.journalFile} is unusable: ${why}. Both files were left untouched; move the journal away to fall back to the state file (recent changes are then lost), or restore both from a backup.`, { code: 'state.corrupt' });
+        throw new StateError(
+          `state journal ${this.journalFile} is unusable: ${why}. Both files were left untouched; move the journal away to fall back to the state file (recent changes are then lost), or restore both from a backup.`,
+          { code: 'state.corrupt' },
+        );
       }
       const state = r.kind === 'applied' && r.records > 0 ? decodeStateObject(r.state, `${this.file} + ${this.journalFile}`) : snapshot;
       this.lastSerial = state.serial;

@@ -18,7 +18,10 @@ export async function forceUnlockFile(lockFile: string, force: boolean): Promise
   const who = h ? `pid ${h.pid} on host ${h.host} since ${h.since}${h.command ? ` (${h.command})` : ''}` : 'an unreadable holder';
   const gone = h !== undefined && isStale(h);
   if (!gone && !force)
-    throw new StateError(`state is locked by ${who}, which ${h ? 'looks alive (or runs on another host)' : 'cannot be checked'}; refusing to unlock. Pass --force only if you are sure it is not running`, { code: 'state.locked' });
+    throw new StateError(
+      `state is locked by ${who}, which ${h ? 'looks alive (or runs on another host)' : 'cannot be checked'}; refusing to unlock. Pass --force only if you are sure it is not running`,
+      { code: 'state.locked' },
+    );
   // Remove only the lock we looked at: one taken meanwhile by a new holder stays.
   const again = await readFile(lockFile, 'utf8').catch(() => undefined);
   if (again !== text) return `the lock ${lockFile} changed hands meanwhile; nothing removed`;

@@ -51,7 +51,8 @@ export function applyJournal(snapshot: StateFile, text: string): JournalRead {
     return { kind: 'corrupt', line: 1, why: 'the header is not JSON' };
   }
   if (header.reelctlJournal !== JOURNAL_FORMAT) return { kind: 'corrupt', line: 1, why: `unknown journal format ${JSON.stringify(header.reelctlJournal)}` };
-  if (header.lineage !== snapshot.lineage) return { kind: 'corrupt', line: 1, why: `it belongs to another state (lineage ${String(header.lineage)}, the state file has ${snapshot.lineage})` };
+  if (header.lineage !== snapshot.lineage)
+    return { kind: 'corrupt', line: 1, why: `it belongs to another state (lineage ${String(header.lineage)}, the state file has ${snapshot.lineage})` };
   if (typeof header.base !== 'number' || !Number.isInteger(header.base)) return { kind: 'corrupt', line: 1, why: 'the header has no base serial' };
   if (header.base > snapshot.serial) return { kind: 'ahead', base: header.base };
   if (header.base < snapshot.serial) return { kind: 'stale' };
@@ -74,7 +75,8 @@ export function applyJournal(snapshot: StateFile, text: string): JournalRead {
       return { kind: 'corrupt', line: i + 1, why: 'a record is not JSON' };
     }
     if (rec.serial !== serial + 1) return { kind: 'corrupt', line: i + 1, why: `serial ${String(rec.serial)} does not follow ${serial}` };
-    if (!rec.videos || typeof rec.videos !== 'object' || Array.isArray(rec.videos)) return { kind: 'corrupt', line: i + 1, why: 'a record has no "videos" object' };
+    if (!rec.videos || typeof rec.videos !== 'object' || Array.isArray(rec.videos))
+      return { kind: 'corrupt', line: i + 1, why: 'a record has no "videos" object' };
     for (const [name, v] of Object.entries(rec.videos as Record<string, VideoState | null>)) {
       if (v === null) delete videos[name];
       else Object.defineProperty(videos, name, { value: v, enumerable: true, writable: true, configurable: true }); // `__proto__` stays a key

@@ -20,7 +20,13 @@ export function upgradeVideoV2(v: VideoState): void {
   if (v.phase === 'Running' && a?.state === 'accepted') a.lastPoll = 'processing';
   if (v.phase === 'Failed' && a?.state === 'succeeded' && !outputsComplete(v, a) && !v.conditions.some((c) => c.type === ConditionType.DownloadFailed)) {
     const expired = v.conditions.some((c) => c.type === ConditionType.Drifted && c.reason === Reason.DownloadExpired && c.status === 'True');
-    const c: Condition = { type: ConditionType.DownloadFailed, status: 'True', reason: expired ? Reason.DownloadExpired : Reason.DownloadRefused, message: v.message ?? 'download failed', lastTransitionTime: v.updatedAt };
+    const c: Condition = {
+      type: ConditionType.DownloadFailed,
+      status: 'True',
+      reason: expired ? Reason.DownloadExpired : Reason.DownloadRefused,
+      message: v.message ?? 'download failed',
+      lastTransitionTime: v.updatedAt,
+    };
     v.conditions.push(c);
   }
 }

@@ -30,7 +30,13 @@ const MAX_TOKEN_DEPTH = 2;
 
 export async function acquireLock(lockFile: string, command?: string): Promise<StateLock> {
   await mkdir(path.dirname(lockFile), { recursive: true });
-  const holder: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(command ? { command } : {}), nonce: randomBytes(8).toString('hex') };
+  const holder: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    ...(command ? { command } : {}),
+    nonce: randomBytes(8).toString('hex'),
+  };
   const mine = JSON.stringify(holder) + '\n';
   for (let round = 0; round < ROUNDS; round++) {
     if (await createWhole(lockFile, mine)) return held(lockFile, holder);

@@ -19,7 +19,10 @@ export async function migrateState(from: OpenedState, to: OpenedState, command =
     if (!src) throw new StateError(`no state at ${from.label} to migrate`, { code: 'state.migrate-empty' });
     const existing = await to.store.read();
     if (existing)
-      throw new StateError(`${to.label} already holds a state (serial ${existing.serial}, ${Object.keys(existing.videos).length} video(s), lineage ${existing.lineage}); refusing to overwrite it. Nothing was written`, { code: 'state.migrate-target' });
+      throw new StateError(
+        `${to.label} already holds a state (serial ${existing.serial}, ${Object.keys(existing.videos).length} video(s), lineage ${existing.lineage}); refusing to overwrite it. Nothing was written`,
+        { code: 'state.migrate-target' },
+      );
     const written = await to.store.write(src);
     const back = await to.store.read();
     const n = Object.keys(src.videos).length;

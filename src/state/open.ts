@@ -25,14 +25,18 @@ export function openState(spec: string, out: string, env: NodeJS.ProcessEnv): Op
   if (isPgUrl(spec)) {
     const store = new PgStateStore(spec, env);
     return {
-      store, label: store.label, kind: 'postgres',
+      store,
+      label: store.label,
+      kind: 'postgres',
       eventsFile: eventsFileFor(spec, out),
       dispose: () => store.end(),
       forceUnlock: (force) => store.forceUnlock(force),
     };
   }
   return {
-    store: new FileStateStore(spec), label: spec, kind: 'file',
+    store: new FileStateStore(spec),
+    label: spec,
+    kind: 'file',
     eventsFile: eventsFileFor(spec, out),
     dispose: async () => undefined,
     forceUnlock: (force) => forceUnlockFile(`${spec}.lock`, force),

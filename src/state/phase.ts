@@ -60,4 +60,5 @@ export function derivePhase(v: VideoState, ctx: PhaseContext = {}): Phase {
   }
 }
 
-const downloadFailed = (v: Pick<VideoState, 'conditions'>) => v.conditions.some((c) => c.type === ('DownloadFailed' satisfies ConditionType) && c.status === 'True');
+const downloadFailed = (v: Pick<VideoState, 'conditions'>) =>
+  v.conditions.some((c) => c.type === ('DownloadFailed' satisfies ConditionType) && c.status === 'True');

@@ -134,12 +134,12 @@ export class StateWriter {
     for (const name of names) {
       const v = Object.hasOwn(this.state.videos, name) ? this.state.videos[name] : undefined;
       if (!v) {
-        if (this.persisted.has(name)) changes.set(name, null), digests.set(name, null);
+        if (this.persisted.has(name)) (changes.set(name, null), digests.set(name, null));
         continue;
       }
       const json = JSON.stringify(v);
       const d = digest(json);
-      if (this.persisted.get(name) !== d) changes.set(name, json), digests.set(name, d);
+      if (this.persisted.get(name) !== d) (changes.set(name, json), digests.set(name, d));
     }
     if (changes.size === 0) {
       this.skipped++;
@@ -150,8 +150,9 @@ export class StateWriter {
     this.state.serial = r.serial;
     this.journalBytes = r.journalBytes;
     this.writes++;
-    for (const [name, d] of digests) if (d === null) this.persisted.delete(name);
-    else this.persisted.set(name, d);
+    for (const [name, d] of digests)
+      if (d === null) this.persisted.delete(name);
+      else this.persisted.set(name, d);
   }
 
   private async snapshot(): Promise<void> {

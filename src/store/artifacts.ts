@@ -53,7 +53,10 @@ export class ArtifactStore {
     let head = Buffer.alloc(0);
     const idleMs = this.idleTimeoutMs;
     // One timer, pushed back on every chunk (refresh): a new timer per 64 KB chunk was ~16,000 timers per GB.
-    const idle = setTimeout(() => meter.destroy(new ArtifactError(`download of ${rel} stalled: no data for ${idleMs / 1000} s`, { code: 'download.stalled', retryable: true })), idleMs);
+    const idle = setTimeout(
+      () => meter.destroy(new ArtifactError(`download of ${rel} stalled: no data for ${idleMs / 1000} s`, { code: 'download.stalled', retryable: true })),
+      idleMs,
+    );
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         idle.refresh();
@@ -171,11 +174,16 @@ const fdClose = promisify(close);
 
 function diskError(err: unknown, rel: string): ArtifactError | undefined {
   const disk = diskErrorCode(err);
-  return disk ? new ArtifactError(`cannot write ${rel}: ${disk} (${disk === 'ENOSPC' ? 'disk full' : 'not writable'})`, { code: `disk.${disk}`, cause: err }) : undefined;
+  return disk
+    ? new ArtifactError(`cannot write ${rel}: ${disk} (${disk === 'ENOSPC' ? 'disk full' : 'not writable'})`, { code: `disk.${disk}`, cause: err })
+    : undefined;
 }
 
 async function isFile(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isFile(), () => false);
+  return stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** Directory fsyncs of renames that finish together are shared (dir-sync.ts): same guarantee, fewer fsyncs. */
@@ -198,4 +206,3 @@ async function sweepStaleTemps(final: string): Promise<void> {
     await unlink(path.join(path.dirname(final), name)).catch(() => undefined);
   }
 }
-

@@ -45,13 +45,15 @@ export function groupByKey<T>(runOne: (key: string) => Promise<T>): (key: string
     if (!s.running) return start(key, s);
     if (s.next) return s.next;
     const state = s;
-    const next = s.running.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      state.next = undefined;
-      return start(key, state);
-    });
+    const next = s.running
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        state.next = undefined;
+        return start(key, state);
+      });
     state.next = next;
     return next;
   };

@@ -11,8 +11,13 @@ import { isStale } from '../state/lock.js';
 const PREFIX = '.reelctl-probe-';
 
 const WHY: Record<string, string> = {
-  EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'disk full',
-  EDQUOT: 'disk quota exceeded', ENOTDIR: 'a file is in the way of the directory', EEXIST: 'a file is in the way of the directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'disk full',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a file is in the way of the directory',
+  EEXIST: 'a file is in the way of the directory',
 };
 
 export async function checkOutputDir(outDir: string): Promise<void> {
@@ -25,10 +30,13 @@ export async function checkOutputDir(outDir: string): Promise<void> {
     await sweepDeadProbes(outDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ReelctlError(`cannot write to the output directory ${outDir}: ${code} (${WHY[code] ?? 'not writable'}); nothing was submitted — fix it or choose another with --out`, {
-      code: `config.out-not-writable`,
-      cause: err,
-    });
+    throw new ReelctlError(
+      `cannot write to the output directory ${outDir}: ${code} (${WHY[code] ?? 'not writable'}); nothing was submitted — fix it or choose another with --out`,
+      {
+        code: `config.out-not-writable`,
+        cause: err,
+      },
+    );
   }
 }
 

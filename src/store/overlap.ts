@@ -32,11 +32,15 @@ export async function assertSeparateDirs(outDir: string, stateFile: string): Pro
   const stateDir = await realPathSoFar(path.dirname(path.resolve(stateFile)));
   const shownStateDir = path.dirname(stateFile);
   if (inside(out, stateDir))
-    throw new UsageError(`--out ${outDir} and the state directory ${shownStateDir} overlap (${stateDir} is inside ${out}); an output could overwrite the state. Use separate directories, e.g. --out outputs --state .reelctl/state.json`);
+    throw new UsageError(
+      `--out ${outDir} and the state directory ${shownStateDir} overlap (${stateDir} is inside ${out}); an output could overwrite the state. Use separate directories, e.g. --out outputs --state .reelctl/state.json`,
+    );
   if (inside(stateDir, out)) {
     const first = path.relative(stateDir, out).split(path.sep)[0]!;
     const stateNames = [path.basename(stateFile), 'events.jsonl'];
     if (stateNames.some((n) => first.startsWith(n)))
-      throw new UsageError(`--out ${outDir} takes the name of a state file (${first} in ${shownStateDir}); choose another output directory, e.g. --out ${path.join(shownStateDir, 'outputs')}`);
+      throw new UsageError(
+        `--out ${outDir} takes the name of a state file (${first} in ${shownStateDir}); choose another output directory, e.g. --out ${path.join(shownStateDir, 'outputs')}`,
+      );
   }
 }

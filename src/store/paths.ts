@@ -15,7 +15,8 @@ export async function resolveInside(root: string, rel: string): Promise<string> 
   if (relParent.startsWith('..') || path.isAbsolute(relParent)) throw escape(rel);
   const final = path.join(realParent, path.basename(target));
   const st = await lstat(final).catch(() => undefined);
-  if (st?.isSymbolicLink()) throw new ArtifactError(`refusing to write ${rel}: it is a symlink (outputs are never written through links)`, { code: 'path.symlink' });
+  if (st?.isSymbolicLink())
+    throw new ArtifactError(`refusing to write ${rel}: it is a symlink (outputs are never written through links)`, { code: 'path.symlink' });
   return final;
 }
 

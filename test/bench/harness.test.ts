@@ -13,8 +13,18 @@ describe('bench harness', () => {
     const out = tmp('reelctl-bench-test-');
     const report = await runBench(
       [
-        { name: 'plan-fake', run: async () => [{ case: 'plan 1k manifests', measure: 'time ÷ parse floor', value: 1.2, unit: '×', target: '≤ 1.5×', met: true, samples: [1.1, 1.2, 1.3] }] },
-        { name: 'download', run: async () => { throw new Error('boom'); } },
+        {
+          name: 'plan-fake',
+          run: async () => [
+            { case: 'plan 1k manifests', measure: 'time ÷ parse floor', value: 1.2, unit: '×', target: '≤ 1.5×', met: true, samples: [1.1, 1.2, 1.3] },
+          ],
+        },
+        {
+          name: 'download',
+          run: async () => {
+            throw new Error('boom');
+          },
+        },
       ],
       { quick: true, outDir: out, command: 'test', log: () => undefined },
     );

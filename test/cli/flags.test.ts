@@ -8,14 +8,18 @@ describe('shared flags (apply and run agree)', () => {
     ['8', 8],
     ['1000', 1000],
   ])('--concurrency %s', (text, n) => expect(parseConcurrency(text)).toBe(n));
-  it.each(['0', '-1', '1.5', 'x', '', '1001'])('--concurrency "%s" is refused', (text) => expect(() => parseConcurrency(text)).toThrow(/--concurrency must be a positive integer/));
+  it.each(['0', '-1', '1.5', 'x', '', '1001'])('--concurrency "%s" is refused', (text) =>
+    expect(() => parseConcurrency(text)).toThrow(/--concurrency must be a positive integer/),
+  );
 
   it.each([
     ['0', 0],
     ['20', 20],
     ['0.25', 0.25],
   ])('--max-cost %s', (text, n) => expect(parseMaxCost(text)).toBe(n));
-  it.each(['', ' ', '-1', 'lots', 'Infinity', 'NaN'])('--max-cost "%s" is refused (an empty value is not 0)', (text) => expect(() => parseMaxCost(text)).toThrow(/--max-cost must be a non-negative number/));
+  it.each(['', ' ', '-1', 'lots', 'Infinity', 'NaN'])('--max-cost "%s" is refused (an empty value is not 0)', (text) =>
+    expect(() => parseMaxCost(text)).toThrow(/--max-cost must be a non-negative number/),
+  );
 
   it('--supersede and --lock-timeout', () => {
     expect(parseSupersede('wait')).toBe('wait');

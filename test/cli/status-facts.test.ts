@@ -10,14 +10,34 @@ import { capture } from './capture.js';
 const H = 'sha256:' + '1'.repeat(64);
 const at = '2026-01-01T00:00:00.000Z';
 const attempt = (over: Partial<Attempt>): Attempt => ({ taskUUID: 't1', specHash: H, createdAt: at, state: 'accepted', sends: 1, reservedUsd: 0.42, ...over });
-const rec = (name: string, over: Partial<VideoState>): VideoState => ({ ...newVideoState({ name, specHash: H, regenerate: 0, outputPath: `${name}.mp4` }, 0), ...over });
+const rec = (name: string, over: Partial<VideoState>): VideoState => ({
+  ...newVideoState({ name, specHash: H, regenerate: 0, outputPath: `${name}.mp4` }, 0),
+  ...over,
+});
 
 function state(): StateFile {
   const s = emptyState('l');
   // Abandoned after it was sent (its reservation counted as paid), then a new render accepted. The record
   // still says Ready from before: the facts say the new render is in flight.
-  s.videos.alley = rec('alley', { phase: 'Ready', costUsd: 0.42, costSource: 'estimate', attempts: [attempt({ state: 'abandoned', costUsd: 0.42, costSource: 'estimate' }), attempt({ taskUUID: 't2', lastPoll: 'processing' })] });
-  s.videos.lake = rec('lake', { phase: 'Downloading', costUsd: 0.42, costSource: 'api', attempts: [attempt({ state: 'succeeded', costUsd: 0.42, costSource: 'api', results: [{ videoUUID: 'v', receivedAt: at, deliveredTo: 'https://up', costUsd: 0.42 }] })] });
+  s.videos.alley = rec('alley', {
+    phase: 'Ready',
+    costUsd: 0.42,
+    costSource: 'estimate',
+    attempts: [attempt({ state: 'abandoned', costUsd: 0.42, costSource: 'estimate' }), attempt({ taskUUID: 't2', lastPoll: 'processing' })],
+  });
+  s.videos.lake = rec('lake', {
+    phase: 'Downloading',
+    costUsd: 0.42,
+    costSource: 'api',
+    attempts: [
+      attempt({
+        state: 'succeeded',
+        costUsd: 0.42,
+        costSource: 'api',
+        results: [{ videoUUID: 'v', receivedAt: at, deliveredTo: 'https://up', costUsd: 0.42 }],
+      }),
+    ],
+  });
   return s;
 }
 

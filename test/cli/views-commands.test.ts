@@ -80,7 +80,9 @@ describe('apply views', () => {
     v.summary(SUM);
     v.summary({ ...SUM, failed: 0 });
     v.cancelled();
-    expect(c.text()).toBe('\x1b[31mApply complete: 2 ready, 1 failed, 0 suspended, 3 submitted, $0.50 spent.\x1b[39m\n\x1b[32mApply complete: 2 ready, 0 failed, 0 suspended, 3 submitted, $0.50 spent.\x1b[39m\n\nApply cancelled: nothing was submitted.\n');
+    expect(c.text()).toBe(
+      '\x1b[31mApply complete: 2 ready, 1 failed, 0 suspended, 3 submitted, $0.50 spent.\x1b[39m\n\x1b[32mApply complete: 2 ready, 0 failed, 0 suspended, 3 submitted, $0.50 spent.\x1b[39m\n\nApply cancelled: nothing was submitted.\n',
+    );
   });
   it('json (--log-format json): one log line each, the same words as msg and the facts as fields', () => {
     const lines: [string, object, string][] = [];
@@ -91,7 +93,22 @@ describe('apply views', () => {
     v.summary(SUM);
     v.summary({ ...SUM, failed: 0 });
     expect(lines).toEqual([
-      ['info', { plan: JSON.parse(JSON.stringify({ version: 1, changes: [{ name: 'alpha', action: 'create', reason: 'not rendered yet', estimatedCostUsd: 0.252, outputPath: 'alpha.mp4', specHash: 'sha256:aa' }], summary: PLAN.summary })) as unknown, simulated: false }, 'plan: 1 to create, 0 to replace, 0 to download, 0 to move, 0 to delete; estimated cost $0.25'],
+      [
+        'info',
+        {
+          plan: JSON.parse(
+            JSON.stringify({
+              version: 1,
+              changes: [
+                { name: 'alpha', action: 'create', reason: 'not rendered yet', estimatedCostUsd: 0.252, outputPath: 'alpha.mp4', specHash: 'sha256:aa' },
+              ],
+              summary: PLAN.summary,
+            }),
+          ) as unknown,
+          simulated: false,
+        },
+        'plan: 1 to create, 0 to replace, 0 to download, 0 to move, 0 to delete; estimated cost $0.25',
+      ],
       ['info', {}, 'Apply cancelled: nothing was submitted.'],
       ['error', { ...SUM, spentUsd: 0.504, simulated: false }, 'Apply complete: 2 ready, 1 failed, 0 suspended, 3 submitted, $0.50 spent.'],
       ['info', { ...SUM, failed: 0, spentUsd: 0.504, simulated: false }, 'Apply complete: 2 ready, 0 failed, 0 suspended, 3 submitted, $0.50 spent.'],
@@ -135,7 +152,9 @@ describe('state views', () => {
     const err = capture();
     MIGRATE_VIEWS.human({ stdout: out.out, stderr: err.out }).render(r);
     expect(out.text()).toBe('');
-    expect(err.text()).toBe('migrated 2 video(s) from a.json to postgres://reelctl@db:5432/reelctl (serial 7); a.json is unchanged — point --state at the new one\n');
+    expect(err.text()).toBe(
+      'migrated 2 video(s) from a.json to postgres://reelctl@db:5432/reelctl (serial 7); a.json is unchanged — point --state at the new one\n',
+    );
   });
   it('migrate --json: the result on stdout, nothing on stderr', () => {
     const out = capture();
@@ -155,10 +174,14 @@ describe('the small commands', () => {
   it('init, sim, run and completion write their lines', () => {
     const i = capture();
     initView(i.out).render({ dir: 'repo', written: ['repo/manifests/example.yaml'] });
-    expect(i.text()).toBe('wrote repo/manifests/example.yaml\n\nNext:\n  reelctl validate repo/manifests\n  reelctl plan repo/manifests\n  reelctl apply --simulate repo/manifests   # try it without a key\n');
+    expect(i.text()).toBe(
+      'wrote repo/manifests/example.yaml\n\nNext:\n  reelctl validate repo/manifests\n  reelctl plan repo/manifests\n  reelctl apply --simulate repo/manifests   # try it without a key\n',
+    );
     const s = capture();
     simView(s.out).listening({ url: 'http://127.0.0.1:1/v1', apiKey: 'k', origin: 'http://127.0.0.1:1', variants: ['nested-errors'] });
-    expect(s.text()).toBe('reelctl simulator listening\n  RUNWARE_API_URL=http://127.0.0.1:1/v1\n  RUNWARE_API_KEY=k\n  stats: http://127.0.0.1:1/_sim/stats\n  variants: nested-errors\n');
+    expect(s.text()).toBe(
+      'reelctl simulator listening\n  RUNWARE_API_URL=http://127.0.0.1:1/v1\n  RUNWARE_API_KEY=k\n  stats: http://127.0.0.1:1/_sim/stats\n  variants: nested-errors\n',
+    );
     const r = capture();
     runView(r.out).listening({ host: '::1', port: 9464 });
     expect(r.text()).toBe('listening on http://[::1]:9464\n');

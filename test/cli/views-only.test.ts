@@ -32,7 +32,10 @@ describe('commands render only through views', () => {
   });
 
   it('the check catches the habit it forbids', () => {
-    expect(directWrites('x.ts', "const a = 1;\n  process.stdout.write(`${n} valid\\n`);\nconsole.log('hi')")).toEqual(['x.ts:2: process.stdout.write(`${n} valid\\n`);', "x.ts:3: console.log('hi')"]);
+    expect(directWrites('x.ts', "const a = 1;\n  process.stdout.write(`${n} valid\\n`);\nconsole.log('hi')")).toEqual([
+      'x.ts:2: process.stdout.write(`${n} valid\\n`);',
+      "x.ts:3: console.log('hi')",
+    ]);
     expect(directWrites('x.ts', 'await store.write(state); out.write(text); progress.print(s)')).toEqual([]);
   });
 

@@ -17,11 +17,38 @@ function fixture(): StateFile {
   const alpha = newVideoState({ name: 'alpha', specHash: HASH_A, regenerate: 0, outputPath: 'alpha.mp4', labels: { campaign: 'launch' } }, NOW - 90_000);
   setPhase(alpha, 'Ready', NOW - 90_000);
   alpha.costUsd = 0.252;
-  alpha.attempts.push({ taskUUID: 'task-a', specHash: HASH_A, createdAt: '2026-01-02T11:58:00.000Z', state: 'succeeded', sends: 1, reservedUsd: 0.252, costUsd: 0.252, costSource: 'api', results: [{ videoUUID: 'vid-a', videoURL: 'https://example.test/a.mp4', costUsd: 0.252, receivedAt: '2026-01-02T11:58:20.000Z' }] } as VideoState['attempts'][number]);
+  alpha.attempts.push({
+    taskUUID: 'task-a',
+    specHash: HASH_A,
+    createdAt: '2026-01-02T11:58:00.000Z',
+    state: 'succeeded',
+    sends: 1,
+    reservedUsd: 0.252,
+    costUsd: 0.252,
+    costSource: 'api',
+    results: [{ videoUUID: 'vid-a', videoURL: 'https://example.test/a.mp4', costUsd: 0.252, receivedAt: '2026-01-02T11:58:20.000Z' }],
+  } as VideoState['attempts'][number]);
   alpha.costSource = 'api';
-  alpha.outputs.push({ path: 'alpha.mp4', sha256: 'c'.repeat(64), bytes: 1234, videoUUID: 'vid-a', taskUUID: 'task-a', downloadedAt: '2026-01-02T11:58:30.000Z' });
+  alpha.outputs.push({
+    path: 'alpha.mp4',
+    sha256: 'c'.repeat(64),
+    bytes: 1234,
+    videoUUID: 'vid-a',
+    taskUUID: 'task-a',
+    downloadedAt: '2026-01-02T11:58:30.000Z',
+  });
   const beta = newVideoState({ name: 'beta', specHash: HASH_B, regenerate: 0, outputPath: 'beta.mp4' }, NOW - 3 * 3_600_000);
-  beta.attempts.push({ taskUUID: 'task-b', specHash: HASH_B, createdAt: '2026-01-02T09:00:00.000Z', state: 'failed', sends: 1, reservedUsd: 0.252, costUsd: 0, costSource: 'api', error: { code: 'invalidPrompt', message: 'bad prompt' } } as VideoState['attempts'][number]);
+  beta.attempts.push({
+    taskUUID: 'task-b',
+    specHash: HASH_B,
+    createdAt: '2026-01-02T09:00:00.000Z',
+    state: 'failed',
+    sends: 1,
+    reservedUsd: 0.252,
+    costUsd: 0,
+    costSource: 'api',
+    error: { code: 'invalidPrompt', message: 'bad prompt' },
+  } as VideoState['attempts'][number]);
   setPhase(beta, 'Failed', NOW - 3 * 3_600_000, 'render failed: bad prompt');
   s.videos = { beta, alpha };
   return s;
@@ -78,7 +105,18 @@ describe('status views', () => {
     expect(c.text().endsWith('\n') && c.text().split('\n').length).toBe(2);
     expect(JSON.parse(c.text())).toEqual({
       version: 1,
-      videos: [{ name: 'alpha', phase: 'Ready', specHash: HASH_A, taskUUID: 'task-a', outputs: [{ path: 'alpha.mp4', sha256: 'c'.repeat(64), bytes: 1234 }], costUsd: 0.252, costSource: 'api', message: '' }],
+      videos: [
+        {
+          name: 'alpha',
+          phase: 'Ready',
+          specHash: HASH_A,
+          taskUUID: 'task-a',
+          outputs: [{ path: 'alpha.mp4', sha256: 'c'.repeat(64), bytes: 1234 }],
+          costUsd: 0.252,
+          costSource: 'api',
+          message: '',
+        },
+      ],
     });
   });
 

@@ -14,11 +14,14 @@ import type { PollOutcome } from '../../src/provider/types.js';
 import { task } from './provider-contract.js';
 
 describe('the simulator is a second opinion', () => {
-  it('imports none of the client\'s wire or lane code', () => {
+  it("imports none of the client's wire or lane code", () => {
     const dir = packagePath('src', 'provider', 'sim');
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const imports = [...readFileSync(`${dir}/${f}`, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
-      expect(imports.filter((i) => /\/runware\/|\/client\/|\.\.\/types\.js/.test(i)), f).toEqual([]);
+      expect(
+        imports.filter((i) => /\/runware\/|\/client\/|\.\.\/types\.js/.test(i)),
+        f,
+      ).toEqual([]);
     }
   });
 });
@@ -48,7 +51,12 @@ for (const variant of VARIANT_NAMES) {
       const again = await Promise.all(tasks.map((t) => h.client.submit(t)));
       expect(again.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
       expect(h.sim.stats().accepted).toBe(4);
-      expect((await Promise.all(tasks.map((t) => h.client.poll(t.taskUUID)))).map((o) => o.status)).toEqual(['processing', 'processing', 'processing', 'processing']);
+      expect((await Promise.all(tasks.map((t) => h.client.poll(t.taskUUID)))).map((o) => o.status)).toEqual([
+        'processing',
+        'processing',
+        'processing',
+        'processing',
+      ]);
       h.elapse(1000);
       for (const o of await Promise.all(tasks.map((t) => h.client.poll(t.taskUUID)))) {
         if (finish[variant]) finish[variant]!(o);
@@ -69,7 +77,8 @@ for (const variant of VARIANT_NAMES) {
       if (variant === 'task-failed-or-not-found') expect(o.status === 'unknown' && FINAL_WHEN_ACKNOWLEDGED.has(o.error!.code)).toBe(true);
       else {
         expect(o.status).toBe('failed');
-        if (o.status === 'failed') expect([o.error.code, o.error.message]).toEqual(['generationFailed', 'the model could not generate this video (simulated failure)']);
+        if (o.status === 'failed')
+          expect([o.error.code, o.error.message]).toEqual(['generationFailed', 'the model could not generate this video (simulated failure)']);
       }
       await h.close();
     });

@@ -22,7 +22,13 @@ import { ArtifactStore } from '../../src/store/artifacts.js';
 import { captureStream, waitFor } from './fakes.js';
 
 const video = (name: string): LoadedVideo => ({
-  name, labels: {}, output: {}, suspend: false, regenerate: 0, localInputs: [], source: { file: 'm.yaml', line: 1, col: 1, docIndex: 0 },
+  name,
+  labels: {},
+  output: {},
+  suspend: false,
+  regenerate: 0,
+  localInputs: [],
+  source: { file: 'm.yaml', line: 1, col: 1, docIndex: 0 },
   request: { model: 'klingai:kling-video@3-standard', positivePrompt: `a calm lake at dawn, ${name}`, width: 1280, height: 720, duration: 3 }, // $0.252
 });
 const VIDEOS = ['v1', 'v2', 'v3', 'v4'].map(video);
@@ -47,16 +53,33 @@ async function daemon(offsetMs: number) {
   const clock: Clock = { ...systemClock, now: () => Date.now() + offsetMs };
   const log = captureStream();
   const controller = createController({
-    store, state, client, clock, logger: createLogger({ format: 'json', destination: log }),
+    store,
+    state,
+    client,
+    clock,
+    logger: createLogger({ format: 'json', destination: log }),
     artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
-    concurrency: 4, supersede: 'wait', maxCostUsd: CAP, budgetWindowMs: DAY_MS,
-    resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: Math.random, retryDelayMs: 200, pollDelayMs: () => 100,
+    concurrency: 4,
+    supersede: 'wait',
+    maxCostUsd: CAP,
+    budgetWindowMs: DAY_MS,
+    resolveRequest: async (v) => v.request,
+    manifestCommit: async () => undefined,
+    random: Math.random,
+    retryDelayMs: 200,
+    pollDelayMs: () => 100,
   });
   controller.setDesired(VIDEOS);
   controller.start();
-  const refused = (name: string) => log.text().split('\n').some((l) => l.includes('not submitted: --max-cost budget') && l.includes(`"video":"${name}"`));
+  const refused = (name: string) =>
+    log
+      .text()
+      .split('\n')
+      .some((l) => l.includes('not submitted: --max-cost budget') && l.includes(`"video":"${name}"`));
   return {
-    controller, state, refused,
+    controller,
+    state,
+    refused,
     phase: (name: string) => state.videos[name]?.phase,
     async stop() {
       await controller.stop();
@@ -79,7 +102,12 @@ describe('daemon --max-cost: a rolling 24-hour window recorded in the state', ()
     const second = await daemon(3_600_000);
     expect(second.controller.budget!()).toMatchObject({ maxCostUsd: CAP, spentUsd: 0.504, remainingUsd: 0.096 });
     await waitFor(() => second.refused('v3') && second.refused('v4'), 15_000);
-    const metrics = createMetrics({ controller: () => second.controller, manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [] }), ready: () => true, version: 't' });
+    const metrics = createMetrics({
+      controller: () => second.controller,
+      manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [] }),
+      ready: () => true,
+      version: 't',
+    });
     expect(await metrics.render()).toMatch(/^reelctl_budget_remaining_usd 0\.096$/m);
     await second.stop();
     expect(sim.stats().accepted).toBe(2);

@@ -59,7 +59,10 @@ describe('startDaemon', () => {
     console.log(`save → setDesired: ${ms} ms (debounce 100 ms)`);
     expect(ctl.last).toEqual(['a', 'b']);
     await waitFor(() => log.text().includes('save → desired'));
-    const line = log.text().split('\n').find((l) => l.includes('save → desired'))!;
+    const line = log
+      .text()
+      .split('\n')
+      .find((l) => l.includes('save → desired'))!;
     expect(JSON.parse(line)).toMatchObject({ files: 1, applied: true });
   });
 

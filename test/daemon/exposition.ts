@@ -42,10 +42,21 @@ export function checkExposition(text: string): string[] {
   if (hasPromtool()) {
     try {
       const out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-      if (out.trim()) problems.push(...out.trim().split('\n').map((l) => `promtool: ${l}`));
+      if (out.trim())
+        problems.push(
+          ...out
+            .trim()
+            .split('\n')
+            .map((l) => `promtool: ${l}`),
+        );
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string };
-      problems.push(...`${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').map((l) => `promtool: ${l}`));
+      problems.push(
+        ...`${e.stdout ?? ''}${e.stderr ?? ''}`
+          .trim()
+          .split('\n')
+          .map((l) => `promtool: ${l}`),
+      );
     }
   }
   return problems;

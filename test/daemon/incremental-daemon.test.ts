@@ -45,9 +45,15 @@ describe('daemon: incremental reload', () => {
     const ctl = new PatchingController();
     let full = 0;
     d = await startDaemon({
-      paths: [m], loader: (p) => (full++, loadManifests(p)), loadChanged: loadChangedManifests,
+      paths: [m],
+      loader: (p) => (full++, loadManifests(p)),
+      loadChanged: loadChangedManifests,
       createRuntime: async () => ({ controller: ctl, close: async () => {} }),
-      clock: systemClock, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 }, debounceMs: 50, resyncMs: 3_600_000,
+      clock: systemClock,
+      logger: silentLogger(),
+      listen: { host: '127.0.0.1', port: 0 },
+      debounceMs: 50,
+      resyncMs: 3_600_000,
     });
     expect(full).toBe(1);
     writeFileSync(path.join(m, 'v7.yaml'), yaml('v7', 'a storm at sea'));

@@ -28,7 +28,13 @@ describe('operator metrics', () => {
   it('counts passes by result, retries after errors, adds, spend settled since attach; timestamps', async () => {
     const ctl = new ObservedController();
     ctl.statuses = [{ name: 'a', phase: 'Ready', specHash: 'h', costUsd: 1.1, outputs: [], since: 0 }];
-    const m = createMetrics({ controller: () => ctl, manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [], videos: 1 }), ready: () => true, version: '1', now: () => 1_700_000_000_000 });
+    const m = createMetrics({
+      controller: () => ctl,
+      manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [], videos: 1 }),
+      ready: () => true,
+      version: '1',
+      now: () => 1_700_000_000_000,
+    });
     m.attach(ctl); // 1.1 was spent before this process: not counted
     ctl.pass({ name: 'a', result: 'success', seconds: 0.02 });
     ctl.pass({ name: 'a', result: 'error', seconds: 0.5 });
@@ -63,7 +69,11 @@ describe('operator metrics', () => {
     let t = 0;
     const fail = new ProviderError('rate limited', { code: 'rateLimited', kind: 'transient' } as never);
     const p: Provider = { submit: async () => [], poll: async () => Promise.reject(fail), download: async () => Promise.reject(new Error('boom')) };
-    const timed = timeProvider(p, (o) => seen.push(o), () => (t += 250));
+    const timed = timeProvider(
+      p,
+      (o) => seen.push(o),
+      () => (t += 250),
+    );
     await timed.submit([]);
     await expect(timed.poll(['x'])).rejects.toBe(fail);
     await expect(timed.download('u')).rejects.toThrow('boom');
@@ -81,7 +91,12 @@ describe('operator metrics', () => {
       reads++;
       return [{ name: 'a', phase: 'Ready', specHash: 'h', costUsd: 0.5, outputs: [], since: 0 }];
     };
-    const m = createMetrics({ controller: () => ctl, manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [], videos: 1 }), ready: () => true, version: '1' });
+    const m = createMetrics({
+      controller: () => ctl,
+      manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [], videos: 1 }),
+      ready: () => true,
+      version: '1',
+    });
     m.attach(ctl);
     reads = 0;
     const t = await m.render();

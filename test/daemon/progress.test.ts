@@ -89,7 +89,11 @@ describe('attachProgress without a TTY or with --log-format json', () => {
     ctl.emit({ type: 'failed', name: 'a', reason: 'terminal', message: 'invalid width', at: 3 });
     detach();
     ctl.emit({ type: 'ready', name: 'a', outputs: [], costUsd: 0, at: 4 });
-    const lines = stream.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stream
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.video, l.level])).toEqual([
       ['a', 30],
       ['a', 30],
@@ -156,7 +160,10 @@ describe('progress print()', () => {
 describe('progress on odd terminals', () => {
   it('fits lines to the terminal width, treating a 0-column pty as unknown (100)', () => {
     const name = 'a-rather-long-video-name-that-goes-on';
-    for (const [columns, max] of [[50, 50], [0, 100]] as const) {
+    for (const [columns, max] of [
+      [50, 50],
+      [0, 100],
+    ] as const) {
       const ctl = new FakeController();
       const stream = tty(columns);
       attachProgress(ctl, { stream, isTTY: true, format: 'text', clock: new FakeClock(), env: { NO_COLOR: '1' }, tickMs: 0, throttleMs: 0 });
@@ -169,7 +176,7 @@ describe('progress on odd terminals', () => {
   });
 });
 
-describe('logAboveProgress (run\'s log destination)', () => {
+describe("logAboveProgress (run's log destination)", () => {
   it('prints above the live block while there is one, straight to the stream otherwise', () => {
     const out = captureStream();
     const printed: string[] = [];

@@ -25,7 +25,11 @@ describe('computeReadiness', () => {
   });
   it('lists at most 50 located problems and counts the rest', () => {
     const problems = Array.from({ length: 60 }, (_, i) => ({ file: 'm.yaml', line: i + 1, col: 1, code: 'x', message: 'bad' }));
-    const r = computeReadiness({ ...good, manifestsApplied: false, manifests: { status: 'False', reason: 'ManifestsInvalid', message: '60 problem(s)', problems, videos: 0 } });
+    const r = computeReadiness({
+      ...good,
+      manifestsApplied: false,
+      manifests: { status: 'False', reason: 'ManifestsInvalid', message: '60 problem(s)', problems, videos: 0 },
+    });
     const mv = (r.details.conditions as { ManifestsValid: { problems: string[]; moreProblems: number } }).ManifestsValid;
     expect(mv.problems).toHaveLength(50);
     expect(mv.problems[0]).toBe('m.yaml:1:1: bad');
@@ -34,7 +38,13 @@ describe('computeReadiness', () => {
   });
   it('says when the manifests path is not there yet', () => {
     const problems = [{ file: '/manifests/repo/manifests', line: 1, col: 1, code: 'path.missing', message: 'no such file or directory' }];
-    const r = computeReadiness({ ...good, manifestsApplied: false, manifests: { status: 'False', reason: 'ManifestsInvalid', message: '1 problem(s) in manifests; nothing applied yet', problems, videos: 0 } });
-    expect(r.reason).toBe('manifests invalid: 1 problem(s) in manifests; nothing applied yet — first: /manifests/repo/manifests:1:1: no such file or directory (not there yet: is git-sync still cloning, or is the path wrong?)');
+    const r = computeReadiness({
+      ...good,
+      manifestsApplied: false,
+      manifests: { status: 'False', reason: 'ManifestsInvalid', message: '1 problem(s) in manifests; nothing applied yet', problems, videos: 0 },
+    });
+    expect(r.reason).toBe(
+      'manifests invalid: 1 problem(s) in manifests; nothing applied yet — first: /manifests/repo/manifests:1:1: no such file or directory (not there yet: is git-sync still cloning, or is the path wrong?)',
+    );
   });
 });

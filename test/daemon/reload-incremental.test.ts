@@ -179,7 +179,7 @@ describe('incremental reload', () => {
     const { m, r, matchesFullLoad } = setup(20);
     await r.reload('startup');
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let step = 0; step < 25; step++) {
       const i = Math.floor(rand() * 30);
       const file = path.join(m, i % 4 ? '' : 'sub', `v${i}.yaml`);
@@ -196,7 +196,14 @@ describe('incremental reload', () => {
     const dir = tmp('reelctl-incr-');
     writeFileSync(path.join(dir, 'a.yaml'), yaml('a'));
     const ctl = new FakeController();
-    const r = createReloader({ paths: [dir], loader: (p) => loadManifests(p), loadChanged: (p, c) => loadChangedManifests(p, c), controller: () => ctl, clock: systemClock, logger: silentLogger() });
+    const r = createReloader({
+      paths: [dir],
+      loader: (p) => loadManifests(p),
+      loadChanged: (p, c) => loadChangedManifests(p, c),
+      controller: () => ctl,
+      clock: systemClock,
+      logger: silentLogger(),
+    });
     await r.reload('startup');
     writeFileSync(path.join(dir, 'b.yaml'), yaml('b'));
     await r.changed([path.join(dir, 'b.yaml')]);

@@ -62,7 +62,14 @@ describe('createReloader', () => {
 
   it('applies only the selected videos', async () => {
     const ctl = new FakeController();
-    const r = createReloader({ paths: ['/m'], loader: async () => ok('a', 'b'), controller: () => ctl, clock: systemClock, logger: silentLogger(), select: (v) => v.name === 'b' });
+    const r = createReloader({
+      paths: ['/m'],
+      loader: async () => ok('a', 'b'),
+      controller: () => ctl,
+      clock: systemClock,
+      logger: silentLogger(),
+      select: (v) => v.name === 'b',
+    });
     await r.reload('startup');
     expect(ctl.last).toEqual(['b']);
     expect(r.condition().videos).toBe(1);

@@ -23,7 +23,17 @@ describe('reelctl run (CLI surface)', () => {
   it('--help lists every flag and shows examples', async () => {
     const r = await reelctl('run', '--help');
     expect(r.code).toBe(0);
-    for (const s of ['--simulate', '--memory <profile>', '--listen <host:port>', '--resync <duration>', '--concurrency <n>', '--max-cost <usd>', 'Examples:', 'reelctl run --simulate', '127.0.0.1:9464'])
+    for (const s of [
+      '--simulate',
+      '--memory <profile>',
+      '--listen <host:port>',
+      '--resync <duration>',
+      '--concurrency <n>',
+      '--max-cost <usd>',
+      'Examples:',
+      'reelctl run --simulate',
+      '127.0.0.1:9464',
+    ])
       expect(r.stdout).toContain(s);
   });
 

@@ -35,7 +35,14 @@ describe('a stop during start-up', () => {
     };
     const abort = new AbortController();
     const starting = startDaemon({
-      paths: [dir], loader, signal: abort.signal, clock: systemClock, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 }, debounceMs: 100, version: '9.9.9',
+      paths: [dir],
+      loader,
+      signal: abort.signal,
+      clock: systemClock,
+      logger: silentLogger(),
+      listen: { host: '127.0.0.1', port: 0 },
+      debounceMs: 100,
+      version: '9.9.9',
       createRuntime: async () => ({ controller: ctl, close: async () => void (closed = true) }),
     });
     await inReload;
@@ -58,13 +65,18 @@ describe('a stop during a long load (issue 19: SIGTERM at 50,000 videos)', () =>
     // A load that would take forever unless its signal aborts (as loadManifests stops between files).
     const loader: Loader = (_paths, signal) => {
       entered();
-      return new Promise((_, reject) =>
-        signal!.addEventListener('abort', () => setImmediate(() => ((letGo = true), reject(signal!.reason))), { once: true }),
-      );
+      return new Promise((_, reject) => signal!.addEventListener('abort', () => setImmediate(() => ((letGo = true), reject(signal!.reason))), { once: true }));
     };
     const abort = new AbortController();
     const starting = startDaemon({
-      paths: [dir], loader, signal: abort.signal, clock: systemClock, logger: silentLogger(), listen: { host: '127.0.0.1', port: 0 }, debounceMs: 100, version: '9.9.9',
+      paths: [dir],
+      loader,
+      signal: abort.signal,
+      clock: systemClock,
+      logger: silentLogger(),
+      listen: { host: '127.0.0.1', port: 0 },
+      debounceMs: 100,
+      version: '9.9.9',
       createRuntime: async () => ({ controller: ctl, close: async () => void (closed = true) }),
     });
     await inReload;

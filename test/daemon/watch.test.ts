@@ -13,7 +13,18 @@ const file = { isFile: () => true } as import('node:fs').Stats;
 
 describe('isIgnoredPath', () => {
   it('ignores editor swap, backup, lock and temp files and dot-files', () => {
-    for (const p of ['/m/.a.yaml.swp', '/m/.a.yaml.swx', '/m/a.yaml.swx', '/m/a.yaml~', '/m/.#a.yaml', '/m/#a.yaml#', '/m/4913', '/m/a.yaml.tmp', '/m/.hidden', '/m/.git'])
+    for (const p of [
+      '/m/.a.yaml.swp',
+      '/m/.a.yaml.swx',
+      '/m/a.yaml.swx',
+      '/m/a.yaml~',
+      '/m/.#a.yaml',
+      '/m/#a.yaml#',
+      '/m/4913',
+      '/m/a.yaml.tmp',
+      '/m/.hidden',
+      '/m/.git',
+    ])
       expect(isIgnoredPath(p), p).toBe(true);
   });
   it('ignores non-YAML files but not directories or manifests', () => {
@@ -65,7 +76,10 @@ describe('watchManifests (real chokidar on a temp dir)', () => {
   const startFake = async (debounceMs: number) => {
     const clock = new FakeClock();
     seen.length = 0;
-    const logger = pino({ level: 'debug', base: undefined }, { write: (l: string) => void (JSON.parse(l).msg === 'manifest change' && seen.push(JSON.parse(l).path as string)) });
+    const logger = pino(
+      { level: 'debug', base: undefined },
+      { write: (l: string) => void (JSON.parse(l).msg === 'manifest change' && seen.push(JSON.parse(l).path as string)) },
+    );
     w = watchManifests({ paths: [dir], debounceMs, clock, logger, onChange: (c) => calls.push(c) });
     await w.ready;
     return clock;
@@ -137,7 +151,10 @@ describe('watchManifests: a watch error', () => {
     const calls: { changed: string[]; unsure: boolean }[] = [];
     let inner: FSWatcher | undefined;
     const w = watchManifests({
-      paths: [dir], debounceMs: 20, clock: systemClock, logger: silentLogger(),
+      paths: [dir],
+      debounceMs: 20,
+      clock: systemClock,
+      logger: silentLogger(),
       onChange: (changed, _at, unsure) => calls.push({ changed, unsure }),
       watchWith: (paths, options) => (inner = watch(paths, options)),
     });

@@ -27,7 +27,10 @@ async function receiver(hint: (id: string, u: string) => HintResult = () => 'wok
 }
 
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (x) => ({ status: x.status, body: await x.text() }));
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (x) => ({
+    status: x.status,
+    body: await x.text(),
+  }));
 
 /** A chunked body (no content-length), written in pieces: the cap must stop the reading itself. */
 function postChunked(url: string, parts: number, size: number): Promise<number> {
@@ -45,7 +48,10 @@ function postChunked(url: string, parts: number, size: number): Promise<number> 
 describe('webhook receiver', () => {
   it('a valid call wakes its video (202) with the path id and the body taskUUID', async () => {
     const { base, hints } = await receiver();
-    const res = await post(`${base}/hooks/runware/alpha?token=${TOKEN}`, JSON.stringify({ taskType: 'videoInference', taskUUID: UUID, videoURL: 'http://evil/x.mp4', cost: 99 }));
+    const res = await post(
+      `${base}/hooks/runware/alpha?token=${TOKEN}`,
+      JSON.stringify({ taskType: 'videoInference', taskUUID: UUID, videoURL: 'http://evil/x.mp4', cost: 99 }),
+    );
     expect(res.status).toBe(202);
     expect(hints).toEqual([['alpha', UUID]]);
     expect(r!.counts()).toEqual({ woken: 1 });
@@ -54,7 +60,8 @@ describe('webhook receiver', () => {
   it('wrong, missing or empty token → 401 and the target is never asked', async () => {
     const { base, hints } = await receiver();
     const body = JSON.stringify({ taskUUID: UUID });
-    for (const q of ['?token=wrong', '', '?token=', `?token=${TOKEN}x`, `?tok=${TOKEN}`]) expect((await post(`${base}/hooks/runware/alpha${q}`, body)).status).toBe(401);
+    for (const q of ['?token=wrong', '', '?token=', `?token=${TOKEN}x`, `?tok=${TOKEN}`])
+      expect((await post(`${base}/hooks/runware/alpha${q}`, body)).status).toBe(401);
     expect(hints).toEqual([]);
     expect(r!.counts()).toEqual({ unauthorized: 5 });
   });
@@ -101,7 +108,12 @@ describe('webhook receiver', () => {
 describe('receiver listen errors', () => {
   it('a port in use is one clear message', async () => {
     await receiver();
-    const again = startWebhookReceiver({ listen: { host: '127.0.0.1', port: r!.address.port }, check: () => undefined, target: () => undefined, logger: silentLogger() });
+    const again = startWebhookReceiver({
+      listen: { host: '127.0.0.1', port: r!.address.port },
+      check: () => undefined,
+      target: () => undefined,
+      logger: silentLogger(),
+    });
     await expect(again).rejects.toThrow(/cannot listen on --webhook-listen 127\.0\.0\.1:\d+: address already in use/);
   });
 });
@@ -111,6 +123,7 @@ describe('taskUUIDs (what a body names)', () => {
     expect(taskUUIDs(JSON.stringify({ taskUUID: UUID }))).toEqual([UUID]);
     expect(taskUUIDs(JSON.stringify({ data: [{ taskUUID: UUID }, { taskUUID: UUID }] }))).toEqual([UUID]);
     expect(taskUUIDs(JSON.stringify([{ taskUUID: UUID.toUpperCase() }]))).toEqual([UUID]);
-    for (const bad of ['', 'null', '"x"', '{}', JSON.stringify({ taskUUID: 5 }), JSON.stringify({ taskUUID: '../../etc' })]) expect(taskUUIDs(bad)).toBeUndefined();
+    for (const bad of ['', 'null', '"x"', '{}', JSON.stringify({ taskUUID: 5 }), JSON.stringify({ taskUUID: '../../etc' })])
+      expect(taskUUIDs(bad)).toBeUndefined();
   });
 });

@@ -34,12 +34,17 @@ describe('webhook token', () => {
     const state = path.join(d, 'state.json');
     writeFileSync(path.join(d, 'tok'), 'from-a-file-0123456789\n');
     writeFileSync(path.join(d, 'old'), 'old-from-a-file-0123456789\n');
-    expect(await resolveWebhookTokens({ REELCTL_WEBHOOK_TOKEN: 'from-the-env-0123456789', REELCTL_WEBHOOK_TOKEN_FILE: path.join(d, 'tok') }, state)).toMatchObject({ current: 'from-the-env-0123456789', source: 'env' });
+    expect(
+      await resolveWebhookTokens({ REELCTL_WEBHOOK_TOKEN: 'from-the-env-0123456789', REELCTL_WEBHOOK_TOKEN_FILE: path.join(d, 'tok') }, state),
+    ).toMatchObject({ current: 'from-the-env-0123456789', source: 'env' });
     const f = await resolveWebhookTokens({ REELCTL_WEBHOOK_TOKEN_FILE: path.join(d, 'tok'), REELCTL_WEBHOOK_TOKEN_PREVIOUS_FILE: path.join(d, 'old') }, state);
     expect(f).toMatchObject({ current: 'from-a-file-0123456789', previous: 'old-from-a-file-0123456789', source: 'file' });
     expect(readdirSync(d).includes(TOKEN_FILE_NAME)).toBe(false);
     // A Secret mounted without its optional `previous` key: no previous token, not an error.
-    const none = await resolveWebhookTokens({ REELCTL_WEBHOOK_TOKEN_FILE: path.join(d, 'tok'), REELCTL_WEBHOOK_TOKEN_PREVIOUS_FILE: path.join(d, 'absent') }, state);
+    const none = await resolveWebhookTokens(
+      { REELCTL_WEBHOOK_TOKEN_FILE: path.join(d, 'tok'), REELCTL_WEBHOOK_TOKEN_PREVIOUS_FILE: path.join(d, 'absent') },
+      state,
+    );
     expect(none.previous).toBeUndefined();
   });
 

@@ -53,7 +53,8 @@ describe('safety poll schedule', () => {
 });
 
 describe('webhook wiring', () => {
-  const video = (name: string, request: Record<string, unknown> = {}) => ({ name, request: { model: 'm', positivePrompt: 'p', ...request } }) as unknown as LoadedVideo;
+  const video = (name: string, request: Record<string, unknown> = {}) =>
+    ({ name, request: { model: 'm', positivePrompt: 'p', ...request } }) as unknown as LoadedVideo;
 
   it('adds webhookURL (name in the path, token as a query) to the wire request only; a manifest hook is kept', async () => {
     const w = createWebhookWiring({ baseUrl: 'https://hooks.example.com/reelctl/', token: 'tok/en+1', safetyPollMs: 60_000 }, silentLogger());
@@ -73,14 +74,30 @@ describe('webhook wiring', () => {
     const woken: string[] = [];
     const attempt = (taskUUID: string, state: string) => ({ taskUUID, state, createdAt: new Date(0).toISOString() });
     const state = {
-      version: 2, serial: 1, lineage: 'l',
-      videos: { alpha: { name: 'alpha', attempts: [attempt('old', 'abandoned'), attempt(U1, 'accepted')] }, beta: { name: 'beta', attempts: [attempt('done', 'succeeded')] } },
+      version: 2,
+      serial: 1,
+      lineage: 'l',
+      videos: {
+        alpha: { name: 'alpha', attempts: [attempt('old', 'abandoned'), attempt(U1, 'accepted')] },
+        beta: { name: 'beta', attempts: [attempt('done', 'succeeded')] },
+      },
     } as unknown as StateFile;
     // The real controller, seen only through its interface (HintedController); its wake is recorded.
     const { c } = fakeClient();
     const real = createController({
-      store: new MemoryStateStore(), state, client: c, artifacts: {} as never, clock: new FakeClock(), logger: silentLogger(), concurrency: 1, supersede: 'wait',
-      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5, retryDelayMs: 1000, pollDelayMs: () => 1000,
+      store: new MemoryStateStore(),
+      state,
+      client: c,
+      artifacts: {} as never,
+      clock: new FakeClock(),
+      logger: silentLogger(),
+      concurrency: 1,
+      supersede: 'wait',
+      resolveRequest: async (v) => v.request,
+      manifestCommit: async () => undefined,
+      random: () => 0.5,
+      retryDelayMs: 1000,
+      pollDelayMs: () => 1000,
     });
     const t = w.target({ attempt: real.attempt, isStopping: real.isStopping, wake: (n) => void woken.push(n) }, new FakeClock());
     expect(t.hint('alpha', U1)).toBe('woken');

@@ -17,7 +17,12 @@ export interface FakeProvider extends Provider {
 
 export function createFakeProvider(o: { latencyMs?: number; now?: () => number; seed?: number; generationFailureRate?: number } = {}): FakeProvider {
   const now = o.now ?? Date.now;
-  const engine = new SimEngine({ latency: { minMs: o.latencyMs ?? 0, maxMs: o.latencyMs ?? 0 }, now, random: prng(o.seed ?? 7), generationFailureRate: o.generationFailureRate ?? 0 });
+  const engine = new SimEngine({
+    latency: { minMs: o.latencyMs ?? 0, maxMs: o.latencyMs ?? 0 },
+    now,
+    random: prng(o.seed ?? 7),
+    generationFailureRate: o.generationFailureRate ?? 0,
+  });
   const calls = { submit: 0, poll: 0, download: 0 };
   return {
     engine,
@@ -42,7 +47,8 @@ export function createFakeProvider(o: { latencyMs?: number; now?: () => number; 
     async download(url: string, opts = {}): Promise<DownloadResponse> {
       calls.download++;
       const m = /\/_sim\/videos\/([0-9a-f-]+)\.(\w+)\?exp=(\d+)$/.exec(url);
-      if (!m || !engine.videos.has(m[1]!) || now() > Number(m[3])) throw new ArtifactError('the video URL has expired or is gone (HTTP 403)', { code: 'download.expired' });
+      if (!m || !engine.videos.has(m[1]!) || now() > Number(m[3]))
+        throw new ArtifactError('the video URL has expired or is gone (HTTP 403)', { code: 'download.expired' });
       const body = videoBody(m[2]!, 0, clipFor(engine.videos.get(m[1]!)!.task.request));
       const start = Math.min(opts.offset ?? 0, body.total);
       return { status: start ? 206 : 200, body: body.stream(start, body.total - 1) as Readable, contentLength: body.total - start };

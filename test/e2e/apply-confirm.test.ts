@@ -20,7 +20,10 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 function applyOnTerminal(typed: string, extra: string[] = []) {
   const cmd = ['node', BIN, 'apply', w.manifests, '--state', w.state, '--out', w.out, ...extra].map(quote).join(' ');
   return execa('script', ['-qfec', cmd, '/dev/null'], {
-    reject: false, cwd: w.dir, input: typed, timeout: 60_000,
+    reject: false,
+    cwd: w.dir,
+    input: typed,
+    timeout: 60_000,
     env: { NO_COLOR: '1', RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', REELCTL_SIM_LATENCY_MS: '100' },
   });
 }
@@ -80,7 +83,13 @@ describe('confirm (in process)', () => {
     expect(shouldAsk({ input: { isTTY: true }, simulate: true })).toBe(false);
   });
 
-  it.each([['yes\n', true], ['  yes \n', true], ['YES\n', false], ['y\n', false], ['', false]])('answer %j → %s', async (typed, want) => {
+  it.each([
+    ['yes\n', true],
+    ['  yes \n', true],
+    ['YES\n', false],
+    ['y\n', false],
+    ['', false],
+  ])('answer %j → %s', async (typed, want) => {
     const input = new PassThrough();
     const output = new PassThrough();
     const answer = askApproval({ input, output }, 'costs $1.00');

@@ -50,7 +50,11 @@ describe('reelctl apply (CLI against the simulator)', () => {
     const r = await w.apply();
     expect(r.exitCode, r.stderr).toBe(0);
     expect(w.sim.stats().accepted).toBe(1);
-    expect(readFileSync(path.join(w.out, 'moved', 'alpha.mp4')).subarray(4, 8).toString()).toBe('ftyp');
+    expect(
+      readFileSync(path.join(w.out, 'moved', 'alpha.mp4'))
+        .subarray(4, 8)
+        .toString(),
+    ).toBe('ftyp');
     assertInvariants(w, { expectReady: 1 });
   });
 
@@ -190,9 +194,12 @@ describe('reelctl apply (CLI against the simulator)', () => {
 
 describe('reelctl apply --simulate', () => {
   it('works with no key and leaves playable files', async () => {
-    const r = await reelctl(['apply', '--simulate', 'manifests/social-shorts.yaml', '--state', '/tmp/reelctl-sim-e2e/state.json', '--out', '/tmp/reelctl-sim-e2e/out'], {
-      env: { RUNWARE_API_KEY: '', REELCTL_SIM_LATENCY_MS: '200', REELCTL_POLL_MS: '150' },
-    });
+    const r = await reelctl(
+      ['apply', '--simulate', 'manifests/social-shorts.yaml', '--state', '/tmp/reelctl-sim-e2e/state.json', '--out', '/tmp/reelctl-sim-e2e/out'],
+      {
+        env: { RUNWARE_API_KEY: '', REELCTL_SIM_LATENCY_MS: '200', REELCTL_POLL_MS: '150' },
+      },
+    );
     rmSync('/tmp/reelctl-sim-e2e', { recursive: true, force: true });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 ready/);

@@ -25,7 +25,9 @@ describe('apply --max-cost across a crash', () => {
     const crashed = await w.apply(cap, { REELCTL_FAILPOINT: `${fp}:crash` });
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     // The kill left work unfinished: renders not settled, or paid and not downloaded.
-    const unfinished = Object.values(readState(w.state).videos).filter((v: any) => v.attempts.some((a: any) => a.state === 'intent' || a.state === 'accepted' || (a.state === 'succeeded' && v.outputs.length === 0))).length;
+    const unfinished = Object.values(readState(w.state).videos).filter((v: any) =>
+      v.attempts.some((a: any) => a.state === 'intent' || a.state === 'accepted' || (a.state === 'succeeded' && v.outputs.length === 0)),
+    ).length;
     expect(unfinished).toBeGreaterThanOrEqual(1);
 
     const resumed = await w.apply(cap);

@@ -81,7 +81,12 @@ describe('kubectl habits', () => {
     expect(text).toMatch(/\S+Z\s+phase\s+Pending: submitting\n/);
     expect(text).not.toMatch(/(\w+) → \1\b/);
     const dj = JSON.parse((await desc(['alpha', '-o', 'json'])).stdout);
-    expect(dj).toMatchObject({ name: 'alpha', manifest: { labels: { team: 'e2e' } }, state: { phase: 'Ready' }, sidecar: { content: { kind: 'VideoProvenance' } } });
+    expect(dj).toMatchObject({
+      name: 'alpha',
+      manifest: { labels: { team: 'e2e' } },
+      state: { phase: 'Ready' },
+      sidecar: { content: { kind: 'VideoProvenance' } },
+    });
     expect(dj.events.map((e: { type: string }) => e.type)).toContain('ready');
     const typo = await desc(['alpah']);
     expect(typo.exitCode).toBe(1);

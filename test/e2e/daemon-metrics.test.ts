@@ -13,7 +13,6 @@ import { checkExposition } from '../daemon/exposition.js';
 let w: Workspace;
 afterEach(async () => w?.close());
 
-
 const value = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
@@ -25,7 +24,9 @@ describe('daemon /metrics', () => {
     w.write('a.yaml', videoYaml('alpha'));
     w.write('b.yaml', videoYaml('beta'));
     const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1s'], {
-      cwd: w.dir, reject: false, timeout: 60_000,
+      cwd: w.dir,
+      reject: false,
+      timeout: 60_000,
       env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
     });
     let log = '';
@@ -35,11 +36,16 @@ describe('daemon /metrics', () => {
       await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')), 20_000, 100);
       const scrape = () => fetch(`http://${addr}/metrics`).then((r) => r.text());
       // A file is in place a moment before its reconcile pass returns: wait for the passes, not the files.
-      const m = await until('both passes done, a resync, the spend counted', async () => {
-        const t = await scrape();
-        const done = (value(t, 'reelctl_reconcile_total{result="success"}') ?? 0) >= 2;
-        return done && (value(t, 'reelctl_last_resync_timestamp_seconds') ?? 0) > 0 && (value(t, 'reelctl_spend_settled_usd_total') ?? 0) > 0 ? t : undefined;
-      }, 20_000, 100);
+      const m = await until(
+        'both passes done, a resync, the spend counted',
+        async () => {
+          const t = await scrape();
+          const done = (value(t, 'reelctl_reconcile_total{result="success"}') ?? 0) >= 2;
+          return done && (value(t, 'reelctl_last_resync_timestamp_seconds') ?? 0) > 0 && (value(t, 'reelctl_spend_settled_usd_total') ?? 0) > 0 ? t : undefined;
+        },
+        20_000,
+        100,
+      );
       for (const s of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes'])
         expect(m, s).toMatch(new RegExp(`^${s} `, 'm'));
       expect(value(m, 'reelctl_reconcile_total{result="requeue_after"}')).toBeGreaterThan(0);
@@ -57,10 +63,15 @@ describe('daemon /metrics', () => {
       expect(checkExposition(m)).toEqual([]);
 
       rmSync(path.join(w.manifests, 'b.yaml'));
-      const after = await until('beta gone from the gauges', async () => {
-        const t = await scrape();
-        return value(t, 'reelctl_videos{phase="Ready"}') === 1 ? t : undefined;
-      }, 20_000, 100);
+      const after = await until(
+        'beta gone from the gauges',
+        async () => {
+          const t = await scrape();
+          return value(t, 'reelctl_videos{phase="Ready"}') === 1 ? t : undefined;
+        },
+        20_000,
+        100,
+      );
       expect(value(after, 'reelctl_spend_settled_usd_total')).toBe(0.504); // spend stays spent
     } finally {
       child.kill('SIGTERM');

@@ -10,7 +10,6 @@ import { CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harne
 let w: Workspace;
 afterEach(async () => w?.close());
 
-
 describe('reelctl run with the parse cache', () => {
   it('fills parse-cache.json beside the state and still sees an mtime-preserving edit', async () => {
     w = await workspace();
@@ -22,13 +21,18 @@ describe('reelctl run with the parse cache', () => {
     put('a.yaml', videoYaml('alpha'));
     put('b.yaml', videoYaml('beta'));
     const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h'], {
-      cwd: w.dir, reject: false, timeout: 60_000,
+      cwd: w.dir,
+      reject: false,
+      timeout: 60_000,
       env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
     });
     try {
       await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')), 20_000, 100);
       const cacheFile = path.join(path.dirname(w.state), 'parse-cache.json');
-      const entries = () => Object.keys(JSON.parse(readFileSync(cacheFile, 'utf8')).entries).map((k) => path.basename(k)).sort();
+      const entries = () =>
+        Object.keys(JSON.parse(readFileSync(cacheFile, 'utf8')).entries)
+          .map((k) => path.basename(k))
+          .sort();
       expect(entries()).toEqual(['a.yaml', 'b.yaml']);
       put('b.yaml', videoYaml('beta', 'a calm lake at dawn, beta, now with herons')); // same mtime, other size
       await until('the edited beta submitted', () => w.sim.stats().accepted === 3, 20_000, 100);

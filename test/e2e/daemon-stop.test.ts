@@ -13,13 +13,17 @@ let w: Workspace;
 afterEach(async () => w?.close());
 
 function startDaemon(w: Workspace) {
-  const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--log-format', 'json', '--concurrency', '50'], {
-    cwd: w.dir,
-    reject: false,
-    forceKillAfterDelay: false,
-    env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', REELCTL_STATE_JOURNAL_MIN_VIDEOS: '0' },
-    timeout: 120_000,
-  });
+  const child = execa(
+    'node',
+    [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--log-format', 'json', '--concurrency', '50'],
+    {
+      cwd: w.dir,
+      reject: false,
+      forceKillAfterDelay: false,
+      env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', REELCTL_STATE_JOURNAL_MIN_VIDEOS: '0' },
+      timeout: 120_000,
+    },
+  );
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   return { child, log: () => log };

@@ -8,7 +8,6 @@ import { CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harne
 let w: Workspace;
 afterEach(async () => w?.close());
 
-
 function startDaemon(w: Workspace) {
   const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h'], {
     cwd: w.dir,
@@ -50,7 +49,14 @@ describe('reelctl run (daemon)', () => {
     expect(w.sim.stats().accepted).toBe(2);
 
     const metrics = await (await fetch(`http://${addr}/metrics`)).text();
-    for (const m of ['reelctl_videos{phase="Ready"} 2', 'reelctl_submissions_total 2', 'reelctl_queue_depth', 'reelctl_api_requests_total', 'reelctl_manifest_load_errors_total 1', 'reelctl_reconcile_duration_seconds_bucket'])
+    for (const m of [
+      'reelctl_videos{phase="Ready"} 2',
+      'reelctl_submissions_total 2',
+      'reelctl_queue_depth',
+      'reelctl_api_requests_total',
+      'reelctl_manifest_load_errors_total 1',
+      'reelctl_reconcile_duration_seconds_bucket',
+    ])
       expect(metrics).toContain(m);
     expect(metrics).not.toContain(CANARY_KEY);
     expect(d.log()).not.toContain(CANARY_KEY);

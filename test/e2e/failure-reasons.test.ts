@@ -18,7 +18,11 @@ describe('failure reasons reach the user', () => {
     const args = ['--state', w.state, '--out', w.out];
     const env = { RUNWARE_API_KEY: CANARY_KEY };
     const json = JSON.parse((await reelctl(['status', '--json', ...args], { cwd: w.dir, env })).stdout);
-    expect(json.videos[0]).toMatchObject({ name: 'alpha', phase: 'Failed', message: 'render failed: generationFailed: the model could not generate this video (simulated failure)' });
+    expect(json.videos[0]).toMatchObject({
+      name: 'alpha',
+      phase: 'Failed',
+      message: 'render failed: generationFailed: the model could not generate this video (simulated failure)',
+    });
     const table = (await reelctl(['status', ...args], { cwd: w.dir, env })).stdout;
     expect(table).toMatch(/alpha\s+Failed.*render failed: generationFailed/);
     const described = (await reelctl(['describe', 'alpha', w.manifests, ...args], { cwd: w.dir, env })).stdout;

@@ -44,7 +44,17 @@ export async function startFakeApi(key: string, behaviour: FakeBehaviour): Promi
           api.submits++;
           if (custom) return json(res, custom.status, custom.json);
           data.push({ taskType: 'videoInference', taskUUID: t.taskUUID });
-        } else data.push(behaviour.poll?.(t.taskUUID, origin()) ?? { taskType: 'getResponse', taskUUID: t.taskUUID, status: 'success', videoUUID: `v-${t.taskUUID}`, videoURL: `${origin()}/video/${behaviour.video}.mp4`, cost: 0.25 });
+        } else
+          data.push(
+            behaviour.poll?.(t.taskUUID, origin()) ?? {
+              taskType: 'getResponse',
+              taskUUID: t.taskUUID,
+              status: 'success',
+              videoUUID: `v-${t.taskUUID}`,
+              videoURL: `${origin()}/video/${behaviour.video}.mp4`,
+              cost: 0.25,
+            },
+          );
       }
       json(res, 200, { data });
     });
@@ -54,7 +64,8 @@ export async function startFakeApi(key: string, behaviour: FakeBehaviour): Promi
     const mp4 = sample('mp4');
     if (url === '/video/redirect-link-local.mp4') return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     // The endless URL serves a whole file once the test switches `video` away from 'endless' (the server recovered).
-    if (url !== '/video/endless.mp4' || behaviour.video !== 'endless') return res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(mp4.length) }).end(mp4);
+    if (url !== '/video/endless.mp4' || behaviour.video !== 'endless')
+      return res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(mp4.length) }).end(mp4);
     // A valid start, then a trickle that never ends (fast enough that no idle timeout fires).
     res.writeHead(200, { 'content-type': 'video/mp4' });
     res.write(mp4.subarray(0, 4096), () => markStreaming());

@@ -48,7 +48,11 @@ export async function workspace(simOpts: SimOptions = {}): Promise<Workspace> {
   const state = path.join(dir, 'state', 'state.json');
   const out = path.join(dir, 'outputs');
   return {
-    dir, manifests, state, out, sim,
+    dir,
+    manifests,
+    state,
+    out,
+    sim,
     apply: (extra = [], env = {}) =>
       reelctl(['apply', manifests, '--state', state, '--out', out, ...extra], {
         cwd: dir,
@@ -82,7 +86,11 @@ export function assertInvariants(w: Workspace, opts: { expectReady?: number } = 
   // Conditions of named types and reasons only; every settled cost says whether the API reported it.
   expect(factProblems(state)).toEqual([]);
   // The stored phase is the one the record's facts give (state/phase.ts): reelctl never saves another.
-  expect(Object.values(state.videos as Record<string, VideoState>).filter((v) => v.phase !== derivePhase(v)).map((v) => `${v.name}: stored ${v.phase}, facts say ${derivePhase(v)}`)).toEqual([]);
+  expect(
+    Object.values(state.videos as Record<string, VideoState>)
+      .filter((v) => v.phase !== derivePhase(v))
+      .map((v) => `${v.name}: stored ${v.phase}, facts say ${derivePhase(v)}`),
+  ).toEqual([]);
   // I3: every file under its final name is complete and matches its sidecar.
   for (const f of walk(w.out)) {
     if (f.endsWith('.json') || f.includes(`${path.sep}.archive${path.sep}`)) continue;

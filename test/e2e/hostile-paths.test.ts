@@ -10,8 +10,16 @@ const withPath = (name: string, p: string) => videoYaml(name) + `  output:\n    
 
 describe('hostile output paths', () => {
   it.each([
-    ['two videos with the same output path', { 'a.yaml': withPath('alpha', 'clip.mp4'), 'b.yaml': withPath('beta', 'clip.mp4') }, /b\.yaml:\d+:\d+: .*already the output of video "alpha"/],
-    ["one video's path naming another's sidecar", { 'a.yaml': withPath('alpha', 'clip.mp4'), 'b.yaml': withPath('beta', 'clip.mp4.json') }, /b\.yaml:\d+:\d+: .*\.json sidecar/],
+    [
+      'two videos with the same output path',
+      { 'a.yaml': withPath('alpha', 'clip.mp4'), 'b.yaml': withPath('beta', 'clip.mp4') },
+      /b\.yaml:\d+:\d+: .*already the output of video "alpha"/,
+    ],
+    [
+      "one video's path naming another's sidecar",
+      { 'a.yaml': withPath('alpha', 'clip.mp4'), 'b.yaml': withPath('beta', 'clip.mp4.json') },
+      /b\.yaml:\d+:\d+: .*\.json sidecar/,
+    ],
     ['a 300-byte file name', { 'a.yaml': withPath('alpha', `${'n'.repeat(296)}.mp4`) }, /a\.yaml:\d+:\d+: .*is 300 bytes/],
   ])('%s: apply exits 1 and pays nothing', async (_n, files, message) => {
     w = await workspace();

@@ -38,7 +38,13 @@ describe('downloads only from where renders come from (item 4)', () => {
     const api = await fake(key, { video: 'endless' });
     const w = workspace();
     writeFileSync(path.join(w.manifests, 'a.yaml'), videoYaml('alpha'));
-    const child = execa('node', [BIN, ...args(w, 'apply', w.manifests)], { cwd: w.dir, reject: false, env: { ...env(api, key), NO_COLOR: '1' }, timeout: 20_000, forceKillAfterDelay: false });
+    const child = execa('node', [BIN, ...args(w, 'apply', w.manifests)], {
+      cwd: w.dir,
+      reject: false,
+      env: { ...env(api, key), NO_COLOR: '1' },
+      timeout: 20_000,
+      forceKillAfterDelay: false,
+    });
     await api.streaming; // the body is streaming into alpha.mp4.part
     const sentAt = Date.now();
     child.kill('SIGTERM');
@@ -97,28 +103,37 @@ describe('secrets never stored, whoever echoes them; API text terminal-safe (ite
   const KEY = 'rw-"quo\\te-7f3a9c1e5b2d';
   const forms = [KEY, JSON.stringify(KEY).slice(1, -1)];
 
-  it.each(['text', 'json'])('--log-format %s: an API that quotes the key and sends an ESC — neither reaches the state, status, describe, stdout or stderr', async (format) => {
-    const api = await fake(KEY, {
-      video: 'ok',
-      submit: (n) => (n === 0 ? { status: 500, json: { errors: [{ code: 'internal', message: `could not bill key ${KEY}` }] } } : undefined),
-      poll: (taskUUID) => ({ taskType: 'getResponse', taskUUID, status: 'error', code: 'contentRefused', message: `refused for ${KEY}${ESC}[2J${ESC}[32m all good` }),
-    });
-    const w = workspace();
-    writeFileSync(path.join(w.manifests, 'a.yaml'), videoYaml('alpha'));
-    const apply = await reelctl([...args(w, 'apply', w.manifests), '--log-format', format], { cwd: w.dir, env: env(api, KEY) });
-    expect(apply.exitCode).toBe(1);
-    const runs = [apply];
-    for (const extra of [[], ['--json']]) runs.push(await reelctl(args(w, 'status', ...extra), { cwd: w.dir, env: { RUNWARE_API_KEY: KEY } }));
-    runs.push(await reelctl([...args(w, 'describe', 'alpha', w.manifests)], { cwd: w.dir }));
-    const stateText = readFileSync(w.state, 'utf8');
-    const events = readFileSync(path.join(path.dirname(w.state), 'events.jsonl'), 'utf8');
-    for (const text of [stateText, events, ...runs.flatMap((r) => [r.stdout, r.stderr])]) for (const f of forms) expect(text).not.toContain(f);
-    for (const r of runs) expect(r.stdout + r.stderr).not.toContain(ESC);
-    const v = JSON.parse(runs[2]!.stdout).videos[0];
-    expect(v.phase).toBe('Failed');
-    expect(v.message).toContain('refused for [REDACTED]'); // the message is kept, the key is not
-    expect(runs[1]!.stdout).toContain('\\x1b[2J'); // shown, inert
-  });
+  it.each(['text', 'json'])(
+    '--log-format %s: an API that quotes the key and sends an ESC — neither reaches the state, status, describe, stdout or stderr',
+    async (format) => {
+      const api = await fake(KEY, {
+        video: 'ok',
+        submit: (n) => (n === 0 ? { status: 500, json: { errors: [{ code: 'internal', message: `could not bill key ${KEY}` }] } } : undefined),
+        poll: (taskUUID) => ({
+          taskType: 'getResponse',
+          taskUUID,
+          status: 'error',
+          code: 'contentRefused',
+          message: `refused for ${KEY}${ESC}[2J${ESC}[32m all good`,
+        }),
+      });
+      const w = workspace();
+      writeFileSync(path.join(w.manifests, 'a.yaml'), videoYaml('alpha'));
+      const apply = await reelctl([...args(w, 'apply', w.manifests), '--log-format', format], { cwd: w.dir, env: env(api, KEY) });
+      expect(apply.exitCode).toBe(1);
+      const runs = [apply];
+      for (const extra of [[], ['--json']]) runs.push(await reelctl(args(w, 'status', ...extra), { cwd: w.dir, env: { RUNWARE_API_KEY: KEY } }));
+      runs.push(await reelctl([...args(w, 'describe', 'alpha', w.manifests)], { cwd: w.dir }));
+      const stateText = readFileSync(w.state, 'utf8');
+      const events = readFileSync(path.join(path.dirname(w.state), 'events.jsonl'), 'utf8');
+      for (const text of [stateText, events, ...runs.flatMap((r) => [r.stdout, r.stderr])]) for (const f of forms) expect(text).not.toContain(f);
+      for (const r of runs) expect(r.stdout + r.stderr).not.toContain(ESC);
+      const v = JSON.parse(runs[2]!.stdout).videos[0];
+      expect(v.phase).toBe('Failed');
+      expect(v.message).toContain('refused for [REDACTED]'); // the message is kept, the key is not
+      expect(runs[1]!.stdout).toContain('\\x1b[2J'); // shown, inert
+    },
+  );
 });
 
 describe('errors, not crashes (item 8)', () => {
@@ -145,7 +160,11 @@ describe('errors, not crashes (item 8)', () => {
     chmodSync(w.out, 0o500);
     chmodSync(w.dir, 0o777); // the unprivileged child creates the state directory here
     const asRoot = process.getuid?.() === 0;
-    const r = await reelctl(args(w, 'apply', w.manifests), { cwd: w.dir, env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: 'rw-perm-7f3a9c1e5b2d' }, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    const r = await reelctl(args(w, 'apply', w.manifests), {
+      cwd: w.dir,
+      env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: 'rw-perm-7f3a9c1e5b2d' },
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim()).toMatch(/^error: cannot write to the output directory .*outputs: EACCES \(permission denied\); nothing was submitted/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -159,7 +178,11 @@ describe('errors, not crashes: output streams (item 8)', () => {
     const docs = Array.from({ length: 800 }, (_, i) => videoYaml(`clip-${i}`)).join('---\n');
     writeFileSync(path.join(w.manifests, 'many.yaml'), docs); // plan --json: ~200 KB, far more than a pipe holds
     // A real pipe to a reader that exits after one byte (a socketpair from execa would absorb the output).
-    const r = await execa('bash', ['-c', 'set -o pipefail; node "$@" | head -c 1 >/dev/null', 'bash', BIN, ...args(w, 'plan', '--json', w.manifests)], { cwd: w.dir, reject: false, timeout: 60_000 });
+    const r = await execa('bash', ['-c', 'set -o pipefail; node "$@" | head -c 1 >/dev/null', 'bash', BIN, ...args(w, 'plan', '--json', w.manifests)], {
+      cwd: w.dir,
+      reject: false,
+      timeout: 60_000,
+    });
     expect(r.stderr).not.toMatch(/Unhandled|EPIPE|at .*\.js/);
     expect(r.exitCode).toBe(0);
   });
@@ -184,6 +207,11 @@ describe('terminal-safe output from manifests (item 9)', () => {
     expect(runs[0]!.exitCode).toBe(1);
     expect(runs[0]!.stderr).toContain('bad\\x1b[2Jkey');
     for (const r of runs) expect(r.stdout + r.stderr).not.toContain(ESC);
-    expect(runs.slice(2).map((r) => r.stdout + r.stderr).join('')).toMatch(/clip\\(x1b|u001b)\[2J\.mp4/);
+    expect(
+      runs
+        .slice(2)
+        .map((r) => r.stdout + r.stderr)
+        .join(''),
+    ).toMatch(/clip\\(x1b|u001b)\[2J\.mp4/);
   });
 });

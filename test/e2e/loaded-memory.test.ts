@@ -25,7 +25,9 @@ describe('hidden classes of loaded videos and plan changes', () => {
   it('200 alike manifests: every video shares the map of the one before, and so does every change', async () => {
     const dir = tmp('reelctl-shapes-');
     await generateManifests(dir, { count: 200, seed: 3 });
-    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script, path.join(ROOT, 'dist'), dir], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script, path.join(ROOT, 'dist'), dir], {
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out)).toEqual({ videos: 200, videoMaps: 0, changes: 200, changeMaps: 0 });
   }, 60_000);
 });
@@ -44,7 +46,7 @@ console.log(JSON.stringify({ videos: r.videos.length, texts, prompt: r.videos[7]
 `;
 
 describe('what loaded videos keep alive', () => {
-  it('not the text of their files (a parser\'s strings are slices of it): their own strings only', async () => {
+  it("not the text of their files (a parser's strings are slices of it): their own strings only", async () => {
     const dir = tmp('reelctl-texts-');
     await generateManifests(dir, { count: 200, seed: 4 });
     const snap = path.join(tmp('reelctl-snap-'), 'load.heapsnapshot');

@@ -18,7 +18,10 @@ describe('apply output', () => {
     const r = await w.apply();
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/(\w+) → \1\b/);
-    const logLines = r.stderr.split('\n').filter((l) => /^\d{4}-/.test(l)).map((l) => l.replace(/^\S+ /, ''));
+    const logLines = r.stderr
+      .split('\n')
+      .filter((l) => /^\d{4}-/.test(l))
+      .map((l) => l.replace(/^\S+ /, ''));
     expect(logLines.length).toBeGreaterThan(0);
     expect(new Set(logLines).size).toBe(logLines.length);
     for (const n of ['alpha', 'beta', 'gamma']) {
@@ -35,12 +38,18 @@ describe('apply output', () => {
     w.write('a.yaml', videoYaml('alpha'));
     const r = await w.apply(['--log-format', 'json']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     expect(lines[0]).toMatchObject({ msg: expect.stringMatching(/^plan: 1 to create/), plan: { version: 1, summary: { create: 1 } } });
     expect(lines.at(-1)).toMatchObject({ msg: expect.stringMatching(/^Apply complete: 1 ready/), ready: 1, spentUsd: 0.252 });
     const bad = await reelctl(['--log-format', 'json', 'validate', 'test/fixtures/invalid/150-output-format-webm-into-mp4.yaml']);
     expect(bad.exitCode).toBe(1);
-    const errs = bad.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const errs = bad.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     expect(errs[0]).toMatchObject({ level: 50, code: 'output.format-mismatch', line: 14, col: 11 });
   });
 });
@@ -58,7 +67,21 @@ describe('start-up', () => {
     for (const f of ['dist/cmd/reelctl.js', 'dist/src/cli/program.js']) {
       const statics = [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
       expect(statics.length).toBeGreaterThan(0);
-      expect(statics.every((s) => ['commander', 'node:fs', 'node:v8', '../paths.js', '../src/cli/program.js', '../src/text/secrets.js', '../src/failpoints.js', './package-version.js'].includes(s!)), `${f}: ${statics.join(', ')}`).toBe(true);
+      expect(
+        statics.every((s) =>
+          [
+            'commander',
+            'node:fs',
+            'node:v8',
+            '../paths.js',
+            '../src/cli/program.js',
+            '../src/text/secrets.js',
+            '../src/failpoints.js',
+            './package-version.js',
+          ].includes(s!),
+        ),
+        `${f}: ${statics.join(', ')}`,
+      ).toBe(true);
     }
   });
 

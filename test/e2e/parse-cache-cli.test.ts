@@ -25,7 +25,11 @@ describe('parse cache (CLI)', () => {
     put('b.yaml', videoYaml('beta'));
     expect((await reelctl(['validate'], { cwd: d })).exitCode).toBe(0);
     const cache = JSON.parse(readFileSync(path.join(d, '.reelctl', 'parse-cache.json'), 'utf8'));
-    expect(Object.keys(cache.entries).map((k) => path.basename(k)).sort()).toEqual(['a.yaml', 'b.yaml']);
+    expect(
+      Object.keys(cache.entries)
+        .map((k) => path.basename(k))
+        .sort(),
+    ).toEqual(['a.yaml', 'b.yaml']);
     put('b.yaml', videoYaml('beta').replace('name: beta', 'name: Beta-1')); // same mtime, other size
     const v = await reelctl(['validate'], { cwd: d });
     expect(v.exitCode).toBe(1);

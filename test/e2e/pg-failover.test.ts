@@ -26,7 +26,6 @@ afterEach(async () => {
   await w?.close();
 });
 
-
 describe('reelctl run --shared: three replicas, one killed, one paused', () => {
   it('every video Ready and paid once; takeover within the lease; nothing stale written', { timeout: 180_000 }, async () => {
     w = await workspace({ latency: { minMs: 3000, maxMs: 5000 } });
@@ -39,18 +38,28 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
     const S = `"${schema}"`;
     await db.query(`CREATE TABLE ${S}.audit_writes (video text, app text, at timestamptz, phase text)`);
     await db.query(`CREATE TABLE ${S}.audit_claims (video text, holder text, epoch bigint, at timestamptz)`);
-    await db.query(`CREATE FUNCTION ${S}.aw() RETURNS trigger AS $$ BEGIN INSERT INTO ${S}.audit_writes VALUES (NEW.name, current_setting('application_name'), clock_timestamp(), NEW.phase); RETURN NEW; END $$ LANGUAGE plpgsql`);
-    await db.query(`CREATE FUNCTION ${S}.ac() RETURNS trigger AS $$ BEGIN IF NEW.epoch IS DISTINCT FROM OLD.epoch OR NEW.holder IS DISTINCT FROM OLD.holder THEN INSERT INTO ${S}.audit_claims VALUES (NEW.video, NEW.holder, NEW.epoch, clock_timestamp()); END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.query(
+      `CREATE FUNCTION ${S}.aw() RETURNS trigger AS $$ BEGIN INSERT INTO ${S}.audit_writes VALUES (NEW.name, current_setting('application_name'), clock_timestamp(), NEW.phase); RETURN NEW; END $$ LANGUAGE plpgsql`,
+    );
+    await db.query(
+      `CREATE FUNCTION ${S}.ac() RETURNS trigger AS $$ BEGIN IF NEW.epoch IS DISTINCT FROM OLD.epoch OR NEW.holder IS DISTINCT FROM OLD.holder THEN INSERT INTO ${S}.audit_claims VALUES (NEW.video, NEW.holder, NEW.epoch, clock_timestamp()); END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+    );
     await db.query(`CREATE TRIGGER aw AFTER INSERT ON ${S}.videos FOR EACH ROW EXECUTE FUNCTION ${S}.aw()`);
     await db.query(`CREATE TRIGGER ac AFTER UPDATE ON ${S}.claims FOR EACH ROW EXECUTE FUNCTION ${S}.ac()`);
 
     const start = (n: number) => {
       const u = new URL(url);
       u.searchParams.set('application_name', `replica${n}`);
-      const c = execa('node', [BIN, 'run', w!.manifests, '--shared', '--state', u.toString(), '--out', w!.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--concurrency', '10'], {
-        cwd: w!.dir, reject: false, timeout: 170_000,
-        env: { RUNWARE_API_URL: w!.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '300', NO_COLOR: '1' },
-      });
+      const c = execa(
+        'node',
+        [BIN, 'run', w!.manifests, '--shared', '--state', u.toString(), '--out', w!.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--concurrency', '10'],
+        {
+          cwd: w!.dir,
+          reject: false,
+          timeout: 170_000,
+          env: { RUNWARE_API_URL: w!.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '300', NO_COLOR: '1' },
+        },
+      );
       children.push(c);
       let log = '';
       let out = '';
@@ -59,7 +68,8 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
       return { c, pid: c.pid!, log: () => log, address: () => /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1] };
     };
     const r = [start(0), start(1), start(2)];
-    const holders = async () => (await db.query(`SELECT holder, count(*)::int AS n FROM ${S}.claims WHERE expires_at > now() GROUP BY holder`)).rows as { holder: string; n: number }[];
+    const holders = async () =>
+      (await db.query(`SELECT holder, count(*)::int AS n FROM ${S}.claims WHERE expires_at > now() GROUP BY holder`)).rows as { holder: string; n: number }[];
     // Mid-run: every replica holds claims and renders are under way.
     await until('three replicas holding claims, renders in flight', async () => (await holders()).length === 3 && w!.sim.stats().accepted >= 10, 60_000, 200);
     const killedHeld = (await holders()).find((h) => h.holder.includes(`:${r[0]!.pid}:`))!.n;
@@ -67,11 +77,16 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
     r[0]!.c.kill('SIGKILL');
     r[1]!.c.kill('SIGSTOP');
     const tStop = Date.now();
-    await until('the killed replica\'s videos taken over', async () => !(await holders()).some((h) => h.holder.includes(`:${r[0]!.pid}:`)), 40_000, 200);
+    await until("the killed replica's videos taken over", async () => !(await holders()).some((h) => h.holder.includes(`:${r[0]!.pid}:`)), 40_000, 200);
     const takeoverMs = Date.now() - tKill;
     await until('20 s of pause', async () => Date.now() - tStop >= 20_000, 30_000, 200);
     r[1]!.c.kill('SIGCONT');
-    await until('30 videos Ready', async () => (await db.query(`SELECT count(*)::int AS n FROM ${S}.videos WHERE phase = 'Ready'`)).rows[0].n === 30, 90_000, 200);
+    await until(
+      '30 videos Ready',
+      async () => (await db.query(`SELECT count(*)::int AS n FROM ${S}.videos WHERE phase = 'Ready'`)).rows[0].n === 30,
+      90_000,
+      200,
+    );
     // Give the resumed replica a couple of rounds to notice (it must stop, not write).
     await until('the resumed replica noticed it lost its claims', async () => /fenced|stopping work on them/.test(r[1]!.log()), 20_000, 200);
 
@@ -107,9 +122,20 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
       }
     })();
     expect(survivor, 'no replica reports a takeover').toBeDefined();
-    for (const name of ['reelctl_claims_held', 'reelctl_replicas_live', 'reelctl_fenced_total', 'reelctl_claims_lost_total', 'reelctl_claim_renew_seconds_bucket']) expect(survivor!.m).toContain(name);
+    for (const name of [
+      'reelctl_claims_held',
+      'reelctl_replicas_live',
+      'reelctl_fenced_total',
+      'reelctl_claims_lost_total',
+      'reelctl_claim_renew_seconds_bucket',
+    ])
+      expect(survivor!.m).toContain(name);
     const ready = await (await fetch(`${survivor!.x.address()}/readyz`)).json();
-    expect(ready.shared).toMatchObject({ replica: expect.stringContaining(`:${survivor!.x.pid}:`), takeovers: expect.any(Number), claimsHeld: expect.any(Number) });
+    expect(ready.shared).toMatchObject({
+      replica: expect.stringContaining(`:${survivor!.x.pid}:`),
+      takeovers: expect.any(Number),
+      claimsHeld: expect.any(Number),
+    });
     for (const x of [r[1]!, r[2]!]) {
       x.c.kill('SIGTERM');
       expect((await x.c).exitCode, x.log()).toBe(0);

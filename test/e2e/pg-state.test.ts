@@ -98,7 +98,9 @@ describe('reelctl on a PostgreSQL state', () => {
     expect(holder, 'the first apply never took the lock').toBeDefined();
     const refused = await w.apply(['--state', url]);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`error: state in postgres://postgres:\\*\\*\\*@.* is locked by pid ${holder!.pid} on host .* since \\S+ \\(reelctl apply\\)`));
+    expect(refused.stderr).toMatch(
+      new RegExp(`error: state in postgres://postgres:\\*\\*\\*@.* is locked by pid ${holder!.pid} on host .* since \\S+ \\(reelctl apply\\)`),
+    );
     skewMs = 120_000;
     const r1 = await first;
     expect(r1.exitCode, r1.stderr).toBe(0);
@@ -138,7 +140,10 @@ describe('reelctl on a PostgreSQL state', () => {
     w.write('a.yaml', videoYaml('alpha'));
     expect((await w.apply(['--state', url])).exitCode).toBe(0);
     const insert = (secs: number) =>
-      db.query(`INSERT INTO "${schema}".locks VALUES ('state', gen_random_uuid(), 4242, 'ci-runner-7', 'reelctl apply', now() - interval '1 hour', now() + $1 * interval '1 second')`, [secs]);
+      db.query(
+        `INSERT INTO "${schema}".locks VALUES ('state', gen_random_uuid(), 4242, 'ci-runner-7', 'reelctl apply', now() - interval '1 hour', now() + $1 * interval '1 second')`,
+        [secs],
+      );
     await insert(600);
     const blocked = await w.apply(['--state', url]);
     expect(blocked.exitCode).toBe(1);
@@ -162,7 +167,9 @@ describe('reelctl on a PostgreSQL state', () => {
     const { url, schema } = stateUrl();
     w.write('a.yaml', videoYaml('alpha'));
     const child = execa('node', [BIN, 'run', w.manifests, '--state', url, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h'], {
-      cwd: w.dir, reject: false, timeout: 60_000,
+      cwd: w.dir,
+      reject: false,
+      timeout: 60_000,
       env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
     });
     let log = '';
@@ -199,9 +206,21 @@ describe('bad PostgreSQL input: one clear line, exit 1, nothing written, no pass
   };
 
   it.each([
-    ['an unreachable server', (u: URL) => void (u.port = '1'), /^error: cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test\?schema=\w+ \(ECONNREFUSED\)/],
-    ['an unknown user (with a password)', (u: URL) => void (u.username = 'no_such_role_reelctl'), /^error: PostgreSQL at postgres:\/\/no_such_role_reelctl:\*\*\*@.* refused the login \(role "no_such_role_reelctl" does not exist\)/],
-    ['a missing database', (u: URL) => void (u.pathname = '/no_such_db_reelctl'), /^error: PostgreSQL at .*\/no_such_db_reelctl\?schema=\w+: database "no_such_db_reelctl" does not exist/],
+    [
+      'an unreachable server',
+      (u: URL) => void (u.port = '1'),
+      /^error: cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test\?schema=\w+ \(ECONNREFUSED\)/,
+    ],
+    [
+      'an unknown user (with a password)',
+      (u: URL) => void (u.username = 'no_such_role_reelctl'),
+      /^error: PostgreSQL at postgres:\/\/no_such_role_reelctl:\*\*\*@.* refused the login \(role "no_such_role_reelctl" does not exist\)/,
+    ],
+    [
+      'a missing database',
+      (u: URL) => void (u.pathname = '/no_such_db_reelctl'),
+      /^error: PostgreSQL at .*\/no_such_db_reelctl\?schema=\w+: database "no_such_db_reelctl" does not exist/,
+    ],
   ])('%s', async (_n, mutate, re) => {
     w = await workspace();
     w.write('a.yaml', videoYaml('alpha'));

@@ -19,7 +19,10 @@ describe('reelctl plan / status (CLI)', () => {
   it('--detailed-exitcode exits 0 when there is nothing to do', async () => {
     const d = tmp('reelctl-e2e-');
     mkdirSync(path.join(d, 'm'));
-    writeFileSync(path.join(d, 'm', 'v.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: v}\nspec:\n  suspend: true\n  request: {model: "klingai:kling-video@3-standard", positivePrompt: hello there, width: 960, height: 960}\n');
+    writeFileSync(
+      path.join(d, 'm', 'v.yaml'),
+      'apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: v}\nspec:\n  suspend: true\n  request: {model: "klingai:kling-video@3-standard", positivePrompt: hello there, width: 960, height: 960}\n',
+    );
     const r = await reelctl(['plan', 'm', '--detailed-exitcode'], { cwd: d });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('No changes.');

@@ -43,9 +43,16 @@ describe('plan tells the truth', () => {
     editState('alpha', (v) => {
       v.phase = 'Downloading';
       v.outputs = [];
-      v.message = 'download failed 5 times (EACCES: permission denied); given up for this run — anything paid for is recorded, fix the cause and run apply again';
+      v.message =
+        'download failed 5 times (EACCES: permission denied); given up for this run — anything paid for is recorded, fix the cause and run apply again';
       // The fact apply records for a failed step (the warning rests on it, not on the message).
-      v.conditions.push({ type: 'StepFailing', status: 'True', reason: 'DownloadFailing', message: 'download failed: EACCES: permission denied', lastTransitionTime: v.updatedAt });
+      v.conditions.push({
+        type: 'StepFailing',
+        status: 'True',
+        reason: 'DownloadFailing',
+        message: 'download failed: EACCES: permission denied',
+        lastTransitionTime: v.updatedAt,
+      });
     });
     const p = await plan();
     expect(p.exitCode).toBe(2);
@@ -64,7 +71,15 @@ describe('plan tells the truth', () => {
     expect((await w.apply()).exitCode).toBe(0);
     writeFileSync(path.join(w.out, 'alpha.mp4'), 'edited by hand');
     rmSync(path.join(w.out, 'beta.mp4'));
-    editState('alpha', (v) => v.conditions.push({ type: 'Drifted', status: 'True', reason: 'OutputDrifted', message: 'alpha.mp4 changed on disk and cannot be re-downloaded', lastTransitionTime: new Date().toISOString() }));
+    editState('alpha', (v) =>
+      v.conditions.push({
+        type: 'Drifted',
+        status: 'True',
+        reason: 'OutputDrifted',
+        message: 'alpha.mp4 changed on disk and cannot be re-downloaded',
+        lastTransitionTime: new Date().toISOString(),
+      }),
+    );
     const p = await plan();
     expect(p.exitCode).toBe(2);
     expect(p.stdout).toMatch(/alpha \(noop\)\n\s+drifted: alpha.mp4 changed on disk and cannot be re-downloaded\n\s+! to do: put the file back/);

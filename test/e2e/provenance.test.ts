@@ -9,11 +9,11 @@ import { until, videoYaml, workspace, type Workspace } from './harness.js';
 let w: Workspace;
 afterEach(async () => w?.close());
 
-
 describe('provenance', () => {
   it('records the commit at submit, across two commits', async () => {
     w = await workspace({ latency: { minMs: 1500, maxMs: 1500 } });
-    const git = (...a: string[]) => execFileSync('git', ['-C', w.manifests, '-c', 'user.email=t@e.st', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...a], { encoding: 'utf8' }).trim();
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-C', w.manifests, '-c', 'user.email=t@e.st', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...a], { encoding: 'utf8' }).trim();
     const commit = (msg: string) => (git('add', '-A'), git('commit', '-qm', msg), git('rev-parse', 'HEAD'));
     git('init', '-q', '-b', 'main');
     w.write('a.yaml', videoYaml('alpha'));

@@ -5,7 +5,11 @@ import { BIN, reelctl } from './cli.js';
 
 describe('reelctl sim --variant', () => {
   it('serves the chosen variants: a batched getResponse is refused, a failed render comes back nested', async () => {
-    const child = execa('node', [BIN, 'sim', '--port', '0', '--api-key', 'k-sim-variant', '--latency', '0', '--fail-rate', '1', '--variant', 'nested-errors,poll-batch-refused'], { reject: false });
+    const child = execa(
+      'node',
+      [BIN, 'sim', '--port', '0', '--api-key', 'k-sim-variant', '--latency', '0', '--fail-rate', '1', '--variant', 'nested-errors,poll-batch-refused'],
+      { reject: false },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -17,12 +21,29 @@ describe('reelctl sim --variant', () => {
         child.once('exit', () => reject(new Error(`sim exited: ${out}`)));
       });
       const post = async (body: unknown) => {
-        const res = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer k-sim-variant', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k-sim-variant', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         return { status: res.status, json: (await res.json()) as { data?: Record<string, unknown>[] } };
       };
       const taskUUID = crypto.randomUUID();
-      expect((await post([{ taskType: 'videoInference', taskUUID, model: 'klingai:kling-video@3-standard', positivePrompt: 'a lake', width: 1280, height: 720, duration: 5 }])).status).toBe(200);
-      expect((await post([{ taskType: 'getResponse', taskUUID }, { taskType: 'getResponse', taskUUID: crypto.randomUUID() }])).status).toBe(400);
+      expect(
+        (
+          await post([
+            { taskType: 'videoInference', taskUUID, model: 'klingai:kling-video@3-standard', positivePrompt: 'a lake', width: 1280, height: 720, duration: 5 },
+          ])
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await post([
+            { taskType: 'getResponse', taskUUID },
+            { taskType: 'getResponse', taskUUID: crypto.randomUUID() },
+          ])
+        ).status,
+      ).toBe(400);
       const one = await post([{ taskType: 'getResponse', taskUUID }]);
       expect(one.json.data?.[0]).toMatchObject({ taskUUID, status: 'error', error: { code: 'generationFailed' } });
     } finally {

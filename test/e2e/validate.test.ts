@@ -15,7 +15,10 @@ describe('reelctl validate (CLI)', () => {
 
   it('exits 1 and prints every problem as FILE:LINE:COL without a stack trace', async () => {
     const d = tmp('reelctl-e2e-');
-    writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: Bad\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: hi there\n    width: 1920\n    taskUUID: x\n');
+    writeFileSync(
+      path.join(d, 'a.yaml'),
+      'apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: Bad\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: hi there\n    width: 1920\n    taskUUID: x\n',
+    );
     const r = await reelctl(['validate', d], { cwd: d });
     expect(r.exitCode).toBe(1);
     const lines = r.stderr.trim().split('\n');
@@ -35,7 +38,10 @@ describe('reelctl validate (CLI)', () => {
 
   it('helps: a typo gets the nearest field, a wrong type what it got, a custom tag and a format clash are located', async () => {
     const d = tmp('reelctl-e2e-');
-    writeFileSync(path.join(d, 'a.yaml'), 'apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: a}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positvePrompt: hi there\n    width: 1280\n    height: "720"\n    outputFormat: WEBM\n  output: {path: clip.mp4}\n---\napiVersion: reelctl/v1\nkind: Video\nmetadata: {name: !Ref b}\n');
+    writeFileSync(
+      path.join(d, 'a.yaml'),
+      'apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: a}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positvePrompt: hi there\n    width: 1280\n    height: "720"\n    outputFormat: WEBM\n  output: {path: clip.mp4}\n---\napiVersion: reelctl/v1\nkind: Video\nmetadata: {name: !Ref b}\n',
+    );
     const r = await reelctl(['validate', d], { cwd: d });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('a.yaml:7:5: spec.request.positvePrompt: unknown field "positvePrompt" (did you mean `positivePrompt`?)');

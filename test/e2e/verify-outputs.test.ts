@@ -24,7 +24,8 @@ describe('plan --verify-outputs', () => {
     const st = statSync(file, { bigint: true });
     const out = readState(path.join(w.dir, '.reelctl', 'simulated', 'state.json')).videos.alpha.outputs[0];
     expect(out.seen).toEqual({ mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString() });
-    const plan = async (...flags: string[]) => JSON.parse((await reelctl(['plan', '--simulate', '--json', 'manifests', ...flags], { cwd: w.dir, env: SIM_ENV })).stdout);
+    const plan = async (...flags: string[]) =>
+      JSON.parse((await reelctl(['plan', '--simulate', '--json', 'manifests', ...flags], { cwd: w.dir, env: SIM_ENV })).stdout);
     expect((await plan()).summary.download).toBe(0);
     // Overwrite one byte in place (same inode, same size) and put the mtime back: only a hash can tell.
     const before = statSync(file);

@@ -11,7 +11,10 @@ let w: Workspace;
 afterEach(async () => w?.close());
 
 const plan = (w: Workspace, args: string[], env: Record<string, string> = {}) =>
-  reelctl(['plan', w.manifests, '--state', w.state, '--out', w.out, '--verify-remote', ...args], { cwd: w.dir, env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, ...env } });
+  reelctl(['plan', w.manifests, '--state', w.state, '--out', w.out, '--verify-remote', ...args], {
+    cwd: w.dir,
+    env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, ...env },
+  });
 
 describe('plan --verify-remote', () => {
   it('the API validates and quotes every planned render; nothing is spent and no state is written', async () => {
@@ -46,14 +49,26 @@ describe('plan --verify-remote', () => {
         if (tasks[0]!.taskType === 'getResponse') {
           // the proof that the dry run started nothing: the API knows none of these tasks
           res.writeHead(400, { 'content-type': 'application/json' });
-          return void res.end(JSON.stringify({ errors: tasks.map((t) => ({ code: 'taskNotFound', message: 'no such task', taskUUID: t.taskUUID, taskType: 'getResponse' })) }));
+          return void res.end(
+            JSON.stringify({ errors: tasks.map((t) => ({ code: 'taskNotFound', message: 'no such task', taskUUID: t.taskUUID, taskType: 'getResponse' })) }),
+          );
         }
         bodies.push({ dryRun: req.headers['x-runware-dry-run'], tasks });
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({
-          data: [{ taskType: 'videoInference', taskUUID: tasks[0]!.taskUUID, cost: 0.42 }],
-          errors: [{ code: 'invalidPositivePrompt', message: 'The prompt was flagged by moderation', parameter: 'positivePrompt', taskType: 'videoInference', taskUUID: tasks[1]!.taskUUID }],
-        }));
+        res.end(
+          JSON.stringify({
+            data: [{ taskType: 'videoInference', taskUUID: tasks[0]!.taskUUID, cost: 0.42 }],
+            errors: [
+              {
+                code: 'invalidPositivePrompt',
+                message: 'The prompt was flagged by moderation',
+                parameter: 'positivePrompt',
+                taskType: 'videoInference',
+                taskUUID: tasks[1]!.taskUUID,
+              },
+            ],
+          }),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -84,10 +99,18 @@ describe('plan --verify-remote', () => {
   it('--simulate asks the built-in simulator; without a key and without --simulate it says what to set', async () => {
     w = await workspace();
     w.write('a.yaml', videoYaml('alpha'));
-    const sim = await reelctl(['plan', w.manifests, '--state', w.state, '--verify-remote', '--simulate'], { cwd: w.dir, extendEnv: false, env: { PATH: process.env.PATH! } });
+    const sim = await reelctl(['plan', w.manifests, '--state', w.state, '--verify-remote', '--simulate'], {
+      cwd: w.dir,
+      extendEnv: false,
+      env: { PATH: process.env.PATH! },
+    });
     expect(sim.exitCode, sim.stderr).toBe(0);
     expect(sim.stdout).toMatch(/✓ alpha\s+quoted \$/);
-    const nokey = await reelctl(['plan', w.manifests, '--state', w.state, '--verify-remote'], { cwd: w.dir, extendEnv: false, env: { PATH: process.env.PATH! } });
+    const nokey = await reelctl(['plan', w.manifests, '--state', w.state, '--verify-remote'], {
+      cwd: w.dir,
+      extendEnv: false,
+      env: { PATH: process.env.PATH! },
+    });
     expect(nokey.exitCode).toBe(1);
     expect(nokey.stderr).toMatch(/--verify-remote needs the Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE/);
   });
@@ -97,7 +120,9 @@ describe('plan --verify-remote', () => {
     w.write('a.yaml', [videoYaml('alpha'), videoYaml('beta'), videoYaml('gamma'), videoYaml('delta')].join('---\n'));
     const r = await plan(w, []);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/the dry run was not dry: Runware started 4 render\(s\) \(alpha, beta, delta, gamma\), about \$1\.01\. They are recorded in the state as accepted renders/);
+    expect(r.stderr).toMatch(
+      /the dry run was not dry: Runware started 4 render\(s\) \(alpha, beta, delta, gamma\), about \$1\.01\. They are recorded in the state as accepted renders/,
+    );
     expect(r.stdout).toMatch(/ignored the dry-run header: 4 render\(s\) started for real/);
     expect(w.sim.stats().accepted).toBe(4);
     const status = JSON.parse((await reelctl(['status', '--json', '--state', w.state], { cwd: w.dir })).stdout);

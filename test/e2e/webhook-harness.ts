@@ -9,14 +9,18 @@ import { CANARY_KEY, readState, until, type Workspace } from './harness.js';
 export { until };
 
 export function runDaemon(w: Workspace, extra: string[], env: Record<string, string> = {}) {
-  const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--log-format', 'json', ...extra], {
-    cwd: w.dir,
-    reject: false,
-    env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1', ...env },
-    timeout: 120_000,
-    // A graceful stop may take longer than execa's 5 s default on a busy machine: a hang shows as the timeout.
-    forceKillAfterDelay: false,
-  });
+  const child = execa(
+    'node',
+    [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--log-format', 'json', ...extra],
+    {
+      cwd: w.dir,
+      reject: false,
+      env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1', ...env },
+      timeout: 120_000,
+      // A graceful stop may take longer than execa's 5 s default on a busy machine: a hang shows as the timeout.
+      forceKillAfterDelay: false,
+    },
+  );
   let log = '';
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
@@ -39,7 +43,13 @@ export function readyCount(w: Workspace): number {
 
 export function events(w: Workspace): any[] {
   const f = path.join(path.dirname(w.state), 'events.jsonl');
-  return existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 /** Per webhook that woke a video: ms from the webhook's arrival (receiver log) to its download start (event). */

@@ -113,7 +113,8 @@ describe('run --webhook-listen (e2e against the simulator)', () => {
       const ev = events(w).filter((e) => e.name === 'alpha');
       expect(ev.filter((e) => e.type === 'ready')).toHaveLength(1);
       expect(ev.filter((e) => e.type === 'phase' && e.to === 'Downloading')).toHaveLength(1);
-      for (const r of ['unauthorized"} 2', 'too_large"} 1', 'woken"} 2', 'duplicate"} 2', 'unknown"} 1']) expect(m).toContain(`reelctl_webhooks_received_total{result="${r}`);
+      for (const r of ['unauthorized"} 2', 'too_large"} 1', 'woken"} 2', 'duplicate"} 2', 'unknown"} 1'])
+        expect(m).toContain(`reelctl_webhooks_received_total{result="${r}`);
       assertInvariants(w, { expectReady: 1 });
     } finally {
       await new Promise((r) => evil.close(r));

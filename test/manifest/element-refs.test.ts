@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { validateRequest } from '../../src/manifest/validate-request.js';
 
 const withPrompt = (positivePrompt: string, elements: number) =>
-  validateRequest({ model: 'klingai:kling-video@3-standard', positivePrompt, inputs: { elements: Array.from({ length: elements }, (_, i) => ({ id: `e${i}`, frontalImage: 'f', images: ['i'] })) } });
+  validateRequest({
+    model: 'klingai:kling-video@3-standard',
+    positivePrompt,
+    inputs: { elements: Array.from({ length: elements }, (_, i) => ({ id: `e${i}`, frontalImage: 'f', images: ['i'] })) },
+  });
 
 describe('element references in the prompt', () => {
   it.each([

@@ -33,7 +33,10 @@ function agreesWithPrecise(text: string): void {
   expect(fast.map((d) => d.value)).toEqual(precise.docs.map((d) => d.value));
 }
 
-const corpus = (dir: string) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f));
+const corpus = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join(dir, f));
 
 describe('fast parse path', () => {
   it('gives the same videos and problems as the precise path on every fixture and example manifest', async () => {
@@ -51,7 +54,20 @@ describe('fast parse path', () => {
   });
 
   it('is used for a plain manifest, with the same source positions', async () => {
-    const text = ['# a comment', 'apiVersion: reelctl/v1', 'kind: Video', 'metadata:', "  name: 'quoted-name'", 'spec:', '  output: { path: "a/b.mp4" }', '  request:', '    model: klingai:kling-video@3-standard', '    positivePrompt: a calm lake at dawn, mist over water', '    duration: 5', ''].join('\n');
+    const text = [
+      '# a comment',
+      'apiVersion: reelctl/v1',
+      'kind: Video',
+      'metadata:',
+      "  name: 'quoted-name'",
+      'spec:',
+      '  output: { path: "a/b.mp4" }',
+      '  request:',
+      '    model: klingai:kling-video@3-standard',
+      '    positivePrompt: a calm lake at dawn, mist over water',
+      '    duration: 5',
+      '',
+    ].join('\n');
     expect(fastParse(text)).toBeDefined();
     const r = await both(text);
     expect(r.fast.problems).toEqual([]);
@@ -62,21 +78,105 @@ describe('fast parse path', () => {
   // Fragments chosen where YAML parsers differ: number and bool forms, quoting and escapes, anchors,
   // aliases, tags, merge keys, flow and block collections, block scalars, duplicate keys, documents.
   const scalar = fc.constantFrom(
-    '5', '05', '0x1F', '0o17', '1_000', '+5', '-0', '1e3', '1.5', '.5', '.inf', '-.Inf', '.NaN', 'true', 'True', 'TRUE', 'yes', 'no', 'on',
-    'null', '~', 'Null', '', '2024-01-01', '"a\\tb"', '"\\u00e9"', "'it''s'", '"x"', 'a: b', 'a #c', '#c', '&a x', '*a', '!!str 5', '!tag x',
-    '!!int "7"', '[1, 2]', '{a: 1}', '{a: 1, a: 2}', '|\n      line\n', '>-\n      folded\n', '"multi\n      line"', 'plain\n      more', '@x', '`x`',
-    '%x', '? x', '- x', '__proto__', 'é', 'a\tb', '"\\x41"', '0b101', '1:2', 'ok!', 'a & b', 'a * b',
+    '5',
+    '05',
+    '0x1F',
+    '0o17',
+    '1_000',
+    '+5',
+    '-0',
+    '1e3',
+    '1.5',
+    '.5',
+    '.inf',
+    '-.Inf',
+    '.NaN',
+    'true',
+    'True',
+    'TRUE',
+    'yes',
+    'no',
+    'on',
+    'null',
+    '~',
+    'Null',
+    '',
+    '2024-01-01',
+    '"a\\tb"',
+    '"\\u00e9"',
+    "'it''s'",
+    '"x"',
+    'a: b',
+    'a #c',
+    '#c',
+    '&a x',
+    '*a',
+    '!!str 5',
+    '!tag x',
+    '!!int "7"',
+    '[1, 2]',
+    '{a: 1}',
+    '{a: 1, a: 2}',
+    '|\n      line\n',
+    '>-\n      folded\n',
+    '"multi\n      line"',
+    'plain\n      more',
+    '@x',
+    '`x`',
+    '%x',
+    '? x',
+    '- x',
+    '__proto__',
+    'é',
+    'a\tb',
+    '"\\x41"',
+    '0b101',
+    '1:2',
+    'ok!',
+    'a & b',
+    'a * b',
   );
-  const key = fc.constantFrom('duration', 'width', 'positivePrompt', 'negativePrompt', 'x', '"quoted"', "'s'", '"a\\"b"', '<<', '__proto__', '? k', '[k]', 'name', 'seed', '1', '"1"');
-  const manifest = fc.array(fc.tuple(key, scalar), { maxLength: 6 }).chain((pairs) =>
-    fc.tuple(fc.constantFrom('', '---\n', '%YAML 1.2\n---\n', '# c\n'), fc.constantFrom('', '\n---\n', '\n...\n', '\n--- !x\n')).map(([head, tail]) =>
-      head +
-      ['apiVersion: reelctl/v1', 'kind: Video', 'metadata:', '  name: fuzz-video', 'spec:', '  request:', '    model: klingai:kling-video@3-standard', '    positivePrompt: a calm lake at dawn, mist over the water'].join('\n') +
-      '\n' +
-      pairs.map(([k, v]) => `    ${k}: ${v}`).join('\n') +
-      tail,
-    ),
+  const key = fc.constantFrom(
+    'duration',
+    'width',
+    'positivePrompt',
+    'negativePrompt',
+    'x',
+    '"quoted"',
+    "'s'",
+    '"a\\"b"',
+    '<<',
+    '__proto__',
+    '? k',
+    '[k]',
+    'name',
+    'seed',
+    '1',
+    '"1"',
   );
+  const manifest = fc
+    .array(fc.tuple(key, scalar), { maxLength: 6 })
+    .chain((pairs) =>
+      fc
+        .tuple(fc.constantFrom('', '---\n', '%YAML 1.2\n---\n', '# c\n'), fc.constantFrom('', '\n---\n', '\n...\n', '\n--- !x\n'))
+        .map(
+          ([head, tail]) =>
+            head +
+            [
+              'apiVersion: reelctl/v1',
+              'kind: Video',
+              'metadata:',
+              '  name: fuzz-video',
+              'spec:',
+              '  request:',
+              '    model: klingai:kling-video@3-standard',
+              '    positivePrompt: a calm lake at dawn, mist over the water',
+            ].join('\n') +
+            '\n' +
+            pairs.map(([k, v]) => `    ${k}: ${v}`).join('\n') +
+            tail,
+        ),
+    );
 
   it('agrees with the precise path on generated manifests with tricky YAML (fast-check)', async () => {
     await fc.assert(
@@ -91,10 +191,70 @@ describe('fast parse path', () => {
 
   it('never accepts what the precise parser refuses, on random YAML-ish text and JSON shapes (fast-check)', () => {
     const chars = fc.constantFrom(...'abc:-[]{}&*!|>\'"#%@`, \n?0123456789.\\'.split(''));
-    fc.assert(fc.property(fc.array(chars, { maxLength: 120 }).map((a) => a.join('')), agreesWithPrecise), { numRuns: 1500 });
+    fc.assert(
+      fc.property(
+        fc.array(chars, { maxLength: 120 }).map((a) => a.join('')),
+        agreesWithPrecise,
+      ),
+      { numRuns: 1500 },
+    );
     // Tokens rather than characters reach deeper structures (found: `:` as a key, `|2` indicators, `...`, ` ---`, `%FOO`, `]` ending a flow on its own line, a BOM).
-    const tokens = fc.constantFrom(' ', '  ', '\n', '\n  ', ': ', ':', '- ', 'a', 'k', '"', "'", '[', ']', '{', '}', ', ', '#', '|', '>', '?', '1', '0x', '.', '\\', 'e', 'true', '~', 'null', '!', '&', '*', '%', '---', '...', '@', '5e903', '%FOO', '\n]', '\n}', '!Ref', '\uFEFF', '\u2028', '\u0085', '\u00a0');
-    fc.assert(fc.property(fc.array(tokens, { maxLength: 40 }).map((a) => a.join('')), agreesWithPrecise), { numRuns: 1500 });
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => agreesWithPrecise(stringify(v))), { numRuns: 300 });
+    const tokens = fc.constantFrom(
+      ' ',
+      '  ',
+      '\n',
+      '\n  ',
+      ': ',
+      ':',
+      '- ',
+      'a',
+      'k',
+      '"',
+      "'",
+      '[',
+      ']',
+      '{',
+      '}',
+      ', ',
+      '#',
+      '|',
+      '>',
+      '?',
+      '1',
+      '0x',
+      '.',
+      '\\',
+      'e',
+      'true',
+      '~',
+      'null',
+      '!',
+      '&',
+      '*',
+      '%',
+      '---',
+      '...',
+      '@',
+      '5e903',
+      '%FOO',
+      '\n]',
+      '\n}',
+      '!Ref',
+      '\uFEFF',
+      '\u2028',
+      '\u0085',
+      '\u00a0',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(tokens, { maxLength: 40 }).map((a) => a.join('')),
+        agreesWithPrecise,
+      ),
+      { numRuns: 1500 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => agreesWithPrecise(stringify(v))),
+      { numRuns: 300 },
+    );
   });
 });

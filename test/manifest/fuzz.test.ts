@@ -33,9 +33,12 @@ const yamlChars = fc.constantFrom(...'abc:-[]{}&*!|>\'"#%@`, \n\t?0123456789'.sp
 describe('loader fuzzing', () => {
   it('never throws on random YAML-ish text', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(yamlChars, { maxLength: 200 }).map((a) => a.join('')), async (text) => {
-        assertWellFormed(await loadText(text));
-      }),
+      fc.asyncProperty(
+        fc.array(yamlChars, { maxLength: 200 }).map((a) => a.join('')),
+        async (text) => {
+          assertWellFormed(await loadText(text));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -51,19 +54,22 @@ describe('loader fuzzing', () => {
   });
 
   it('valid random requests load, invalid ones are always reported', async () => {
-    const req = fc.record({
-      model: fc.constant('klingai:kling-video@3-standard'),
-      positivePrompt: fc.string({ minLength: 0, maxLength: 40 }),
-      duration: fc.integer({ min: 0, max: 20 }),
-      width: fc.constantFrom(1280, 720, 960, 1000),
-      height: fc.constantFrom(720, 1280, 960),
-    }, { requiredKeys: ['model', 'positivePrompt', 'duration'] });
+    const req = fc.record(
+      {
+        model: fc.constant('klingai:kling-video@3-standard'),
+        positivePrompt: fc.string({ minLength: 0, maxLength: 40 }),
+        duration: fc.integer({ min: 0, max: 20 }),
+        width: fc.constantFrom(1280, 720, 960, 1000),
+        height: fc.constantFrom(720, 1280, 960),
+      },
+      { requiredKeys: ['model', 'positivePrompt', 'duration'] },
+    );
     await fc.assert(
       fc.asyncProperty(req, async (request) => {
         const r = await loadText(stringify({ apiVersion: 'reelctl/v1', kind: 'Video', metadata: { name: 'fuzz' }, spec: { request } }));
         assertWellFormed(r);
         // Any size is allowed while the model's size list is unconfirmed; width and height go together.
-        const sizeOk = ('width' in request) === ('height' in request);
+        const sizeOk = 'width' in request === 'height' in request;
         const valid = request.positivePrompt.length >= 2 && request.duration >= 3 && request.duration <= 15 && sizeOk;
         expect(r.problems.length === 0).toBe(valid);
       }),

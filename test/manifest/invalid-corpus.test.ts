@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/manifest/load.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'invalid');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('invalid manifest corpus', () => {
   it('has at least 100 cases', () => {

@@ -9,7 +9,8 @@ import { openParseCache } from '../../src/manifest/parse-cache.js';
 import { tempDirs } from '../tmp-dirs.js';
 
 const tmp = tempDirs();
-const yaml = (i: number) => `apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: v${i}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: a calm lake at dawn number ${i}\n`;
+const yaml = (i: number) =>
+  `apiVersion: reelctl/v1\nkind: Video\nmetadata:\n  name: v${i}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    positivePrompt: a calm lake at dawn number ${i}\n`;
 
 describe('loadManifests: abort', () => {
   it('an abort queued behind the load (setImmediate) stops it; nothing is cached', async () => {

@@ -99,7 +99,9 @@ describe('loader', () => {
     expect(r1.problems).toEqual([]);
     const v = r1.videos[0]!;
     const req = await resolveLocalInputs(v);
-    expect((req.inputs as { frameImages: { image: string }[] }).frameImages[0]!.image).toBe(`data:image/png;base64,${Buffer.from('PNGDATA-1').toString('base64')}`);
+    expect((req.inputs as { frameImages: { image: string }[] }).frameImages[0]!.image).toBe(
+      `data:image/png;base64,${Buffer.from('PNGDATA-1').toString('base64')}`,
+    );
     expect((v.request.inputs as { frameImages: { image: string }[] }).frameImages[0]!.image).toBe('./first.png');
     writeFileSync(path.join(d, 'first.png'), 'PNGDATA-2');
     const r2 = await loadManifests([d]);
@@ -117,7 +119,16 @@ describe('loader', () => {
 
 describe('validateRequest (shared with the simulator)', () => {
   it('accepts a seed request on the wire and refuses a width without a height', () => {
-    const wire = { taskType: 'videoInference', taskUUID: '236ba4b9-e789-4ff4-8fa9-7ca57ab56210', deliveryMethod: 'async', includeCost: true, model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake', width: 1280, height: 720 };
+    const wire = {
+      taskType: 'videoInference',
+      taskUUID: '236ba4b9-e789-4ff4-8fa9-7ca57ab56210',
+      deliveryMethod: 'async',
+      includeCost: true,
+      model: 'klingai:kling-video@3-standard',
+      positivePrompt: 'a calm lake',
+      width: 1280,
+      height: 720,
+    };
     expect(validateRequest(wire, { wire: true })).toEqual([]);
     const { height: _h, ...noHeight } = wire;
     expect(validateRequest(noHeight, { wire: true }).map((p) => p.code)).toEqual(['schema.dependentRequired']);

@@ -14,11 +14,21 @@ describe('model rules', () => {
   it("accepts the seed's own elements examples, and requests with only reference images, only elements or no size at all", async () => {
     const r = await loadManifests([valid], { cwd: valid });
     expect(r.problems).toEqual([]);
-    expect(r.videos.map((v) => v.name).sort()).toEqual(['element-voice-and-remote-video', 'neither-size-nor-frames', 'only-reference-images', 'seed-element-create', 'seed-element-reuse', 'size-and-frames']);
+    expect(r.videos.map((v) => v.name).sort()).toEqual([
+      'element-voice-and-remote-video',
+      'neither-size-nor-frames',
+      'only-reference-images',
+      'seed-element-create',
+      'seed-element-reuse',
+      'size-and-frames',
+    ]);
   });
 
   it('refuses width without height (and the reverse) at the field, as a schema rule (dependentRequired)', async () => {
-    const { problems } = await loadManifests([path.join(valid, '..', 'invalid', '086-width-without-height.yaml'), path.join(valid, '..', 'invalid', '087-height-without-width.yaml')], { cwd: path.join(valid, '..') });
+    const { problems } = await loadManifests(
+      [path.join(valid, '..', 'invalid', '086-width-without-height.yaml'), path.join(valid, '..', 'invalid', '087-height-without-width.yaml')],
+      { cwd: path.join(valid, '..') },
+    );
     expect(problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`)).toEqual([
       'invalid/086-width-without-height.yaml:10:12: spec.request.width: add height too (width and height go together)',
       'invalid/087-height-without-width.yaml:10:13: spec.request.height: add width too (width and height go together)',
@@ -29,13 +39,24 @@ describe('model rules', () => {
     const el = (e: object) => validateRequest({ ...base, inputs: { elements: [{ id: 'a', ...e }] } });
     expect(el({ images: ['i'] })).toMatchObject([{ pointer: '/inputs/elements/0/images', code: 'schema.dependentRequired' }]);
     expect(el({ videos: ['https://x/v.mp4'], frontalImage: 'f' })).toMatchObject([{ pointer: '/inputs/elements/0/frontalImage', code: 'schema.combination' }]);
-    expect(el({ videos: ['https://x/v.mp4'], voices: ['https://x/a.mp3'] })).toMatchObject([{ pointer: '/inputs/elements/0/voices', code: 'schema.combination' }]);
+    expect(el({ videos: ['https://x/v.mp4'], voices: ['https://x/a.mp3'] })).toMatchObject([
+      { pointer: '/inputs/elements/0/voices', code: 'schema.combination' },
+    ]);
     expect(el({ voices: ['https://x/a.mp3'] })).toEqual([]);
     expect(el({ frontalImage: 'f', images: ['i'], voices: ['https://x/a.mp3'] })).toEqual([]);
   });
 
   it('a local video or audio file, or a video as a data URI, is refused with a located message naming URL or media UUID', async () => {
-    const r = validateRequest({ ...base, inputs: { referenceVideos: ['./clip.mp4', 'data:video/mp4;base64,AAAA', 'https://x/ok.mp4'], elements: [{ id: 'a', videos: ['../walk.mov'] }, { id: 'b', voices: ['./voice.mp3'] }] } });
+    const r = validateRequest({
+      ...base,
+      inputs: {
+        referenceVideos: ['./clip.mp4', 'data:video/mp4;base64,AAAA', 'https://x/ok.mp4'],
+        elements: [
+          { id: 'a', videos: ['../walk.mov'] },
+          { id: 'b', voices: ['./voice.mp3'] },
+        ],
+      },
+    });
     expect(r.map((p) => `${p.pointer} ${p.code}`)).toEqual([
       '/inputs/referenceVideos/0 input.local-media',
       '/inputs/referenceVideos/1 input.data-uri',

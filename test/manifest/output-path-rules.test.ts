@@ -62,7 +62,9 @@ describe('output.path rules, one video', () => {
   });
 
   it('accepts ordinary paths, including the longest name that fits', async () => {
-    const r = await load({ 'v.yaml': doc('one', 'alley/rainy.mp4') + '---\n' + doc('two', `${long(234)}.mp4`) + '---\n' + doc('three', 'a..b/ünïcode clip.mp4') });
+    const r = await load({
+      'v.yaml': doc('one', 'alley/rainy.mp4') + '---\n' + doc('two', `${long(234)}.mp4`) + '---\n' + doc('three', 'a..b/ünïcode clip.mp4'),
+    });
     expect(r.problems).toEqual([]);
     expect(r.videos).toHaveLength(3);
   });
@@ -71,7 +73,19 @@ describe('output.path rules, one video', () => {
     const schema = JSON.parse(readFileSync('schemas/video.schema.json', 'utf8'));
     const ajv = new Ajv2020({ strict: false });
     const check = ajv.compile(schema.properties.spec.properties.output.properties.path);
-    for (const bad of ['clip.mp4.json', 'x.part', 'x.json.tmp-1', '.archive/x.mp4', '/abs.mp4', '../x.mp4', 'a/../../x.mp4', 'a\u001bb.mp4', 'a\u0000.mp4', 'dir/', 'x'.repeat(4080)])
+    for (const bad of [
+      'clip.mp4.json',
+      'x.part',
+      'x.json.tmp-1',
+      '.archive/x.mp4',
+      '/abs.mp4',
+      '../x.mp4',
+      'a/../../x.mp4',
+      'a\u001bb.mp4',
+      'a\u0000.mp4',
+      'dir/',
+      'x'.repeat(4080),
+    ])
       expect(check(bad), JSON.stringify(bad)).toBe(false);
     for (const good of ['clip.mp4', 'alley/rainy.mp4', 'a..b.mp4']) expect(check(good), good).toBe(true);
   });

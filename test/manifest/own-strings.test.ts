@@ -24,7 +24,13 @@ describe('ownStrings', () => {
     const prompt = text.slice(47, text.length - 2);
     const v = { model, inputs: { frames: [prompt, { image: model }] }, n: 3, ok: true, none: null };
     ownStrings(v);
-    expect(v).toEqual({ model: 'klingai:kling-video@3-standard', inputs: { frames: ['a calm lake at dawn, '.repeat(20), { image: 'klingai:kling-video@3-standard' }] }, n: 3, ok: true, none: null });
+    expect(v).toEqual({
+      model: 'klingai:kling-video@3-standard',
+      inputs: { frames: ['a calm lake at dawn, '.repeat(20), { image: 'klingai:kling-video@3-standard' }] },
+      n: 3,
+      ok: true,
+      none: null,
+    });
     expect(Object.keys(v)).toEqual(['model', 'inputs', 'n', 'ok', 'none']);
   });
 

@@ -30,7 +30,10 @@ async function read(file: string, version: string) {
 describe('parse cache file', () => {
   it('round-trips many entries (lines crossing the 1 MB chunks, one entry larger than a chunk) as one JSON document', async () => {
     const file = path.join(tmp('reelctl-pcf-'), 'c.json');
-    const entries: [string, unknown][] = Array.from({ length: 3000 }, (_, i) => [`/m/ü-${i}.yaml`, { size: i, videos: [{ name: `v${i}`, prompt: 'ä\n"x"'.repeat(i % 97) }] }]);
+    const entries: [string, unknown][] = Array.from({ length: 3000 }, (_, i) => [
+      `/m/ü-${i}.yaml`,
+      { size: i, videos: [{ name: `v${i}`, prompt: 'ä\n"x"'.repeat(i % 97) }] },
+    ]);
     entries.push(['/m/big.yaml', { videos: [{ prompt: 'y'.repeat(1_500_000) }] }]);
     await write(file, '1.2.3', entries);
     const got = await read(file, '1.2.3');
@@ -45,7 +48,10 @@ describe('parse cache file', () => {
     const file = path.join(d, 'c.json');
     await write(file, 'v', []);
     expect(await read(file, 'v')).toEqual(new Map());
-    await write(file, 'v', [['/a', { x: 1 }], ['/b', { x: 2 }]]);
+    await write(file, 'v', [
+      ['/a', { x: 1 }],
+      ['/b', { x: 2 }],
+    ]);
     expect(await read(file, 'w')).toBeUndefined();
     const text = await readFile(file, 'utf8');
     await writeFile(file, JSON.stringify(JSON.parse(text))); // the same document on one line (the old layout)

@@ -55,7 +55,11 @@ describe('parse cache', () => {
     await unlink(path.join(dir, 'm/a.yaml'));
     r = await compare();
     expect(r.result.videos.map((v) => v.name).sort()).toEqual(['video-b', 'video-c']);
-    expect(Object.keys(JSON.parse(await readFile(cacheFile, 'utf8')).entries).map((k) => path.basename(k)).sort()).toEqual(['b.yaml', 'renamed.yaml']);
+    expect(
+      Object.keys(JSON.parse(await readFile(cacheFile, 'utf8')).entries)
+        .map((k) => path.basename(k))
+        .sort(),
+    ).toEqual(['b.yaml', 'renamed.yaml']);
   });
 
   it('sees an edit that kept the mtime when the size differs', async () => {
@@ -123,11 +127,13 @@ describe('parse cache file', () => {
       const file = path.join(d, 'parse-cache.json');
       const cache = await openParseCache(file, { version: 't' });
       const video = (await loadManifests([path.join(dir, 'm', 'a.yaml')])).videos[0]!;
-      for (let i = 0; i < 1234; i++) cache.set(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` }, [{ ...video, name: `v${i}` }], [`h${i}`]);
+      for (let i = 0; i < 1234; i++)
+        cache.set(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` }, [{ ...video, name: `v${i}` }], [`h${i}`]);
       await cache.save();
       expect(Object.keys((JSON.parse(await readFile(file, 'utf8')) as { entries: object }).entries)).toHaveLength(1234); // still one JSON document
       const again = await openParseCache(file, { version: 't' });
-      for (let i = 0; i < 1234; i++) expect(again.get(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` })?.videos[0]!.name).toBe(`v${i}`);
+      for (let i = 0; i < 1234; i++)
+        expect(again.get(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` })?.videos[0]!.name).toBe(`v${i}`);
       expect(again.hits).toBe(1234);
     } finally {
       await rm(d, { recursive: true, force: true });

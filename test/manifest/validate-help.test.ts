@@ -16,14 +16,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function problems(request: string, extra = ''): Promise<string[]> {
   const file = path.join(dir, 'v.yaml');
-  writeFileSync(file, `apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: v}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    width: 1280\n    height: 720\n${request}${extra}`);
+  writeFileSync(
+    file,
+    `apiVersion: reelctl/v1\nkind: Video\nmetadata: {name: v}\nspec:\n  request:\n    model: klingai:kling-video@3-standard\n    width: 1280\n    height: 720\n${request}${extra}`,
+  );
   return (await loadManifests([file], { cwd: dir })).problems.map((p) => `${p.line}:${p.col} ${p.message}`);
 }
 
 describe('validate helps', () => {
   it('an unknown field suggests the nearest known one', async () => {
-    expect(await problems('    positvePrompt: a calm lake\n')).toContain('9:5 spec.request.positvePrompt: unknown field "positvePrompt" (did you mean `positivePrompt`?)');
-    expect(await problems('    positivePrompt: a calm lake\n  outptu: {path: a.mp4}\n')).toContain('10:3 spec.outptu: unknown field "outptu" (did you mean `output`?)');
+    expect(await problems('    positvePrompt: a calm lake\n')).toContain(
+      '9:5 spec.request.positvePrompt: unknown field "positvePrompt" (did you mean `positivePrompt`?)',
+    );
+    expect(await problems('    positivePrompt: a calm lake\n  outptu: {path: a.mp4}\n')).toContain(
+      '10:3 spec.outptu: unknown field "outptu" (did you mean `output`?)',
+    );
     expect((await problems('    positivePrompt: a calm lake\n    colourGrading: teal\n')).join('\n')).not.toMatch(/did you mean/);
   });
 
@@ -33,7 +40,9 @@ describe('validate helps', () => {
   });
 
   it('unknown YAML tags are located errors, not silently dropped', async () => {
-    expect(await problems('    positivePrompt: !Ref foo\n')).toEqual(['9:21 YAML: unknown tag !Ref: reelctl manifests are plain YAML (no custom tags); remove it or quote the value']);
+    expect(await problems('    positivePrompt: !Ref foo\n')).toEqual([
+      '9:21 YAML: unknown tag !Ref: reelctl manifests are plain YAML (no custom tags); remove it or quote the value',
+    ]);
   });
 
   it('outputFormat must match the extension of output.path', async () => {
@@ -43,7 +52,9 @@ describe('validate helps', () => {
     expect(await problems('    positivePrompt: a calm lake\n    outputFormat: WEBM\n', '  output: {path: clip.WebM}\n')).toEqual([]);
     expect(checkOutputFormat('a/clip.m4v', undefined)).toBeUndefined();
     expect(checkOutputFormat('clip', 'MOV')).toBeUndefined();
-    expect(checkOutputFormat('clip.avi', 'MOV')?.message).toBe('spec.output.path: "clip.avi" ends in .avi but spec.request.outputFormat is MOV, which writes a .mov file; use "clip.mov"');
+    expect(checkOutputFormat('clip.avi', 'MOV')?.message).toBe(
+      'spec.output.path: "clip.avi" ends in .avi but spec.request.outputFormat is MOV, which writes a .mov file; use "clip.mov"',
+    );
   });
 
   it('the JSON Schema itself holds the outputFormat / extension rule, so editors flag it too', () => {
@@ -51,8 +62,19 @@ describe('validate helps', () => {
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);
     const validate = ajv.compile(videoSchema);
     const m = (path: string, outputFormat?: string) => ({
-      apiVersion: 'reelctl/v1', kind: 'Video', metadata: { name: 'v' },
-      spec: { request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake', width: 1280, height: 720, ...(outputFormat ? { outputFormat } : {}) }, output: { path } },
+      apiVersion: 'reelctl/v1',
+      kind: 'Video',
+      metadata: { name: 'v' },
+      spec: {
+        request: {
+          model: 'klingai:kling-video@3-standard',
+          positivePrompt: 'a calm lake',
+          width: 1280,
+          height: 720,
+          ...(outputFormat ? { outputFormat } : {}),
+        },
+        output: { path },
+      },
     });
     expect(validate(m('clip.mp4', 'WEBM'))).toBe(false);
     expect(validate(m('a/clip.webm'))).toBe(false); // default MP4

@@ -22,6 +22,11 @@ describe('the fields of a loaded video', () => {
     const base = ['name', 'labels', 'request', 'output', 'suspend', 'regenerate'];
     expect(Object.keys(r.videos[0]!)).toEqual([...base, 'localInputs', 'source']);
     expect(Object.keys(r.videos[1]!)).toEqual([...base, 'maxCostUsd', 'localInputs', 'source', 'outputSource']);
-    expect(r.videos[1]).toMatchObject({ maxCostUsd: 2, output: { path: 'out/b.mp4' }, source: { file: 'b.yaml', line: 4, col: 9, docIndex: 0 }, outputSource: { file: 'b.yaml', line: 12, col: 11 } });
+    expect(r.videos[1]).toMatchObject({
+      maxCostUsd: 2,
+      output: { path: 'out/b.mp4' },
+      source: { file: 'b.yaml', line: 4, col: 9, docIndex: 0 },
+      outputSource: { file: 'b.yaml', line: 12, col: 11 },
+    });
   });
 });

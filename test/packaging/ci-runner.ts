@@ -40,12 +40,23 @@ const expr = (v: string, ctx: { secrets: Record<string, string>; vars: Record<st
 
 // Asynchronous on purpose: the simulator answering these steps runs in the test's own event loop.
 async function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  const r = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, extendEnv: false, reject: false, all: true, timeout: 120_000 });
+  const r = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd,
+    env,
+    extendEnv: false,
+    reject: false,
+    all: true,
+    timeout: 120_000,
+  });
   return { code: r.exitCode ?? 1, output: String(r.all ?? '') };
 }
 
 /** Runs one GitHub job's `run:` steps in `cwd`; `skip` names steps replaced by the runner (the install). */
-export async function runGithubJob(file: string, job: string, o: { cwd: string; env: NodeJS.ProcessEnv; secrets: Record<string, string>; vars: Record<string, string>; skip: string[] }): Promise<StepResult[]> {
+export async function runGithubJob(
+  file: string,
+  job: string,
+  o: { cwd: string; env: NodeJS.ProcessEnv; secrets: Record<string, string>; vars: Record<string, string>; skip: string[] },
+): Promise<StepResult[]> {
   const wf = parse(readText(file));
   const j = wf.jobs[job];
   const ctx = { secrets: o.secrets, vars: o.vars };
@@ -68,7 +79,11 @@ export async function runGithubJob(file: string, job: string, o: { cwd: string; 
 }
 
 /** Runs one GitLab job: script (after before_script minus the install), then after_script, like the runner. */
-export async function runGitlabJob(file: string, job: string, o: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ script: { code: number; output: string }; after: { code: number; output: string } }> {
+export async function runGitlabJob(
+  file: string,
+  job: string,
+  o: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ script: { code: number; output: string }; after: { code: number; output: string } }> {
   const ci = parse(readText(file), { merge: true });
   const j = ci[job];
   const lines = (x: unknown): string[] => (Array.isArray(x) ? x.flat(10).map(String) : []);
@@ -81,5 +96,9 @@ export async function runGitlabJob(file: string, job: string, o: { cwd: string; 
 export const readText = (file: string): string => readFileSync(file, 'utf8');
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', cwd, '-c', 'user.email=t@e.st', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { encoding: 'utf8' }).trim();
+  return execFileSync(
+    'git',
+    ['-C', cwd, '-c', 'user.email=t@e.st', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args],
+    { encoding: 'utf8' },
+  ).trim();
 }

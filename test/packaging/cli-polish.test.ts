@@ -81,14 +81,35 @@ describe('docs and package', () => {
 
   it('the manifest reference documents every request field of the seed', () => {
     const doc = manifestDoc();
-    for (const f of ['outputFormat', 'outputQuality', 'webhookURL', 'uploadEndpoint', 'safety', 'ttl', 'includeCost', 'numberResults', 'referenceImages', 'frameImages', 'referenceVideos', 'elements', 'frontalImage', 'voices', 'characterOrientation', 'keepOriginalSound', 'multiPrompt', 'shotType', 'sound'])
+    for (const f of [
+      'outputFormat',
+      'outputQuality',
+      'webhookURL',
+      'uploadEndpoint',
+      'safety',
+      'ttl',
+      'includeCost',
+      'numberResults',
+      'referenceImages',
+      'frameImages',
+      'referenceVideos',
+      'elements',
+      'frontalImage',
+      'voices',
+      'characterOrientation',
+      'keepOriginalSound',
+      'multiPrompt',
+      'shotType',
+      'sound',
+    ])
       expect(doc).toContain(`\`${f}\``);
   });
 
   it('npm pack ships the CLI, schemas and samples, not tests or TypeScript sources', async () => {
     const r = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
     const files: string[] = JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path);
-    for (const f of ['dist/cmd/reelctl.js', 'dist/src/index.js', 'schemas/video.schema.json', 'assets/samples/16x9.mp4', 'README.md', 'LICENSE']) expect(files).toContain(f);
+    for (const f of ['dist/cmd/reelctl.js', 'dist/src/index.js', 'schemas/video.schema.json', 'assets/samples/16x9.mp4', 'README.md', 'LICENSE'])
+      expect(files).toContain(f);
     expect(files.some((f) => f.startsWith('test/') || (f.startsWith('src/') && f.endsWith('.ts')))).toBe(false);
   });
 

@@ -150,7 +150,9 @@ describe('import graph', () => {
     expect(drivers.filter((e) => !open.has(path.basename(e.to, '.ts'))).map((e) => `${e.from} imports ${e.to}`)).toEqual([]);
     const reach = [...tsFiles('src/cli'), ...tsFiles('src/daemon'), 'src/index.ts'].flatMap((f) => {
       const text = readFileSync(path.join(root, f), 'utf8');
-      const bad = [...text.matchAll(/\brunState\b|\bStepEnv\b|\bRecords\b|import[^;]*\{([^}]*)\}[^;]*from '[./]*reconcile\/context\.js'/g)].filter((m) => m[1] === undefined || m[1].split(',').some((n) => !/^\s*(type\s+)?ReconcileDeps\s*$/.test(n)));
+      const bad = [...text.matchAll(/\brunState\b|\bStepEnv\b|\bRecords\b|import[^;]*\{([^}]*)\}[^;]*from '[./]*reconcile\/context\.js'/g)].filter(
+        (m) => m[1] === undefined || m[1].split(',').some((n) => !/^\s*(type\s+)?ReconcileDeps\s*$/.test(n)),
+      );
       return bad.map((m) => `${f}: ${m[0]}`);
     });
     expect(reach).toEqual([]);

@@ -23,7 +23,13 @@ describe('deploy/kubernetes', () => {
 
   it('passes the Pod Security "restricted" level', () => {
     for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) expect(pod[f], f).not.toBe(true);
-    for (const v of pod.volumes) expect(Object.keys(v).filter((k) => k !== 'name').every((k) => RESTRICTED_VOLUMES.includes(k)), v.name).toBe(true);
+    for (const v of pod.volumes)
+      expect(
+        Object.keys(v)
+          .filter((k) => k !== 'name')
+          .every((k) => RESTRICTED_VOLUMES.includes(k)),
+        v.name,
+      ).toBe(true);
     for (const c of containers) {
       const sc = c.securityContext ?? {};
       const eff = (k: string) => sc[k] ?? pod.securityContext?.[k];
@@ -33,7 +39,10 @@ describe('deploy/kubernetes', () => {
       expect(eff('runAsUser'), c.name).not.toBe(0);
       expect(['RuntimeDefault', 'Localhost'], c.name).toContain(eff('seccompProfile')?.type);
       expect(sc.capabilities?.drop, c.name).toContain('ALL');
-      expect((sc.capabilities?.add ?? []).every((a: string) => a === 'NET_BIND_SERVICE'), c.name).toBe(true);
+      expect(
+        (sc.capabilities?.add ?? []).every((a: string) => a === 'NET_BIND_SERVICE'),
+        c.name,
+      ).toBe(true);
       for (const p of c.ports ?? []) expect(p.hostPort, c.name).toBeUndefined();
     }
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -48,7 +57,9 @@ describe('deploy/kubernetes', () => {
     }
     const sync = containers.find((c) => c.name === 'git-sync')!;
     const home = sync.env.find((e: any) => e.name === 'HOME')?.value;
-    expect(sync.volumeMounts.some((m: any) => !m.readOnly && emptyDirs.has(m.name) && (home === m.mountPath || home?.startsWith(m.mountPath + '/')))).toBe(true);
+    expect(sync.volumeMounts.some((m: any) => !m.readOnly && emptyDirs.has(m.name) && (home === m.mountPath || home?.startsWith(m.mountPath + '/')))).toBe(
+      true,
+    );
     // git-sync's root is the volume the daemon reads; the daemon's path lies under git-sync's link.
     const root = /--root=(\S+)/.exec(sync.args.join(' '))![1]!;
     const link = /--link=(\S+)/.exec(sync.args.join(' '))![1]!;

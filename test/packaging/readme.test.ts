@@ -15,7 +15,8 @@ describe('README', () => {
   it('has each section once, and one performance block', () => {
     const headings = readme.split('\n').filter((l) => l.startsWith('## '));
     expect(new Set(headings).size).toBe(headings.length);
-    for (const h of ['## Concepts', '## Commands', '## GitOps guide', '## Container guide', '## Troubleshooting', '## Performance']) expect(headings).toContain(h);
+    for (const h of ['## Concepts', '## Commands', '## GitOps guide', '## Container guide', '## Troubleshooting', '## Performance'])
+      expect(headings).toContain(h);
     expect(readme.match(/<!-- perf:start -->/g)).toHaveLength(1);
   });
 

@@ -47,8 +47,15 @@ function setup() {
   };
   const bin = toolDir(path.join(dir, 'bin'), path.join(dir, 's3'));
   const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-    PATH: `${bin}:${process.env.PATH}`, HOME: dir, NO_COLOR: '1', RUNWARE_API_URL: w!.sim.url, REELCTL_POLL_MS: '150',
-    GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'init.defaultBranch', GIT_CONFIG_VALUE_0: 'main', ...extra,
+    PATH: `${bin}:${process.env.PATH}`,
+    HOME: dir,
+    NO_COLOR: '1',
+    RUNWARE_API_URL: w!.sim.url,
+    REELCTL_POLL_MS: '150',
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'init.defaultBranch',
+    GIT_CONFIG_VALUE_0: 'main',
+    ...extra,
   });
   return { origin, push, checkout, env, bucket: path.join(dir, 's3', 'bucket', 'reelctl', 'outputs') };
 }
@@ -62,8 +69,16 @@ describe('GitHub Actions recipes, run locally', () => {
     s.push('alpha');
     const gh = (file: string, job: string, ws: string) =>
       runGithubJob(file, job, {
-        cwd: ws, skip: ['Install reelctl'], secrets: { RUNWARE_API_KEY: CANARY_KEY }, vars: { REELCTL_OUTPUTS_URL: 's3://bucket/reelctl' },
-        env: s.env({ GITHUB_SHA: git(ws, 'rev-parse', 'HEAD'), RUNNER_TEMP: path.join(ws, '..', 'tmp'), GITHUB_PATH: path.join(dir, 'gh-path'), GITHUB_OUTPUT: path.join(ws, 'gh-output') }),
+        cwd: ws,
+        skip: ['Install reelctl'],
+        secrets: { RUNWARE_API_KEY: CANARY_KEY },
+        vars: { REELCTL_OUTPUTS_URL: 's3://bucket/reelctl' },
+        env: s.env({
+          GITHUB_SHA: git(ws, 'rev-parse', 'HEAD'),
+          RUNNER_TEMP: path.join(ws, '..', 'tmp'),
+          GITHUB_PATH: path.join(dir, 'gh-path'),
+          GITHUB_OUTPUT: path.join(ws, 'gh-output'),
+        }),
       });
     const first = await gh(GH_APPLY, 'apply', s.checkout());
     for (const r of first) expect(r.code === 0 || r.code === 'skipped', `${r.name}: ${r.output}`).toBe(true);
@@ -97,7 +112,9 @@ describe('GitHub Actions recipes, run locally', () => {
     for (const f of [GH_APPLY, GH_PLAN]) {
       const text = readText(f);
       expect(text).not.toMatch(/npm (install|i) (-g|--global) reelctl/);
-      const install = (parse(text).jobs as Record<string, { steps: { name?: string; run?: string }[] }>)[path.basename(f).includes('plan') ? 'plan' : 'apply']!.steps.find((st) => st.name === 'Install reelctl')!.run!;
+      const install = (parse(text).jobs as Record<string, { steps: { name?: string; run?: string }[] }>)[
+        path.basename(f).includes('plan') ? 'plan' : 'apply'
+      ]!.steps.find((st) => st.name === 'Install reelctl')!.run!;
       expect(install).toMatch(/git clone .*"\$REELCTL_REPO"/);
       expect(install).toMatch(/npm ci .*&& npm run build/);
     }
@@ -113,7 +130,12 @@ describe('GitLab CI recipe, run locally', () => {
     const job = (name: string, ws: string) =>
       runGitlabJob(GITLAB, name, {
         cwd: ws,
-        env: s.env({ RUNWARE_API_KEY: CANARY_KEY, REELCTL_OUTPUTS_URL: 's3://bucket/reelctl', REELCTL_STATE_REMOTE: s.origin, CI_COMMIT_SHORT_SHA: git(ws, 'rev-parse', '--short', 'HEAD') }),
+        env: s.env({
+          RUNWARE_API_KEY: CANARY_KEY,
+          REELCTL_OUTPUTS_URL: 's3://bucket/reelctl',
+          REELCTL_STATE_REMOTE: s.origin,
+          CI_COMMIT_SHORT_SHA: git(ws, 'rev-parse', '--short', 'HEAD'),
+        }),
       });
     const first = await job('apply', s.checkout());
     expect(first.script.code, first.script.output).toBe(0);
@@ -138,7 +160,10 @@ describe('GitLab CI recipe, run locally', () => {
     const s = setup();
     s.push('alpha');
     const ws = s.checkout();
-    const r = await runGitlabJob(GITLAB, 'apply', { cwd: ws, env: s.env({ RUNWARE_API_KEY: CANARY_KEY, REELCTL_OUTPUTS_URL: 's3://bucket/reelctl', REELCTL_STATE_REMOTE: path.join(dir, 'missing.git') }) });
+    const r = await runGitlabJob(GITLAB, 'apply', {
+      cwd: ws,
+      env: s.env({ RUNWARE_API_KEY: CANARY_KEY, REELCTL_OUTPUTS_URL: 's3://bucket/reelctl', REELCTL_STATE_REMOTE: path.join(dir, 'missing.git') }),
+    });
     expect(r.script.code).not.toBe(0);
     expect(r.script.output).toMatch(/cannot read the reelctl-state branch \(git ls-remote exit 128\)/);
     expect(w.sim.stats().requests).toBe(0);

@@ -53,7 +53,9 @@ describe('Kubernetes and compose examples', () => {
     const c = deploy.spec.template.spec.containers.find((x: { name: string }) => x.name === 'reelctl');
     const vols = deploy.spec.template.spec.volumes;
     const dataVol = c.volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/data').name;
-    expect(vols.find((v: { name: string }) => v.name === dataVol).persistentVolumeClaim.claimName).toBe(docs.find((d) => d.kind === 'PersistentVolumeClaim').metadata.name);
+    expect(vols.find((v: { name: string }) => v.name === dataVol).persistentVolumeClaim.claimName).toBe(
+      docs.find((d) => d.kind === 'PersistentVolumeClaim').metadata.name,
+    );
     const keyFile = c.env.find((e: { name: string }) => e.name === 'RUNWARE_API_KEY_FILE').value;
     const keyMount = c.volumeMounts.find((m: { mountPath: string }) => keyFile.startsWith(m.mountPath));
     expect(vols.find((v: { name: string }) => v.name === keyMount.name).secret).toBeDefined();
@@ -70,17 +72,38 @@ describe('Kubernetes and compose examples', () => {
 });
 
 describe('CI recipes', () => {
-  const files = ['examples/github-actions/.github/workflows/reelctl-plan.yml', 'examples/github-actions/.github/workflows/reelctl-apply.yml', 'examples/gitlab-ci/.gitlab-ci.yml'];
+  const files = [
+    'examples/github-actions/.github/workflows/reelctl-plan.yml',
+    'examples/github-actions/.github/workflows/reelctl-apply.yml',
+    'examples/gitlab-ci/.gitlab-ci.yml',
+  ];
   it.each(files)('%s parses and uses only contract commands and flags', (f) => {
     const text = read(f);
     expect(() => parse(text)).not.toThrow();
-    const code = text.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+    const code = text
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('#'))
+      .join('\n');
     const known = new Set(['validate', 'plan', 'apply', 'run', 'status', 'sim', 'schema', 'describe', 'init', 'completion']);
     const calls = [...code.matchAll(/^\s*(?:- |run: )?reelctl (\w+)/gm)];
     expect(calls.length).toBeGreaterThan(0);
     for (const m of calls) expect(known.has(m[1]!), m[0]).toBe(true);
-    const gitAndTools = ['--orphan', '--no-audit', '--no-fund', '--quiet', '--depth', '--branch', '--detach', '--exit-code', '--heads', '--cached', '--only-show-errors', '--short'];
-    for (const flag of code.matchAll(/\s(--[a-z-]+)/g)) expect(['--markdown', '--detailed-exitcode', '--state', '--out', '--max-cost', '--auto-approve', ...gitAndTools]).toContain(flag[1]);
+    const gitAndTools = [
+      '--orphan',
+      '--no-audit',
+      '--no-fund',
+      '--quiet',
+      '--depth',
+      '--branch',
+      '--detach',
+      '--exit-code',
+      '--heads',
+      '--cached',
+      '--only-show-errors',
+      '--short',
+    ];
+    for (const flag of code.matchAll(/\s(--[a-z-]+)/g))
+      expect(['--markdown', '--detailed-exitcode', '--state', '--out', '--max-cost', '--auto-approve', ...gitAndTools]).toContain(flag[1]);
   });
   it('the apply recipes guard against two writers', () => {
     expect(read(files[1]!)).toMatch(/concurrency:\s*\n\s*group:/);

@@ -19,13 +19,17 @@ describe('Kubernetes webhook example', () => {
   });
   it('the Ingress routes only /hooks/runware/ to that Service over TLS, at the URL given to --webhook-url', () => {
     const rule = ingress.spec.rules[0];
-    expect(rule.http.paths).toEqual([{ path: '/hooks/runware/', pathType: 'Prefix', backend: { service: { name: service.metadata.name, port: { name: 'webhook' } } } }]);
+    expect(rule.http.paths).toEqual([
+      { path: '/hooks/runware/', pathType: 'Prefix', backend: { service: { name: service.metadata.name, port: { name: 'webhook' } } } },
+    ]);
     expect(ingress.spec.tls[0].hosts).toContain(rule.host);
     expect(c.args[c.args.indexOf('--webhook-url') + 1]).toBe(`https://${rule.host}`);
   });
   it('the token comes from a mounted Secret file', () => {
     const file = c.env.find((e: { name: string }) => e.name === 'REELCTL_WEBHOOK_TOKEN_FILE').value;
     const mount = c.volumeMounts.find((m: { mountPath: string }) => file.startsWith(m.mountPath));
-    expect(patch.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount.name).secret.secretName).toBe(read('webhook-secret.example.yaml').metadata.name);
+    expect(patch.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount.name).secret.secretName).toBe(
+      read('webhook-secret.example.yaml').metadata.name,
+    );
   });
 });

@@ -9,7 +9,12 @@ import type { OutputRecord, StateFile, VideoState } from '../../src/state/model.
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import { attemptsFor } from './records.js';
 
-const video = (name: string, labels: Record<string, string> = { team: 'a' }, req: Record<string, unknown> = {}, over: Partial<LoadedVideo> = {}): LoadedVideo => ({
+const video = (
+  name: string,
+  labels: Record<string, string> = { team: 'a' },
+  req: Record<string, unknown> = {},
+  over: Partial<LoadedVideo> = {},
+): LoadedVideo => ({
   name,
   labels,
   request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake at dawn', width: 1280, height: 720, duration: 5, ...req },
@@ -22,7 +27,10 @@ const video = (name: string, labels: Record<string, string> = { team: 'a' }, req
 });
 const out = (p: string): OutputRecord => ({ path: p, sha256: 'a'.repeat(64), bytes: 10, videoUUID: 'v', taskUUID: 't', downloadedAt: '2026-01-01T00:00:00Z' });
 const record = (v: LoadedVideo, patch: Partial<VideoState> = {}): VideoState => ({
-  ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) }, 0),
+  ...newVideoState(
+    { name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) },
+    0,
+  ),
   phase: 'Ready',
   outputs: [out(`${v.name}.mp4`)],
   attempts: attemptsFor(patch.phase ?? 'Ready', specHash(v), Math.max(1, patch.outputs?.length ?? 1)),
@@ -66,9 +74,15 @@ describe('planner: drift, outputs, in-flight phases, prune selector', () => {
     expect(plan([v], state(record(v, { phase: 'Running', attempts: attemptsFor('Ready', hash) })))).toEqual([['lake', 'noop', 'up to date']]);
     // Stored Ready, but the latest attempt failed: the failure, with what to do (never a second render).
     const failed = record(v, { phase: 'Ready', outputs: [], attempts: attemptsFor('Failed', hash), message: 'render failed: x' });
-    expect(createPlan([v], state(failed)).changes[0]).toMatchObject({ action: 'noop', reason: 'failed: render failed: x', attention: expect.stringMatching(/bump spec.regenerate/) });
+    expect(createPlan([v], state(failed)).changes[0]).toMatchObject({
+      action: 'noop',
+      reason: 'failed: render failed: x',
+      attention: expect.stringMatching(/bump spec.regenerate/),
+    });
     // Stored Failed, but the latest attempt succeeded and nothing blocks its download: downloaded, not re-rendered.
-    expect(plan([v], state(record(v, { phase: 'Failed', outputs: [], attempts: attemptsFor('Downloading', hash) })))).toEqual([['lake', 'download', 'render finished; download pending']]);
+    expect(plan([v], state(record(v, { phase: 'Failed', outputs: [], attempts: attemptsFor('Downloading', hash) })))).toEqual([
+      ['lake', 'download', 'render finished; download pending'],
+    ]);
   });
 
   it('--prune with -l deletes only removed videos the selector matches', () => {
@@ -77,6 +91,8 @@ describe('planner: drift, outputs, in-flight phases, prune selector', () => {
     expect(plan([], state(mine, theirs), { prune: true, selector: { team: 'a' } })).toEqual([
       ['mine', 'delete', 'manifest removed: outputs will be archived under .archive/ and the state entry dropped'],
     ]);
-    expect(plan([], state(mine, theirs), { selector: { team: 'b' } })).toEqual([['theirs', 'noop', 'manifest removed: outputs kept (use --prune to archive them)']]);
+    expect(plan([], state(mine, theirs), { selector: { team: 'b' } })).toEqual([
+      ['theirs', 'noop', 'manifest removed: outputs kept (use --prune to archive them)'],
+    ]);
   });
 });

@@ -29,12 +29,28 @@ function stateWith(v: LoadedVideo, patch: Partial<VideoState> = {}): StateFile {
   const s = emptyState('lin');
   const outputs = patch.outputs ?? [out(`${v.name}.mp4`)];
   const attempts = attemptsFor(patch.phase ?? 'Ready', specHash(v), Math.max(1, outputs.length));
-  s.videos[v.name] = { ...newVideoState({ name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) }, 0), phase: 'Ready', outputs, attempts, ...patch };
+  s.videos[v.name] = {
+    ...newVideoState(
+      { name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) },
+      0,
+    ),
+    phase: 'Ready',
+    outputs,
+    attempts,
+    ...patch,
+  };
   return s;
 }
 
 /** The fact the reconciler records while a video's steps fail (controller.ts), by what failed. */
-const failing = (reason: 'DownloadFailing' | 'PollFailing') => ({ type: 'StepFailing', status: 'True', reason, message: reason === 'PollFailing' ? 'poll failed: no answer' : 'download failed: x', lastTransitionTime: '' }) as const;
+const failing = (reason: 'DownloadFailing' | 'PollFailing') =>
+  ({
+    type: 'StepFailing',
+    status: 'True',
+    reason,
+    message: reason === 'PollFailing' ? 'poll failed: no answer' : 'download failed: x',
+    lastTransitionTime: '',
+  }) as const;
 
 const only = (videos: LoadedVideo[], state: StateFile | null, opts = {}) => createPlan(videos, state, opts).changes.map((c) => [c.name, c.action, c.reason]);
 
@@ -50,12 +66,56 @@ describe('planner', () => {
     ['suspended → suspended', [video('lake', { suspend: true })], stateWith(v), {}, 'suspended', /suspend/],
     ['output deleted by hand → download', [v], stateWith(v), { outputStatus: () => 'missing' }, 'download', /missing/],
     ['in flight, same spec → noop', [v], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'noop', /in progress/],
-    ['spec change while running → replace after', [video('lake', { regenerate: 2 })], stateWith(v, { phase: 'Running', outputs: [] }), {}, 'replace', /after the render in progress/],
-    ['failed, same spec → noop with the reason', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }), {}, 'noop', /failed: invalid prompt/],
-    ['Pending with a submitted intent (after a crash) → noop in progress, not a download', [v], stateWith(v, { phase: 'Pending', outputs: [], attempts: [{ taskUUID: 't-1', specHash: specHash(v), createdAt: '', state: 'intent', sends: 1, reservedUsd: 0.3 }] }), {}, 'noop', /render in progress \(task t-1 being submitted\)/],
+    [
+      'spec change while running → replace after',
+      [video('lake', { regenerate: 2 })],
+      stateWith(v, { phase: 'Running', outputs: [] }),
+      {},
+      'replace',
+      /after the render in progress/,
+    ],
+    [
+      'failed, same spec → noop with the reason',
+      [v],
+      stateWith(v, { phase: 'Failed', outputs: [], message: 'invalid prompt' }),
+      {},
+      'noop',
+      /failed: invalid prompt/,
+    ],
+    [
+      'Pending with a submitted intent (after a crash) → noop in progress, not a download',
+      [v],
+      stateWith(v, {
+        phase: 'Pending',
+        outputs: [],
+        attempts: [{ taskUUID: 't-1', specHash: specHash(v), createdAt: '', state: 'intent', sends: 1, reservedUsd: 0.3 }],
+      }),
+      {},
+      'noop',
+      /render in progress \(task t-1 being submitted\)/,
+    ],
     ['Downloading, never failed → download', [v], stateWith(v, { phase: 'Downloading', outputs: [] }), {}, 'download', /download pending/],
-    ['Downloading given up → download, stuck', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'download failed 5 times (x); given up for this run', conditions: [failing('DownloadFailing')] }), {}, 'download', /download stuck: .*given up/],
-    ['Downloading, a message but no failed step recorded → download pending, not stuck', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'resumed after a restart' }), {}, 'download', /^render finished; download pending$/],
+    [
+      'Downloading given up → download, stuck',
+      [v],
+      stateWith(v, {
+        phase: 'Downloading',
+        outputs: [],
+        message: 'download failed 5 times (x); given up for this run',
+        conditions: [failing('DownloadFailing')],
+      }),
+      {},
+      'download',
+      /download stuck: .*given up/,
+    ],
+    [
+      'Downloading, a message but no failed step recorded → download pending, not stuck',
+      [v],
+      stateWith(v, { phase: 'Downloading', outputs: [], message: 'resumed after a restart' }),
+      {},
+      'download',
+      /^render finished; download pending$/,
+    ],
     ['removed manifest without --prune → kept', [], stateWith(v), {}, 'noop', /use --prune/],
     ['removed manifest with --prune → delete', [], stateWith(v), { prune: true }, 'delete', /archived/],
     ['simulated Ready, planned for a real run → create', [v], stateWith(v, { simulated: true }), {}, 'create', /only simulated so far/],
@@ -77,7 +137,11 @@ describe('planner', () => {
     expect(p(stateWith(v, { phase: 'Running', outputs: [], message: 'an earlier request was accepted before a crash' })).changes[0]!.attention).toBeUndefined();
     const drifted = stateWith(v);
     drifted.videos.lake!.conditions.push({ type: 'Drifted', status: 'True', reason: 'OutputDrifted', message: 'lake.mp4 changed', lastTransitionTime: '' });
-    expect(p(drifted, { outputStatus: () => 'modified' }).changes[0]).toMatchObject({ action: 'noop', reason: 'drifted: lake.mp4 changed', attention: expect.stringMatching(/put the file back/) });
+    expect(p(drifted, { outputStatus: () => 'modified' }).changes[0]).toMatchObject({
+      action: 'noop',
+      reason: 'drifted: lake.mp4 changed',
+      attention: expect.stringMatching(/put the file back/),
+    });
     expect(p(drifted).summary.attention).toBe(0); // the file is back as recorded: nothing to do
     expect(p(stateWith(v)).summary.attention).toBe(0);
     expect(p(stateWith(v, { phase: 'Running', outputs: [] })).summary.attention).toBe(0);
@@ -96,7 +160,9 @@ describe('planner', () => {
   });
 
   it('selects by label', () => {
-    expect(only([video('a', { labels: { c: 'x' } }), video('b', { labels: { c: 'y' } })], null, { selector: { c: 'y' } })).toEqual([['b', 'create', 'new video']]);
+    expect(only([video('a', { labels: { c: 'x' } }), video('b', { labels: { c: 'y' } })], null, { selector: { c: 'y' } })).toEqual([
+      ['b', 'create', 'new video'],
+    ]);
   });
 
   it("costs the seed's four examples at 0.42 + 0.504 + 0.672 + 0.672 = 2.268", async () => {
@@ -154,7 +220,12 @@ describe('spec hash properties', () => {
     fc.assert(
       fc.property(req, req, (r1, r2) => {
         fc.pre(JSON.stringify(video('x', {}, r1).request) !== JSON.stringify(video('x', {}, r2).request));
-        const norm = (r: typeof r1) => JSON.stringify(Object.entries(r).filter(([, v]) => v !== undefined).sort());
+        const norm = (r: typeof r1) =>
+          JSON.stringify(
+            Object.entries(r)
+              .filter(([, v]) => v !== undefined)
+              .sort(),
+          );
         fc.pre(norm(r1) !== norm(r2));
         expect(specHash(video('x', {}, r1))).not.toBe(specHash(video('x', {}, r2)));
       }),
@@ -173,10 +244,28 @@ describe('the fields of a change, in JSON order', () => {
     ['noop up to date', [v], stateWith(v), {}, plain],
     ['suspended', [video('lake', { suspend: true })], stateWith(v), {}, plain],
     ['replace names the fields', [video('lake', {}, { positivePrompt: 'a stormy lake' })], stateWith(v), {}, [...plain, 'changedFields']],
-    ['move: fromPath before the cost', [video('lake', { output: { path: 'new/lake.mp4' } })], stateWith(v), {}, ['name', 'specHash', 'outputPath', 'labels', 'action', 'reason', 'fromPath', 'estimatedCostUsd']],
+    [
+      'move: fromPath before the cost',
+      [video('lake', { output: { path: 'new/lake.mp4' } })],
+      stateWith(v),
+      {},
+      ['name', 'specHash', 'outputPath', 'labels', 'action', 'reason', 'fromPath', 'estimatedCostUsd'],
+    ],
     ['Failed: attention last', [v], stateWith(v, { phase: 'Failed', outputs: [], message: 'x' }), {}, [...plain, 'attention']],
-    ['download stuck: attention last', [v], stateWith(v, { phase: 'Downloading', outputs: [], message: 'given up', conditions: [failing('DownloadFailing')] }), {}, [...plain, 'attention']],
-    ['in flight, a step failing: attention last', [v], stateWith(v, { phase: 'Running', outputs: [], conditions: [failing('PollFailing')] }), {}, [...plain, 'attention']],
+    [
+      'download stuck: attention last',
+      [v],
+      stateWith(v, { phase: 'Downloading', outputs: [], message: 'given up', conditions: [failing('DownloadFailing')] }),
+      {},
+      [...plain, 'attention'],
+    ],
+    [
+      'in flight, a step failing: attention last',
+      [v],
+      stateWith(v, { phase: 'Running', outputs: [], conditions: [failing('PollFailing')] }),
+      {},
+      [...plain, 'attention'],
+    ],
     ['in flight', [v], stateWith(v, { phase: 'Running', outputs: [] }), {}, plain],
     ['removed, kept', [], stateWith(v), {}, ['name', 'action', 'reason', 'estimatedCostUsd', 'outputPath']],
   ])('%s', (_, videos, state, opts, want) => {

@@ -31,7 +31,7 @@ describe('taskless conflictTaskUUID items are acceptances', () => {
     await client.close();
   });
 
-  it('in a one-task request it is that task\'s: accepted without a poll', async () => {
+  it("in a one-task request it is that task's: accepted without a poll", async () => {
     sim = await startSimulator({ variants: ['taskless-conflicts'], faults: { next: ['drop-after-accept'] } });
     const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), fast);
     const t = task();
@@ -45,7 +45,11 @@ describe('taskless conflictTaskUUID items are acceptances', () => {
     const { summary, state } = await r.apply(['a', 'b', 'c', 'd'].map((n) => video(n)));
     expect(summary).toMatchObject({ ready: 4, failed: 0 });
     expect(r.sim.stats().accepted).toBe(4);
-    expect(Object.values(state.videos).flatMap((v) => v.attempts).map((a) => a.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(
+      Object.values(state.videos)
+        .flatMap((v) => v.attempts)
+        .map((a) => a.state),
+    ).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
   });
 });
 

@@ -63,7 +63,12 @@ describe('simulator clips follow the request', () => {
   }
 
   it('the silent clips have no audio track, the -audio ones have one (MP4 handler types)', () => {
-    const handlers = (f: string) => (readFileSync(packagePath('assets', 'samples', f)).toString('latin1').match(/hdlr.{8}(vide|soun)/g) ?? []).map((h) => h.slice(-4));
+    const handlers = (f: string) =>
+      (
+        readFileSync(packagePath('assets', 'samples', f))
+          .toString('latin1')
+          .match(/hdlr.{8}(vide|soun)/g) ?? []
+      ).map((h) => h.slice(-4));
     expect(handlers('16x9.mp4')).toEqual(['vide']);
     expect(handlers('16x9-audio.mp4').sort()).toEqual(['soun', 'vide']);
   });
@@ -72,7 +77,10 @@ describe('simulator clips follow the request', () => {
 describe('HTTP 408', () => {
   it('is transient: retried under the same UUID, accepted once', async () => {
     sim = await startSimulator({ faults: { next: ['408'] } });
-    const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { backoff: { baseMs: 5, capMs: 50 }, submitRps: 1000 });
+    const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), {
+      backoff: { baseMs: 5, capMs: 50 },
+      submitRps: 1000,
+    });
     const t = task();
     expect(await client.submit(t)).toMatchObject({ taskUUID: t.taskUUID, status: 'accepted' });
     expect(client.stats().retries).toBe(1);

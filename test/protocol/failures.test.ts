@@ -76,7 +76,10 @@ describe('answers outside the protocol (issue 17)', () => {
     expect(v.phase).not.toBe('Failed');
     expect(v.attempts).toHaveLength(1);
     expect(v.attempts[0]!.state).toBe('accepted');
-    expect(v.conditions.find((c) => c.type === 'RemoteUnknown')).toMatchObject({ reason: 'UnknownStatus', message: expect.stringContaining('unknown status "failed"') });
+    expect(v.conditions.find((c) => c.type === 'RemoteUnknown')).toMatchObject({
+      reason: 'UnknownStatus',
+      message: expect.stringContaining('unknown status "failed"'),
+    });
     expect(r.sim.stats().accepted).toBe(1);
     expect(r.sim.stats().conflicts).toBe(0);
   });

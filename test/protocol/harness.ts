@@ -20,7 +20,14 @@ import { ArtifactStore } from '../../src/store/artifacts.js';
 export const video = (name: string, request: Record<string, unknown> = {}): LoadedVideo => ({
   name,
   labels: {},
-  request: { model: 'klingai:kling-video@3-standard', positivePrompt: `a calm lake at dawn, ${name}`, width: 1280, height: 720, duration: 3, ...request } as LoadedVideo['request'],
+  request: {
+    model: 'klingai:kling-video@3-standard',
+    positivePrompt: `a calm lake at dawn, ${name}`,
+    width: 1280,
+    height: 720,
+    duration: 3,
+    ...request,
+  } as LoadedVideo['request'],
   output: {},
   suspend: false,
   regenerate: 0,
@@ -39,7 +46,10 @@ export interface ProtocolRun {
   out: string;
   logs: Record<string, unknown>[];
   /** One apply-like run to completion over `videos` (a fresh client each time, the state carried over). */
-  apply(videos: LoadedVideo[], wrap?: (c: ProviderClient) => ProviderClient): Promise<{ summary: Awaited<ReturnType<ReturnType<typeof createController>['runToCompletion']>>; state: StateFile; requests: number }>;
+  apply(
+    videos: LoadedVideo[],
+    wrap?: (c: ProviderClient) => ProviderClient,
+  ): Promise<{ summary: Awaited<ReturnType<ReturnType<typeof createController>['runToCompletion']>>; state: StateFile; requests: number }>;
   close(): Promise<void>;
 }
 
@@ -49,14 +59,34 @@ export async function protocolRun(simOpts: SimOptions = {}): Promise<ProtocolRun
   const store = new MemoryStateStore();
   const logs: Record<string, unknown>[] = [];
   return {
-    sim, store, logs, out: path.join(dir, 'out'),
+    sim,
+    store,
+    logs,
+    out: path.join(dir, 'out'),
     async apply(videos, wrap = (c) => c) {
       const before = sim.stats().requests;
-      const client = wrap(createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }), { backoff: { baseMs: 5, capMs: 50 }, submitRps: 1000, pollRoundMs: 20, submitWindowMs: 5 }));
+      const client = wrap(
+        createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }), {
+          backoff: { baseMs: 5, capMs: 50 },
+          submitRps: 1000,
+          pollRoundMs: 20,
+          submitWindowMs: 5,
+        }),
+      );
       const controller = createController({
-        store, state: (await store.read()) ?? emptyState(), client, artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)), clock: systemClock,
-        logger: recordingLogger(logs), concurrency: 10, supersede: 'wait', resolveRequest: async (v) => v.request, manifestCommit: async () => undefined,
-        random: Math.random, retryDelayMs: 20, pollDelayMs: () => 30,
+        store,
+        state: (await store.read()) ?? emptyState(),
+        client,
+        artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
+        clock: systemClock,
+        logger: recordingLogger(logs),
+        concurrency: 10,
+        supersede: 'wait',
+        resolveRequest: async (v) => v.request,
+        manifestCommit: async () => undefined,
+        random: Math.random,
+        retryDelayMs: 20,
+        pollDelayMs: () => 30,
       });
       controller.setDesired(videos);
       const summary = await controller.runToCompletion();

@@ -25,7 +25,10 @@ describe('a stale intent', () => {
     let silent = 2;
     const noAnswerFirst = (c: ProviderClient): ProviderClient => ({
       ...c,
-      poll: async (u, o) => (u === taskUUID && silent-- > 0 ? { taskUUID: u, status: 'unknown', error: Object.assign(new Error('no item'), { code: 'no-answer' }) as never } : c.poll(u, o)),
+      poll: async (u, o) =>
+        u === taskUUID && silent-- > 0
+          ? { taskUUID: u, status: 'unknown', error: Object.assign(new Error('no item'), { code: 'no-answer' }) as never }
+          : c.poll(u, o),
       watch: undefined,
     });
     const second = await r.apply([video('a', { positivePrompt: 'take ONE of a calm lake' })], noAnswerFirst);

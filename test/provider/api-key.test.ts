@@ -27,7 +27,10 @@ describe('API key resolution', () => {
   });
   it('refuses a key that cannot be a header value — a second line, a space, a control character — naming the variable, never printing the key', () => {
     const cases: [NodeJS.ProcessEnv, RegExp][] = [
-      [{ RUNWARE_API_KEY_FILE: file('first-line-key-1\nsecond-line-key-2\n') }, /RUNWARE_API_KEY_FILE \(.*\) contains a line break \(a second line\?\) at character 17/],
+      [
+        { RUNWARE_API_KEY_FILE: file('first-line-key-1\nsecond-line-key-2\n') },
+        /RUNWARE_API_KEY_FILE \(.*\) contains a line break \(a second line\?\) at character 17/,
+      ],
       [{ RUNWARE_API_KEY_FILE: file('crlf-key-abcdef\r\nmore\r\n') }, /RUNWARE_API_KEY_FILE .* contains a line break/],
       [{ RUNWARE_API_KEY: 'env-key\ntail-part' }, /RUNWARE_API_KEY contains a line break/],
       [{ RUNWARE_API_KEY: 'env key with spaces' }, /RUNWARE_API_KEY contains whitespace at character 4/],

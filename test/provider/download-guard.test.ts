@@ -8,11 +8,19 @@ import { createDownloadGuard, parseMaxDownloadBytes, type DownloadGuardOptions }
 
 const PUBLIC_API = 'https://api.runware.ai/v1';
 /** A resolver without DNS: names map to fixed addresses; anything else is "not found". */
-const names: Record<string, string[]> = { 'api.runware.ai': ['93.184.216.34'], localhost: ['127.0.0.1'], 'cdn.example': ['93.184.216.34', '10.0.0.7'], 'public.example': ['93.184.216.34'] };
+const names: Record<string, string[]> = {
+  'api.runware.ai': ['93.184.216.34'],
+  localhost: ['127.0.0.1'],
+  'cdn.example': ['93.184.216.34', '10.0.0.7'],
+  'public.example': ['93.184.216.34'],
+};
 const lookup: DownloadGuardOptions['lookup'] = (host, _o, cb) => {
   const a = names[host];
   if (!a) return cb(Object.assign(new Error(`ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), []);
-  cb(null, a.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })));
+  cb(
+    null,
+    a.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })),
+  );
 };
 
 let server: Server;
@@ -48,12 +56,33 @@ async function read(body: AsyncIterable<Uint8Array>): Promise<number> {
 
 describe('address kinds', () => {
   it.each([
-    ['127.0.0.1', 'loopback'], ['127.255.0.9', 'loopback'], ['10.1.2.3', 'private'], ['172.31.0.1', 'private'], ['172.32.0.1', 'public'],
-    ['192.168.1.1', 'private'], ['100.64.0.1', 'private'], ['169.254.169.254', 'link-local'], ['0.0.0.0', 'reserved'], ['224.0.0.1', 'reserved'],
-    ['8.8.8.8', 'public'], ['::1', 'loopback'], ['[::1]', 'loopback'], ['::', 'reserved'], ['::ffff:127.0.0.1', 'loopback'], ['::ffff:7f00:1', 'loopback'],
-    ['::ffff:10.0.0.1', 'private'], ['::ffff:a9fe:a9fe', 'link-local'], ['64:ff9b::a9fe:a9fe', 'link-local'], ['2002:7f00:1::', 'loopback'],
-    ['fe80::1', 'link-local'], ['fe80::1%eth0', 'link-local'], ['fd00::1', 'private'], ['ff02::1', 'reserved'], ['2606:4700:4700::1111', 'public'],
-    ['::ffff:8.8.8.8', 'public'], ['not-an-ip', 'reserved'],
+    ['127.0.0.1', 'loopback'],
+    ['127.255.0.9', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.31.0.1', 'private'],
+    ['172.32.0.1', 'public'],
+    ['192.168.1.1', 'private'],
+    ['100.64.0.1', 'private'],
+    ['169.254.169.254', 'link-local'],
+    ['0.0.0.0', 'reserved'],
+    ['224.0.0.1', 'reserved'],
+    ['8.8.8.8', 'public'],
+    ['::1', 'loopback'],
+    ['[::1]', 'loopback'],
+    ['::', 'reserved'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:10.0.0.1', 'private'],
+    ['::ffff:a9fe:a9fe', 'link-local'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'],
+    ['2002:7f00:1::', 'loopback'],
+    ['fe80::1', 'link-local'],
+    ['fe80::1%eth0', 'link-local'],
+    ['fd00::1', 'private'],
+    ['ff02::1', 'reserved'],
+    ['2606:4700:4700::1111', 'public'],
+    ['::ffff:8.8.8.8', 'public'],
+    ['not-an-ip', 'reserved'],
   ])('%s is %s', (ip, kind) => expect(addressKind(ip)).toBe(kind));
 });
 

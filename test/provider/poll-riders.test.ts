@@ -36,7 +36,11 @@ function scripted(opts: { refuseBatches?: boolean } = {}) {
       if (gate) await gate;
       answered++;
       queueMicrotask(notify); // after the lane has taken the answer
-      return uuids.map((u): PollOutcome => (done.has(u) ? { taskUUID: u, status: 'success', videos: [{ videoUUID: `v-${u}`, videoURL: `http://x/${u}.mp4` }] } : { taskUUID: u, status: 'processing' }));
+      return uuids.map((u): PollOutcome =>
+        done.has(u)
+          ? { taskUUID: u, status: 'success', videos: [{ videoUUID: `v-${u}`, videoURL: `http://x/${u}.mp4` }] }
+          : { taskUUID: u, status: 'processing' },
+      );
     },
     download: async () => {
       throw new Error('unused');

@@ -32,8 +32,22 @@ async function receiver(statuses: number[] = []) {
 
 async function submit(extra: Record<string, unknown>) {
   const taskUUID = randomUUID();
-  const task = { taskType: 'videoInference', taskUUID, deliveryMethod: 'async', model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake at dawn', width: 1280, height: 720, duration: 5, ...extra };
-  const r = await fetch(sim!.url, { method: 'POST', headers: { authorization: `Bearer ${sim!.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify([task]) });
+  const task = {
+    taskType: 'videoInference',
+    taskUUID,
+    deliveryMethod: 'async',
+    model: 'klingai:kling-video@3-standard',
+    positivePrompt: 'a calm lake at dawn',
+    width: 1280,
+    height: 720,
+    duration: 5,
+    ...extra,
+  };
+  const r = await fetch(sim!.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sim!.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify([task]),
+  });
   expect(r.status).toBe(200);
   return taskUUID;
 }
@@ -79,6 +93,7 @@ describe('simulator webhooks', () => {
     await submit({});
     expect(sim.webhooks()).toMatchObject({ refused: 1, attempts: 0 });
     for (const ok of ['http://127.0.0.1:1/x', 'http://localhost:9/x', 'http://[::1]:9/x']) expect(isLoopbackUrl(ok)).toBe(true);
-    for (const no of ['http://10.0.0.1/x', 'http://127.0.0.1.nip.io/x', 'file:///etc/passwd', 'http://example.com/', 'nonsense']) expect(isLoopbackUrl(no)).toBe(false);
+    for (const no of ['http://10.0.0.1/x', 'http://127.0.0.1.nip.io/x', 'file:///etc/passwd', 'http://example.com/', 'nonsense'])
+      expect(isLoopbackUrl(no)).toBe(false);
   });
 });

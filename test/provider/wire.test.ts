@@ -27,7 +27,9 @@ describe('badNumber', () => {
 describe('submitOutcomes', () => {
   it('a taskless conflict is the task\'s in a one-task request, and "unattributed" (never rejected) in a batch', () => {
     const one = [task()];
-    expect(submitOutcomes(one, { errors: [{ code: 'conflictTaskUUID', message: 'conflict' }] }, 400)).toEqual([{ taskUUID: one[0]!.taskUUID, status: 'accepted', alreadyAccepted: true }]);
+    expect(submitOutcomes(one, { errors: [{ code: 'conflictTaskUUID', message: 'conflict' }] }, 400)).toEqual([
+      { taskUUID: one[0]!.taskUUID, status: 'accepted', alreadyAccepted: true },
+    ]);
     const two = [task(), task()];
     const out = submitOutcomes(two, { data: [{ taskUUID: two[0]!.taskUUID }], errors: [{ code: 'conflictTaskUUID', message: 'conflict' }] }, 200);
     expect(out[0]).toMatchObject({ status: 'accepted' });
@@ -44,12 +46,22 @@ describe('pollOutcomes', () => {
   const u = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
   it('no item at all is "no-answer", not "not found"; not-found codes stay unknown for the caller to judge', () => {
     expect(pollOutcomes([u], {})[0]).toMatchObject({ status: 'unknown', error: { code: 'no-answer' } });
-    expect(pollOutcomes([u], { errors: [{ code: 'taskFailedOrNotFound', message: 'gone', taskUUID: u }] })[0]).toMatchObject({ status: 'unknown', error: { code: 'taskFailedOrNotFound' } });
+    expect(pollOutcomes([u], { errors: [{ code: 'taskFailedOrNotFound', message: 'gone', taskUUID: u }] })[0]).toMatchObject({
+      status: 'unknown',
+      error: { code: 'taskFailedOrNotFound' },
+    });
   });
   it('an unknown status is reported with its raw value; a success without videoURL is a delivery', () => {
-    expect(pollOutcomes([u], { data: [{ taskUUID: u, status: 'fa\u001biled' }] })[0]).toMatchObject({ status: 'unknown', error: { code: 'protocol.unknown-status', message: expect.stringContaining('"fa\\u001biled"') } });
+    expect(pollOutcomes([u], { data: [{ taskUUID: u, status: 'fa\u001biled' }] })[0]).toMatchObject({
+      status: 'unknown',
+      error: { code: 'protocol.unknown-status', message: expect.stringContaining('"fa\\u001biled"') },
+    });
     expect(pollOutcomes([u], { data: [{ taskUUID: u, status: 'pending' }] })[0]).toEqual({ taskUUID: u, status: 'processing' });
-    expect(pollOutcomes([u], { data: [{ taskUUID: u, status: 'success', videoUUID: 'v1', cost: 0.42 }] })[0]).toEqual({ taskUUID: u, status: 'success', videos: [{ videoUUID: 'v1', cost: 0.42 }] });
+    expect(pollOutcomes([u], { data: [{ taskUUID: u, status: 'success', videoUUID: 'v1', cost: 0.42 }] })[0]).toEqual({
+      taskUUID: u,
+      status: 'success',
+      videos: [{ videoUUID: 'v1', cost: 0.42 }],
+    });
   });
 });
 

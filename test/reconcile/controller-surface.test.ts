@@ -11,16 +11,41 @@ import { MemoryStateStore } from '../doubles/memory-store.js';
 
 /** Every member of Controller: a key missing here fails to compile (the Record must be total). */
 const MEMBERS: Record<keyof Controller, true> = {
-  setDesired: true, resync: true, runToCompletion: true, start: true, stop: true, flush: true, status: true, attempt: true,
-  wake: true, isStopping: true, queueDepth: true, budget: true, queueAdds: true, onReconcile: true, on: true, patchDesired: true,
+  setDesired: true,
+  resync: true,
+  runToCompletion: true,
+  start: true,
+  stop: true,
+  flush: true,
+  status: true,
+  attempt: true,
+  wake: true,
+  isStopping: true,
+  queueDepth: true,
+  budget: true,
+  queueAdds: true,
+  onReconcile: true,
+  on: true,
+  patchDesired: true,
 };
 
 describe('the controller seen by its drivers', () => {
   it('createController returns the Controller interface and nothing else (no runState, writer or queue)', async () => {
     const store = new MemoryStateStore();
     const c = createController({
-      store, state: emptyState('l'), client: {} as never, artifacts: {} as never, clock: new FakeClock(), logger: silentLogger(), concurrency: 1, supersede: 'wait',
-      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5, retryDelayMs: 1000, pollDelayMs: () => 1000,
+      store,
+      state: emptyState('l'),
+      client: {} as never,
+      artifacts: {} as never,
+      clock: new FakeClock(),
+      logger: silentLogger(),
+      concurrency: 1,
+      supersede: 'wait',
+      resolveRequest: async (v) => v.request,
+      manifestCommit: async () => undefined,
+      random: () => 0.5,
+      retryDelayMs: 1000,
+      pollDelayMs: () => 1000,
     });
     expect(Object.keys(c).sort()).toEqual(Object.keys(MEMBERS).sort());
     expect('runState' in c).toBe(false);
@@ -35,11 +60,25 @@ describe('the controller seen by its drivers', () => {
   it("status() reports the phase from the record's facts, not the one it stored (the metrics' phase gauge reads it)", async () => {
     const state = emptyState('l');
     // Stored Ready, but the only attempt is an accepted render the API said is processing: Running.
-    state.videos.a = { ...newVideoState({ name: 'a', specHash: 'sha256:x', regenerate: 0, outputPath: 'a.mp4' }, 0), phase: 'Ready',
-      attempts: [{ taskUUID: 't', specHash: 'sha256:x', createdAt: '', state: 'accepted', sends: 1, reservedUsd: 0.42, lastPoll: 'processing' }] };
+    state.videos.a = {
+      ...newVideoState({ name: 'a', specHash: 'sha256:x', regenerate: 0, outputPath: 'a.mp4' }, 0),
+      phase: 'Ready',
+      attempts: [{ taskUUID: 't', specHash: 'sha256:x', createdAt: '', state: 'accepted', sends: 1, reservedUsd: 0.42, lastPoll: 'processing' }],
+    };
     const c = createController({
-      store: new MemoryStateStore(), state, client: {} as never, artifacts: {} as never, clock: new FakeClock(), logger: silentLogger(), concurrency: 1, supersede: 'wait',
-      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5, retryDelayMs: 1000, pollDelayMs: () => 1000,
+      store: new MemoryStateStore(),
+      state,
+      client: {} as never,
+      artifacts: {} as never,
+      clock: new FakeClock(),
+      logger: silentLogger(),
+      concurrency: 1,
+      supersede: 'wait',
+      resolveRequest: async (v) => v.request,
+      manifestCommit: async () => undefined,
+      random: () => 0.5,
+      retryDelayMs: 1000,
+      pollDelayMs: () => 1000,
     });
     expect(c.status().map((x) => [x.name, x.phase])).toEqual([['a', 'Running']]);
     await c.stop();

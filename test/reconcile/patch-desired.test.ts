@@ -19,7 +19,13 @@ import { tempDirs } from '../tmp-dirs.js';
 
 const tmp = tempDirs();
 const video = (name: string, prompt = 'a calm lake at dawn', suspend = false): LoadedVideo => ({
-  name, labels: {}, output: {}, suspend, regenerate: 0, localInputs: [], source: { file: `${name}.yaml`, line: 1, col: 1, docIndex: 0 },
+  name,
+  labels: {},
+  output: {},
+  suspend,
+  regenerate: 0,
+  localInputs: [],
+  source: { file: `${name}.yaml`, line: 1, col: 1, docIndex: 0 },
   request: { model: 'klingai:kling-video@3-standard', positivePrompt: `${prompt}, ${name}`, width: 1280, height: 720, duration: 3 },
 });
 
@@ -36,9 +42,19 @@ describe('patchDesired', () => {
     const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 50 });
     const state = emptyState();
     const controller = createController({
-      store: new FileStateStore(path.join(dir, 'state.json')), state, client, clock: systemClock, logger: silentLogger(),
-      artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)), concurrency: 4, supersede: 'wait',
-      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: Math.random, retryDelayMs: 100, pollDelayMs: () => 50,
+      store: new FileStateStore(path.join(dir, 'state.json')),
+      state,
+      client,
+      clock: systemClock,
+      logger: silentLogger(),
+      artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
+      concurrency: 4,
+      supersede: 'wait',
+      resolveRequest: async (v) => v.request,
+      manifestCommit: async () => undefined,
+      random: Math.random,
+      retryDelayMs: 100,
+      pollDelayMs: () => 50,
     });
     closers.push(() => controller.stop());
     controller.setDesired([video('a'), video('b')]);
@@ -63,9 +79,20 @@ describe('patchDesired', () => {
     closers.push(() => sim.close());
     const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 50 });
     const controller = createController({
-      store: new FileStateStore(path.join(dir, 'state.json')), state: emptyState(), client, clock: systemClock, logger: silentLogger(),
-      artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)), concurrency: 1, supersede: 'wait', workers: 1,
-      resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: Math.random, retryDelayMs: 100, pollDelayMs: () => 50,
+      store: new FileStateStore(path.join(dir, 'state.json')),
+      state: emptyState(),
+      client,
+      clock: systemClock,
+      logger: silentLogger(),
+      artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
+      concurrency: 1,
+      supersede: 'wait',
+      workers: 1,
+      resolveRequest: async (v) => v.request,
+      manifestCommit: async () => undefined,
+      random: Math.random,
+      retryDelayMs: 100,
+      pollDelayMs: () => 50,
     });
     closers.push(() => controller.stop());
     const passes: string[] = [];

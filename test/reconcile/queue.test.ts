@@ -74,7 +74,10 @@ describe('WorkQueue rate limiting', () => {
     q.addAfter('a', 2000);
     q.addAfter('b', 3000);
     await drain(q);
-    expect(runs).toEqual([['a', 2000], ['b', 3000]]);
+    expect(runs).toEqual([
+      ['a', 2000],
+      ['b', 3000],
+    ]);
   });
 
   it('a handler that throws is retried as a failure, and onError hears what the queue did', async () => {
@@ -182,7 +185,10 @@ describe('WorkQueue lanes', () => {
     q.addAfter('p', 2000, 'priority');
     q.addAfter('b', 1000);
     await drain(q);
-    expect(runs).toEqual([['b', 1000], ['p', 2000]]);
+    expect(runs).toEqual([
+      ['b', 1000],
+      ['p', 2000],
+    ]);
     expect(q.addRateLimited('p')).toEqual({ kind: 'retry', failures: 1, delayMs: 1000 });
     await drain(q);
     expect(runs.at(-1)).toEqual(['p', 3000]);

@@ -44,7 +44,14 @@ export const POLL_MS = 5000;
 export const video = (name: string, over: Partial<LoadedVideo> = {}, request: Record<string, unknown> = {}): LoadedVideo => ({
   name,
   labels: {},
-  request: { model: 'klingai:kling-video@3-standard', positivePrompt: `a calm lake at dawn, ${name}`, width: 1280, height: 720, duration: 5, ...request } as LoadedVideo['request'],
+  request: {
+    model: 'klingai:kling-video@3-standard',
+    positivePrompt: `a calm lake at dawn, ${name}`,
+    width: 1280,
+    height: 720,
+    duration: 5,
+    ...request,
+  } as LoadedVideo['request'],
   output: {},
   suspend: false,
   regenerate: 0,
@@ -57,7 +64,14 @@ const never = <T>() => new Promise<T>(() => {});
 const err = (code: string, kind: ProviderError['kind']) => new ProviderError(`${code} (scripted)`, { code, kind });
 
 /** A ProviderClient answering from per-video scripts; task UUIDs are tied to videos by their prompt. */
-function scriptedClient(names: string[], scripts: Record<string, Script>, calls: Call[], owners: Map<string, string>, t0: () => number, hung: () => void): ProviderClient {
+function scriptedClient(
+  names: string[],
+  scripts: Record<string, Script>,
+  calls: Call[],
+  owners: Map<string, string>,
+  t0: () => number,
+  hung: () => void,
+): ProviderClient {
   const used = new Map<string, number>();
   const next = <T>(name: string, op: Call['op'], list: T[] | undefined, fallback: T): T => {
     const k = `${name}/${op}`;
@@ -92,7 +106,15 @@ function scriptedClient(names: string[], scripts: Record<string, Script>, calls:
       if (a === 'hang') return hang();
       if (a === 'processing') return { taskUUID, status: 'processing' };
       if ('success' in a)
-        return { taskUUID, status: 'success', videos: Array.from({ length: a.success }, (_, i) => ({ videoUUID: `${taskUUID}-v${i}`, videoURL: `https://cdn.test/${taskUUID}-${i}.mp4`, cost: 0.42 })) };
+        return {
+          taskUUID,
+          status: 'success',
+          videos: Array.from({ length: a.success }, (_, i) => ({
+            videoUUID: `${taskUUID}-v${i}`,
+            videoURL: `https://cdn.test/${taskUUID}-${i}.mp4`,
+            cost: 0.42,
+          })),
+        };
       if ('failed' in a) return { taskUUID, status: 'failed', error: err(a.failed, 'terminal') };
       return { taskUUID, status: 'unknown', error: err(a.unknown, 'unknown-outcome') };
     },
@@ -105,7 +127,13 @@ function scriptedClient(names: string[], scripts: Record<string, Script>, calls:
       if (a === 'reset') throw new ArtifactError('download failed: socket reset', { code: 'download.interrupted', retryable: true });
       if (a === 'enospc') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       const bytes = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from(url)]);
-      return { status: 200, contentLength: bytes.length, body: (async function* () { yield new Uint8Array(bytes); })() };
+      return {
+        status: 200,
+        contentLength: bytes.length,
+        body: (async function* () {
+          yield new Uint8Array(bytes);
+        })(),
+      };
     },
     breakerOpen: false,
     stats: () => ({ requests: calls.length, byOutcome: {}, retries: 0 }),
@@ -206,24 +234,44 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
     for (const spec of specs) {
       const start = Date.now();
       let hung = false;
-      const client = scriptedClient(spec.videos.map((v) => v.name), spec.scripts, calls, owners, () => start, () => void (hung = true));
+      const client = scriptedClient(
+        spec.videos.map((v) => v.name),
+        spec.scripts,
+        calls,
+        owners,
+        () => start,
+        () => void (hung = true),
+      );
       const state = (await store.read()) ?? emptyState('lin');
       for (const r of spec.records ?? []) state.videos[r.name] = structuredClone(r);
       const controller = createController({
-        store, state, client, artifacts: memoryArtifacts(client, files), clock: systemClock,
-        logger: silentLogger(), concurrency: spec.concurrency ?? 10, supersede: spec.supersede ?? 'wait',
-        resolveRequest: async (v) => v.request, manifestCommit: async () => undefined, random: () => 0.5,
-        retryDelayMs: RETRY_MS, pollDelayMs: () => POLL_MS, ...(spec.maxCostUsd !== undefined ? { maxCostUsd: spec.maxCostUsd } : {}),
+        store,
+        state,
+        client,
+        artifacts: memoryArtifacts(client, files),
+        clock: systemClock,
+        logger: silentLogger(),
+        concurrency: spec.concurrency ?? 10,
+        supersede: spec.supersede ?? 'wait',
+        resolveRequest: async (v) => v.request,
+        manifestCommit: async () => undefined,
+        random: () => 0.5,
+        retryDelayMs: RETRY_MS,
+        pollDelayMs: () => POLL_MS,
+        ...(spec.maxCostUsd !== undefined ? { maxCostUsd: spec.maxCostUsd } : {}),
       });
       controller.onReconcile?.((r) => void (r.step && passes.push({ name: r.name, step: r.step, at: Date.now() - start })));
       controller.on((e) => void events.push(e));
       controller.setDesired(spec.videos);
       const run: RunOutcome = { crashed: false };
       let settled = false;
-      void controller.runToCompletion().then(
-        (s) => void (run.summary = s),
-        (e: Error) => void (run.error = e),
-      ).finally(() => (settled = true));
+      void controller
+        .runToCompletion()
+        .then(
+          (s) => void (run.summary = s),
+          (e: Error) => void (run.error = e),
+        )
+        .finally(() => (settled = true));
       // Fire timers one by one (each waits for the work it started). No timer left, not settled and a
       // 'hang' answered: the run is killed there. Bounded: a run that loops fails the test.
       for (let i = 0; !settled; i++) {

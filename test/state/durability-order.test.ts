@@ -55,7 +55,10 @@ describe('state write durability order', () => {
     const rename = log.findIndex((l) => /^rename state\.json\.tmp-\S+ state\.json$/.test(l));
     expect(rename).toBeGreaterThan(0);
     const tmp = log[rename]!.split(' ')[1]!;
-    const steps = log.slice(0, rename).filter((l) => l.endsWith(` ${tmp}`)).map((l) => l.split(' ')[0]);
+    const steps = log
+      .slice(0, rename)
+      .filter((l) => l.endsWith(` ${tmp}`))
+      .map((l) => l.split(' ')[0]);
     expect(steps.filter((s) => s !== 'writeFile')).toEqual(['sync', 'close']);
     expect(steps[0]).toBe('writeFile');
     expect((await new FileStateStore(file).read())!.videos.a!.specHash).toBe('sha256:1');

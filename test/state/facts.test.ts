@@ -12,7 +12,15 @@ import { MemoryStateStore } from '../doubles/memory-store.js';
 
 const H = 'sha256:1';
 const at = '2026-01-01T00:00:00.000Z';
-const attempt = (over: Partial<Attempt> = {}): Attempt => ({ taskUUID: 't1', specHash: H, createdAt: at, state: 'accepted', sends: 1, reservedUsd: 0.42, ...over });
+const attempt = (over: Partial<Attempt> = {}): Attempt => ({
+  taskUUID: 't1',
+  specHash: H,
+  createdAt: at,
+  state: 'accepted',
+  sends: 1,
+  reservedUsd: 0.42,
+  ...over,
+});
 const result = (i: number, over: object = {}) => ({ videoUUID: `v${i}`, videoURL: `https://vm.runware.ai/v${i}.mp4`, costUsd: 0.42, receivedAt: at, ...over });
 const output = (taskUUID = 't1', i = 0) => ({ path: `a-${i}.mp4`, sha256: 'a'.repeat(64), bytes: 1, videoUUID: `v${i}`, taskUUID, downloadedAt: at });
 const rec = (over: Partial<VideoState> = {}): VideoState => ({ ...newVideoState({ name: 'a', specHash: H, regenerate: 0, outputPath: 'a.mp4' }, 0), ...over });
@@ -30,10 +38,29 @@ describe('derivePhase: the phase from the facts', () => {
     ['succeeded, not downloaded', { attempts: [attempt({ state: 'succeeded', results: [result(0)] })] }, 'Downloading'],
     ['succeeded, one of two downloaded', { attempts: [attempt({ state: 'succeeded', results: [result(0), result(1)] })], outputs: [output()] }, 'Downloading'],
     ['succeeded, outputs of an older task', { attempts: [attempt({ state: 'succeeded', results: [result(0)] })], outputs: [output('t0')] }, 'Downloading'],
-    ['succeeded, all downloaded', { attempts: [attempt({ state: 'succeeded', results: [result(0), result(1)] })], outputs: [output('t1', 0), output('t1', 1)] }, 'Ready'],
-    ['succeeded, delivered to an uploadEndpoint (no file)', { attempts: [attempt({ state: 'succeeded', results: [result(0, { videoURL: undefined, deliveredTo: 'https://up' })] })] }, 'Ready'],
-    ['succeeded, the download failed for good', { attempts: [attempt({ state: 'succeeded', results: [result(0)] })], conditions: [{ type: 'DownloadFailed', status: 'True', reason: 'DownloadExpired', message: 'x', lastTransitionTime: at }] }, 'Failed'],
-    ['no attempt left (trimmed), but a download failed for good: never paid again', { conditions: [{ type: 'DownloadFailed', status: 'True', reason: 'DownloadExpired', message: 'x', lastTransitionTime: at }] }, 'Failed'],
+    [
+      'succeeded, all downloaded',
+      { attempts: [attempt({ state: 'succeeded', results: [result(0), result(1)] })], outputs: [output('t1', 0), output('t1', 1)] },
+      'Ready',
+    ],
+    [
+      'succeeded, delivered to an uploadEndpoint (no file)',
+      { attempts: [attempt({ state: 'succeeded', results: [result(0, { videoURL: undefined, deliveredTo: 'https://up' })] })] },
+      'Ready',
+    ],
+    [
+      'succeeded, the download failed for good',
+      {
+        attempts: [attempt({ state: 'succeeded', results: [result(0)] })],
+        conditions: [{ type: 'DownloadFailed', status: 'True', reason: 'DownloadExpired', message: 'x', lastTransitionTime: at }],
+      },
+      'Failed',
+    ],
+    [
+      'no attempt left (trimmed), but a download failed for good: never paid again',
+      { conditions: [{ type: 'DownloadFailed', status: 'True', reason: 'DownloadExpired', message: 'x', lastTransitionTime: at }] },
+      'Failed',
+    ],
     ['suspended, nothing in flight', { attempts: [attempt({ state: 'succeeded', results: [result(0)] })], outputs: [output()] }, 'Suspended', true],
     ['suspended with a render in flight: it is finished first', { attempts: [attempt({ lastPoll: 'processing' })] }, 'Running', true],
   ])('%s → %s', (_name, facts, phase, suspend) => {
@@ -123,11 +150,22 @@ describe('costs marked with their source', () => {
 describe('reading a version-2 state (issue 18)', () => {
   it('marks every settled cost, and records the facts its stored phases held', () => {
     const s = emptyState('l');
-    s.videos.paid = rec({ name: 'paid', phase: 'Ready', costUsd: 0.42, attempts: [attempt({ state: 'succeeded', costUsd: 0.42, results: [result(0)] })], outputs: [output()] });
+    s.videos.paid = rec({
+      name: 'paid',
+      phase: 'Ready',
+      costUsd: 0.42,
+      attempts: [attempt({ state: 'succeeded', costUsd: 0.42, results: [result(0)] })],
+      outputs: [output()],
+    });
     s.videos.mixed = rec({ name: 'mixed', phase: 'Pending', costUsd: 0.42, attempts: [attempt({ state: 'abandoned', costUsd: 0.42 })] });
     s.videos.running = rec({ name: 'running', phase: 'Running', attempts: [attempt()] });
     s.videos.parked = rec({ name: 'parked', phase: 'Suspended' });
-    s.videos.lost = rec({ name: 'lost', phase: 'Failed', message: 'result URL expired', attempts: [attempt({ state: 'succeeded', costUsd: 0.42, results: [result(0)] })] });
+    s.videos.lost = rec({
+      name: 'lost',
+      phase: 'Failed',
+      message: 'result URL expired',
+      attempts: [attempt({ state: 'succeeded', costUsd: 0.42, results: [result(0)] })],
+    });
     setCondition(s.videos.lost, 'Drifted', 'True', 'DownloadExpired', 'expired', 0);
     const v2 = JSON.parse(encodeState(s)) as { version: number; videos: Record<string, VideoState> };
     v2.version = 2;

@@ -80,7 +80,11 @@ describe('applyJournal (pure)', () => {
   it('refuses garbage in the middle, a gap in serials, another lineage, an unknown format', () => {
     const h = journalHeader('lin', 5);
     expect(applyJournal(snap, h + 'garbage\n' + rec(6, 'b', video('b')))).toMatchObject({ kind: 'corrupt', line: 2 });
-    expect(applyJournal(snap, h + rec(7, 'b', video('b')))).toMatchObject({ kind: 'corrupt', line: 2, why: expect.stringMatching(/serial 7 does not follow 5/) });
+    expect(applyJournal(snap, h + rec(7, 'b', video('b')))).toMatchObject({
+      kind: 'corrupt',
+      line: 2,
+      why: expect.stringMatching(/serial 7 does not follow 5/),
+    });
     expect(applyJournal(snap, journalHeader('other', 5))).toMatchObject({ kind: 'corrupt', line: 1, why: expect.stringMatching(/another state/) });
     expect(applyJournal(snap, '{"reelctlJournal":9}\n')).toMatchObject({ kind: 'corrupt', line: 1 });
   });
@@ -279,7 +283,10 @@ describe('FileStateStore.append fault injection', () => {
       const state = (await store.read())!;
       const writer = new StateWriter(store, state, { journalMinVideos: 0 });
       setPhase(state.videos.a!, 'Ready', 1, 'after');
-      const err = await writer.flush('a').then(() => undefined, (e: Error) => e);
+      const err = await writer.flush('a').then(
+        () => undefined,
+        (e: Error) => e,
+      );
       const after = (await new TrackedStore(file).read())!;
       expect([1, 2]).toContain(after.serial);
       expect(after.videos.a!.message).toBe(after.serial === 1 ? undefined : 'after');

@@ -27,7 +27,10 @@ function deadPid(): number {
 }
 
 const staleLock = (file: string, round: number) =>
-  writeFileSync(file, JSON.stringify({ pid: deadPid(), host: hostname(), since: new Date().toISOString(), command: `dead ${round}`, nonce: `dead${round}` }) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ pid: deadPid(), host: hostname(), since: new Date().toISOString(), command: `dead ${round}`, nonce: `dead${round}` }) + '\n',
+  );
 
 describe('state lock takeover', () => {
   it(`${WORKERS} processes × ${ROUNDS} rounds racing for a lock left by a dead pid: never two holders`, { timeout: 120_000 }, async () => {

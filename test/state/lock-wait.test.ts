@@ -90,7 +90,10 @@ describe('state force-unlock on the file backend', () => {
   it('refuses a live holder (or one on another host) unless forced', async () => {
     const file = path.join(tmp(), 'state.json');
     const held = await new FileStateStore(file).lock('reelctl apply');
-    await expect(forceUnlockFile(`${file}.lock`, false)).rejects.toMatchObject({ code: 'state.locked', message: expect.stringMatching(/looks alive.*--force/) });
+    await expect(forceUnlockFile(`${file}.lock`, false)).rejects.toMatchObject({
+      code: 'state.locked',
+      message: expect.stringMatching(/looks alive.*--force/),
+    });
     expect(existsSync(`${file}.lock`)).toBe(true);
     expect(await forceUnlockFile(`${file}.lock`, true)).toMatch(/forced/);
     expect(existsSync(`${file}.lock`)).toBe(false);

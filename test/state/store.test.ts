@@ -58,9 +58,28 @@ describe('FileStateStore on disk', () => {
     const file = path.join(tmp(), 'state.json');
     const rec = (name: string, url: string) => ({
       ...newVideoState({ name, specHash: 'sha256:1', regenerate: 0, outputPath: `${name}.mp4` }, 0),
-      attempts: [{ taskUUID: `t-${name}`, specHash: 'sha256:1', createdAt: '2026-01-01T00:00:00.000Z', state: 'succeeded', sends: 1, reservedUsd: 0.42, results: [{ videoUUID: 'v', videoURL: url, receivedAt: '2026-01-01T00:00:01.000Z' }] }],
+      attempts: [
+        {
+          taskUUID: `t-${name}`,
+          specHash: 'sha256:1',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          state: 'succeeded',
+          sends: 1,
+          reservedUsd: 0.42,
+          results: [{ videoUUID: 'v', videoURL: url, receivedAt: '2026-01-01T00:00:01.000Z' }],
+        },
+      ],
     });
-    const v1 = { version: 1, serial: 7, lineage: 'l', videos: { demo: rec('demo', 'http://127.0.0.1:40123/videos/v.mp4'), real: rec('real', 'https://vm.runware.ai/video/v.mp4'), fresh: newVideoState({ name: 'fresh', specHash: 'sha256:1', regenerate: 0, outputPath: 'fresh.mp4' }, 0) } };
+    const v1 = {
+      version: 1,
+      serial: 7,
+      lineage: 'l',
+      videos: {
+        demo: rec('demo', 'http://127.0.0.1:40123/videos/v.mp4'),
+        real: rec('real', 'https://vm.runware.ai/video/v.mp4'),
+        fresh: newVideoState({ name: 'fresh', specHash: 'sha256:1', regenerate: 0, outputPath: 'fresh.mp4' }, 0),
+      },
+    };
     writeFileSync(file, JSON.stringify(v1));
     const s = (await new FileStateStore(file).read())!;
     expect(s.version).toBe(STATE_VERSION);
@@ -79,7 +98,10 @@ describe('FileStateStore on disk', () => {
       const old = await good.write(emptyState('lin'));
       const faulty = failingFs(failAt);
       const next = { ...old, videos: { a: newVideoState({ name: 'a', specHash: 'sha256:2', regenerate: 0, outputPath: 'a.mp4' }, 0) } };
-      const err = await new FileStateStore(file, faulty).write(next).then(() => undefined, (e: Error) => e);
+      const err = await new FileStateStore(file, faulty).write(next).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       const after = await new FileStateStore(file).read();
       expect([1, 2]).toContain(after!.serial);
       expect(after!.serial === 1 ? after!.videos : after!.videos.a!.specHash).toEqual(after!.serial === 1 ? {} : 'sha256:2');

@@ -42,12 +42,34 @@ function richState(): StateFile {
   const s = emptyState('lineage-1');
   s.serial = 7;
   s.budget = { maxCostUsd: 5, windowHours: 24, setAt: at };
-  const a: VideoState = newVideoState({ name: 'a', specHash: 'sha256:aa', regenerate: 1, outputPath: 'a/a.mp4', labels: { team: 'x' }, manifest: { file: 'm.yaml', line: 3 } }, 0);
+  const a: VideoState = newVideoState(
+    { name: 'a', specHash: 'sha256:aa', regenerate: 1, outputPath: 'a/a.mp4', labels: { team: 'x' }, manifest: { file: 'm.yaml', line: 3 } },
+    0,
+  );
   a.attempts.push(
     { taskUUID: 't0', specHash: 'sha256:old', createdAt: at, state: 'abandoned', sends: 2, reservedUsd: 0.3, costUsd: 0.3 },
-    { taskUUID: 't1', specHash: 'sha256:aa', createdAt: at, state: 'succeeded', sends: 1, reservedUsd: 0.5, costUsd: 0.42, results: [{ videoUUID: 'v1', videoURL: 'https://x/v1.mp4', costUsd: 0.42, seed: 9, receivedAt: at }] },
+    {
+      taskUUID: 't1',
+      specHash: 'sha256:aa',
+      createdAt: at,
+      state: 'succeeded',
+      sends: 1,
+      reservedUsd: 0.5,
+      costUsd: 0.42,
+      results: [{ videoUUID: 'v1', videoURL: 'https://x/v1.mp4', costUsd: 0.42, seed: 9, receivedAt: at }],
+    },
   );
-  a.outputs.push({ path: 'a/a.mp4', sha256: 'f'.repeat(64), bytes: 10, videoUUID: 'v1', taskUUID: 't1', seed: 9, costUsd: 0.42, downloadedAt: at, seen: { mtimeNs: '1', ino: '2' } });
+  a.outputs.push({
+    path: 'a/a.mp4',
+    sha256: 'f'.repeat(64),
+    bytes: 10,
+    videoUUID: 'v1',
+    taskUUID: 't1',
+    seed: 9,
+    costUsd: 0.42,
+    downloadedAt: at,
+    seen: { mtimeNs: '1', ino: '2' },
+  });
   a.previous = { specHash: 'sha256:old', outputs: [] };
   a.costUsd = 0.72;
   setPhase(a, 'Ready', 1000, undefined, 't1');
@@ -77,7 +99,10 @@ function mutate(doc: unknown, pointer: string, value: unknown, op: 'set' | 'dele
   return copy;
 }
 
-const odd = fc.oneof(fc.constantFrom(NaN, Infinity, -Infinity, -1, 0, 1.5, '', 'x', null, true, [], {}, 'sha256:1', at, 'Ready', 'intent', 'True'), fc.jsonValue());
+const odd = fc.oneof(
+  fc.constantFrom(NaN, Infinity, -Infinity, -1, 0, 1.5, '', 'x', null, true, [], {}, 'sha256:1', at, 'Ready', 'intent', 'True'),
+  fc.jsonValue(),
+);
 
 function same(check: Check, rt: ValidateFunction, doc: unknown): void {
   const ok = check(doc);
@@ -106,7 +131,10 @@ describe('generated validators decide as runtime-compiled ajv does', () => {
   });
 
   it.each(PAIRS)('%s: arbitrary JSON-ish values', (_n, check, rt) => {
-    fc.assert(fc.property(fc.anything({ withNullPrototype: false }), (doc) => same(check, rt, doc)), { numRuns: 300, seed: 6 });
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: false }), (doc) => same(check, rt, doc)),
+      { numRuns: 300, seed: 6 },
+    );
   });
 
   it('the write validators refuse NaN and Infinity; the read validator, like ajv without strictNumbers, does not', () => {

@@ -17,7 +17,16 @@ afterEach(() => {
 
 const video = (patch: (v: VideoState) => void): VideoState => {
   const v = newVideoState({ name: 'a', specHash: 'sha256:1', regenerate: 0, outputPath: 'a.mp4' }, 0);
-  v.attempts.push({ taskUUID: 'u1', specHash: 'sha256:1', createdAt: 'x', state: 'succeeded', sends: 1, reservedUsd: 0.5, costUsd: 0.5, results: [{ videoUUID: 'v', videoURL: 'https://x/v.mp4', costUsd: 0.5, receivedAt: 'x' }] });
+  v.attempts.push({
+    taskUUID: 'u1',
+    specHash: 'sha256:1',
+    createdAt: 'x',
+    state: 'succeeded',
+    sends: 1,
+    reservedUsd: 0.5,
+    costUsd: 0.5,
+    results: [{ videoUUID: 'v', videoURL: 'https://x/v.mp4', costUsd: 0.5, receivedAt: 'x' }],
+  });
   patch(v);
   return v;
 };

@@ -19,7 +19,10 @@ function heldStore() {
     read: async () => null,
     write: (next: StateFile) => hold(Object.fromEntries(Object.entries(next.videos).map(([n, v]) => [n, v.phase])), () => ({ ...next, serial: ++serial })),
     append: (changes: ReadonlyMap<string, string | null>) =>
-      hold(Object.fromEntries([...changes].map(([n, j]) => [n, j === null ? 'removed' : (JSON.parse(j) as { phase: string }).phase])), (): AppendResult => ({ serial: ++serial, journalBytes: 100 })),
+      hold(Object.fromEntries([...changes].map(([n, j]) => [n, j === null ? 'removed' : (JSON.parse(j) as { phase: string }).phase])), (): AppendResult => ({
+        serial: ++serial,
+        journalBytes: 100,
+      })),
     lock: async () => ({}) as StateLock,
   };
   return { store, saves };
@@ -57,7 +60,7 @@ describe('StateWriter group commit', () => {
 });
 
 describe('StateWriter group commit: failures', () => {
-  it("a failed save fails the flushes whose changes it carried; a flush that came during it gets a save of its own", async () => {
+  it('a failed save fails the flushes whose changes it carried; a flush that came during it gets a save of its own', async () => {
     const { store, saves } = heldStore();
     const state = emptyState('lin');
     for (const n of ['a', 'b']) state.videos[n] = video(n);

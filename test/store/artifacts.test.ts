@@ -54,7 +54,9 @@ describe('artifact store downloads', () => {
   it('rejects the wrong content (an HTML error page instead of a video)', async () => {
     const dir = out();
     const html = Buffer.from('<!doctype html><title>Access denied</title>'.repeat(40));
-    await expect(new ArtifactStore(dir, async () => body([html], html.length)).download('u', 'v.webm', 'webm')).rejects.toMatchObject({ code: 'download.signature' });
+    await expect(new ArtifactStore(dir, async () => body([html], html.length)).download('u', 'v.webm', 'webm')).rejects.toMatchObject({
+      code: 'download.signature',
+    });
     expect(existsSync(path.join(dir, 'v.webm'))).toBe(false);
   });
 

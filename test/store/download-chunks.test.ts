@@ -17,7 +17,7 @@ afterEach(() => vi.useRealTimers());
 function chunkings(data: Buffer, seed: number): Buffer[] {
   const rand = prng(seed);
   const out: Buffer[] = [];
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const n = 1 + Math.floor(rand() ** 3 * 256 * 1024);
     out.push(data.subarray(at, at + n));
     at += n;
@@ -32,9 +32,19 @@ describe('download chunks', () => {
     for (const seed of [1, 2, 3, 4]) {
       const dir = tmp('reelctl-chunks-');
       const chunks = chunkings(data, seed);
-      const r = await new ArtifactStore(dir, async () => ({ status: 200, contentLength: data.length, body: (async function* () { yield* chunks; })() })).download('u', 'v.mp4', 'mp4');
+      const r = await new ArtifactStore(dir, async () => ({
+        status: 200,
+        contentLength: data.length,
+        body: (async function* () {
+          yield* chunks;
+        })(),
+      })).download('u', 'v.mp4', 'mp4');
       expect(r).toEqual({ sha256: want, bytes: data.length });
-      expect(createHash('sha256').update(readFileSync(path.join(dir, 'v.mp4'))).digest('hex')).toBe(want);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(path.join(dir, 'v.mp4')))
+          .digest('hex'),
+      ).toBe(want);
     }
   });
 
@@ -45,18 +55,25 @@ describe('download chunks', () => {
     const total = parts.reduce((n, c) => n + c.length, 0);
     const dir = tmp('reelctl-chunks-');
     // Chunks every 60 ms (fake time) with a 100 ms idle timeout: 360 ms in all.
-    const store = new ArtifactStore(dir, async () => ({
-      status: 200,
-      contentLength: total,
-      body: (async function* () {
-        for (const c of parts) {
-          await new Promise((r) => setTimeout(r, 60));
-          yield c;
-        }
-      })(),
-    }), 100);
+    const store = new ArtifactStore(
+      dir,
+      async () => ({
+        status: 200,
+        contentLength: total,
+        body: (async function* () {
+          for (const c of parts) {
+            await new Promise((r) => setTimeout(r, 60));
+            yield c;
+          }
+        })(),
+      }),
+      100,
+    );
     let settled: unknown;
-    const done = store.download('u', 'v.mp4', 'mp4').then((r) => (settled = r), (err: unknown) => (settled = err));
+    const done = store.download('u', 'v.mp4', 'mp4').then(
+      (r) => (settled = r),
+      (err: unknown) => (settled = err),
+    );
     // Fake time moves 5 ms per step; real I/O (open, write, fsync) gets a turn of the event loop between steps.
     for (let i = 0; i < 20_000 && settled === undefined; i++) {
       await vi.advanceTimersByTimeAsync(5);

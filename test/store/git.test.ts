@@ -13,7 +13,8 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 function repo(): { dir: string; git: (...a: string[]) => string; commit: (msg: string) => string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'reelctl-git-'));
   dirs.push(dir);
-  const git = (...a: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@e.st', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...a], { encoding: 'utf8' }).trim();
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-C', dir, '-c', 'user.email=t@e.st', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...a], { encoding: 'utf8' }).trim();
   git('init', '-q', '-b', 'main');
   return { dir, git, commit: (msg) => (git('add', '-A'), git('commit', '-qm', msg), git('rev-parse', 'HEAD')) };
 }
@@ -84,7 +85,10 @@ describe('manifest commit (provenance)', () => {
     expect(await resolve(files[30]!)).toBe(c1);
     expect(spawns).toBe(2);
     // Each answer is what `git log -1 -- FILE` says.
-    for (const f of [files[0]!, files[20]!, files[59]!]) expect(await resolve(f)).toBe(execFileSync('git', ['-C', path.dirname(f), 'log', '-1', '--format=%H', '--', path.basename(f)], { encoding: 'utf8' }).trim());
+    for (const f of [files[0]!, files[20]!, files[59]!])
+      expect(await resolve(f)).toBe(
+        execFileSync('git', ['-C', path.dirname(f), 'log', '-1', '--format=%H', '--', path.basename(f)], { encoding: 'utf8' }).trim(),
+      );
   });
 
   it('outside a repository: no commit and no git process', async () => {

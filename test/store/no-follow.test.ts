@@ -32,7 +32,9 @@ describe('no write follows a symlink', () => {
   it('a symlink planted at the sidecar temp name: nothing outside --out is written, the sidecar is a regular file', async () => {
     const { out, victim } = setup();
     symlinkSync(victim, path.join(out, `clip.mp4.json.tmp-${process.pid}`));
-    await new ArtifactStore(out, async () => { throw new Error('no download here'); }).writeSidecar('clip.mp4', { sha256: 'x' });
+    await new ArtifactStore(out, async () => {
+      throw new Error('no download here');
+    }).writeSidecar('clip.mp4', { sha256: 'x' });
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     const side = path.join(out, 'clip.mp4.json');
     expect(lstatSync(side).isSymbolicLink()).toBe(false);
@@ -44,7 +46,13 @@ describe('no write follows a symlink', () => {
     const { out, victim } = setup();
     symlinkSync(victim, path.join(out, 'clip.mp4.part'));
     const mp4 = sample('mp4');
-    await new ArtifactStore(out, async () => ({ status: 200, contentLength: mp4.length, body: (async function* () { yield mp4; })() })).download('u', 'clip.mp4', 'mp4');
+    await new ArtifactStore(out, async () => ({
+      status: 200,
+      contentLength: mp4.length,
+      body: (async function* () {
+        yield mp4;
+      })(),
+    })).download('u', 'clip.mp4', 'mp4');
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(lstatSync(path.join(out, 'clip.mp4')).isFile()).toBe(true);
   });

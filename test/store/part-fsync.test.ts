@@ -47,7 +47,13 @@ describe('download durability order', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'reelctl-partsync-'));
     const mp4 = sample('mp4');
     events.length = 0;
-    const store = new ArtifactStore(dir, async () => ({ status: 200, contentLength: mp4.length, body: (async function* () { yield mp4; })() }));
+    const store = new ArtifactStore(dir, async () => ({
+      status: 200,
+      contentLength: mp4.length,
+      body: (async function* () {
+        yield mp4;
+      })(),
+    }));
     await store.download('u', 'v.mp4', 'mp4');
     const rename = events.indexOf('rename v.mp4.part v.mp4');
     expect(rename).toBeGreaterThan(0);

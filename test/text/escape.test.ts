@@ -54,7 +54,10 @@ describe('log lines', () => {
 
   it('scrubDeep redacts secrets in every string and key of an API answer; printable also escapes', () => {
     registerSecret('sk-deep-1234567');
-    expect(scrubDeep({ errors: [{ message: 'bad key sk-deep-1234567', n: 1 }], 'sk-deep-1234567': true })).toEqual({ errors: [{ message: 'bad key [REDACTED]', n: 1 }], '[REDACTED]': true });
+    expect(scrubDeep({ errors: [{ message: 'bad key sk-deep-1234567', n: 1 }], 'sk-deep-1234567': true })).toEqual({
+      errors: [{ message: 'bad key [REDACTED]', n: 1 }],
+      '[REDACTED]': true,
+    });
     expect(printable(`sk-deep-1234567${ESC}`)).toBe('[REDACTED]\\x1b');
   });
 });

@@ -27,7 +27,8 @@ export type LogLine = (level: 'info' | 'error', fields: object, msg: string) => 
 
 const summaryLine = (sum: ApplySummary, simulated: boolean) =>
   `Apply complete: ${sum.ready} ready, ${sum.failed} failed, ${sum.suspended} suspended, ${sum.submitted} submitted, ${usd(sum.spentUsd)} spent${simulated ? ' (simulated)' : ''}.`;
-const prunedLine = (names: string[], archived: string[], out: string) => `pruned ${names.length} video(s); ${archived.length} file(s) archived under ${printable(out)}/.archive/`;
+const prunedLine = (names: string[], archived: string[], out: string) =>
+  `pruned ${names.length} video(s); ${archived.length} file(s) archived under ${printable(out)}/.archive/`;
 const CANCELLED = 'Apply cancelled: nothing was submitted.';
 const INTERRUPTED = 'interrupted: in-flight renders are recorded and will be picked up by the next apply';
 
@@ -48,7 +49,8 @@ export function jsonApplyView(log: LogLine, opts: { simulated: boolean }): Apply
     plan: (plan) => log('info', { plan: JSON.parse(renderJson(plan)) as unknown, simulated: opts.simulated }, `plan: ${planHeadline(plan)}`),
     cancelled: () => log('info', {}, CANCELLED),
     pruned: (names, archived, out) => log('info', { pruned: names, archived }, prunedLine(names, archived, out)),
-    summary: (sum) => log(sum.failed ? 'error' : 'info', { ...sum, spentUsd: roundUsd(sum.spentUsd), simulated: opts.simulated }, summaryLine(sum, opts.simulated)),
+    summary: (sum) =>
+      log(sum.failed ? 'error' : 'info', { ...sum, spentUsd: roundUsd(sum.spentUsd), simulated: opts.simulated }, summaryLine(sum, opts.simulated)),
     interrupted: () => log('info', {}, INTERRUPTED),
   };
 }

@@ -52,23 +52,45 @@ function duration(ms: number): string {
 function describeText(d: Described): string {
   const { manifest: m, state: v } = d;
   const out: string[] = [`Name:        ${d.name}`];
-  if (m) out.push(`Manifest:    ${m.file}:${m.line}`, `Labels:      ${Object.entries(m.labels).map(([k, x]) => `${k}=${x}`).join(', ') || '<none>'}`, `Desired:     ${m.specHash}${m.suspend ? ' (suspended)' : ''}`);
+  if (m)
+    out.push(
+      `Manifest:    ${m.file}:${m.line}`,
+      `Labels:      ${
+        Object.entries(m.labels)
+          .map(([k, x]) => `${k}=${x}`)
+          .join(', ') || '<none>'
+      }`,
+      `Desired:     ${m.specHash}${m.suspend ? ' (suspended)' : ''}`,
+    );
   else out.push('Manifest:    <removed>');
   if (!v) return out.concat('Phase:       <not in state: plan will create>').join('\n') + '\n';
   const phase = derivePhase(v, m ? { suspend: m.suspend } : {});
-  out.push(`Phase:       ${phase}${v.message ? ` — ${v.message}` : ''}${phase !== v.phase ? `  (the state file says ${v.phase})` : ''}`, `Recorded:    ${v.specHash}${m && m.specHash !== v.specHash ? '  (differs from desired: plan will replace)' : ''}`, `Cost:        ${usdOf(v.costUsd, videoCostSource(v))}`, 'Outputs:');
+  out.push(
+    `Phase:       ${phase}${v.message ? ` — ${v.message}` : ''}${phase !== v.phase ? `  (the state file says ${v.phase})` : ''}`,
+    `Recorded:    ${v.specHash}${m && m.specHash !== v.specHash ? '  (differs from desired: plan will replace)' : ''}`,
+    `Cost:        ${usdOf(v.costUsd, videoCostSource(v))}`,
+    'Outputs:',
+  );
   for (const o of v.outputs) out.push(`  ${o.path}  ${o.bytes} bytes  sha256:${o.sha256.slice(0, 16)}…  task ${o.taskUUID}`);
   if (v.outputs.length === 0) out.push('  <none>');
   out.push('Conditions:');
   for (const c of v.conditions) out.push(`  ${c.type}=${c.status}  ${c.reason}: ${c.message}  (${c.lastTransitionTime})`);
   out.push('Attempts:');
-  for (const a of v.attempts) out.push(`  ${a.taskUUID}  ${a.state}  sent ${a.sends}×  ${a.costUsd !== undefined ? usdOf(a.costUsd, costSourceOf(a)) : `reserved ${usd(a.reservedUsd)}`}${a.error ? `  ${a.error.code}: ${a.error.message}` : ''}`);
+  for (const a of v.attempts)
+    out.push(
+      `  ${a.taskUUID}  ${a.state}  sent ${a.sends}×  ${a.costUsd !== undefined ? usdOf(a.costUsd, costSourceOf(a)) : `reserved ${usd(a.reservedUsd)}`}${a.error ? `  ${a.error.code}: ${a.error.message}` : ''}`,
+    );
   out.push('History:');
   for (const h of v.history) out.push(`  ${h.at}  ${h.phase}${h.message ? `  ${h.message}` : ''}`);
   out.push('Events:', ...(d.events.length ? d.events.map((e) => `  ${eventLine(e)}`) : ['  <none>']));
   if (d.sidecar) {
     out.push(`Sidecar:     ${d.sidecar.content === null ? '<missing>' : d.sidecar.file}`);
-    if (d.sidecar.content !== null) out.push(...JSON.stringify(d.sidecar.content, null, 2).split('\n').map((l) => `  ${l}`));
+    if (d.sidecar.content !== null)
+      out.push(
+        ...JSON.stringify(d.sidecar.content, null, 2)
+          .split('\n')
+          .map((l) => `  ${l}`),
+      );
   }
   return out.join('\n') + '\n';
 }

@@ -16,5 +16,8 @@ const stack = (err: Out) => (text: string) => void err.write(text.split('\n').ma
 
 export const ERROR_VIEWS: Record<'text' | 'json', (err: Out, now?: () => number) => ErrorView> = {
   text: (err) => ({ line: (msg) => void err.write(printable(msg) + '\n'), stack: stack(err) }),
-  json: (err, now = Date.now) => ({ line: (msg, fields = {}) => void err.write(toSafeJson(scrubDeep({ level: 50, time: now(), ...fields, msg })) + '\n'), stack: stack(err) }),
+  json: (err, now = Date.now) => ({
+    line: (msg, fields = {}) => void err.write(toSafeJson(scrubDeep({ level: 50, time: now(), ...fields, msg })) + '\n'),
+    stack: stack(err),
+  }),
 };

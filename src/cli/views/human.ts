@@ -5,11 +5,24 @@ import { escapeControls as safe } from '../../text/escape.js';
 import type { Change, Plan } from '../../plan/model.js';
 
 const SYMBOL: Record<Change['action'], string> = {
-  create: '+', replace: '-/+', delete: '-', download: '↓', move: '~', noop: ' ', suspended: '‖',
+  create: '+',
+  replace: '-/+',
+  delete: '-',
+  download: '↓',
+  move: '~',
+  noop: ' ',
+  suspended: '‖',
 };
 
 export function renderHuman(plan: Plan, style: Style = plainStyle, opts: { showNoop?: boolean } = {}): string {
-  const color = (c: Change) => (c.action === 'create' || c.action === 'download' ? style.green : c.action === 'delete' || c.action === 'replace' ? style.red : c.action === 'move' ? style.yellow : style.dim);
+  const color = (c: Change) =>
+    c.action === 'create' || c.action === 'download'
+      ? style.green
+      : c.action === 'delete' || c.action === 'replace'
+        ? style.red
+        : c.action === 'move'
+          ? style.yellow
+          : style.dim;
   const shown = plan.changes.filter((c) => opts.showNoop || c.action !== 'noop' || c.attention);
   const lines: string[] = [];
   if (shown.length > 0) {
@@ -32,7 +45,8 @@ export function renderHuman(plan: Plan, style: Style = plainStyle, opts: { showN
   } else {
     lines.push(
       style.bold(`Plan: ${s.create} to create, ${s.replace} to replace, ${s.download} to download, ${s.move} to move, ${s.delete} to delete.`) +
-        ` Estimated cost: ${style.bold(usd(s.estimatedCostUsd))}` + (attention ? ` ${attention}` : ''),
+        ` Estimated cost: ${style.bold(usd(s.estimatedCostUsd))}` +
+        (attention ? ` ${attention}` : ''),
     );
   }
   return lines.join('\n') + '\n';

@@ -11,7 +11,9 @@ export function initView(out: Out): { render(r: InitResult): void } {
   return {
     render: ({ dir, written }) => {
       const manifests = path.join(dir, 'manifests');
-      out.write(`${written.map((f) => `wrote ${f}`).join('\n')}\n\nNext:\n  reelctl validate ${manifests}\n  reelctl plan ${manifests}\n  reelctl apply --simulate ${manifests}   # try it without a key\n`);
+      out.write(
+        `${written.map((f) => `wrote ${f}`).join('\n')}\n\nNext:\n  reelctl validate ${manifests}\n  reelctl plan ${manifests}\n  reelctl apply --simulate ${manifests}   # try it without a key\n`,
+      );
     },
   };
 }

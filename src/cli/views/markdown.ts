@@ -21,7 +21,9 @@ export function renderMarkdown(plan: Plan): string {
   out.push(`<details><summary>${changes.length} change(s)</summary>`, '');
   out.push('| | video | action | reason | output | cost |', '|---|---|---|---|---|---:|');
   for (const c of changes)
-    out.push(`| ${ICON[c.action]} | \`${c.name}\` | ${c.action} | ${esc(c.reason)}${c.attention ? `<br>**to do:** ${esc(c.attention)}` : ''} | ${c.outputPath ? `\`${esc(c.outputPath)}\`` : ''} | ${c.estimatedCostUsd ? usd(c.estimatedCostUsd) : ''} |`);
+    out.push(
+      `| ${ICON[c.action]} | \`${c.name}\` | ${c.action} | ${esc(c.reason)}${c.attention ? `<br>**to do:** ${esc(c.attention)}` : ''} | ${c.outputPath ? `\`${esc(c.outputPath)}\`` : ''} | ${c.estimatedCostUsd ? usd(c.estimatedCostUsd) : ''} |`,
+    );
   out.push('', '</details>');
   return out.join('\n') + '\n';
 }

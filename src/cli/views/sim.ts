@@ -11,6 +11,8 @@ export interface SimListening {
 export function simView(out: Out): { listening(s: SimListening): void } {
   return {
     listening: (s) =>
-      void out.write(`reelctl simulator listening\n  RUNWARE_API_URL=${s.url}\n  RUNWARE_API_KEY=${s.apiKey}\n  stats: ${s.origin}/_sim/stats\n${s.variants.length ? `  variants: ${s.variants.join(', ')}\n` : ''}`),
+      void out.write(
+        `reelctl simulator listening\n  RUNWARE_API_URL=${s.url}\n  RUNWARE_API_KEY=${s.apiKey}\n  stats: ${s.origin}/_sim/stats\n${s.variants.length ? `  variants: ${s.variants.join(', ')}\n` : ''}`,
+      ),
   };
 }

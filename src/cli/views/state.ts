@@ -17,7 +17,10 @@ export interface MigrateView {
 
 export const MIGRATE_VIEWS: Record<'human' | 'json', (out: { stdout: Out; stderr: Out }) => MigrateView> = {
   human: ({ stderr }) => ({
-    render: (r) => void stderr.write(`migrated ${r.videos} video(s) from ${r.from} to ${r.to} (serial ${r.serial}); ${r.from} is unchanged — point --state at the new one\n`),
+    render: (r) =>
+      void stderr.write(
+        `migrated ${r.videos} video(s) from ${r.from} to ${r.to} (serial ${r.serial}); ${r.from} is unchanged — point --state at the new one\n`,
+      ),
   }),
   json: ({ stdout }) => ({ render: (r) => void stdout.write(toSafeJson({ version: 1, migrated: r }) + '\n') }),
 };

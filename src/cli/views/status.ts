@@ -28,14 +28,17 @@ export const STATUS_FORMATS = ['json', 'yaml', 'wide'] as const;
 export type StatusFormat = (typeof STATUS_FORMATS)[number] | 'human';
 
 const noState = (r: StatusResult) => !r.state || Object.keys(r.state.videos).length === 0;
-const noStateLine = (r: StatusResult) => `No state yet at ${printable(r.statePath)} (run reelctl apply${r.statePath === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`;
+const noStateLine = (r: StatusResult) =>
+  `No state yet at ${printable(r.statePath)} (run reelctl apply${r.statePath === DEFAULT_STATE ? `; a --simulate run keeps its own: --state ${SIMULATED_STATE}` : ''}).\n`;
 
 export const STATUS_VIEWS: Record<StatusFormat, (out: Out) => StatusView> = {
   human: (out) => ({ render: (r) => void out.write(noState(r) ? noStateLine(r) : statusTable(r.state, r.selector, r.now, out)) }),
   wide: (out) => ({ render: (r) => void out.write(noState(r) ? noStateLine(r) : statusWide(r.state, r.selector, r.now, out)) }),
   json: (out) => ({ render: (r) => void out.write(toSafeJson(statusJson(r.state, r.selector, r.now)) + '\n') }),
   // Every string escaped first: the yaml writer leaves C1 controls and bidi marks raw.
-  yaml: (out) => ({ render: async (r) => void out.write((await import('yaml')).stringify(mapStrings(statusJson(r.state, r.selector, r.now), escapeControls))) }),
+  yaml: (out) => ({
+    render: async (r) => void out.write((await import('yaml')).stringify(mapStrings(statusJson(r.state, r.selector, r.now), escapeControls))),
+  }),
 };
 
 /** The contract JSON; secrets redacted (a state written before a fix may hold an echoed key). */
@@ -85,8 +88,13 @@ export function statusTable(state: StateFile | null, selector: Record<string, st
   ]);
   const header = ['NAME', 'PHASE', 'AGE', 'COST', 'OUTPUT', 'MESSAGE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
-  const paint = (phase: string, line: string) => (phase === 'Ready' ? line : phase === 'Failed' ? style.red(line) : phase === 'Suspended' ? style.dim(line) : style.yellow(line));
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
+  const paint = (phase: string, line: string) =>
+    phase === 'Ready' ? line : phase === 'Failed' ? style.red(line) : phase === 'Suspended' ? style.dim(line) : style.yellow(line);
   return [fmt(header), ...rows.map((r) => paint(r[1]!, fmt(r)))].join('\n') + '\n' + budgetLine(state, now);
 }
 
@@ -101,13 +109,28 @@ function budgetLine(state: StateFile | null, now: number): string {
 /** `-o wide`: the table plus the spec hash, task, labels and output count (kubectl's wide). */
 function statusWide(state: StateFile | null, selector: Record<string, string>, now: number, stream: { isTTY?: boolean } = process.stdout): string {
   const style = makeStyle(stream);
-  const rows = selected(state, selector).map((v) => [
-    v.name, derivePhase(v), age(v.history.at(-1)?.at ?? v.updatedAt, now), usdOf(v.costUsd, videoCostSource(v)), v.specHash.slice(0, 19), v.attempts.at(-1)?.taskUUID ?? '-',
-    String(v.outputs.length), Object.entries(v.labels ?? {}).map(([k, x]) => `${k}=${x}`).join(',') || '-',
-    v.outputs.length === 0 ? '-' : v.outputs.map((o) => o.path).join(','), v.message ?? '',
-  ].map(printable));
+  const rows = selected(state, selector).map((v) =>
+    [
+      v.name,
+      derivePhase(v),
+      age(v.history.at(-1)?.at ?? v.updatedAt, now),
+      usdOf(v.costUsd, videoCostSource(v)),
+      v.specHash.slice(0, 19),
+      v.attempts.at(-1)?.taskUUID ?? '-',
+      String(v.outputs.length),
+      Object.entries(v.labels ?? {})
+        .map(([k, x]) => `${k}=${x}`)
+        .join(',') || '-',
+      v.outputs.length === 0 ? '-' : v.outputs.map((o) => o.path).join(','),
+      v.message ?? '',
+    ].map(printable),
+  );
   const header = ['NAME', 'PHASE', 'AGE', 'COST', 'SPEC', 'TASK', 'FILES', 'LABELS', 'OUTPUTS', 'MESSAGE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
   return [fmt(header), ...rows.map((r) => (r[1] === 'Failed' ? style.red(fmt(r)) : fmt(r)))].join('\n') + '\n';
 }

@@ -16,5 +16,7 @@ export interface ValidateView {
 
 export const VALIDATE_VIEWS: Record<'human' | 'json', (out: Out) => ValidateView> = {
   human: (out) => ({ render: (r) => void out.write(`${r.files} manifest file(s) valid (${r.videos} video(s))\n`) }),
-  json: (out) => ({ render: (r) => void out.write(toSafeJson({ version: 1, valid: r.problems.length === 0, files: r.files, videos: r.videos, problems: r.problems }) + '\n') }),
+  json: (out) => ({
+    render: (r) => void out.write(toSafeJson({ version: 1, valid: r.problems.length === 0, files: r.files, videos: r.videos, problems: r.problems }) + '\n'),
+  }),
 };

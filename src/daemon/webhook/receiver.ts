@@ -37,7 +37,16 @@ export interface WebhookReceiver {
 const MAX_WEBHOOK_BODY = 64 * 1024;
 export const HOOK_PATH = '/hooks/runware/';
 
-const HTTP_STATUS: Record<WebhookResult, number> = { woken: 202, duplicate: 200, unknown: 200, unavailable: 503, unauthorized: 401, too_large: 413, invalid: 400, not_found: 404 };
+const HTTP_STATUS: Record<WebhookResult, number> = {
+  woken: 202,
+  duplicate: 200,
+  unknown: 200,
+  unavailable: 503,
+  unauthorized: 401,
+  too_large: 413,
+  invalid: 400,
+  not_found: 404,
+};
 
 export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookReceiver> {
   const cap = o.maxBodyBytes ?? MAX_WEBHOOK_BODY;
@@ -49,7 +58,11 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
       if (res.headersSent) return;
       const body = JSON.stringify({ result });
       // Unread request bodies (401, 413) are not drained: the connection is closed instead.
-      res.writeHead(HTTP_STATUS[result], { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(close ? { connection: 'close' } : {}) });
+      res.writeHead(HTTP_STATUS[result], {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        ...(close ? { connection: 'close' } : {}),
+      });
       res.end(body);
     };
     const url = new URL(req.url ?? '/', 'http://receiver');
@@ -73,7 +86,8 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
         if (!target) return answer('unavailable');
         const results = uuids.map((u) => target.hint(id, u));
         const result = (['unavailable', 'woken', 'duplicate'] as const).find((r) => results.includes(r)) ?? 'unknown';
-        if (result === 'woken' || via === 'previous') o.logger.info({ video: id, taskUUID: uuids[0], result, token: via }, `webhook: ${result === 'woken' ? 'woke' : result} ${id}`);
+        if (result === 'woken' || via === 'previous')
+          o.logger.info({ video: id, taskUUID: uuids[0], result, token: via }, `webhook: ${result === 'woken' ? 'woke' : result} ${id}`);
         else o.logger.debug({ video: id, taskUUID: uuids[0], result }, `webhook: ${result}`);
         answer(result);
       },
@@ -86,7 +100,12 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) =>
-      reject(new ReelctlError(`cannot listen on --webhook-listen ${formatAddress(o.listen).slice(7)}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`, { code: 'daemon.webhook-listen', cause: err }));
+      reject(
+        new ReelctlError(
+          `cannot listen on --webhook-listen ${formatAddress(o.listen).slice(7)}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`,
+          { code: 'daemon.webhook-listen', cause: err },
+        ),
+      );
     server.once('error', onError);
     server.listen(o.listen.port, o.listen.host, () => {
       server.off('error', onError);
@@ -139,7 +158,8 @@ export function taskUUIDs(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
-  const data = body && typeof body === 'object' && !Array.isArray(body) && Array.isArray((body as { data?: unknown }).data) ? (body as { data: unknown[] }).data : body;
+  const data =
+    body && typeof body === 'object' && !Array.isArray(body) && Array.isArray((body as { data?: unknown }).data) ? (body as { data: unknown[] }).data : body;
   const items = Array.isArray(data) ? data : [data];
   const out = new Set<string>();
   for (const i of items.slice(0, 16)) {

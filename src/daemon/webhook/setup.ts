@@ -20,13 +20,19 @@ export interface WebhookFlags {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
-export function parseWebhookFlags(f: { webhookListen?: string; webhookUrl?: string }, metrics: ListenAddress, safetyPollMs: number, graceMs: number): WebhookFlags | undefined {
+export function parseWebhookFlags(
+  f: { webhookListen?: string; webhookUrl?: string },
+  metrics: ListenAddress,
+  safetyPollMs: number,
+  graceMs: number,
+): WebhookFlags | undefined {
   if (!f.webhookListen) {
     if (f.webhookUrl) throw new UsageError('--webhook-url needs --webhook-listen HOST:PORT (the address the receiver binds)');
     return undefined;
   }
   const listen = parseListen(f.webhookListen);
-  if (listen.port !== 0 && listen.port === metrics.port) throw new UsageError(`--webhook-listen must not share the metrics port ${metrics.port} (--listen): the receiver gets its own listener`);
+  if (listen.port !== 0 && listen.port === metrics.port)
+    throw new UsageError(`--webhook-listen must not share the metrics port ${metrics.port} (--listen): the receiver gets its own listener`);
   if (safetyPollMs < 1000) throw new UsageError('--webhook-safety-poll must be at least 1s');
   let url: string | undefined;
   if (f.webhookUrl) {
@@ -37,9 +43,11 @@ export function parseWebhookFlags(f: { webhookListen?: string; webhookUrl?: stri
       throw new UsageError(`invalid --webhook-url "${f.webhookUrl}": expected e.g. https://reelctl.example.com`);
     }
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError('--webhook-url must be http(s)');
-    if (u.search || u.hash || u.username || u.password) throw new UsageError('--webhook-url is a base URL: no query, fragment or credentials (the token is added by reelctl)');
+    if (u.search || u.hash || u.username || u.password)
+      throw new UsageError('--webhook-url is a base URL: no query, fragment or credentials (the token is added by reelctl)');
     url = u.href;
-  } else if (!LOOPBACK.test(listen.host)) throw new UsageError('--webhook-url URL is required: the public address through which Runware reaches --webhook-listen');
+  } else if (!LOOPBACK.test(listen.host))
+    throw new UsageError('--webhook-url URL is required: the public address through which Runware reaches --webhook-listen');
   return { listen, ...(url ? { url } : {}), safetyPollMs, graceMs };
 }
 
@@ -59,7 +67,10 @@ export async function startWebhooks(f: WebhookFlags, o: { env: NodeJS.ProcessEnv
   const receiver = await startWebhookReceiver({ listen: f.listen, check, target: () => target, logger: o.logger });
   const baseUrl = f.url ?? formatAddress(receiver.address);
   const wiring = createWebhookWiring({ baseUrl, token: tokens.current, safetyPollMs: f.safetyPollMs }, o.logger);
-  o.logger.info({ baseUrl, safetyPollMs: f.safetyPollMs, previousToken: Boolean(tokens.previous) }, `webhooks on: Runware calls ${baseUrl}; safety poll at most every ${Math.round(f.safetyPollMs / 1000)} s`);
+  o.logger.info(
+    { baseUrl, safetyPollMs: f.safetyPollMs, previousToken: Boolean(tokens.previous) },
+    `webhooks on: Runware calls ${baseUrl}; safety poll at most every ${Math.round(f.safetyPollMs / 1000)} s`,
+  );
   return {
     wiring,
     receiver,

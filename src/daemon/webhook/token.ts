@@ -46,7 +46,8 @@ export async function resolveWebhookTokens(env: NodeJS.ProcessEnv, stateFile: st
     const file = path.join(path.dirname(path.resolve(stateFile)), TOKEN_FILE_NAME);
     tokens = { ...(await keptToken(file)), file };
   }
-  if (tokens.current.length < 16) throw new ReelctlError('the webhook token must be at least 16 characters (it is the only thing authenticating a call)', { code: 'config.webhook-token' });
+  if (tokens.current.length < 16)
+    throw new ReelctlError('the webhook token must be at least 16 characters (it is the only thing authenticating a call)', { code: 'config.webhook-token' });
   if (previous && previous !== tokens.current) tokens.previous = previous;
   registerSecret(tokens.current);
   if (tokens.previous) registerSecret(tokens.previous);

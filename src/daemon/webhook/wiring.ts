@@ -56,7 +56,12 @@ export type HintedController = Pick<Controller, 'attempt' | 'wake' | 'isStopping
 export interface WebhookWiring {
   pollRoundMs: number;
   /** The controller's dependencies that webhooks change (spread over the defaults). */
-  overrides(base: { client: ProviderClient; resolveRequest: ReconcileDeps['resolveRequest']; random: () => number; clock?: Clock }): Pick<ReconcileDeps, 'client' | 'resolveRequest' | 'pollDelayMs'>;
+  overrides(base: {
+    client: ProviderClient;
+    resolveRequest: ReconcileDeps['resolveRequest'];
+    random: () => number;
+    clock?: Clock;
+  }): Pick<ReconcileDeps, 'client' | 'resolveRequest' | 'pollDelayMs'>;
   /** What the receiver wakes, once the controller exists (only through its interface). */
   target(controller: HintedController, clock: Clock): WebhookTarget;
 }
@@ -73,13 +78,18 @@ export function createWebhookWiring(cfg: WebhookConfig, logger: Logger): Webhook
         const request = await base.resolveRequest(v);
         if (request.webhookURL !== undefined) {
           // The manifest names its own hook (Runware takes one): keep it; this video is found by the safety poll.
-          if (!ownHook.has(v.name)) logger.warn({ video: v.name }, `${v.name} sets its own spec.request.webhookURL: reelctl's receiver will not hear of it; its render is noticed by the safety poll (at most every ${Math.round(cfg.safetyPollMs / 1000)} s)`);
+          if (!ownHook.has(v.name))
+            logger.warn(
+              { video: v.name },
+              `${v.name} sets its own spec.request.webhookURL: reelctl's receiver will not hear of it; its render is noticed by the safety poll (at most every ${Math.round(cfg.safetyPollMs / 1000)} s)`,
+            );
           ownHook.add(v.name);
           return request;
         }
         return { ...request, webhookURL: webhookURL(cfg.baseUrl, v.name, cfg.token) };
       },
-      pollDelayMs: (n) => safetyPollDelayMs(n, base.random, { capMs: cfg.safetyPollMs, ...(times.typical() !== undefined ? { typicalMs: times.typical()! } : {}) }),
+      pollDelayMs: (n) =>
+        safetyPollDelayMs(n, base.random, { capMs: cfg.safetyPollMs, ...(times.typical() !== undefined ? { typicalMs: times.typical()! } : {}) }),
     }),
     target: (controller, clock) => ({
       hint(id, taskUUID) {
@@ -112,7 +122,10 @@ export class PollGate {
   private lastLook = new Map<string, number>();
   private hinted = new Set<string>();
   readonly client: ProviderClient;
-  constructor(c: ProviderClient, private readonly clock: Clock) {
+  constructor(
+    c: ProviderClient,
+    private readonly clock: Clock,
+  ) {
     const self = this;
     this.client = {
       submit: async (t, o) => {

@@ -70,7 +70,16 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
   const breaker = new Breaker(() => clock.elapsed(), o.breaker.threshold, o.breaker.cooldownMs);
   const auth: { error?: ProviderError } = {};
   const common = { provider, clock, random, budget, maxAttempts: o.maxAttempts, backoff: o.backoff, signal: abort.signal, onRetry, auth };
-  const submitLane = new SubmitLane({ ...common, breaker, rate: new AimdRate(o.submitRps), batchSize: o.submitBatchSize, windowMs: o.submitWindowMs, maxInFlight: o.submitConcurrency, maxBytes: o.submitMaxBytes, count: count('submit') });
+  const submitLane = new SubmitLane({
+    ...common,
+    breaker,
+    rate: new AimdRate(o.submitRps),
+    batchSize: o.submitBatchSize,
+    windowMs: o.submitWindowMs,
+    maxInFlight: o.submitConcurrency,
+    maxBytes: o.submitMaxBytes,
+    count: count('submit'),
+  });
   const pollLane = new PollLane({ ...common, batchSize: o.pollBatchSize, roundMs: o.pollRoundMs, count: count('poll') });
   const downloads = new PQueue({ concurrency: o.downloadConcurrency });
 

@@ -9,7 +9,11 @@ import type { PollOutcome } from '../types.js';
 import { fullJitter } from './backoff.js';
 import type { LaneDeps } from './lane.js';
 
-const noAnswer = (taskUUID: string): PollOutcome => ({ taskUUID, status: 'unknown', error: new ProviderError('the API sent no item for this task', { code: 'no-answer', kind: 'unknown-outcome', taskUUID }) });
+const noAnswer = (taskUUID: string): PollOutcome => ({
+  taskUUID,
+  status: 'unknown',
+  error: new ProviderError('the API sent no item for this task', { code: 'no-answer', kind: 'unknown-outcome', taskUUID }),
+});
 const isNoAnswer = (o: PollOutcome | undefined) => !o || (o.status === 'unknown' && (!o.error || o.error.code === 'no-answer'));
 
 interface Waiters {

@@ -122,7 +122,10 @@ export class SubmitLane {
     for (let attempt = 1; ; attempt++) {
       let error: ProviderError;
       try {
-        const outcomes = await this.d.provider.submit(remaining.map((w) => w.task), { signal: this.d.signal });
+        const outcomes = await this.d.provider.submit(
+          remaining.map((w) => w.task),
+          { signal: this.d.signal },
+        );
         this.d.count('ok');
         this.d.breaker.success();
         this.d.rate.success();

@@ -26,7 +26,7 @@ const IPV4: Range[] = [
 ];
 
 function ipv4Kind(n: number): AddressKind {
-  for (const [base, bits, kind] of IPV4) if (bits === 0 || (n >>> (32 - bits)) === (base >>> (32 - bits))) return kind;
+  for (const [base, bits, kind] of IPV4) if (bits === 0 || n >>> (32 - bits) === base >>> (32 - bits)) return kind;
   return 'public';
 }
 

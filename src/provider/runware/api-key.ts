@@ -15,7 +15,9 @@ export function resolveApiKey(env: NodeJS.ProcessEnv): string | undefined {
     try {
       key = readFileSync(env.RUNWARE_API_KEY_FILE, 'utf8').trim();
     } catch (err) {
-      throw new ReelctlError(`cannot read RUNWARE_API_KEY_FILE ${env.RUNWARE_API_KEY_FILE}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'config.key-file' });
+      throw new ReelctlError(`cannot read RUNWARE_API_KEY_FILE ${env.RUNWARE_API_KEY_FILE}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+        code: 'config.key-file',
+      });
     }
     if (key) registerSecret(key); // before the checks below: whatever it holds is never printed
     if (!key) throw new ReelctlError(`RUNWARE_API_KEY_FILE ${env.RUNWARE_API_KEY_FILE} is empty`, { code: 'config.key-empty' });
@@ -35,8 +37,18 @@ function checkKey(key: string, source: string): void {
   const at = chars.findIndex((c) => c < '!' || c > '~');
   if (at < 0) return;
   const c = chars[at]!.codePointAt(0)!;
-  const what = c === 0x0a || c === 0x0d ? 'a line break (a second line?)' : c === 0x20 || c === 0x09 ? 'whitespace' : c < 0x20 || c === 0x7f ? 'a control character' : 'a non-ASCII character';
-  throw new ReelctlError(`the API key in ${source} contains ${what} at character ${at + 1}: a key is a single token of visible ASCII characters; fix the value and run again`, { code: 'config.key-invalid' });
+  const what =
+    c === 0x0a || c === 0x0d
+      ? 'a line break (a second line?)'
+      : c === 0x20 || c === 0x09
+        ? 'whitespace'
+        : c < 0x20 || c === 0x7f
+          ? 'a control character'
+          : 'a non-ASCII character';
+  throw new ReelctlError(
+    `the API key in ${source} contains ${what} at character ${at + 1}: a key is a single token of visible ASCII characters; fix the value and run again`,
+    { code: 'config.key-invalid' },
+  );
 }
 
 export function apiUrl(env: NodeJS.ProcessEnv): string {

@@ -133,12 +133,24 @@ function parseUrl(s: string, base?: URL): URL {
   }
 }
 
-function send(u: URL, headers: Record<string, string>, signal: AbortSignal | undefined, lookup: net.LookupFunction | undefined, timeoutMs: number): Promise<IncomingMessage> {
+function send(
+  u: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal | undefined,
+  lookup: net.LookupFunction | undefined,
+  timeoutMs: number,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const mod = u.protocol === 'https:' ? https : http;
     const req = mod.request(u, { method: 'GET', headers, timeout: timeoutMs, ...(signal ? { signal } : {}), ...(lookup ? { lookup } : {}) });
     req.on('response', resolve);
-    req.on('error', (err) => reject(err instanceof ReelctlError || err.name === 'AbortError' ? err : new Error(`download request failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err })));
+    req.on('error', (err) =>
+      reject(
+        err instanceof ReelctlError || err.name === 'AbortError'
+          ? err
+          : new Error(`download request failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err }),
+      ),
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
     req.end();
   });
@@ -162,6 +174,7 @@ export function parseMaxDownloadBytes(v: string | undefined): number {
   if (v === undefined || v.trim() === '') return DEFAULT_MAX_DOWNLOAD_BYTES;
   const m = /^(\d+)\s*([KMG]?)(?:i?B)?$/i.exec(v.trim());
   const n = m ? Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new ReelctlError(`REELCTL_MAX_DOWNLOAD_BYTES must be a number of bytes (e.g. 2147483648 or 2G), got "${v}"`, { code: 'config.max-download' });
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new ReelctlError(`REELCTL_MAX_DOWNLOAD_BYTES must be a number of bytes (e.g. 2147483648 or 2G), got "${v}"`, { code: 'config.max-download' });
   return n;
 }

@@ -24,7 +24,11 @@ export function createRunwareProvider(opts: RunwareProviderOptions): Provider {
   const count = opts.onRequest ?? (() => undefined);
   const guard = createDownloadGuard({ ...opts.download, apiUrl: opts.baseUrl });
 
-  async function post(kind: 'submit' | 'poll', body: object[], o: RequestOptions & { dryRun?: boolean } = {}): Promise<{ status: number; json: WireResponse | undefined }> {
+  async function post(
+    kind: 'submit' | 'poll',
+    body: object[],
+    o: RequestOptions & { dryRun?: boolean } = {},
+  ): Promise<{ status: number; json: WireResponse | undefined }> {
     const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {

@@ -14,7 +14,8 @@ export interface ItemError {
 export const FINAL_WHEN_ACKNOWLEDGED = new Set(['taskFailedOrNotFound', 'taskExpired', 'taskCancelled']);
 /** The API does not know the task: an unknown outcome for a task never acknowledged. */
 const NOT_FOUND = new Set(['taskNotFound', 'taskFailedOrNotFound', 'taskExpired', 'taskCancelled']);
-export const isNotFoundCode = (code: string | undefined) => !!code && (NOT_FOUND.has(code) || /^(task)?not.?found$|unknown.?task|doesnotexist|invalidtaskuuid/i.test(code));
+export const isNotFoundCode = (code: string | undefined) =>
+  !!code && (NOT_FOUND.has(code) || /^(task)?not.?found$|unknown.?task|doesnotexist|invalidtaskuuid/i.test(code));
 
 /** `processing` (documented) and `pending` (an older page): the task runs. Any other value is not understood. */
 export const RUNNING_STATUSES = new Set(['processing', 'pending']);
@@ -39,7 +40,8 @@ function safeJson(v: unknown): string {
   }
 }
 
-const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const asRecord = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 /** `{error:{code,message}}` (documented), `{code,message}` (accepted too), or `{error:"text"}`. */
 export function readError(item: unknown): ItemError {

@@ -60,8 +60,10 @@ const unknown = (taskUUID: string, code: string, message: string): { taskUUID: s
   error: new ProviderError(message, { code, kind: 'unknown-outcome', taskUUID }),
 });
 
-const withUUID = <T extends { taskUUID?: unknown }>(list: T[] | undefined) => (Array.isArray(list) ? list : []).filter((x) => x && typeof x.taskUUID === 'string' && x.taskUUID);
-const taskless = <T extends { taskUUID?: unknown }>(list: T[] | undefined) => (Array.isArray(list) ? list : []).filter((x) => x && !(typeof x.taskUUID === 'string' && x.taskUUID));
+const withUUID = <T extends { taskUUID?: unknown }>(list: T[] | undefined) =>
+  (Array.isArray(list) ? list : []).filter((x) => x && typeof x.taskUUID === 'string' && x.taskUUID);
+const taskless = <T extends { taskUUID?: unknown }>(list: T[] | undefined) =>
+  (Array.isArray(list) ? list : []).filter((x) => x && !(typeof x.taskUUID === 'string' && x.taskUUID));
 
 /** Per-task submit outcomes from a parsed response. Tasks the response does not mention are unknown. */
 export function submitOutcomes(tasks: VideoTask[], res: WireResponse, status: number): SubmitOutcome[] {
@@ -74,14 +76,18 @@ export function submitOutcomes(tasks: VideoTask[], res: WireResponse, status: nu
   const refusal = general.find((e) => !isConflict(e));
   return tasks.map((t): SubmitOutcome => {
     const e = errors.get(t.taskUUID);
-    if (e) return isConflict(e) ? { taskUUID: t.taskUUID, status: 'accepted', alreadyAccepted: true } : { taskUUID: t.taskUUID, status: 'rejected', error: terminalError(e, status) };
+    if (e)
+      return isConflict(e)
+        ? { taskUUID: t.taskUUID, status: 'accepted', alreadyAccepted: true }
+        : { taskUUID: t.taskUUID, status: 'rejected', error: terminalError(e, status) };
     const d = data.get(t.taskUUID);
     if (d) {
       const cost = validCost(d.cost);
       return { taskUUID: t.taskUUID, status: 'accepted', ...(cost !== undefined ? { costUsd: cost } : {}) };
     }
     if (tasklessConflict && tasks.length === 1) return { taskUUID: t.taskUUID, status: 'accepted', alreadyAccepted: true };
-    if (tasklessConflict) return unknown(t.taskUUID, 'conflict.unattributed', 'a conflictTaskUUID answer without a taskUUID: this task may already be accepted');
+    if (tasklessConflict)
+      return unknown(t.taskUUID, 'conflict.unattributed', 'a conflictTaskUUID answer without a taskUUID: this task may already be accepted');
     if (refusal && status >= 400 && status < 500) return { taskUUID: t.taskUUID, status: 'rejected', error: terminalError(refusal, status, t.taskUUID) };
     return unknown(t.taskUUID, 'no-answer', 'the API did not answer for this task');
   });
@@ -99,8 +105,17 @@ export function pollOutcomes(uuids: string[], res: WireResponse): PollOutcome[] 
     if (e) {
       const r = readError(e);
       // Whether "not found" is final depends on whether the submit was acknowledged: the caller decides.
-      if (isNotFoundCode(r.code)) return { taskUUID, status: 'unknown', error: new ProviderError(r.message ?? r.code!, { code: r.code!, kind: 'unknown-outcome', taskUUID }) };
-      return { taskUUID, status: 'failed', error: terminalError({ code: r.code ?? 'generationError', message: r.message ?? 'generation failed', ...(r.parameter ? { parameter: r.parameter } : {}) }, undefined, taskUUID) };
+      if (isNotFoundCode(r.code))
+        return { taskUUID, status: 'unknown', error: new ProviderError(r.message ?? r.code!, { code: r.code!, kind: 'unknown-outcome', taskUUID }) };
+      return {
+        taskUUID,
+        status: 'failed',
+        error: terminalError(
+          { code: r.code ?? 'generationError', message: r.message ?? 'generation failed', ...(r.parameter ? { parameter: r.parameter } : {}) },
+          undefined,
+          taskUUID,
+        ),
+      };
     }
     return itemsOutcome(taskUUID, items.get(taskUUID) ?? []);
   });
@@ -112,21 +127,41 @@ function itemsOutcome(taskUUID: string, list: WireItem[]): PollOutcome {
   const failed = list.find((i) => i.status === 'error');
   if (failed) {
     const r = readError(failed);
-    return { taskUUID, status: 'failed', error: terminalError({ code: r.code ?? 'generationError', message: r.message ?? 'generation failed', ...(r.parameter ? { parameter: r.parameter } : {}) }, undefined, taskUUID) };
+    return {
+      taskUUID,
+      status: 'failed',
+      error: terminalError(
+        { code: r.code ?? 'generationError', message: r.message ?? 'generation failed', ...(r.parameter ? { parameter: r.parameter } : {}) },
+        undefined,
+        taskUUID,
+      ),
+    };
   }
   const videos: RemoteVideo[] = [];
   for (const i of list.filter((x) => x.status === 'success')) {
     const bad = badNumber(i);
-    if (bad) return unknown(taskUUID, 'malformed-item', `Runware sent a malformed result: field "${bad.field}" is ${bad.value} (expected ${bad.expected}); nothing of it was stored`);
-    if (typeof i.videoUUID !== 'string' || !i.videoUUID) return unknown(taskUUID, 'malformed-item', 'Runware sent a malformed result: field "videoUUID" is missing; nothing of it was stored');
+    if (bad)
+      return unknown(
+        taskUUID,
+        'malformed-item',
+        `Runware sent a malformed result: field "${bad.field}" is ${bad.value} (expected ${bad.expected}); nothing of it was stored`,
+      );
+    if (typeof i.videoUUID !== 'string' || !i.videoUUID)
+      return unknown(taskUUID, 'malformed-item', 'Runware sent a malformed result: field "videoUUID" is missing; nothing of it was stored');
     if (videos.some((v) => v.videoUUID === i.videoUUID)) continue;
     const url = typeof i.videoURL === 'string' && i.videoURL ? i.videoURL : undefined;
     // No videoURL: the output went to the request's uploadEndpoint (the caller knows where that is).
-    videos.push({ videoUUID: i.videoUUID, ...(url ? { videoURL: url } : {}), ...(typeof i.seed === 'number' ? { seed: i.seed } : {}), ...(typeof i.cost === 'number' ? { cost: i.cost } : {}) });
+    videos.push({
+      videoUUID: i.videoUUID,
+      ...(url ? { videoURL: url } : {}),
+      ...(typeof i.seed === 'number' ? { seed: i.seed } : {}),
+      ...(typeof i.cost === 'number' ? { cost: i.cost } : {}),
+    });
   }
   if (videos.length > 0) return { taskUUID, status: 'success', videos };
   const odd = list.find((i) => !RUNNING_STATUSES.has(String(i.status)));
-  if (odd) return unknown(taskUUID, 'protocol.unknown-status', `Runware answered with an unknown status ${JSON.stringify(text(odd.status) ?? null)} for this task`);
+  if (odd)
+    return unknown(taskUUID, 'protocol.unknown-status', `Runware answered with an unknown status ${JSON.stringify(text(odd.status) ?? null)} for this task`);
   return { taskUUID, status: 'processing' };
 }
 
@@ -135,10 +170,33 @@ export function httpError(status: number, res: WireResponse | undefined, retryAf
   const first = Array.isArray(res?.errors) ? readError(res.errors[0]) : undefined;
   const base = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 401)
-    return new ProviderError('Runware rejected the API key (HTTP 401): check RUNWARE_API_KEY / RUNWARE_API_KEY_FILE', { code: 'unauthorized', kind: 'terminal', ...base });
-  if (status === 402) return new ProviderError(`Runware refused: no credit left (HTTP 402)${first?.message ? `: ${first.message}` : ''}`, { code: 'insufficientCredits', kind: 'terminal', ...base });
-  if (status === 403) return new ProviderError(`Runware refused the request (HTTP 403)${first?.message ? `: ${first.message}` : ''}`, { code: 'forbidden', kind: 'terminal', ...base });
+    return new ProviderError('Runware rejected the API key (HTTP 401): check RUNWARE_API_KEY / RUNWARE_API_KEY_FILE', {
+      code: 'unauthorized',
+      kind: 'terminal',
+      ...base,
+    });
+  if (status === 402)
+    return new ProviderError(`Runware refused: no credit left (HTTP 402)${first?.message ? `: ${first.message}` : ''}`, {
+      code: 'insufficientCredits',
+      kind: 'terminal',
+      ...base,
+    });
+  if (status === 403)
+    return new ProviderError(`Runware refused the request (HTTP 403)${first?.message ? `: ${first.message}` : ''}`, {
+      code: 'forbidden',
+      kind: 'terminal',
+      ...base,
+    });
   // 408 (request timeout), 429 and 5xx: Runware's own clients retry these.
-  if (status === 408 || status === 429 || status >= 500) return new ProviderError(`Runware answered HTTP ${status}${first?.message ? `: ${first.message}` : ''}`, { code: `http.${status}`, kind: 'transient', ...base });
-  return new ProviderError(`Runware answered HTTP ${status}${first?.message ? `: ${first.message}` : ''}`, { code: first?.code ?? `http.${status}`, kind: 'terminal', ...base });
+  if (status === 408 || status === 429 || status >= 500)
+    return new ProviderError(`Runware answered HTTP ${status}${first?.message ? `: ${first.message}` : ''}`, {
+      code: `http.${status}`,
+      kind: 'transient',
+      ...base,
+    });
+  return new ProviderError(`Runware answered HTTP ${status}${first?.message ? `: ${first.message}` : ''}`, {
+    code: first?.code ?? `http.${status}`,
+    kind: 'terminal',
+    ...base,
+  });
 }

@@ -33,12 +33,29 @@ export class SimEngine {
   submit(task: Record<string, unknown>, dryRun: boolean): { data?: SimItem; error?: SimError } {
     const taskUUID = typeof task.taskUUID === 'string' ? task.taskUUID : '';
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(taskUUID))
-      return { error: { code: 'invalidTaskUUID', message: 'taskUUID must be a UUID v4', parameter: 'taskUUID', taskType: 'videoInference', ...(taskUUID ? { taskUUID } : {}) } };
-    if (this.tasks.has(taskUUID)) return { error: { code: 'conflictTaskUUID', message: `a task with taskUUID ${taskUUID} was already accepted`, taskUUID, taskType: 'videoInference' } };
+      return {
+        error: {
+          code: 'invalidTaskUUID',
+          message: 'taskUUID must be a UUID v4',
+          parameter: 'taskUUID',
+          taskType: 'videoInference',
+          ...(taskUUID ? { taskUUID } : {}),
+        },
+      };
+    if (this.tasks.has(taskUUID))
+      return { error: { code: 'conflictTaskUUID', message: `a task with taskUUID ${taskUUID} was already accepted`, taskUUID, taskType: 'videoInference' } };
     const problems = validateRequest(task, { wire: true });
     if (problems.length > 0) {
       const p = problems[0]!;
-      return { error: { code: 'invalidParameter', message: p.message, parameter: p.pointer.slice(1).replace(/\//g, '.') || 'request', taskUUID, taskType: 'videoInference' } };
+      return {
+        error: {
+          code: 'invalidParameter',
+          message: p.message,
+          parameter: p.pointer.slice(1).replace(/\//g, '.') || 'request',
+          taskUUID,
+          taskType: 'videoInference',
+        },
+      };
     }
     const { taskType: _t, taskUUID: _u, deliveryMethod: _d, includeCost: _c, ...request } = task;
     const cost = estimateCostUsd(request as { model: string });
@@ -55,7 +72,13 @@ export class SimEngine {
       acceptedAt: now,
       readyAt,
       fails: this.opts.random() < (this.opts.generationFailureRate ?? 0),
-      results: Array.from({ length: n }, () => ({ videoUUID: randomUUID(), seed: Math.floor(this.opts.random() * 2 ** 31), cost: roundUsd(cost / n), ext, expiresAt: readyAt + ttlMs })),
+      results: Array.from({ length: n }, () => ({
+        videoUUID: randomUUID(),
+        seed: Math.floor(this.opts.random() * 2 ** 31),
+        cost: roundUsd(cost / n),
+        ext,
+        expiresAt: readyAt + ttlMs,
+      })),
     };
     this.tasks.set(taskUUID, t);
     t.results.forEach((r, index) => this.videos.set(r.videoUUID, { task: t, index }));

@@ -68,10 +68,17 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const now = opts.now ?? Date.now;
   let faults: SimFaults = { ...(opts.faults ?? {}) };
   let variants = new Set<SimVariant>(opts.variants ?? []);
-  const engine = new SimEngine({ latency: opts.latency ?? { minMs: 1000, maxMs: 3000 }, ...(opts.urlTtlMs ? { urlTtlMs: opts.urlTtlMs } : {}), now, random, generationFailureRate: faults.generationFailureRate ?? 0 });
+  const engine = new SimEngine({
+    latency: opts.latency ?? { minMs: 1000, maxMs: 3000 },
+    ...(opts.urlTtlMs ? { urlTtlMs: opts.urlTtlMs } : {}),
+    now,
+    random,
+    generationFailureRate: faults.generationFailureRate ?? 0,
+  });
   const stats: SimStats = { requests: 0, byTaskType: {}, byStatus: {}, accepted: 0, conflicts: 0, dryRuns: 0, downloads: 0, faultsInjected: 0 };
   let origin = '';
-  const taskInfo = (): SimTaskInfo[] => [...engine.tasks.values()].map((t) => ({ taskUUID: t.taskUUID, request: t.request, acceptedAt: t.acceptedAt, fails: t.fails }));
+  const taskInfo = (): SimTaskInfo[] =>
+    [...engine.tasks.values()].map((t) => ({ taskUUID: t.taskUUID, request: t.request, acceptedAt: t.acceptedAt, fails: t.fails }));
   // A webhook carries what getResponse would answer, written the way the variants write it.
   const webhookResult = (u: string) => {
     const a = new SimAnswer(variants);
@@ -92,9 +99,16 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     const fault = pickApiFault(faults, random);
     if (fault !== 'ok') stats.faultsInjected++;
     if (fault === 'drop-before') return void req.socket.destroy();
-    if (fault === '429') return send(res, 429, { errors: [{ code: 'tooManyRequests', message: 'Too many requests' }] }, faults.retryAfterSec !== undefined ? { 'retry-after': String(faults.retryAfterSec) } : {});
+    if (fault === '429')
+      return send(
+        res,
+        429,
+        { errors: [{ code: 'tooManyRequests', message: 'Too many requests' }] },
+        faults.retryAfterSec !== undefined ? { 'retry-after': String(faults.retryAfterSec) } : {},
+      );
     if (fault === '408') return send(res, 408, { errors: [{ code: 'timeoutProvider', message: 'Request timeout' }] });
-    if (fault === '500' || fault === '503' || fault === '504') return send(res, Number(fault), { errors: [{ code: 'serverError', message: 'Service unavailable' }] });
+    if (fault === '500' || fault === '503' || fault === '504')
+      return send(res, Number(fault), { errors: [{ code: 'serverError', message: 'Service unavailable' }] });
     const auth = req.headers.authorization ?? '';
     let tasks: Record<string, unknown>[];
     try {
@@ -129,7 +143,13 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         if (pollsAnswered++ > 0 && variants.has('poll-first-only')) continue;
         const uuid = String(t.taskUUID ?? '');
         answer.poll(uuid, engine.poll(uuid), origin);
-      } else answer.errors.push({ code: 'invalidTaskType', message: `unsupported taskType "${type}"`, parameter: 'taskType', ...(typeof t.taskUUID === 'string' ? { taskUUID: t.taskUUID } : {}) });
+      } else
+        answer.errors.push({
+          code: 'invalidTaskType',
+          message: `unsupported taskType "${type}"`,
+          parameter: 'taskType',
+          ...(typeof t.taskUUID === 'string' ? { taskUUID: t.taskUUID } : {}),
+        });
     }
     if (fault === 'drop-after-accept') return void req.socket.destroy();
     if (fault === 'slow') await new Promise((r) => setTimeout(r, faults.slowMs ?? 5000));
@@ -152,10 +172,18 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     const range = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''));
     const start = range ? Math.min(Number(range[1]), body.total) : 0;
     const type = { mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime' }[m![2]!]!;
-    res.writeHead(range ? 206 : 200, { 'content-type': type, 'content-length': String(body.total - start), 'accept-ranges': 'bytes', ...(range ? { 'content-range': `bytes ${start}-${body.total - 1}/${body.total}` } : {}) });
+    res.writeHead(range ? 206 : 200, {
+      'content-type': type,
+      'content-length': String(body.total - start),
+      'accept-ranges': 'bytes',
+      ...(range ? { 'content-range': `bytes ${start}-${body.total - 1}/${body.total}` } : {}),
+    });
     if (fault === 'truncate') {
       const end = start + Math.floor((body.total - start) / 2);
-      body.stream(start, end).on('data', (c) => res.write(c)).on('end', () => res.socket?.destroy());
+      body
+        .stream(start, end)
+        .on('data', (c) => res.write(c))
+        .on('end', () => res.socket?.destroy());
       return;
     }
     await pipeline(body.stream(start, body.total - 1), res).catch(() => undefined);
@@ -163,7 +191,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim');
-    const route = req.method === 'POST' ? api(req, res) : req.method === 'GET' && url.pathname.startsWith('/_sim/videos/') ? download(req, res, url) : meta(req, res, url);
+    const route =
+      req.method === 'POST' ? api(req, res) : req.method === 'GET' && url.pathname.startsWith('/_sim/videos/') ? download(req, res, url) : meta(req, res, url);
     route.catch(() => res.destroy());
   });
   async function meta(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

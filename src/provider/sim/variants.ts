@@ -22,7 +22,10 @@ export const VARIANT_NAMES = Object.keys(SIM_VARIANTS) as SimVariant[];
 
 /** `a,b` → the set, refusing names that do not exist (with the list of those that do). */
 export function parseVariants(list: string | undefined): SimVariant[] {
-  const names = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) if (!(n in SIM_VARIANTS)) throw new UsageError(`unknown simulator variant "${n}"; known: ${VARIANT_NAMES.join(', ')}`);
   return names as SimVariant[];
 }

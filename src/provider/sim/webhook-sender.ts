@@ -54,10 +54,13 @@ export function createWebhookSender(o: WebhookSenderOptions): WebhookSender {
   const timers = new Set<NodeJS.Timeout>();
   const stats: WebhookSenderStats = { delivered: 0, failed: 0, refused: 0, attempts: 0, byStatus: {} };
   const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     timers.add(t);
   };
 
@@ -66,7 +69,13 @@ export function createWebhookSender(o: WebhookSenderOptions): WebhookSender {
       stats.attempts++;
       let status = 'network';
       try {
-        const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: abort.signal, redirect: 'manual' });
+        const res = await doFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: abort.signal,
+          redirect: 'manual',
+        });
         await res.body?.cancel();
         status = String(res.status);
       } catch {

@@ -53,7 +53,8 @@ export class SimAnswer {
     }
     if (r.kind === 'processing') return void this.data.push({ ...item, status: 'processing' });
     if (r.kind === 'failed') {
-      if (v.has('task-failed-or-not-found')) return void this.errors.push({ code: 'taskFailedOrNotFound', message: `task ${taskUUID} failed or was not found`, taskUUID, taskType: 'getResponse' });
+      if (v.has('task-failed-or-not-found'))
+        return void this.errors.push({ code: 'taskFailedOrNotFound', message: `task ${taskUUID} failed or was not found`, taskUUID, taskType: 'getResponse' });
       if (v.has('nested-errors')) return void this.data.push({ ...item, status: 'error', error: { code: r.code, message: r.message } });
       if (v.has('toplevel-errors')) return void this.data.push({ ...item, status: 'error', code: r.code, message: r.message });
       return void this.errors.push({ code: r.code, message: r.message, taskUUID, taskType: 'videoInference' });
@@ -62,7 +63,14 @@ export class SimAnswer {
     const results = v.has('extra-results') ? [...r.results, { ...r.results[0]!, videoUUID: `${r.results[0]!.videoUUID.slice(0, -4)}beef` }] : r.results;
     for (const x of results) {
       const url = r.uploadEndpoint && v.has('upload-no-url') ? undefined : `${origin}/_sim/videos/${x.videoUUID}.${x.ext}?exp=${Math.round(x.expiresAt)}`;
-      this.data.push({ ...item, status: 'success', videoUUID: x.videoUUID, ...(url ? { videoURL: url } : {}), seed: x.seed, cost: v.has('bad-cost') ? 1e304 : x.cost });
+      this.data.push({
+        ...item,
+        status: 'success',
+        videoUUID: x.videoUUID,
+        ...(url ? { videoURL: url } : {}),
+        seed: x.seed,
+        cost: v.has('bad-cost') ? 1e304 : x.cost,
+      });
     }
   }
 

@@ -106,7 +106,10 @@ export class ClaimsDb {
 
   /** Of `names`, those this replica holds at its epoch; locks the claim rows until the caller's commit. */
   static async current(c: PoolClient, s: string, replicaId: string, epochs: ReadonlyMap<string, number>, names: string[]): Promise<Set<string>> {
-    const r = await c.query<{ video: string; holder: string; epoch: string }>(`SELECT video, holder, epoch FROM ${s}.claims WHERE video = ANY($1::text[]) FOR SHARE`, [names]);
+    const r = await c.query<{ video: string; holder: string; epoch: string }>(
+      `SELECT video, holder, epoch FROM ${s}.claims WHERE video = ANY($1::text[]) FOR SHARE`,
+      [names],
+    );
     return new Set(r.rows.filter((x) => x.holder === replicaId && Number(x.epoch) === epochs.get(x.video)).map((x) => x.video));
   }
 

@@ -61,7 +61,9 @@ export async function acquireLease(pool: Pool, s: string, label: string, command
       await pool.query(`DELETE FROM ${s}.locks WHERE name = $1 AND token = $2`, [LOCK_NAME, h.token]);
       return acquireLease(pool, s, label, command, t, 2);
     }
-    throw new StateError(h ? describeLease(label, h) : `state in ${label} is locked (the lock changed hands while we looked); try again`, { code: 'state.locked' });
+    throw new StateError(h ? describeLease(label, h) : `state in ${label} is locked (the lock changed hands while we looked); try again`, {
+      code: 'state.locked',
+    });
   }
   const holder: LockHolder = { pid: process.pid, host, since: r.rows[0]!.since.toISOString(), ...(command ? { command } : {}) };
   let lost = false;
@@ -70,7 +72,7 @@ export async function acquireLease(pool: Pool, s: string, label: string, command
     renewing = pool
       .query(`UPDATE ${s}.locks SET expires_at = now() + $2 * interval '1 millisecond' WHERE name = $1 AND token = $3`, [LOCK_NAME, t.ttlMs, token])
       .then((u) => {
-        if (u.rowCount !== 1) lost = true, clearInterval(timer);
+        if (u.rowCount !== 1) ((lost = true), clearInterval(timer));
       })
       .catch(() => undefined); // a blip: the next tick tries again; the lease outlives a few missed ones
   }, t.renewMs);
@@ -90,7 +92,9 @@ export async function acquireLease(pool: Pool, s: string, label: string, command
 }
 
 export async function readLease(pool: Pool, s: string): Promise<Row | undefined> {
-  const r = await pool.query<Row>(`SELECT token, pid, host, command, since, expires_at, expires_at < now() AS expired FROM ${s}.locks WHERE name = $1`, [LOCK_NAME]);
+  const r = await pool.query<Row>(`SELECT token, pid, host, command, since, expires_at, expires_at < now() AS expired FROM ${s}.locks WHERE name = $1`, [
+    LOCK_NAME,
+  ]);
   return r.rows[0];
 }
 
@@ -106,7 +110,10 @@ export async function forceUnlockLease(pool: Pool, s: string, label: string, for
   const h = await readLease(pool, s);
   if (!h) return `no lock held on ${label}`;
   const gone = h.expired || isStale({ pid: h.pid, host: h.host, since: h.since.toISOString() });
-  if (!gone && !force) throw new StateError(`${describeLease(label, h)}. It looks alive: refusing to unlock; pass --force only if you are sure it is not running`, { code: 'state.locked' });
+  if (!gone && !force)
+    throw new StateError(`${describeLease(label, h)}. It looks alive: refusing to unlock; pass --force only if you are sure it is not running`, {
+      code: 'state.locked',
+    });
   // Only the lease we looked at: a lock taken meanwhile by someone else stays.
   const d = await pool.query(`DELETE FROM ${s}.locks WHERE name = $1 AND token = $2`, [LOCK_NAME, h.token]);
   if (d.rowCount !== 1) return `the lock on ${label} changed hands meanwhile; nothing removed`;

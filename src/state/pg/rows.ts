@@ -7,7 +7,16 @@ import type { Attempt, OutputRecord, VideoState } from '../model.js';
 
 /** Column arrays for one multi-row INSERT … SELECT FROM unnest(…) per table. */
 export interface RowBatch {
-  videos: { name: string[]; spec_hash: string[]; phase: string[]; output_path: string[]; cost_usd: number[]; updated_at: string[]; digest: string[]; doc: string[] };
+  videos: {
+    name: string[];
+    spec_hash: string[];
+    phase: string[];
+    output_path: string[];
+    cost_usd: number[];
+    updated_at: string[];
+    digest: string[];
+    doc: string[];
+  };
   attempts: { video: string[]; idx: number[]; task_uuid: string[]; spec_hash: string[]; state: string[]; created_at: string[]; doc: string[] };
   outputs: { video: string[]; idx: number[]; path: string[]; sha256: string[]; bytes: number[]; video_uuid: string[]; task_uuid: string[]; doc: string[] };
 }
@@ -38,13 +47,13 @@ export function addVideo(b: RowBatch, name: string, v: VideoState, json: string)
   vr.doc.push(JSON.stringify({ ...v, attempts: null, outputs: null }));
   v.attempts.forEach((a: Attempt, i) => {
     const ar = b.attempts;
-    ar.video.push(name), ar.idx.push(i), ar.task_uuid.push(a.taskUUID), ar.spec_hash.push(a.specHash);
-    ar.state.push(a.state), ar.created_at.push(a.createdAt), ar.doc.push(JSON.stringify(a));
+    (ar.video.push(name), ar.idx.push(i), ar.task_uuid.push(a.taskUUID), ar.spec_hash.push(a.specHash));
+    (ar.state.push(a.state), ar.created_at.push(a.createdAt), ar.doc.push(JSON.stringify(a)));
   });
   v.outputs.forEach((o: OutputRecord, i) => {
     const or = b.outputs;
-    or.video.push(name), or.idx.push(i), or.path.push(o.path), or.sha256.push(o.sha256), or.bytes.push(o.bytes);
-    or.video_uuid.push(o.videoUUID), or.task_uuid.push(o.taskUUID), or.doc.push(JSON.stringify(o));
+    (or.video.push(name), or.idx.push(i), or.path.push(o.path), or.sha256.push(o.sha256), or.bytes.push(o.bytes));
+    (or.video_uuid.push(o.videoUUID), or.task_uuid.push(o.taskUUID), or.doc.push(JSON.stringify(o)));
   });
 }
 
@@ -97,7 +106,10 @@ function assemble(
 export async function selectVideos(c: PoolClient, s: string, names?: string[]): Promise<{ videos: Record<string, VideoState>; digests: Map<string, string> }> {
   const where = (col: string) => (names ? `WHERE ${col} = ANY($1::text[])` : '');
   const args = names ? [names] : [];
-  const v = await c.query<{ name: string; digest: string; doc: Record<string, unknown> }>(`SELECT name, digest, doc FROM ${s}.videos ${where('name')} ORDER BY name`, args);
+  const v = await c.query<{ name: string; digest: string; doc: Record<string, unknown> }>(
+    `SELECT name, digest, doc FROM ${s}.videos ${where('name')} ORDER BY name`,
+    args,
+  );
   const a = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${s}.attempts ${where('video')} ORDER BY video, idx`, args);
   const o = await c.query<{ video: string; doc: unknown }>(`SELECT video, doc FROM ${s}.outputs ${where('video')} ORDER BY video, idx`, args);
   return { videos: assemble(v.rows, a.rows, o.rows), digests: new Map(v.rows.map((r) => [r.name, r.digest])) };

@@ -117,51 +117,56 @@ export class PgStateStore implements StateStore {
   ): Promise<number> {
     await this.ready(true);
     return this.guard(doing, () =>
-      this.tx('BEGIN', async (c) => {
-        await this.checkFence(c);
-        const m = await c.query<{ serial: string; lineage: string }>(`SELECT serial, lineage FROM ${this.s}.state_meta WHERE id = 1 FOR UPDATE`);
-        const meta: Meta | undefined = m.rows[0] && { serial: Number(m.rows[0].serial), lineage: m.rows[0].lineage };
-        if (meta && lineage !== undefined && meta.lineage !== lineage)
-          throw new StateError(`refusing to write state of lineage ${lineage} over ${this.label} (lineage ${meta.lineage})`, { code: 'state.lineage' });
-        if (!meta && lineage === undefined) throw new StateError('the state needs a first full save before changes can be appended', { code: 'state.no-snapshot' });
-        const shared = this.shared;
-        if (!shared && (!meta || this.knownSerial !== meta.serial)) {
-          // Someone else wrote since we last looked (or we never did): start from what is stored.
-          const d = await c.query<{ name: string; digest: string }>(`SELECT name, digest FROM ${this.s}.videos`);
-          this.digests = new Map(d.rows.map((r) => [r.name, r.digest]));
-        }
-        const digests = shared ? new Map<string, string>() : new Map(this.digests);
-        let picked = pick(digests);
-        let fenced: string[] = [];
-        if (shared) [picked, fenced] = await this.onlyOurs(c, shared, picked);
-        const batch = emptyBatch();
-        const gone: string[] = [];
-        for (const [name, rec] of picked) {
-          if (rec === null) {
-            if (digests.delete(name) || shared) gone.push(name);
-            continue;
+      this.tx(
+        'BEGIN',
+        async (c) => {
+          await this.checkFence(c);
+          const m = await c.query<{ serial: string; lineage: string }>(`SELECT serial, lineage FROM ${this.s}.state_meta WHERE id = 1 FOR UPDATE`);
+          const meta: Meta | undefined = m.rows[0] && { serial: Number(m.rows[0].serial), lineage: m.rows[0].lineage };
+          if (meta && lineage !== undefined && meta.lineage !== lineage)
+            throw new StateError(`refusing to write state of lineage ${lineage} over ${this.label} (lineage ${meta.lineage})`, { code: 'state.lineage' });
+          if (!meta && lineage === undefined)
+            throw new StateError('the state needs a first full save before changes can be appended', { code: 'state.no-snapshot' });
+          const shared = this.shared;
+          if (!shared && (!meta || this.knownSerial !== meta.serial)) {
+            // Someone else wrote since we last looked (or we never did): start from what is stored.
+            const d = await c.query<{ name: string; digest: string }>(`SELECT name, digest FROM ${this.s}.videos`);
+            this.digests = new Map(d.rows.map((r) => [r.name, r.digest]));
           }
-          const d = digestOf(rec.json);
-          if (digests.get(name) === d) continue;
-          if (digests.has(name) || shared) gone.push(name);
-          digests.set(name, d);
-          addVideo(batch, name, rec.v, rec.json);
-        }
-        if (gone.length) await c.query(`DELETE FROM ${this.s}.videos WHERE name = ANY($1::text[])`, [gone]);
-        for (const q of insertStatements(this.s, batch)) await c.query(q);
-        const serial = Math.max(meta?.serial ?? 0, minSerial) + 1;
-        await c.query(
-          `INSERT INTO ${this.s}.state_meta (id, version, serial, lineage) VALUES (1, $1, $2, $3)
+          const digests = shared ? new Map<string, string>() : new Map(this.digests);
+          let picked = pick(digests);
+          let fenced: string[] = [];
+          if (shared) [picked, fenced] = await this.onlyOurs(c, shared, picked);
+          const batch = emptyBatch();
+          const gone: string[] = [];
+          for (const [name, rec] of picked) {
+            if (rec === null) {
+              if (digests.delete(name) || shared) gone.push(name);
+              continue;
+            }
+            const d = digestOf(rec.json);
+            if (digests.get(name) === d) continue;
+            if (digests.has(name) || shared) gone.push(name);
+            digests.set(name, d);
+            addVideo(batch, name, rec.v, rec.json);
+          }
+          if (gone.length) await c.query(`DELETE FROM ${this.s}.videos WHERE name = ANY($1::text[])`, [gone]);
+          for (const q of insertStatements(this.s, batch)) await c.query(q);
+          const serial = Math.max(meta?.serial ?? 0, minSerial) + 1;
+          await c.query(
+            `INSERT INTO ${this.s}.state_meta (id, version, serial, lineage) VALUES (1, $1, $2, $3)
            ON CONFLICT (id) DO UPDATE SET version = COALESCE($4, ${this.s}.state_meta.version), serial = excluded.serial, updated_at = now()`,
-          [version ?? 1, serial, meta?.lineage ?? lineage, version ?? null],
-        );
-        failpoint('during-state-write'); // a crash here: the server rolls the transaction back
-        await c.query('COMMIT');
-        if (!shared) this.digests = digests;
-        this.knownSerial = serial;
-        if (fenced.length) shared?.onFenced(fenced);
-        return serial;
-      }, true),
+            [version ?? 1, serial, meta?.lineage ?? lineage, version ?? null],
+          );
+          failpoint('during-state-write'); // a crash here: the server rolls the transaction back
+          await c.query('COMMIT');
+          if (!shared) this.digests = digests;
+          this.knownSerial = serial;
+          if (fenced.length) shared?.onFenced(fenced);
+          return serial;
+        },
+        true,
+      ),
     );
   }
 
@@ -205,16 +210,22 @@ export class PgStateStore implements StateStore {
     const row = r.rows[0]!;
     if (this.lease && row.token !== this.lease.token)
       throw new StateError(`lost the state lock on ${this.label} (another process holds it now); task ${taskUUID} was not sent`, { code: 'state.lock-lost' });
-    if (!row.stored) throw new StateError(`task ${taskUUID} is not recorded in ${this.label} yet; not sent (will retry)`, { code: 'state.intent-missing', retryable: true });
+    if (!row.stored)
+      throw new StateError(`task ${taskUUID} is not recorded in ${this.label} yet; not sent (will retry)`, { code: 'state.intent-missing', retryable: true });
   }
 
   /** Writes need our lease when we hold one, and nobody else's live lease when we do not. */
   private async checkFence(c: PoolClient): Promise<void> {
-    const r = await c.query<{ token: string; expired: boolean }>(`SELECT token, expires_at < now() AS expired FROM ${this.s}.locks WHERE name = $1 FOR SHARE`, [LOCK_NAME]);
+    const r = await c.query<{ token: string; expired: boolean }>(`SELECT token, expires_at < now() AS expired FROM ${this.s}.locks WHERE name = $1 FOR SHARE`, [
+      LOCK_NAME,
+    ]);
     const row = r.rows[0];
     if (this.lease) {
       if (row?.token !== this.lease.token)
-        throw new StateError(`lost the state lock on ${this.label} (its lease expired and ${row ? 'another process took it' : 'it was force-unlocked'}); nothing was written`, { code: 'state.lock-lost' });
+        throw new StateError(
+          `lost the state lock on ${this.label} (its lease expired and ${row ? 'another process took it' : 'it was force-unlocked'}); nothing was written`,
+          { code: 'state.lock-lost' },
+        );
     } else if (row && !row.expired) {
       const h = await readLease(this.pool, this.s);
       throw new StateError(h ? describeLease(this.label, h) : `state in ${this.label} is locked`, { code: 'state.locked' });
@@ -241,7 +252,10 @@ export class PgStateStore implements StateStore {
     await this.ready(true);
     const live = await this.guard('taking the state lock', () => ClaimsDb.liveClaims(this.pool, this.s));
     if (live > 0)
-      throw new StateError(`state in ${this.label} is being worked on by reelctl run --shared replicas (${live} live video claims); stop them first, or wait for their claims to expire`, { code: 'state.locked' });
+      throw new StateError(
+        `state in ${this.label} is being worked on by reelctl run --shared replicas (${live} live video claims); stop them first, or wait for their claims to expire`,
+        { code: 'state.locked' },
+      );
     const lease = await this.guard('taking the state lock', () => acquireLease(this.pool, this.s, this.label, command, this.timing));
     this.lease = lease;
     return {

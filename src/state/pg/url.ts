@@ -38,7 +38,8 @@ export function parsePgUrl(spec: string, env: NodeJS.ProcessEnv): PgTarget {
   const schema = url.searchParams.get('schema') ?? DEFAULT_SCHEMA;
   if (!SCHEMA_RE.test(schema)) throw new UsageError(`invalid schema "${schema}" in --state URL: use letters, digits and _ (at most 63)`);
   for (const k of url.searchParams.keys())
-    if (k !== 'schema' && k !== 'sslmode' && k !== 'application_name') throw new UsageError(`unknown parameter "${k}" in --state URL ${label}: only schema, sslmode and application_name are understood`);
+    if (k !== 'schema' && k !== 'sslmode' && k !== 'application_name')
+      throw new UsageError(`unknown parameter "${k}" in --state URL ${label}: only schema, sslmode and application_name are understood`);
   const sslmode = url.searchParams.get('sslmode');
   const config: PoolConfig = {
     host: url.hostname.replace(/^\[|\]$/g, ''),

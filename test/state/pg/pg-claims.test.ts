@@ -36,18 +36,26 @@ describe('per-video claims (run --shared) on PostgreSQL', () => {
     const a = replica(url, 'A');
     const b = replica(url, 'B');
     const ga = await a.claims.claim(names, 3, 15_000);
-    expect(ga.map((g) => [g.video, g.epoch, g.prev])).toEqual([['v0', 1, ''], ['v1', 1, ''], ['v2', 1, '']]);
+    expect(ga.map((g) => [g.video, g.epoch, g.prev])).toEqual([
+      ['v0', 1, ''],
+      ['v1', 1, ''],
+      ['v2', 1, ''],
+    ]);
     for (const g of ga) a.epochs.set(g.video, g.epoch);
     const gb = await b.claims.claim(names, 5, 15_000);
     expect(gb.map((g) => g.video)).toEqual(['v3', 'v4']);
     expect(await a.claims.renew(a.epochs, 15_000)).toEqual(new Set(['v0', 'v1', 'v2']));
     await db.query(`UPDATE "${schema}".claims SET expires_at = now() - interval '1 second' WHERE holder = 'A'`); // A paused past its expiry
     const taken = await b.claims.claim(names, 5, 15_000);
-    expect(taken.map((g) => [g.video, g.epoch, g.prev])).toEqual([['v0', 2, 'A'], ['v1', 2, 'A'], ['v2', 2, 'A']]);
+    expect(taken.map((g) => [g.video, g.epoch, g.prev])).toEqual([
+      ['v0', 2, 'A'],
+      ['v1', 2, 'A'],
+      ['v2', 2, 'A'],
+    ]);
     expect(await a.claims.renew(a.epochs, 15_000)).toEqual(new Set());
   });
 
-  it('a fenced replica\'s writes are dropped (and reported); the holder\'s land', async () => {
+  it("a fenced replica's writes are dropped (and reported); the holder's land", async () => {
     const { url, schema } = db.fresh();
     const st = stateWith(names);
     await store(url).write(st);
@@ -89,7 +97,10 @@ describe('per-video claims (run --shared) on PostgreSQL', () => {
     await store(url).write(stateWith(names));
     const a = replica(url, 'A');
     await a.claims.claim(['v0'], 1, 15_000);
-    await expect(store(url).lock('reelctl apply')).rejects.toMatchObject({ code: 'state.locked', message: expect.stringMatching(/run --shared replicas \(1 live video claims\)/) });
+    await expect(store(url).lock('reelctl apply')).rejects.toMatchObject({
+      code: 'state.locked',
+      message: expect.stringMatching(/run --shared replicas \(1 live video claims\)/),
+    });
     await a.claims.release(new Map([['v0', 1]]));
     const l = await store(url).lock('reelctl apply');
     expect(await a.claims.claim(names, 5, 15_000)).toEqual([]);

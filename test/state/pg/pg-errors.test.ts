@@ -18,7 +18,12 @@ function open(url: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 async function failure(url: string, env: NodeJS.ProcessEnv = {}) {
-  const err = await open(url, env).read().then(() => undefined, (e: Error & { code: string }) => e);
+  const err = await open(url, env)
+    .read()
+    .then(
+      () => undefined,
+      (e: Error & { code: string }) => e,
+    );
   expect(err).toBeDefined();
   expect(err!.message.split('\n')).toHaveLength(1);
   expect(err!.message).not.toContain(SECRET);
@@ -65,7 +70,9 @@ describe('PostgreSQL connection errors', () => {
   it('a wrong password (URL), refused by the server', async () => {
     const err = await failure(`postgres://app:${SECRET}@127.0.0.1:${fakePort}/test`);
     expect(err).toMatchObject({ code: 'state.pg-auth' });
-    expect(err.message).toMatch(/^PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/test refused the login \(password authentication failed for user "app"\)/);
+    expect(err.message).toMatch(
+      /^PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/test refused the login \(password authentication failed for user "app"\)/,
+    );
     expect(passwordsSeen.at(-1)).toBe(SECRET);
   });
 

@@ -22,7 +22,9 @@ describe('the state lock on PostgreSQL (a lease row)', () => {
     const a = await store(url).lock('reelctl apply');
     const row = await lockRow(schema);
     expect(row).toMatchObject({ pid: process.pid, command: 'reelctl apply', live: true });
-    const err = await store(url).lock('reelctl apply').catch((e) => e);
+    const err = await store(url)
+      .lock('reelctl apply')
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'state.locked' });
     expect(err.message).toContain(`locked by pid ${process.pid} on host ${row.host} since ${row.since.toISOString()} (reelctl apply)`);
     await a.release();
@@ -88,7 +90,10 @@ describe('the state lock on PostgreSQL (a lease row)', () => {
 
 describe('state force-unlock on PostgreSQL', () => {
   const insert = (schema: string, pid: number, host: string, expired: boolean) =>
-    db.query(`INSERT INTO "${schema}".locks VALUES ('state', gen_random_uuid(), $1, $2, 'reelctl apply', now() - interval '1 hour', now() + $3 * interval '1 second')`, [pid, host, expired ? -5 : 600]);
+    db.query(
+      `INSERT INTO "${schema}".locks VALUES ('state', gen_random_uuid(), $1, $2, 'reelctl apply', now() - interval '1 hour', now() + $3 * interval '1 second')`,
+      [pid, host, expired ? -5 : 600],
+    );
 
   it('clears an expired lease', async () => {
     const { url, schema } = db.fresh();
@@ -171,7 +176,10 @@ describe('a lease left by a dead process of this host', () => {
     await s.write(emptyState('lin-dead'));
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const host = (await import('node:os')).hostname();
-    await db.query(`INSERT INTO "${schema}".locks VALUES ('state', gen_random_uuid(), $1, $2, 'reelctl apply', now(), now() + interval '10 minutes')`, [dead, host]);
+    await db.query(`INSERT INTO "${schema}".locks VALUES ('state', gen_random_uuid(), $1, $2, 'reelctl apply', now(), now() + interval '10 minutes')`, [
+      dead,
+      host,
+    ]);
     const l = await s.lock('next');
     expect(await lockRow(schema)).toMatchObject({ pid: process.pid, command: 'next' });
     await l.release();

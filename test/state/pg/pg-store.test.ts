@@ -21,8 +21,23 @@ function withVideos(lineage: string, n: number): StateFile {
   const s = emptyState(lineage);
   for (let i = 0; i < n; i++) {
     const v = newVideoState({ name: `v${i}`, specHash: `sha256:${i}`, regenerate: 0, outputPath: `v${i}.mp4`, labels: { team: 'a' } }, 0);
-    v.attempts.push({ taskUUID: `00000000-0000-4000-8000-00000000000${i}`, specHash: v.specHash, createdAt: new Date(0).toISOString(), state: 'succeeded', sends: 1, reservedUsd: 0.5, costUsd: 0.42 });
-    v.outputs.push({ path: `v${i}.mp4`, sha256: 'ab'.repeat(32), bytes: 1000 + i, videoUUID: `vid-${i}`, taskUUID: v.attempts[0]!.taskUUID, downloadedAt: new Date(0).toISOString() });
+    v.attempts.push({
+      taskUUID: `00000000-0000-4000-8000-00000000000${i}`,
+      specHash: v.specHash,
+      createdAt: new Date(0).toISOString(),
+      state: 'succeeded',
+      sends: 1,
+      reservedUsd: 0.5,
+      costUsd: 0.42,
+    });
+    v.outputs.push({
+      path: `v${i}.mp4`,
+      sha256: 'ab'.repeat(32),
+      bytes: 1000 + i,
+      videoUUID: `vid-${i}`,
+      taskUUID: v.attempts[0]!.taskUUID,
+      downloadedAt: new Date(0).toISOString(),
+    });
     s.videos[v.name] = v;
   }
   return s;
@@ -35,7 +50,15 @@ describe('PgStateStore on the real server', () => {
     const [v0, v1] = [st.videos.v0!, st.videos.v1!];
     Object.assign(v0.attempts[0]!, { state: 'abandoned', costSource: 'estimate' });
     v0.costSource = 'estimate';
-    v0.attempts.push({ taskUUID: 't-live', specHash: v0.specHash, createdAt: new Date(0).toISOString(), state: 'accepted', sends: 1, reservedUsd: 0.42, lastPoll: 'processing' });
+    v0.attempts.push({
+      taskUUID: 't-live',
+      specHash: v0.specHash,
+      createdAt: new Date(0).toISOString(),
+      state: 'accepted',
+      sends: 1,
+      reservedUsd: 0.42,
+      lastPoll: 'processing',
+    });
     v1.attempts[0]!.costSource = 'api';
     v1.costSource = 'api';
     v1.suspended = true;
@@ -90,7 +113,12 @@ describe('PgStateStore on the real server', () => {
     const s = store(url);
     const w = await s.write(withVideos('lin-app', 2));
     const v0 = { ...w.videos.v0!, phase: 'Running' as const };
-    const r = await s.append(new Map([['v0', JSON.stringify(v0)], ['v1', null]]));
+    const r = await s.append(
+      new Map([
+        ['v0', JSON.stringify(v0)],
+        ['v1', null],
+      ]),
+    );
     expect(r.serial).toBe(w.serial + 1);
     const back = await store(url).read();
     expect(Object.keys(back!.videos)).toEqual(['v0']);
