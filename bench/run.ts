@@ -23,7 +23,11 @@ export async function runBench(cases: BenchCase[], o: { quick: boolean; only?: s
       errors.push({ case: c.name, error: (err as Error).message });
       log(`  error: ${(err as Error).message}`);
     } finally {
-      await rm(tmpDir, { recursive: true, force: true });
+      // A case that failed may leave a child still writing into its directory: retry, and never let the
+      // cleanup of one case end the whole run (its results so far are still written).
+      await rm(tmpDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch((err: Error) =>
+        log(`  could not remove ${tmpDir}: ${err.message}`),
+      );
       log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
   }
