@@ -31,9 +31,22 @@ function readyStep(outDir: string) {
   const bytes = Buffer.from('a finished render');
   writeFileSync(path.join(outDir, rel), bytes);
   const v = newVideoState({ name: 'a', specHash: 'sha256:x', regenerate: 0, outputPath: rel }, 0);
-  v.outputs.push({ path: rel, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, videoUUID: 'u', taskUUID: 't', downloadedAt: new Date(0).toISOString() });
+  v.outputs.push({
+    path: rel,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.length,
+    videoUUID: 'u',
+    taskUUID: 't',
+    downloadedAt: new Date(0).toISOString(),
+  });
   const records = { markDirty: vi.fn(), flush: vi.fn(async () => undefined) };
-  const step = { deps: { artifacts: { outDir }, verifyOutputs: false }, env: { records, drift: { take: () => true, mark: () => undefined } }, name: 'a', v, desired } as unknown as Step;
+  const step = {
+    deps: { artifacts: { outDir }, verifyOutputs: false },
+    env: { records, drift: { take: () => true, mark: () => undefined } },
+    name: 'a',
+    v,
+    desired,
+  } as unknown as Step;
   return { step, v, records };
 }
 
