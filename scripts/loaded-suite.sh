@@ -13,7 +13,7 @@ failed=0
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)
   if npx vitest run >"/tmp/reelctl-loaded-suite-$i.log" 2>&1; then r=passed; else r=FAILED; failed=1; fi
-  summary=$(grep -E '^\s*(Tests|Test Files)' "/tmp/reelctl-loaded-suite-$i.log" | sed 's/\x1b\[[0-9;]*m//g' | tr -s ' ' | paste -sd';')
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "/tmp/reelctl-loaded-suite-$i.log" | grep -E '^\s*(Tests|Test Files)' | tr -s ' ' | paste -sd';')
   echo "run $i: $r in $(( $(date +%s) - start )) s ($summary) — log /tmp/reelctl-loaded-suite-$i.log"
 done
 exit $failed
