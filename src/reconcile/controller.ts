@@ -164,36 +164,35 @@ export function createController(o: ControllerOptions): Controller {
   let seeded = false;
   function setDesired(videos: LoadedVideo[]): void {
     const next = new Map(videos.filter(selected).map((v) => [v.name, v]));
-    const prev = desired;
-    desired = next;
-    const lane = seeded ? 'priority' : 'bulk';
-    seeded = true;
-    recover(); // before the first step can ask for a slot or budget
-    for (const [name, v] of next) {
-      const old = prev.get(name);
-      if (!old || desiredKey(old) !== desiredKey(v)) queue.add(name, lane);
-    }
-    for (const name of prev.keys()) if (!next.has(name)) for (const w of admission.release(name)) queue.add(w, 'priority');
+    install(next, next.keys(), desired.keys(), seeded ? 'priority' : 'bulk');
   }
 
   function patchDesired(upsert: LoadedVideo[], remove: string[]): void {
     const next = new Map(desired);
-    const dropped = remove.filter((name) => next.delete(name));
-    const changed: string[] = [];
+    for (const name of remove) next.delete(name);
     for (const v of upsert) {
-      const old = next.get(v.name);
-      if (!selected(v)) {
-        if (old) (next.delete(v.name), dropped.push(v.name));
-        continue;
-      }
-      next.set(v.name, v);
-      if (!old || desiredKey(old) !== desiredKey(v)) changed.push(v.name);
+      if (selected(v)) next.set(v.name, v);
+      else next.delete(v.name);
     }
+    const touched = upsert.map((v) => v.name);
+    install(next, touched, [...remove, ...touched], 'priority');
+  }
+
+  /**
+   * Makes `next` the desired set: of the `touched` names, those new or changed are queued in `lane`; of the
+   * `maybeGone` names, those no longer desired give up their slot or place in line (waiting videos are woken).
+   */
+  function install(next: Map<string, LoadedVideo>, touched: Iterable<string>, maybeGone: Iterable<string>, lane: 'priority' | 'bulk'): void {
+    const prev = desired;
     desired = next;
     seeded = true;
-    recover();
-    for (const name of changed) queue.add(name, 'priority');
-    for (const name of dropped) for (const w of admission.release(name)) queue.add(w, 'priority');
+    recover(); // before the first step can ask for a slot or budget
+    for (const name of new Set(touched)) {
+      const v = next.get(name);
+      const old = prev.get(name);
+      if (v && (!old || desiredKey(old) !== desiredKey(v))) queue.add(name, lane);
+    }
+    for (const name of new Set(maybeGone)) if (prev.has(name) && !next.has(name)) for (const w of admission.release(name)) queue.add(w, 'priority');
   }
 
   /**
