@@ -1,7 +1,7 @@
 // One contract every Provider must honour (the HTTP driver against the simulator, the in-memory fake).
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Provider, VideoTask } from '../../src/provider/types.js';
+import type { PollOutcome, Provider, SubmitOutcome, VideoTask } from '../../src/provider/types.js';
 
 export interface ProviderHarness {
   provider: Provider;
@@ -35,7 +35,7 @@ export function providerContract(name: string, make: () => Promise<ProviderHarne
       const h = await make();
       const good = task();
       const bad = task({ height: undefined }); // a width without a height: known to be wrong
-      const [a, b] = await h.provider.submit([good, bad]);
+      const [a, b] = (await h.provider.submit([good, bad])) as [SubmitOutcome, SubmitOutcome];
       expect(a).toMatchObject({ taskUUID: good.taskUUID, status: 'accepted' });
       expect(b).toMatchObject({ taskUUID: bad.taskUUID, status: 'rejected' });
       if (b!.status === 'rejected') {
@@ -52,16 +52,16 @@ export function providerContract(name: string, make: () => Promise<ProviderHarne
       await h.provider.submit([t]);
       expect((await h.provider.poll([t.taskUUID]))[0]!.status).toBe('processing');
       await h.elapse(400);
-      const [o] = await h.provider.poll([t.taskUUID]);
+      const [o] = (await h.provider.poll([t.taskUUID])) as [PollOutcome];
       expect(o!.status).toBe('success');
       if (o!.status === 'success') {
         expect(o.videos).toHaveLength(2);
         expect(o.videos.reduce((s, v) => s + (v.cost ?? 0), 0)).toBeCloseTo(0.504 * 2, 6);
-        const dl = await h.provider.download(o.videos[0]!.videoURL);
+        const dl = await h.provider.download(o.videos[0]!.videoURL!);
         const bytes = await drain(dl.body);
         expect(bytes.subarray(4, 8).toString('ascii')).toBe('ftyp');
         expect(bytes.length).toBe(dl.contentLength);
-        const tail = await h.provider.download(o.videos[0]!.videoURL, { offset: 100 });
+        const tail = await h.provider.download(o.videos[0]!.videoURL!, { offset: 100 });
         expect(tail.status).toBe(206);
         expect(Buffer.compare(await drain(tail.body), bytes.subarray(100))).toBe(0);
       }

@@ -104,7 +104,7 @@ describe('daemon --max-cost: a rolling 24-hour window recorded in the state', ()
     await waitFor(() => second.refused('v3') && second.refused('v4'), 15_000);
     const metrics = createMetrics({
       controller: () => second.controller,
-      manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [] }),
+      manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [], videos: 4 }),
       ready: () => true,
       version: 't',
     });

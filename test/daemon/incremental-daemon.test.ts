@@ -47,7 +47,7 @@ describe('daemon: incremental reload', () => {
     d = await startDaemon({
       paths: [m],
       loader: (p) => (full++, loadManifests(p)),
-      loadChanged: loadChangedManifests,
+      loadChanged: (paths, changed, signal) => loadChangedManifests(paths, changed, signal ? { signal } : {}),
       createRuntime: async () => ({ controller: ctl, close: async () => {} }),
       clock: systemClock,
       logger: silentLogger(),

@@ -5,6 +5,9 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const BIN = path.join(ROOT, 'dist', 'cmd', 'reelctl.js');
 
-export function reelctl(args: string[], opts: Options = {}) {
-  return execa('node', [BIN, ...args], { reject: false, cwd: ROOT, env: { NO_COLOR: '1', ...opts.env }, timeout: 60_000, ...opts });
+/** The options a test may set; none of them changes the result's shape (stdout and stderr stay strings). */
+export type CliOptions = Pick<Options, 'cwd' | 'env' | 'timeout' | 'input' | 'extendEnv' | 'cancelSignal' | 'killSignal'>;
+
+export function reelctl(args: string[], opts: CliOptions = {}) {
+  return execa('node', [BIN, ...args], { reject: false, cwd: ROOT, timeout: 60_000, ...opts, env: { NO_COLOR: '1', ...opts.env } });
 }

@@ -43,7 +43,7 @@ describe('reelctl run (daemon)', () => {
 
     w.write('b.yaml', videoYaml('Beta-Bad'));
     await until('the located problem in the log', () => /b\.yaml:4:9: metadata\.name/.test(d.log()), 15_000, 100);
-    const ready = await (await fetch(`http://${addr}/readyz`)).json();
+    const ready = (await (await fetch(`http://${addr}/readyz`)).json()) as { conditions: { ManifestsValid: { status: string; problems: string[] } } };
     expect(ready.conditions.ManifestsValid.status).toBe('False');
     expect(ready.conditions.ManifestsValid.problems.join('\n')).toMatch(/b\.yaml:4:9: metadata\.name/);
     expect(w.sim.stats().accepted).toBe(2);

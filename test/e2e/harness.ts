@@ -124,11 +124,12 @@ export function walk(dir: string): string[] {
 }
 
 /** Polls `fn` until it returns something truthy (that value), or fails naming `what` after `ms`. */
-export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 30_000, everyMs = 50): Promise<T> {
+/** Polls `fn` until it returns something truthy, and returns that (typed without the falsy cases). */
+export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 30_000, everyMs = 50): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
-    if (v) return v;
+    if (v) return v as Exclude<T, undefined | null | false | 0 | ''>;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }

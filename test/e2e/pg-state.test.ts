@@ -92,7 +92,7 @@ describe('reelctl on a PostgreSQL state', () => {
     // Wait (bounded) until the first holds the lock row.
     let holder: { pid: number } | undefined;
     for (let i = 0; i < 300 && !holder; i++) {
-      holder = (await db.query(`SELECT pid FROM "${schema}".locks`).catch(() => ({ rows: [] }))).rows[0];
+      holder = (await db.query<{ pid: number }>(`SELECT pid FROM "${schema}".locks`).catch(() => ({ rows: [] }))).rows[0];
       if (!holder) await new Promise((r) => setTimeout(r, 50));
     }
     expect(holder, 'the first apply never took the lock').toBeDefined();
@@ -157,7 +157,7 @@ describe('reelctl on a PostgreSQL state', () => {
     await insert(-5);
     const expired = await cli(w, ['state', 'force-unlock', '--state', url]);
     expect(expired.exitCode, expired.stderr).toBe(0);
-    expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".locks`)).rows[0].n).toBe(0);
+    expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".locks`)).rows[0]!.n).toBe(0);
     expect((await w.apply(['--state', url])).exitCode).toBe(0);
     noSecret(blocked.stderr, refused.stderr, forced.stderr, expired.stderr);
   });
@@ -183,7 +183,7 @@ describe('reelctl on a PostgreSQL state', () => {
     expect(blocked.stderr).toMatch(/locked by pid \d+ .*\(reelctl run\)/);
     child.kill('SIGTERM');
     expect((await child).exitCode, log).toBe(0);
-    expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".locks`)).rows[0].n).toBe(0);
+    expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".locks`)).rows[0]!.n).toBe(0);
     expect(w.sim.stats().accepted).toBe(1);
     noSecret(log, blocked.stderr);
   });
@@ -242,7 +242,7 @@ describe('bad PostgreSQL input: one clear line, exit 1, nothing written, no pass
     expect((await w.apply(['--state', url])).exitCode).toBe(0);
     w.write('a.yaml', videoYaml('alpha', 'an edited prompt'));
     await db.query(`INSERT INTO "${schema}".schema_migrations (version) VALUES (999)`);
-    const before = (await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0].serial;
+    const before = (await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0]!.serial;
     for (const args of [['apply', w.manifests], ['status'], ['plan', w.manifests]]) {
       const r = await w.apply(['--state', url]).then(() => cli(w!, [...args, '--state', url, '--out', w!.out]));
       expect(r.exitCode).toBe(1);
@@ -250,7 +250,7 @@ describe('bad PostgreSQL input: one clear line, exit 1, nothing written, no pass
       expect(r.stderr).toMatch(/was written by a newer reelctl \(database schema version 999, this binary understands up to \d+\); upgrade reelctl/);
       noSecret(r.stdout, r.stderr);
     }
-    expect((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0].serial).toBe(before);
+    expect((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0]!.serial).toBe(before);
     expect(w.sim.stats().accepted).toBe(1);
   });
 });

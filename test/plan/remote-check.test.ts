@@ -16,7 +16,7 @@ const plan = (changes: [string, string][]): Plan => ({
     reason: '',
     estimatedCostUsd: action === 'create' || action === 'replace' ? 0.42 : 0,
   })),
-  summary: { create: 0, replace: 0, delete: 0, download: 0, move: 0, noop: 0, suspended: 0, estimatedCostUsd: 0 },
+  summary: { create: 0, replace: 0, delete: 0, download: 0, move: 0, noop: 0, suspended: 0, attention: 0, estimatedCostUsd: 0 },
 });
 
 /** A scripted provider: each submit call takes the next answer (a function of the tasks, or an error). */

@@ -67,13 +67,13 @@ describe('per-video claims (run --shared) on PostgreSQL', () => {
     const stale = { ...st.videos.v0!, phase: 'Failed' as const };
     await a.s.append(new Map([['v0', JSON.stringify(stale)]]));
     expect(a.fenced).toEqual(['v0']);
-    const phase = async () => (await db.query(`SELECT phase FROM "${schema}".videos WHERE name = 'v0'`)).rows[0].phase;
+    const phase = async () => (await db.query(`SELECT phase FROM "${schema}".videos WHERE name = 'v0'`)).rows[0]!.phase;
     expect(await phase()).toBe('Pending');
     await b.s.append(new Map([['v0', JSON.stringify({ ...st.videos.v0!, phase: 'Running' })]]));
     expect(await phase()).toBe('Running');
     // Records of videos a replica never claimed are not written either.
     await b.s.append(new Map([['v1', JSON.stringify({ ...st.videos.v1!, phase: 'Failed' })]]));
-    expect((await db.query(`SELECT phase FROM "${schema}".videos WHERE name = 'v1'`)).rows[0].phase).toBe('Pending');
+    expect((await db.query(`SELECT phase FROM "${schema}".videos WHERE name = 'v1'`)).rows[0]!.phase).toBe('Pending');
   });
 
   it('mayPay: only a task whose intent is stored, under a video we hold at our epoch', async () => {
@@ -107,6 +107,6 @@ describe('per-video claims (run --shared) on PostgreSQL', () => {
     await expect(store(url).sharedLock('reelctl run')).rejects.toMatchObject({ code: 'state.locked' });
     await l.release();
     expect((await a.claims.claim(names, 5, 15_000)).length).toBe(5);
-    expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".claims WHERE holder = 'A'`)).rows[0].n).toBe(5);
+    expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".claims WHERE holder = 'A'`)).rows[0]!.n).toBe(5);
   });
 });

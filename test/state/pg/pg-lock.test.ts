@@ -20,7 +20,7 @@ describe('the state lock on PostgreSQL (a lease row)', () => {
   it('names the holder and since when; a second store (another machine) is refused at once', async () => {
     const { url, schema } = db.fresh();
     const a = await store(url).lock('reelctl apply');
-    const row = await lockRow(schema);
+    const row = (await lockRow(schema))!;
     expect(row).toMatchObject({ pid: process.pid, command: 'reelctl apply', live: true });
     const err = await store(url)
       .lock('reelctl apply')
@@ -40,9 +40,9 @@ describe('the state lock on PostgreSQL (a lease row)', () => {
     await db.query(`UPDATE "${schema}".locks SET expires_at = now() - interval '1 second'`); // as if it stopped renewing
     const newStore = store(url);
     const fresh = await newStore.lock('new');
-    const before = (await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0].serial;
+    const before = (await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0]!.serial;
     await expect(oldStore.write((await oldStore.read())!)).rejects.toMatchObject({ code: 'state.lock-lost' });
-    expect((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0].serial).toBe(before);
+    expect((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0]!.serial).toBe(before);
     await newStore.write((await newStore.read())!);
     await old.release(); // releasing a lease we lost must not remove the new holder's
     expect(await lockRow(schema)).toMatchObject({ command: 'new' });
@@ -77,13 +77,13 @@ describe('the state lock on PostgreSQL (a lease row)', () => {
     const s = new PgStateStore(url, { REELCTL_PG_LOCK_TTL_MS: '600' }); // renews every 200 ms
     db.onCleanup(() => s.end());
     const l = await s.lock('renewing');
-    const first = (await db.query(`SELECT expires_at FROM "${schema}".locks`)).rows[0].expires_at as Date;
+    const first = (await db.query(`SELECT expires_at FROM "${schema}".locks`)).rows[0]!.expires_at as Date;
     for (let i = 0; i < 200; i++) {
-      const now = (await db.query(`SELECT expires_at FROM "${schema}".locks`)).rows[0].expires_at as Date;
+      const now = (await db.query(`SELECT expires_at FROM "${schema}".locks`)).rows[0]!.expires_at as Date;
       if (now > first) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(((await db.query(`SELECT expires_at FROM "${schema}".locks`)).rows[0].expires_at as Date) > first).toBe(true);
+    expect(((await db.query(`SELECT expires_at FROM "${schema}".locks`)).rows[0]!.expires_at as Date) > first).toBe(true);
     await l.release();
   });
 });

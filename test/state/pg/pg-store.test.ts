@@ -82,11 +82,11 @@ describe('PgStateStore on the real server', () => {
     const { url, schema } = db.fresh();
     const s = store(url);
     const w = await s.write(withVideos('lin-rows', 3));
-    const count = async (t: string) => Number((await db.query(`SELECT count(*) AS n FROM "${schema}".${t}`)).rows[0].n);
+    const count = async (t: string) => Number((await db.query(`SELECT count(*) AS n FROM "${schema}".${t}`)).rows[0]!.n);
     expect([await count('videos'), await count('attempts'), await count('outputs')]).toEqual([3, 3, 3]);
-    const meta = (await db.query(`SELECT serial, lineage FROM "${schema}".state_meta`)).rows[0];
+    const meta = (await db.query(`SELECT serial, lineage FROM "${schema}".state_meta`)).rows[0]!;
     expect([Number(meta.serial), meta.lineage]).toEqual([w.serial, 'lin-rows']);
-    expect((await db.query(`SELECT task_uuid FROM "${schema}".attempts WHERE video = 'v1'`)).rows[0].task_uuid).toBe('00000000-0000-4000-8000-000000000001');
+    expect((await db.query(`SELECT task_uuid FROM "${schema}".attempts WHERE video = 'v1'`)).rows[0]!.task_uuid).toBe('00000000-0000-4000-8000-000000000001');
     // A second store (another process) reads exactly what was written.
     expect(await store(url).read()).toEqual(w);
   });
@@ -104,7 +104,7 @@ describe('PgStateStore on the real server', () => {
     expect(after.v0).toBe(before.v0); // untouched row
     expect(after.v1).not.toBe(before.v1);
     expect(after.v2).toBeUndefined();
-    expect(Number((await db.query(`SELECT count(*) AS n FROM "${schema}".attempts`)).rows[0].n)).toBe(2);
+    expect(Number((await db.query(`SELECT count(*) AS n FROM "${schema}".attempts`)).rows[0]!.n)).toBe(2);
     expect(await store(url).read()).toEqual(w2);
   });
 
@@ -130,7 +130,7 @@ describe('PgStateStore on the real server', () => {
     expect(await store(url).read()).toBeNull();
     expect((await db.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema])).rowCount).toBe(0);
     await store(url).write(emptyState('lin-m'));
-    const v = (await db.query(`SELECT max(version) AS v FROM "${schema}".schema_migrations`)).rows[0].v;
+    const v = (await db.query(`SELECT max(version) AS v FROM "${schema}".schema_migrations`)).rows[0]!.v;
     expect(v).toBe(SCHEMA_VERSION);
   });
 
@@ -141,6 +141,6 @@ describe('PgStateStore on the real server', () => {
     await expect(store(url).read()).rejects.toMatchObject({ code: 'state.newer', message: expect.stringMatching(/newer reelctl.*upgrade reelctl/) });
     await expect(store(url).write(w)).rejects.toMatchObject({ code: 'state.newer' });
     await expect(store(url).lock('x')).rejects.toMatchObject({ code: 'state.newer' });
-    expect(Number((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0].serial)).toBe(w.serial);
+    expect(Number((await db.query(`SELECT serial FROM "${schema}".state_meta`)).rows[0]!.serial)).toBe(w.serial);
   });
 });
