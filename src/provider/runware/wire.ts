@@ -107,18 +107,23 @@ export function pollOutcomes(uuids: string[], res: WireResponse): PollOutcome[] 
       // Whether "not found" is final depends on whether the submit was acknowledged: the caller decides.
       if (isNotFoundCode(r.code))
         return { taskUUID, status: 'unknown', error: new ProviderError(r.message ?? r.code!, { code: r.code!, kind: 'unknown-outcome', taskUUID }) };
-      return {
-        taskUUID,
-        status: 'failed',
-        error: terminalError(
-          { code: r.code ?? 'generationError', message: r.message ?? 'generation failed', ...(r.parameter ? { parameter: r.parameter } : {}) },
-          undefined,
-          taskUUID,
-        ),
-      };
+      return generationFailed(taskUUID, r);
     }
     return itemsOutcome(taskUUID, items.get(taskUUID) ?? []);
   });
+}
+
+/** A task the API says failed: terminal, with the API's code, message and parameter where it gave them. */
+function generationFailed(taskUUID: string, r: ReturnType<typeof readError>): PollOutcome {
+  return {
+    taskUUID,
+    status: 'failed',
+    error: terminalError(
+      { code: r.code ?? 'generationError', message: r.message ?? 'generation failed', ...(r.parameter ? { parameter: r.parameter } : {}) },
+      undefined,
+      taskUUID,
+    ),
+  };
 }
 
 function itemsOutcome(taskUUID: string, list: WireItem[]): PollOutcome {
@@ -126,16 +131,7 @@ function itemsOutcome(taskUUID: string, list: WireItem[]): PollOutcome {
   if (list.length === 0) return unknown(taskUUID, 'no-answer', 'the API sent no item for this task');
   const failed = list.find((i) => i.status === 'error');
   if (failed) {
-    const r = readError(failed);
-    return {
-      taskUUID,
-      status: 'failed',
-      error: terminalError(
-        { code: r.code ?? 'generationError', message: r.message ?? 'generation failed', ...(r.parameter ? { parameter: r.parameter } : {}) },
-        undefined,
-        taskUUID,
-      ),
-    };
+    return generationFailed(taskUUID, readError(failed));
   }
   const videos: RemoteVideo[] = [];
   for (const i of list.filter((x) => x.status === 'success')) {
