@@ -3,9 +3,8 @@ import { FakeClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import type { PollOutcome, ProviderClient } from '../../src/provider/types.js';
-import { createController } from '../../src/reconcile/controller.js';
+import { quietController } from '../doubles/quiet-controller.js';
 import type { StateFile } from '../../src/state/model.js';
-import { MemoryStateStore } from '../doubles/memory-store.js';
 import { createWebhookWiring, MIN_POLL_GAP_MS, PollGate, RenderTimes, safetyPollDelayMs, webhookURL } from '../../src/daemon/webhook/wiring.js';
 
 const U1 = '11111111-1111-4111-8111-111111111111';
@@ -84,21 +83,7 @@ describe('webhook wiring', () => {
     } as unknown as StateFile;
     // The real controller, seen only through its interface (HintedController); its wake is recorded.
     const { c } = fakeClient();
-    const real = createController({
-      store: new MemoryStateStore(),
-      state,
-      client: c,
-      artifacts: {} as never,
-      clock: new FakeClock(),
-      logger: silentLogger(),
-      concurrency: 1,
-      supersede: 'wait',
-      resolveRequest: async (v) => v.request,
-      manifestCommit: async () => undefined,
-      random: () => 0.5,
-      retryDelayMs: 1000,
-      pollDelayMs: () => 1000,
-    });
+    const real = quietController(state, { client: c });
     const t = w.target({ attempt: real.attempt, isStopping: real.isStopping, wake: (n) => void woken.push(n) }, new FakeClock());
     expect(t.hint('alpha', U1)).toBe('woken');
     expect(t.hint('alpha', 'old')).toBe('duplicate');

@@ -2,12 +2,10 @@
 // (controller-api.ts): createController returns exactly the Controller members — no run state, no writer,
 // no queue to reach into. The import test (test/packaging/imports.test.ts) checks the same from the source side.
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/clock.js';
-import { silentLogger } from '../../src/log.js';
 import type { Controller } from '../../src/reconcile/controller-api.js';
-import { createController } from '../../src/reconcile/controller.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
+import { quietController } from '../doubles/quiet-controller.js';
 
 /** Every member of Controller: a key missing here fails to compile (the Record must be total). */
 const MEMBERS: Record<keyof Controller, true> = {
@@ -32,21 +30,7 @@ const MEMBERS: Record<keyof Controller, true> = {
 describe('the controller seen by its drivers', () => {
   it('createController returns the Controller interface and nothing else (no runState, writer or queue)', async () => {
     const store = new MemoryStateStore();
-    const c = createController({
-      store,
-      state: emptyState('l'),
-      client: {} as never,
-      artifacts: {} as never,
-      clock: new FakeClock(),
-      logger: silentLogger(),
-      concurrency: 1,
-      supersede: 'wait',
-      resolveRequest: async (v) => v.request,
-      manifestCommit: async () => undefined,
-      random: () => 0.5,
-      retryDelayMs: 1000,
-      pollDelayMs: () => 1000,
-    });
+    const c = quietController(emptyState('l'), { store });
     expect(Object.keys(c).sort()).toEqual(Object.keys(MEMBERS).sort());
     expect('runState' in c).toBe(false);
     // flush() is how a driver persists a change it made (apply --prune): the state reaches the store.
@@ -65,21 +49,7 @@ describe('the controller seen by its drivers', () => {
       phase: 'Ready',
       attempts: [{ taskUUID: 't', specHash: 'sha256:x', createdAt: '', state: 'accepted', sends: 1, reservedUsd: 0.42, lastPoll: 'processing' }],
     };
-    const c = createController({
-      store: new MemoryStateStore(),
-      state,
-      client: {} as never,
-      artifacts: {} as never,
-      clock: new FakeClock(),
-      logger: silentLogger(),
-      concurrency: 1,
-      supersede: 'wait',
-      resolveRequest: async (v) => v.request,
-      manifestCommit: async () => undefined,
-      random: () => 0.5,
-      retryDelayMs: 1000,
-      pollDelayMs: () => 1000,
-    });
+    const c = quietController(state);
     expect(c.status().map((x) => [x.name, x.phase])).toEqual([['a', 'Running']]);
     await c.stop();
   });
