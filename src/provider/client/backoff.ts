@@ -33,9 +33,9 @@ export class RetryBudget {
 /**
  * Delay before the n-th poll of a running task (n = 0 for the first, counted from its acceptance): `firstMs`,
  * then every `everyMs` — a steady interval, never earlier. Every poll that is due travels in the poll lane's
- * one batched round (poll-lane.ts), so there is no herd for jitter to spread; a jitter that could shorten
- * the first delay set the phase of every later round by the earliest of hundreds of draws (0.8 × the
- * interval), and a back-off let a lone task be noticed up to 1.5 intervals after it finished (issue 19).
+ * one batched round (poll-lane.ts), so there is no herd for jitter to spread; a jitter that may shorten a
+ * delay lets the earliest of hundreds of draws (0.8 × the interval) set when the rounds come, and a back-off
+ * let a lone task be noticed up to 1.5 intervals after it finished (issue 19).
  */
 export function pollScheduleMs(pollCount: number, o: { firstMs: number; everyMs: number }): number {
   return pollCount <= 0 ? o.firstMs : o.everyMs;
