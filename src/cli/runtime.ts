@@ -5,7 +5,7 @@ import { ReelctlError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
 import { createProviderClient, downloadSlotsFor } from '../provider/client/client.js';
-import { pollDelayMs } from '../provider/client/backoff.js';
+import { pollScheduleMs } from '../provider/client/backoff.js';
 import { parseMaxDownloadBytes } from '../provider/runware/download-guard.js';
 import type { SimHandle } from '../provider/sim/server.js';
 import type { ProviderClient } from '../provider/types.js';
@@ -124,7 +124,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       manifestCommit,
       random: Math.random,
       retryDelayMs: Math.max(1000, pollMs),
-      pollDelayMs: (n) => pollDelayMs(n, Math.random, { firstMs: pollMs, factor: 1.5, capMs: pollMs * 1.25 }),
+      pollDelayMs: (n) => pollScheduleMs(n, { firstMs: pollMs, everyMs: pollMs }),
       ...o.webhook?.overrides({ client: guarded, resolveRequest: resolveLocalInputs, random: Math.random }),
     });
     const controller = shared ? shared.wrapController(inner) : inner;

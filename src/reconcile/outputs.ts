@@ -12,7 +12,31 @@ import { transition, type Step } from './context.js';
 import { done, failed, type Result } from './result.js';
 import path from 'node:path';
 
-export async function downloadOutputs(step: Step, attempt: Attempt): Promise<Result> {
+/**
+ * Downloads the attempt's results. `resultsSaved` is the save of the results that were just recorded
+ * (recordResults): it runs beside the transfers, and the step ends only once it has landed — whatever the
+ * downloads did, so a failed or retried download still leaves the results durable.
+ */
+export async function downloadOutputs(step: Step, attempt: Attempt, resultsSaved?: Promise<void>): Promise<Result> {
+  if (!resultsSaved) return downloadAll(step, attempt);
+  // Settled into a value at once: a save that fails while the files download is never an unhandled rejection.
+  const saved = resultsSaved.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  let r: Result;
+  try {
+    r = await downloadAll(step, attempt);
+  } catch (err) {
+    await saved; // the download's error is the one to report
+    throw err;
+  }
+  const failedSave = await saved;
+  if (failedSave) throw failedSave.error;
+  return r;
+}
+
+async function downloadAll(step: Step, attempt: Attempt): Promise<Result> {
   const { env, deps, v, desired } = step;
   const results = attempt.results ?? [];
   const base = outputBasePath(desired);

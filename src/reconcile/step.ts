@@ -126,8 +126,12 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
     return requeue(deps.pollDelayMs(count));
   }
   if (o.status === 'success') {
-    await recordResults(step, attempt, o.videos, want);
-    return downloadOutputs(step, attempt); // every finished render goes through it once (the 'ready' event)
+    // The results are recorded at once and saved while their files download: the save (several hundred
+    // ms when hundreds of renders finish together) is no longer ahead of every transfer. A crash before it
+    // lands leaves the attempt accepted on disk, polled again by the next run, never paid twice; the step
+    // ends (and Ready is saved) only after both.
+    const saved = recordResults(step, attempt, o.videos, want);
+    return downloadOutputs(step, attempt, saved); // every finished render goes through it once (the 'ready' event)
   }
   if (o.status === 'failed') return failRender(step, attempt, o.error);
   // No usable answer (not found, no item, outside the protocol): poll-outcome.ts decides, bounded.

@@ -13,7 +13,7 @@ import { failpoint } from '../failpoints.js';
 import type { DownloadResponse } from '../provider/types.js';
 import { isStale } from '../state/lock.js';
 import { createDirSyncer, groupByKey } from './dir-sync.js';
-import { resolveInside } from './paths.js';
+import { realRoot, resolveUnder } from './paths.js';
 import { signatureOk, type Container } from './signature.js';
 
 export interface DownloadResult {
@@ -29,17 +29,37 @@ export class ArtifactStore {
     private readonly idleTimeoutMs = 60_000,
   ) {}
 
+  private root: Promise<string> | undefined;
+
+  /** `rel` under --out (paths.ts), with --out created and resolved once per store, not per file. */
+  private async resolve(rel: string): Promise<string> {
+    this.root ??= realRoot(this.outDir);
+    let root: string;
+    try {
+      root = await this.root;
+    } catch (err) {
+      this.root = undefined; // not cached: the next call tries again
+      throw err;
+    }
+    return resolveUnder(root, rel);
+  }
+
   /** `signal` (shutdown) ends the transfer at once, whatever the server does; the `.part` is removed. */
   async download(url: string, rel: string, container: Container, signal?: AbortSignal): Promise<DownloadResult> {
-    const final = await resolveInside(this.outDir, rel);
+    const final = await this.resolve(rel);
     const part = final + '.part';
-    await unlink(part).catch(() => undefined); // a stale .part from a crash is never trusted
     // The file first, then the request: an output that cannot be written fails before any byte is fetched,
     // and no response body is ever left unread (its socket error had no listener and crashed the process).
     let fd: number | undefined;
     let res: DownloadResponse;
     try {
-      fd = await fdOpen(part, 'wx', 0o644);
+      // Created new: a stale .part from a crash (or a link planted there) is removed, never trusted or
+      // written through — removed only when one is in the way, not before every download.
+      fd = await fdOpen(part, 'wx', 0o644).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+        await unlink(part).catch(() => Promise.reject(err)); // cannot be removed (a directory): EEXIST, as it is
+        return fdOpen(part, 'wx', 0o644);
+      });
       res = await this.fetchBody(url, signal);
     } catch (err) {
       if (fd !== undefined) {
@@ -119,7 +139,7 @@ export class ArtifactStore {
    * name itself, so the sidecar is never a link.
    */
   async writeSidecar(rel: string, data: object): Promise<void> {
-    const final = await resolveInside(this.outDir, rel + '.json');
+    const final = await this.resolve(rel + '.json');
     const tmp = `${final}.tmp-${process.pid}`;
     const fh = await createNew(tmp).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
@@ -136,8 +156,8 @@ export class ArtifactStore {
   }
 
   async move(fromRel: string, toRel: string): Promise<void> {
-    const from = await resolveInside(this.outDir, fromRel);
-    const to = await resolveInside(this.outDir, toRel);
+    const from = await this.resolve(fromRel);
+    const to = await this.resolve(toRel);
     try {
       await rename(from, to);
     } catch (err) {
@@ -158,7 +178,7 @@ export class ArtifactStore {
   }
 
   async remove(rel: string): Promise<void> {
-    const p = await resolveInside(this.outDir, rel);
+    const p = await this.resolve(rel);
     await rm(p, { force: true });
     await rm(p + '.json', { force: true });
   }

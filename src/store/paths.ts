@@ -5,9 +5,23 @@ import path from 'node:path';
 import { ArtifactError } from '../errors.js';
 
 export async function resolveInside(root: string, rel: string): Promise<string> {
-  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) throw escape(rel);
+  checkRel(rel);
+  return resolveUnder(await realRoot(root), rel);
+}
+
+/** `root` created if need be, and its real path: what resolveUnder takes. */
+export async function realRoot(root: string): Promise<string> {
   await mkdir(root, { recursive: true });
-  const realRoot = await realpath(root);
+  return realpath(root);
+}
+
+/**
+ * resolveInside under a root already resolved (realRoot): the store resolves its --out once per run
+ * instead of twice per file (a mkdir and a realpath each time). Everything below the root is checked
+ * on every call, as before.
+ */
+export async function resolveUnder(realRoot: string, rel: string): Promise<string> {
+  checkRel(rel);
   const target = path.join(realRoot, rel);
   await mkdir(path.dirname(target), { recursive: true });
   const realParent = await realpath(path.dirname(target));
@@ -18,6 +32,10 @@ export async function resolveInside(root: string, rel: string): Promise<string> 
   if (st?.isSymbolicLink())
     throw new ArtifactError(`refusing to write ${rel}: it is a symlink (outputs are never written through links)`, { code: 'path.symlink' });
   return final;
+}
+
+function checkRel(rel: string): void {
+  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) throw escape(rel);
 }
 
 function escape(rel: string): ArtifactError {

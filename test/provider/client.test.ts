@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock.js';
 import { ProviderError } from '../../src/errors.js';
 import { createProviderClient } from '../../src/provider/client/client.js';
-import { pollDelayMs } from '../../src/provider/client/backoff.js';
+import { pollScheduleMs } from '../../src/provider/client/backoff.js';
 import { createFakeProvider } from '../doubles/fake-provider.js';
 import { createRunwareProvider } from '../../src/provider/runware/http-provider.js';
 import { startSimulator, type SimOptions } from '../../src/provider/sim/server.js';
@@ -152,11 +152,10 @@ describe('ProviderClient', () => {
     await sim.close();
   });
 
-  it('poll cadence starts near 2 s and backs off to a cap', () => {
-    const mid = () => 0.5;
-    expect(pollDelayMs(0, mid)).toBe(2000);
-    expect(pollDelayMs(1, mid)).toBe(3000);
-    expect(pollDelayMs(20, mid)).toBe(10_000);
-    expect(pollDelayMs(0, () => 0)).toBe(1600);
+  it('poll schedule: the first poll one interval after acceptance, then a steady interval, never earlier', () => {
+    const o = { firstMs: 2000, everyMs: 2000 };
+    expect([0, 1, 2, 20].map((n) => pollScheduleMs(n, o))).toEqual([2000, 2000, 2000, 2000]);
+    // a first poll at the expected render time, then the interval
+    expect([0, 1, 5].map((n) => pollScheduleMs(n, { firstMs: 30_000, everyMs: 2000 }))).toEqual([30_000, 2000, 2000]);
   });
 });

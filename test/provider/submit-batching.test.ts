@@ -84,6 +84,21 @@ describe('submit batching', () => {
     await client.close();
   });
 
+  it('batches the rate lets go start together once the window closes, without waiting a clock turn each', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, submitWindowMs: 25, submitBatchSize: 50, submitConcurrency: 4 });
+    const tasks = Array.from({ length: 200 }, () => task());
+    const outcomes = Promise.all(tasks.map((t) => client.submit(t)));
+    // The window is the only wait: one step of the clock past it and all four batches are in flight (the
+    // rate's burst holds them). Before, each batch after the first waited for a zero-length sleep of its own.
+    await clock.advance(25);
+    expect(h.requests.map((r) => r.uuids.length)).toEqual([50, 50, 50, 50]);
+    for (const r of h.requests) r.answer(acceptAll);
+    expect((await outcomes).every((o) => o.status === 'accepted')).toBe(true);
+    await client.close();
+  });
+
   it('a batch stops growing at submitMaxBytes of requests; a task larger than that travels alone', async () => {
     const clock = new FakeClock();
     const h = heldProvider();

@@ -375,7 +375,7 @@ const rows: Row[] = [
   ],
   // The stored phase always equals derivePhase (issue 18): the three places it used not to.
   [
-    'facts: finished results are saved with the phase they give (Downloading), before any download starts',
+    'facts: finished results are saved with the phase they give (Downloading), even when the download never ends (the save runs beside it)',
     [{ videos: [a], scripts: { a: { download: ['hang'] } } }],
     { phase: { a: 'Downloading' }, attempts: { a: ['succeeded'] }, submits: { a: 1 }, outputs: { a: 0 }, costUsd: { a: 0.42 }, crashed: true },
   ],

@@ -30,8 +30,13 @@ export class RetryBudget {
   }
 }
 
-/** Delay before the n-th poll of a task (n = 0 for the first): ~2 s, then ×1.5 with jitter, capped. */
-export function pollDelayMs(pollCount: number, random: () => number = Math.random, o = { firstMs: 2000, factor: 1.5, capMs: 10_000 }): number {
-  const base = Math.min(o.capMs, o.firstMs * o.factor ** pollCount);
-  return Math.round(base * (0.8 + 0.4 * random()));
+/**
+ * Delay before the n-th poll of a running task (n = 0 for the first, counted from its acceptance): `firstMs`,
+ * then every `everyMs` — a steady interval, never earlier. Every poll that is due travels in the poll lane's
+ * one batched round (poll-lane.ts), so there is no herd for jitter to spread; a jitter that may shorten a
+ * delay lets the earliest of hundreds of draws (0.8 × the interval) set when the rounds come, and a back-off
+ * let a lone task be noticed up to 1.5 intervals after it finished (issue 19).
+ */
+export function pollScheduleMs(pollCount: number, o: { firstMs: number; everyMs: number }): number {
+  return pollCount <= 0 ? o.firstMs : o.everyMs;
 }

@@ -1,9 +1,10 @@
 // The poll lane: every pending poll() travels in ONE batched getResponse request per round, and rounds
 // are spaced by `roundMs`, so API requests grow with elapsed time, not with the number of tasks.
 // Watched tasks that are not due yet fill the rest of a round's batch for free ("riders"): a task whose
-// own polls have backed off is still looked at every round while others are being polled, so finishing
-// is noticed within one round. If the API refuses batches, or answers them only in part, the lane falls
-// back to one task per request for the rest of the run (and takes no riders: they would cost requests).
+// own poll is not due (accepted just after a round, or polled on a slower schedule) is still looked at
+// every round while others are being polled, so finishing is noticed within one round. If the API refuses
+// batches, or answers them only in part, the lane falls back to one task per request for the rest of the
+// run (and takes no riders: they would cost requests).
 import { ProviderError } from '../../errors.js';
 import type { PollOutcome } from '../types.js';
 import { fullJitter } from './backoff.js';
