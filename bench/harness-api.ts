@@ -31,5 +31,10 @@ export interface BenchResult {
 
 export interface BenchCase {
   name: string;
+  /**
+   * Runs in quick mode; a full run skips it unless `--only` names it exactly: its size is one a full run
+   * already measures in another case (daemon-50k-tracked inside daemon-scale).
+   */
+  quickOnly?: boolean;
   run(ctx: BenchContext): Promise<BenchResult[]>;
 }

@@ -99,6 +99,28 @@ describe('Admission', () => {
     expect(adm.status(T0)).toMatchObject({ reservedUsd: 0, remainingUsd: 9.5 });
   });
 
+  it('slots: a freed slot wakes the oldest waiter only; one woken that does not take the slot passes it on', () => {
+    const adm = new Admission({ concurrency: 2 });
+    expect(adm.admit('a', 'a-0', 0, T0).ok).toBe(true);
+    expect(adm.admit('b', 'b-0', 0, T0).ok).toBe(true);
+    for (const w of ['w1', 'w2', 'w3', 'w4']) expect(adm.admit(w, `${w}-0`, 0, T0)).toEqual({ ok: false, reason: 'slot' });
+    const attempt = (k: string) => ({ taskUUID: k, createdAt: iso(T0) }) as Attempt;
+    // Before: every waiter was woken at each freed slot (10,000 refused steps per finished render at scale).
+    expect(adm.finish('a', attempt('a-0'), 0)).toEqual(['w1']);
+    expect(adm.stepEnded('b')).toEqual([]); // another video's step: the free slot is already promised to w1
+    expect(adm.admit('w1', 'w1-0', 0, T0).ok).toBe(true); // w1 took it
+    expect(adm.stepEnded('w1')).toEqual([]);
+    expect(adm.release('b')).toEqual(['w2']);
+    expect(adm.stepEnded('w2')).toEqual(['w3']); // w2 needed no slot any more (removed, suspended …): w3 gets it
+    expect(adm.admit('late', 'late-0', 0, T0).ok).toBe(true); // a video not woken took the slot first
+    expect(adm.admit('w3', 'w3-0', 0, T0)).toEqual({ ok: false, reason: 'slot' }); // w3 waits again, behind w4
+    expect(adm.stepEnded('w3')).toEqual([]);
+    expect(adm.release('late')).toEqual(['w4']);
+    // Finishing without waking (the account was refused: the run stops) frees the slot and wakes nobody.
+    expect(adm.finish('w1', attempt('w1-0'), 0, false)).toEqual([]);
+    expect(adm.inflightCount).toBe(0);
+  });
+
   it('daemon: the window counts everything spent in the last 24 hours, then frees it; it never latches', () => {
     const adm = new Admission({ concurrency: 4, maxCostUsd: 1.0, windowMs: DAY_MS });
     const state = stateWith({

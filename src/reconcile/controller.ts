@@ -149,6 +149,8 @@ export function createController(o: ControllerOptions): Controller {
       step = await reconcileVideo(o, env, name);
       result = await settle(name, step);
     } finally {
+      // A video woken for a freed slot that did not take it hands the slot to the next one waiting.
+      for (const w of admission.stepEnded(name)) queue.add(w, 'priority');
       for (const l of passListeners) l({ name, result, seconds: (o.clock.elapsed() - t0) / 1000, ...(step ? { step } : {}) });
     }
   };

@@ -171,6 +171,5 @@ export function finishAttempt(step: Step, attempt: Attempt, actualUsd: number, s
   attempt.costUsd = roundUsd(actualUsd);
   v.costUsd = roundUsd(v.costUsd + actualUsd);
   markCost(v, attempt, source);
-  const waiting = env.admission.finish(step.name, attempt, actualUsd);
-  if (wakeWaiting) for (const name of waiting) env.wake(name);
+  for (const name of env.admission.finish(step.name, attempt, actualUsd, wakeWaiting)) env.wake(name);
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock.js';
 import { ProviderError } from '../../src/errors.js';
-import { createProviderClient } from '../../src/provider/client/client.js';
+import { createProviderClient, submitPacingFloorMs } from '../../src/provider/client/client.js';
 import { createRunwareProvider } from '../../src/provider/runware/http-provider.js';
 import { startSimulator } from '../../src/provider/sim/server.js';
 import type { Provider, SubmitOutcome, VideoTask } from '../../src/provider/types.js';
@@ -62,6 +62,30 @@ describe('submit batching', () => {
     expect(sim.stats().accepted).toBe(49);
     await client.close();
     await sim.close();
+  });
+
+  it('at the default pacing, the last of 1,000 tasks is sent submitPacingFloorMs after the first (the bench floor is this pace)', async () => {
+    const clock = new FakeClock();
+    const starts: number[] = [];
+    const provider: Provider = {
+      submit: async (tasks) => (starts.push(clock.elapsed()), acceptAll(tasks)),
+      poll: async (uuids) => uuids.map((u) => ({ taskUUID: u, status: 'processing' as const })),
+      download: () => Promise.reject(new Error('unused')),
+    };
+    const client = createProviderClient(provider, { clock }); // the daemon's defaults: 50 tasks a request, 2 requests/s, a burst of 10
+    let answered = 0;
+    const tasks = Array.from({ length: 1000 }, () => task());
+    for (const t of tasks) void client.submit(t).then(() => answered++);
+    for (let i = 0; answered < tasks.length; i++) {
+      if (i > 10_000) throw new Error('not all answered within 100 fake seconds');
+      await clock.advance(10);
+    }
+    expect(starts).toHaveLength(20);
+    expect(submitPacingFloorMs(1000)).toBe(5000); // 20 requests: 10 at once, 10 more at 2 a second
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(submitPacingFloorMs(1000));
+    expect(starts.at(-1)! - starts[0]!).toBeLessThanOrEqual(submitPacingFloorMs(1000) + 10); // one fake step
+    expect(submitPacingFloorMs(10_000)).toBe(95_000);
+    await client.close();
   });
 
   it('batches travel side by side, never more than submitConcurrency at once, and each task is answered once', async () => {

@@ -8,7 +8,7 @@ import type { DownloadResponse, Provider, ProviderClient, RequestOptions } from 
 import { fullJitter, RetryBudget } from './backoff.js';
 import { Breaker } from './breaker.js';
 import { PollLane } from './poll-lane.js';
-import { AimdRate } from './rate.js';
+import { AimdRate, SUBMIT_BURST } from './rate.js';
 import { SubmitLane } from './submit-lane.js';
 
 export interface ClientOptions {
@@ -44,6 +44,16 @@ const CLIENT_DEFAULTS = {
   breaker: { threshold: 5, cooldownMs: 30_000 },
   retryBudget: 30,
 };
+
+/**
+ * The submit pacing's floor: ms from the first submit request until the last of `n` tasks can be sent, at the
+ * default batch size and rate — a burst of SUBMIT_BURST requests at once, then `submitRps` requests a second
+ * (50 × 2 = 100 tasks/s: 10,000 tasks take 95 s). The bench compares the daemon with it (bench/daemon-scale.ts).
+ */
+export function submitPacingFloorMs(n: number): number {
+  const requests = Math.ceil(n / CLIENT_DEFAULTS.submitBatchSize);
+  return (Math.max(0, requests - SUBMIT_BURST) / CLIENT_DEFAULTS.submitRps) * 1000;
+}
 
 /**
  * Download slots for `concurrency` renders in flight: one per render (a finished render never waits for a

@@ -1,13 +1,16 @@
 // The submit lane's request rate: a token bucket (a small burst goes at once, then `rps`) whose rate
 // follows AIMD — additive increase on success, halved on 429 (TCP-style).
 
+/** Requests the bucket holds at start (and after a quiet spell): they go at once, then `rps` paces. */
+export const SUBMIT_BURST = 10;
+
 export class AimdRate {
   private rps: number;
   private tokens: number;
   private last = -1;
   constructor(
     private readonly maxRps: number,
-    private readonly burst = 10,
+    private readonly burst = SUBMIT_BURST,
     private readonly minRps = 0.2,
   ) {
     this.rps = maxRps;
