@@ -27,6 +27,8 @@ export interface BenchResult {
   details?: Record<string, unknown>;
   /** Why a target is not met and what would reach it. */
   note?: string;
+  /** The BenchCase that measured it (set by the harness). */
+  benchCase?: string;
 }
 
 export interface BenchCase {

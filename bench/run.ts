@@ -1,14 +1,20 @@
-// `npm run bench [-- --quick] [-- --only NAME]`: runs every case, writes bench/results/latest.{json,md}.
-import { mkdtemp, rm } from 'node:fs/promises';
+// `npm run bench [-- --quick] [-- --only NAMES] [-- --skip NAMES] [-- --merge]`: runs the cases, writes
+// bench/results/latest.{json,md}.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase, BenchResult } from './harness-api.js';
-import { buildReport, toMarkdown, writeReport } from './lib/report.js';
+import { buildReport, carriedRows, toMarkdown, writeReport, type Report } from './lib/report.js';
 
 export interface RunOptions {
   quick: boolean;
+  /** Comma-separated; a case runs when its name contains one of them. */
   only?: string;
+  /** Comma-separated; a case whose name contains one of them does not run. */
+  skip?: string;
+  /** Keep the rows of the cases this run skips from the report already in outDir (same mode), each with its own commit and date. */
+  merge?: boolean;
   outDir: string;
   command: string;
   log?: (m: string) => void;
@@ -17,19 +23,27 @@ export interface RunOptions {
 }
 
 /** Whether `c` runs: `--only` picks by substring; a quick-only case runs in a full run only when named exactly. */
-export function selected(c: BenchCase, o: Pick<RunOptions, 'quick' | 'only'>): boolean {
-  if (o.only && !c.name.includes(o.only)) return false;
-  return !c.quickOnly || o.quick || o.only === c.name;
+export function selected(c: BenchCase, o: Pick<RunOptions, 'quick' | 'only' | 'skip'>): boolean {
+  const only = names(o.only);
+  if (only.length > 0 && !only.some((n) => c.name.includes(n))) return false;
+  if (names(o.skip).some((n) => c.name.includes(n))) return false;
+  return !c.quickOnly || o.quick || only.includes(c.name);
 }
+
+const names = (list: string | undefined): string[] => (list ?? '').split(',').filter((n) => n.length > 0);
 
 export function usage(cases: BenchCase[]): string {
   return [
-    'Usage: npm run bench [-- --quick] [-- --only NAME]   (or: node dist/bench/run.js [--quick] [--only NAME])',
+    'Usage: npm run bench [-- --quick] [-- --only NAMES] [-- --skip NAMES] [-- --merge]',
+    '       (or: node dist/bench/run.js [--quick] [--only NAMES] [--skip NAMES] [--merge])',
     '',
     'Runs the benchmark cases one after another and writes bench/results/latest.json and latest.md.',
     '',
     '  --quick       smaller inputs and fewer repeats (a CI smoke run)',
-    '  --only NAME   only the cases whose name contains NAME',
+    '  --only NAMES  only the cases whose name contains one of NAMES (comma-separated)',
+    '  --skip NAMES  not the cases whose name contains one of NAMES (comma-separated)',
+    '  --merge       keep the rows of the cases not run from the report already written (same mode);',
+    '                each row says its commit and date',
     '  --help, -h    this text',
     '',
     'Cases:',
@@ -50,7 +64,7 @@ export async function runBench(cases: BenchCase[], o: RunOptions) {
     log(`▶ ${c.name}`);
     try {
       const r = await c.run({ quick: o.quick, tmpDir, seed: 42, log });
-      results.push(...r);
+      results.push(...r.map((x) => ({ ...x, benchCase: c.name })));
       for (const x of r) log(`  ${x.case} — ${x.measure}: ${x.value}${x.unit} (target ${x.target}) ${x.met ? 'met' : 'NOT met'}`);
     } catch (err) {
       errors.push({ case: c.name, error: (err as Error).message });
@@ -62,9 +76,30 @@ export async function runBench(cases: BenchCase[], o: RunOptions) {
       log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
   }
-  const report = await buildReport(results, errors, o.quick, o.command);
+  const ran = new Set(cases.filter((c) => selected(c, o)).map((c) => c.name));
+  const previous = o.merge ? await readReport(o.outDir) : undefined;
+  const carried = previous ? carriedRows(previous, ran, o.quick) : [];
+  const report = await buildReport(
+    results,
+    errors,
+    o.quick,
+    o.command,
+    carried,
+    cases.map((c) => c.name),
+  );
   await writeReport(report, o.outDir);
   return report;
+}
+
+async function readReport(dir: string): Promise<Report | undefined> {
+  const text = await readFile(path.join(dir, 'latest.json'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as Report);
+}
+
+/** `--flag VALUE` from argv, and the positions it took. */
+function valueOf(args: string[], flag: string): { value: string | undefined; at: number } {
+  const at = args.indexOf(flag);
+  return { value: at >= 0 ? args[at + 1] : undefined, at };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -75,20 +110,29 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     process.exit(0);
   }
   const quick = args.includes('--quick');
-  const onlyAt = args.indexOf('--only');
-  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-  const unknown = args.filter((a, i) => a !== '--quick' && a !== '--only' && !(onlyAt >= 0 && i === onlyAt + 1));
-  if (unknown.length > 0 || (onlyAt >= 0 && !only) || !allCases.some((c) => selected(c, { quick, ...(only ? { only } : {}) }))) {
+  const merge = args.includes('--merge');
+  const { value: only, at: onlyAt } = valueOf(args, '--only');
+  const { value: skip, at: skipAt } = valueOf(args, '--skip');
+  const taken = new Set([onlyAt, skipAt].filter((i) => i >= 0).flatMap((i) => [i, i + 1]));
+  const unknown = args.filter((a, i) => a !== '--quick' && a !== '--merge' && !taken.has(i));
+  const sel = { quick, ...(only ? { only } : {}), ...(skip ? { skip } : {}) };
+  if (unknown.length > 0 || (onlyAt >= 0 && !only) || (skipAt >= 0 && !skip) || !allCases.some((c) => selected(c, sel))) {
     process.stderr.write(
-      unknown.length ? `unknown argument: ${unknown.join(' ')}\n\n` : only ? `no case to run for --only ${only}\n\n` : '--only needs a NAME\n\n',
+      unknown.length
+        ? `unknown argument: ${unknown.join(' ')}\n\n`
+        : onlyAt >= 0 && !only
+          ? '--only needs NAMES\n\n'
+          : skipAt >= 0 && !skip
+            ? '--skip needs NAMES\n\n'
+            : 'no case to run with these --only/--skip\n\n',
     );
     process.stderr.write(usage(allCases));
     process.exit(2);
   }
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const report = await runBench(allCases, {
-    quick,
-    ...(only ? { only } : {}),
+    ...sel,
+    merge,
     outDir: path.join(root, 'bench', 'results'),
     command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`,
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../tmp-dirs.js';
 import { runBench, selected, usage } from '../../bench/run.js';
+import { toMarkdown } from '../../bench/lib/report.js';
 import type { BenchCase } from '../../bench/harness-api.js';
 import { summarize } from '../../bench/lib/stats.js';
 import { TARGETS } from '../../bench/lib/targets.js';
@@ -81,13 +82,62 @@ describe('bench harness', () => {
     expect(selected(plain, { quick: false, only: 'plan' })).toBe(false);
   });
 
+  it('--only and --skip take comma-separated names', () => {
+    const c = (name: string): BenchCase => ({ name, run: async () => [] });
+    expect(selected(c('plan-1k'), { quick: false, only: 'startup,plan-1k' })).toBe(true);
+    expect(selected(c('startup'), { quick: false, only: 'startup,plan-1k' })).toBe(true);
+    expect(selected(c('download'), { quick: false, only: 'startup,plan-1k' })).toBe(false);
+    expect(selected(c('daemon-scale'), { quick: false, skip: 'daemon,pg' })).toBe(false);
+    expect(selected(c('pg-state'), { quick: false, skip: 'daemon,pg' })).toBe(false);
+    expect(selected(c('plan-10k'), { quick: false, skip: 'daemon,pg' })).toBe(true);
+  });
+
+  it('--merge keeps the rows of the cases not run (with their commit and date), replaces the ones re-run, and never mixes modes', async () => {
+    const out = tmp('reelctl-bench-test-');
+    const row = (caseName: string, value: number) => ({ case: caseName, measure: 'time ÷ parse floor', value, unit: '×', target: '≤ 1.5×', met: true });
+    const first: BenchCase[] = [
+      { name: 'plan-fake', run: async () => [row('plan 1k manifests', 1.1)] },
+      { name: 'other-fake', run: async () => [row('plan 10k manifests', 1.3)] },
+    ];
+    await runBench(first, { quick: false, outDir: out, command: 'first', log: () => undefined });
+    const before = JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'));
+    const kept = before.results.find((r: { case: string }) => r.case === 'plan 10k manifests');
+    expect(kept).toMatchObject({ benchCase: 'other-fake', value: 1.3 });
+    expect(kept.commit).toEqual(expect.any(String));
+    // Re-run one case only: its row is replaced, the other case's row stays, in case order.
+    const rerun: BenchCase[] = [{ name: 'plan-fake', run: async () => [row('plan 1k manifests', 0.9)] }, first[1]!];
+    const merged = await runBench(rerun, { quick: false, only: 'plan-fake', merge: true, outDir: out, command: 'second', log: () => undefined });
+    const measured = merged.results.filter((r) => r.status === 'met');
+    expect(measured.map((r) => [r.case, r.value])).toEqual([
+      ['plan 1k manifests', 0.9],
+      ['plan 10k manifests', 1.3],
+    ]);
+    expect(measured[1]!.date).toBe(kept.date);
+    // Without --merge, or in the other mode, nothing is kept.
+    const alone = await runBench(rerun, { quick: true, only: 'plan-fake', merge: true, outDir: out, command: 'third', log: () => undefined });
+    expect(alone.results.find((r) => r.case === 'plan 10k manifests')!.status).toBe('not measured');
+  });
+
+  it('the Markdown names the commit and date of a kept row', async () => {
+    const out = tmp('reelctl-bench-test-');
+    const old = { case: 'plan 10k manifests', measure: 'time ÷ parse floor', value: 1.3, unit: '×', target: '≤ 1.5×', met: true };
+    const report = await runBench([{ name: 'a', run: async () => [] }], { quick: false, outDir: out, command: 't', log: () => undefined });
+    report.results.push({ ...old, status: 'met', benchCase: 'b', commit: 'abc1234', date: '2026-01-02T00:00:00.000Z' });
+
+    const md = toMarkdown(report);
+    expect(md).toContain('Rows kept from an earlier run');
+    expect(md).toMatch(/\| plan 10k manifests \|.*\| measured 2026-01-02 on commit abc1234 \|/);
+  });
+
   it('usage names the flags and every case', () => {
     const text = usage([
       { name: 'plan', run: async () => [] },
       { name: 'daemon-50k-tracked', quickOnly: true, run: async () => [] },
     ]);
     expect(text).toContain('--quick');
-    expect(text).toContain('--only NAME');
+    expect(text).toContain('--only NAMES');
+    expect(text).toContain('--skip NAMES');
+    expect(text).toContain('--merge');
     expect(text).toMatch(/^ {2}plan$/m);
     expect(text).toMatch(/^ {2}daemon-50k-tracked .*only when named/m);
   });
