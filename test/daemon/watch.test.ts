@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { FakeClock, systemClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { isIgnoredPath, watchManifests, type ManifestWatcher } from '../../src/daemon/watch.js';
-import { watch, type FSWatcher } from 'chokidar';
+import { watch, type FSWatcher } from 'node:fs';
 import { waitFor } from './fakes.js';
 
 const file = { isFile: () => true } as import('node:fs').Stats;
@@ -38,7 +38,7 @@ describe('isIgnoredPath', () => {
   });
 });
 
-describe('watchManifests (real chokidar on a temp dir)', () => {
+describe('watchManifests (real fs.watch on a temp dir)', () => {
   let dir: string;
   let w: ManifestWatcher | undefined;
   let calls: string[][];
@@ -149,18 +149,22 @@ describe('watchManifests: a watch error', () => {
   it('reports the burst as unsure (events may be lost: the daemon reloads everything)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'reelctl-watch-err-'));
     const calls: { changed: string[]; unsure: boolean }[] = [];
-    let inner: FSWatcher | undefined;
+    const inner: FSWatcher[] = [];
     const w = watchManifests({
       paths: [dir],
       debounceMs: 20,
       clock: systemClock,
       logger: silentLogger(),
       onChange: (changed, _at, unsure) => calls.push({ changed, unsure }),
-      watchWith: (paths, options) => (inner = watch(paths, options)),
+      watchWith: (p, listener) => {
+        const w = watch(p, listener);
+        inner.push(w);
+        return w;
+      },
     });
     try {
       await w.ready;
-      inner!.emit('error', Object.assign(new Error('inotify queue overflow'), { code: 'ENOSPC' }));
+      inner[0]!.emit('error', Object.assign(new Error('inotify queue overflow'), { code: 'ENOSPC' }));
       await waitFor(() => calls.length === 1);
       expect(calls[0]).toEqual({ changed: [], unsure: true });
       await writeFile(path.join(dir, 'a.yaml'), 'x: 1\n');
