@@ -133,16 +133,19 @@ export class WatchTree {
     const p = path.join(dir, name);
     if (this.fileRootDirs.get(dir)?.has(name) === false) return; // watched for a file root beside it
     if (this.o.ignored(p)) return;
-    // A write: the entry is what it was (a file). Anything else (created, removed, renamed) is looked at.
+    // A write: the entry is what it was (a file). Anything else (created, removed, renamed) is looked at;
+    // a manifest's name is reported at once (a save is not kept waiting for an lstat behind other I/O).
     if (event === 'change' && !this.dirs.has(p)) {
       if (this.o.isManifest(p)) this.o.changed(p);
       return;
     }
-    void this.settle(p);
+    const early = this.o.isManifest(p) && !this.dirs.has(p);
+    if (early) this.o.changed(p);
+    void this.settle(p, early);
   }
 
-  /** `p` was created, removed or renamed: watch what is there now, forget what was, report it. */
-  private async settle(p: string): Promise<void> {
+  /** `p` was created, removed or renamed: watch what is there now, forget what was, report it (unless `reported`). */
+  private async settle(p: string, reported: boolean): Promise<void> {
     const st = await lstat(p).catch(() => undefined);
     if (this.closed) return;
     if (st?.isDirectory()) {
@@ -159,7 +162,7 @@ export class WatchTree {
       this.files.get(p)?.close();
       this.files.delete(p);
     } else if (st) this.addFile(p); // a file root replaced (renamed over): watch the new file
-    this.o.changed(p);
+    if (!reported || wasDir) this.o.changed(p);
   }
 
   /** Closes the watches at or under `p`; true when `p` was a watched directory. */
