@@ -98,7 +98,7 @@ describe('watchManifests (real fs.watch on a temp dir)', () => {
     expect(calls).toEqual([]);
     await clock.advance(50);
     expect(calls).toEqual([[path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]]);
-    // Only the real files were accepted; under load chokidar may report one of them twice (add, then change).
+    // Only the real files were accepted; under load a file may be reported twice (created, then written).
     expect([...new Set(seen)].sort()).toEqual([path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]);
   });
 
@@ -110,7 +110,7 @@ describe('watchManifests (real fs.watch on a temp dir)', () => {
       await clock.advance(200); // 800 ms of burst in all, never 300 ms of quiet
       expect(calls).toEqual([]);
     }
-    // A full debounce of quiet: chokidar may still deliver a late second event for the last file (add, then
+    // A full debounce of quiet: the watcher may still deliver a late second event for the last file (created, then
     // change), which restarts the debounce at the fake time it arrives; 300 ms covers it.
     await clock.advance(300);
     expect(calls).toHaveLength(1);
