@@ -151,7 +151,7 @@ export class WatchTree {
     if (st?.isDirectory()) {
       if (this.dirs.has(p)) return;
       // Watched before it is reported (the load walks it; anything later is an event), with the files in it.
-      await this.addDir(p, this.o.changed);
+      await this.addDir(p, (f) => this.o.changed(f));
       this.o.changed(p);
       return;
     }

@@ -115,13 +115,17 @@ export class StateWriter {
 
   /** End of a run: fold the journal into one snapshot file (a no-op when there is no journal). */
   async close(): Promise<void> {
-    await this.flushIfDirty();
+    await this.flushIfDirty(); // a large backlog (the start-up pass's) is a snapshot itself: nothing left to fold
     if (this.journalBytes > 0) {
       this.needSnapshot = true;
       this.pending = true;
       await this.flush();
     }
     await this.store.close?.();
+  }
+
+  private usesJournal(): boolean {
+    return this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
   }
 
   private async save(): Promise<void> {
@@ -162,7 +166,7 @@ export class StateWriter {
 
   private async saveNames(names: ReadonlySet<string>): Promise<void> {
     // A snapshot serializes (and digests) every record anyway.
-    const journal = this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
+    const journal = this.usesJournal();
     if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();
     const changes = new Map<string, string | null>();
     const digests = new Map<string, string | null>();
