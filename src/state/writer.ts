@@ -27,7 +27,7 @@ export interface StateWriterOptions {
 
 const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
 /** Dirty records a save carries beyond those asked for. */
-const BACKLOG_SLICE = 256;
+const BACKLOG_SLICE = 64;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;

@@ -53,7 +53,7 @@ describe('StateWriter: the dirty backlog', () => {
     await writer.flush('v03999');
     expect(appends).toHaveLength(1);
     expect(appends[0]).toContain('v03999'); // the one asked for, even though it was marked last
-    expect(appends[0]!.length).toBeLessThanOrEqual(257);
+    expect(appends[0]!.length).toBeLessThanOrEqual(65);
     expect(appends[0]!.length).toBeGreaterThan(1); // the backlog drains a slice per save
     expect(snapshots).toHaveLength(0);
     // The next flush for another video carries the next slice.
