@@ -14,6 +14,7 @@ import type { ApiObservation } from './api-timing.js';
 import { formatAddress, type ListenAddress } from './options.js';
 import { createReloader, type ChangedLoader, type Loader, type Reloader } from './reload.js';
 import { DEFAULT_DEBOUNCE_MS, watchManifests, type ManifestWatcher } from './watch.js';
+import type { FsWatch } from './watch-tree.js';
 import { watchRoots } from './root-watch.js';
 
 const DEFAULT_RESYNC_MS = 5 * 60_000;
@@ -56,6 +57,8 @@ export interface DaemonDeps {
   signal?: AbortSignal;
   /** Called once the controller exists (e.g. to attach the progress view). */
   onController?: (controller: Controller) => void;
+  /** Default fs.watch (tests count the watches held). */
+  watchWith?: FsWatch;
 }
 
 export interface Daemon {
@@ -181,6 +184,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<Daemon> {
         debounceMs: deps.debounceMs ?? DEFAULT_DEBOUNCE_MS,
         clock,
         logger,
+        ...(deps.watchWith ? { watchWith: deps.watchWith } : {}),
         onChange: (changed, firstAt, unsure) => {
           // A watch error (e.g. the kernel's event queue overflowed) may have lost events: read everything.
           void (unsure ? reloader.reload('watch-error') : reloader.changed(changed)).then(() => {

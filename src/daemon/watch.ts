@@ -1,12 +1,12 @@
-// Watches the manifests tree (chokidar) and turns bursts of file events into one debounced
-// "something changed" callback. It owns the ignore rules for editor noise; it never reads manifests —
+// Watches the manifests tree (watch-tree.ts: one fs.watch per directory) and turns bursts of file events
+// into one debounced "something changed" callback. It owns the ignore rules for editor noise; it never reads manifests —
 // the callback re-reads everything after the debounce, which is what makes atomic saves
 // (write temp file, rename over) safe: by the time we load, the rename has landed. The trailing debounce
 // also stands in for awaitWriteFinish: a file still being written keeps producing `change` events, so we
 // only load once writes have been quiet for `debounceMs` (without awaitWriteFinish's stat polling and delay).
 import path from 'node:path';
 import type { Stats } from 'node:fs';
-import { watch, type FSWatcher } from 'chokidar';
+import { WatchTree, type FsWatch } from './watch-tree.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 
@@ -42,8 +42,8 @@ export interface WatchOptions {
    * may be lost, e.g. an inotify queue overflow), so `changed` may be incomplete.
    */
   onChange(changed: string[], firstEventAt: number, unsure: boolean): void;
-  /** Default chokidar's `watch` (tests wrap it to reach the watcher, e.g. to emit an error). */
-  watchWith?: typeof watch;
+  /** Default fs.watch (tests wrap it to reach a watch, e.g. to emit an error). */
+  watchWith?: FsWatch;
 }
 
 export interface ManifestWatcher {
@@ -79,37 +79,41 @@ export function watchManifests(opts: WatchOptions): ManifestWatcher {
     );
   };
 
-  const watcher: FSWatcher = (opts.watchWith ?? watch)(roots, {
-    ignoreInitial: true,
-    ignored: (p: string, stats?: Stats) => isIgnoredPath(p, stats, roots),
-    // unlink + add within this window is reported as one change (editors' rename-over saves).
-    atomic: true,
-  });
-  watcher.on('all', (event, p) => {
-    const isDirEvent = event === 'addDir' || event === 'unlinkDir';
-    if (!isDirEvent && !isManifestFile(p)) return;
-    // A directory added is reported too (a directory renamed in: its files are loaded by walking it).
-    opts.logger.debug({ event, path: p }, 'manifest change');
-    note(p);
+  // Events before the first scan is done are not reported (the caller's first load reads everything).
+  let started = false;
+  const tree = new WatchTree({
+    roots,
+    ignored: (p) => isIgnoredPath(p, undefined, roots),
+    isManifest: (p) => roots.includes(p) || isManifestFile(p),
+    changed: (p) => {
+      if (!started) return;
+      opts.logger.debug({ path: p }, 'manifest change');
+      note(p);
+    },
+    error: (err) => {
+      opts.logger.warn({ err: String(err) }, 'watch error: reloading everything');
+      if (!started) return;
+      unsure = true;
+      note(undefined);
+    },
+    ...(opts.watchWith ? { watch: opts.watchWith } : {}),
   });
   const note = (p: string | undefined) => {
     if (pending.size === 0 && !unsure) firstEventAt = opts.clock.now();
     if (p !== undefined) pending.add(p);
     fire();
   };
-  watcher.on('error', (err) => {
-    opts.logger.warn({ err: String(err) }, 'watch error: reloading everything');
-    unsure = true;
-    note(undefined);
-  });
 
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  const ready = tree.start().then(() => {
+    started = true;
+  });
   return {
     ready,
-    async close() {
+    close() {
       closed = true;
       timer?.abort();
-      await watcher.close();
+      tree.close();
+      return Promise.resolve();
     },
   };
 }

@@ -72,7 +72,8 @@ export async function openParseCache(file: string, opts: { version: string }): P
       return undefined;
     },
     set(abs, real, key, videos, specHashes) {
-      entries.set(abs, { size: key.size, mtimeNs: key.mtimeNs, ino: key.ino, real, videos, specHashes });
+      // Exact-size copies: a loader's list grows by pushes and keeps room for more (~140 bytes a file).
+      entries.set(abs, { size: key.size, mtimeNs: key.mtimeNs, ino: key.ino, real, videos: videos.slice(), specHashes: specHashes.slice() });
       dirty = true;
     },
     retain(seen) {

@@ -48,7 +48,7 @@ async function downloadAll(step: Step, attempt: Attempt): Promise<Result> {
     if (!r.videoURL) continue; // delivered to the request's uploadEndpoint: no local file (the state says where)
     const rel = paths[i]!;
     const have = v.outputs.find((o) => o.videoUUID === r.videoUUID && o.path === rel);
-    const check = have && (await inspectOutput(deps.artifacts.outDir, have, { verify: !!deps.verifyOutputs }));
+    const check = have && (await inspectOutput(deps.artifacts.outDir, have, { verify: !!deps.verifyOutputs, remember: false }));
     if (have && check?.status === 'ok') {
       outputs.push(check.seen ? { ...have, seen: check.seen } : have);
       continue;
@@ -151,7 +151,7 @@ export async function keepReady(step: Step): Promise<Result> {
   const drifted: OutputRecord[] = [];
   let restat = false;
   for (const o of v.outputs) {
-    const c = await inspectOutput(deps.artifacts.outDir, o, { verify: !!deps.verifyOutputs });
+    const c = await inspectOutput(deps.artifacts.outDir, o, { verify: !!deps.verifyOutputs, remember: false }); // `seen` is the memo
     if (c.status !== 'ok') drifted.push(o);
     else if (c.seen && !sameSeen(o.seen, c.seen)) {
       // Verified by its sha256 (a record from an older state, or a touched file): keep its stat, hash once.

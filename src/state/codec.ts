@@ -3,6 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import { StateError } from '../errors.js';
 import { upgradeVideoV2 } from './legacy-v2.js';
+import { shareRecordStrings } from './share-strings.js';
 import { STATE_VERSION, type StateFile, type VideoState } from './model.js';
 import * as readCheck from './validate-read.gen.js';
 import * as writeCheck from './validate-write.gen.js';
@@ -96,7 +97,9 @@ export function decodeStateObject(raw: unknown, file: string): StateFile {
     const e = check.errors?.[0];
     throw corrupt(file, `does not match the state schema at ${e?.instancePath || '/'}: ${e?.message ?? 'invalid'}`);
   }
-  return doc as unknown as StateFile;
+  const state = doc as unknown as StateFile;
+  for (const v of Object.values(state.videos)) shareRecordStrings(v);
+  return state;
 }
 
 export function encodeState(state: StateFile): string {

@@ -147,7 +147,7 @@ export class FileStateStore implements StateStore {
     const fh = await this.fs.open(tmp, 'wx', 0o600);
     try {
       try {
-        await fh.writeFile((opts.encode ?? encodeState)(written));
+        for (const piece of opts.encode ? opts.encode(written) : [encodeState(written)]) await fh.write(piece);
         await fh.sync();
       } finally {
         await fh.close();

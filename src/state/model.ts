@@ -154,8 +154,12 @@ export interface StateLock {
 }
 
 export interface WriteOptions {
-  /** Serializer for the state being written (default: codec.encodeState); lets a caller reuse cached JSON. */
-  encode?: (s: StateFile) => string;
+  /**
+   * Serializer for the state being written (default: codec.encodeState), as pieces written one after the
+   * other: a large state is never one string (issue 19: 50,000 records are ~90 MB of JSON, held as the
+   * pieces, their join and its UTF-8 copy at once). The pieces are taken as they are written.
+   */
+  encode?: (s: StateFile) => Iterable<string>;
 }
 
 export interface AppendResult {

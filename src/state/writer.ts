@@ -8,6 +8,12 @@
 // holds 1,000 videos or 10,000. When the journal has grown past half the snapshot (at least
 // `minCompactBytes`), or when the run ends, the next save is a full snapshot (a compaction) and the
 // journal goes away, so a state at rest is always one self-contained file.
+//
+// A save carries the records asked for (`flush(name)`) and at most BACKLOG_SLICE other dirty ones: the
+// daemon's start-up pass marks every record (a drift check each, not flushed), and an intent's save must
+// not wait for 50,000 of them (issue 19). The rest is carried a slice at a time by the saves that follow,
+// whole by `flush()` and at close — a save that would append more than a quarter of the records is a
+// snapshot instead (one file written in pieces, not a journal line as large as the state).
 import { createHash } from 'node:crypto';
 import { encodeState } from './codec.js';
 import type { StateFile, StateStore, VideoState } from './model.js';
@@ -20,6 +26,8 @@ export interface StateWriterOptions {
 }
 
 const DEFAULT_JOURNAL_MIN_VIDEOS = 1000;
+/** Dirty records a save carries beyond those asked for. */
+const BACKLOG_SLICE = 64;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;
@@ -28,6 +36,8 @@ export class StateWriter {
   private completed = 0;
   private pending = false;
   private dirtyNames = new Set<string>();
+  /** Of the dirty names, those a flush asked for (the next save carries them all). */
+  private asked = new Set<string>();
   private allDirty = false;
   /** name → digest of the record as it is on disk (snapshot + journal). */
   private persisted = new Map<string, string>();
@@ -67,11 +77,13 @@ export class StateWriter {
   }
 
   /**
-   * Resolves once every change made before the call is on disk: after a save that STARTED after the call
-   * (a save takes its changes when it starts). Callers that come while a save runs share the next one.
+   * Resolves once `name`'s record — every record, without a name — as it stood at the call is on disk: after
+   * a save that STARTED after the call (a save takes its changes when it starts). Callers that come while a
+   * save runs share the next one. Other dirty records ride along a slice at a time (BACKLOG_SLICE).
    */
   async flush(name?: string): Promise<void> {
     this.markDirty(name);
+    if (name !== undefined) this.asked.add(name);
     const target = this.started + 1; // the next save to start carries this change
     while (this.completed < target) {
       const running = this.writing;
@@ -103,7 +115,7 @@ export class StateWriter {
 
   /** End of a run: fold the journal into one snapshot file (a no-op when there is no journal). */
   async close(): Promise<void> {
-    await this.flushIfDirty();
+    await this.flushIfDirty(); // a large backlog (the start-up pass's) is a snapshot itself: nothing left to fold
     if (this.journalBytes > 0) {
       this.needSnapshot = true;
       this.pending = true;
@@ -112,25 +124,54 @@ export class StateWriter {
     await this.store.close?.();
   }
 
+  private usesJournal(): boolean {
+    return this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
+  }
+
   private async save(): Promise<void> {
-    const names = this.allDirty ? new Set([...Object.keys(this.state.videos), ...this.persisted.keys()]) : this.dirtyNames;
+    const asked = this.asked;
+    let names: Set<string>;
+    if (this.allDirty) {
+      names = new Set([...Object.keys(this.state.videos), ...this.persisted.keys()]);
+      this.dirtyNames = new Set();
+    } else names = this.take();
     this.allDirty = false;
-    this.dirtyNames = new Set();
+    this.asked = new Set();
     try {
       await this.saveNames(names);
     } catch (err) {
       for (const n of names) this.dirtyNames.add(n); // not on disk: the next save carries them again
+      for (const n of asked) this.asked.add(n);
       this.pending = true;
       throw err;
     }
   }
 
+  /** The names this save carries: every one asked for, and at most BACKLOG_SLICE others (the rest stay dirty). */
+  private take(): Set<string> {
+    const all = this.dirtyNames;
+    if (all.size <= this.asked.size + BACKLOG_SLICE) {
+      this.dirtyNames = new Set();
+      return all;
+    }
+    const names = new Set(this.asked);
+    for (const n of all) {
+      if (names.size >= this.asked.size + BACKLOG_SLICE) break;
+      names.add(n);
+    }
+    for (const n of names) all.delete(n);
+    this.pending = true; // the rest is carried by a later save
+    return names;
+  }
+
   private async saveNames(names: ReadonlySet<string>): Promise<void> {
     // A snapshot serializes (and digests) every record anyway.
-    const journal = this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
+    const journal = this.usesJournal();
     if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();
     const changes = new Map<string, string | null>();
     const digests = new Map<string, string | null>();
+    // More than this many changed records: a snapshot (in pieces) costs less than one huge journal line.
+    const most = journal ? Math.max(BACKLOG_SLICE, Object.keys(this.state.videos).length / 4) : Infinity;
     for (const name of names) {
       const v = Object.hasOwn(this.state.videos, name) ? this.state.videos[name] : undefined;
       if (!v) {
@@ -140,6 +181,7 @@ export class StateWriter {
       const json = JSON.stringify(v);
       const d = digest(json);
       if (this.persisted.get(name) !== d) (changes.set(name, json), digests.set(name, d));
+      if (changes.size > most) return this.snapshot();
     }
     if (changes.size === 0) {
       this.skipped++;
@@ -158,38 +200,64 @@ export class StateWriter {
   private async snapshot(): Promise<void> {
     const persisted = new Map<string, string>();
     let bytes = 0;
-    const w = await this.store.write(this.state, {
-      encode: (s) => {
-        const text = encodeSnapshot(s, persisted);
-        bytes = text.length;
-        return text;
-      },
-    });
+    // Cleared before the write: a change made while it is written asks for the next one. Every record is
+    // written as it stands when its piece is taken, so the dirty backlog is carried too.
+    this.needSnapshot = false;
+    const backlog = this.dirtyNames;
+    this.dirtyNames = new Set();
+    let w: StateFile;
+    try {
+      w = await this.store.write(this.state, {
+        encode: function* (s) {
+          for (const piece of encodeSnapshot(s, persisted)) {
+            bytes += piece.length;
+            yield piece;
+          }
+        },
+      });
+    } catch (err) {
+      this.needSnapshot = true;
+      for (const n of backlog) this.dirtyNames.add(n);
+      throw err;
+    }
     this.state.serial = w.serial;
     this.persisted = persisted;
     this.snapshotBytes = bytes;
     this.journalBytes = 0;
-    this.needSnapshot = false;
     this.writes++;
     this.snapshots++;
   }
 }
 
-/** The whole state, filling `digests` with each record's digest on the way. */
-function encodeSnapshot(s: StateFile, digests: Map<string, string>): string {
+/** Pieces of the snapshot of a large state: about this many characters each. */
+const PIECE = 1 << 20;
+
+/**
+ * The whole state in pieces of about 1 MB, filling `digests` with each record's digest on the way. Records
+ * are serialized as the pieces are taken (the store writes each before it asks for the next): a record
+ * changed meanwhile is written as it is then, and its digest says so (a save that follows compares it).
+ */
+function* encodeSnapshot(s: StateFile, digests: Map<string, string>): Generator<string> {
   const entries = Object.entries(s.videos);
   if (entries.length <= 500) {
     for (const [name, v] of entries) digests.set(name, digest(JSON.stringify(v)));
-    return encodeState(s); // small: pretty, for people
+    yield encodeState(s); // small: pretty, for people
+    return;
   }
-  const parts: string[] = [];
+  const { videos: _videos, ...top } = s; // every top-level field (version, serial, lineage, budget …), then the videos
+  let piece = `${JSON.stringify(top).slice(0, -1)},"videos":{`;
+  let first = true;
   for (const [name, v] of entries) {
     const json = JSON.stringify(v satisfies VideoState);
     digests.set(name, digest(json));
-    parts.push(`${JSON.stringify(name)}:${json}`);
+    piece += `${first ? '' : ','}${JSON.stringify(name)}:${json}`;
+    first = false;
+    if (piece.length >= PIECE) {
+      yield piece;
+      piece = '';
+    }
   }
-  const { videos: _videos, ...top } = s; // every top-level field (version, serial, lineage, budget …), then the videos
-  return `${JSON.stringify(top).slice(0, -1)},"videos":{${parts.join(',')}}}\n`;
+  yield `${piece}}}\n`;
 }
 
 function digest(json: string): string {

@@ -22,6 +22,12 @@ export interface CheckOptions {
   verify?: boolean;
   /** The hasher (tests count its calls); default sha256File. */
   hash?: (file: string) => Promise<string>;
+  /**
+   * Remember a file found intact for a later look in this process (default true: the plan's look, which
+   * records nothing). The controller passes false: it records `seen` in the state, which serves the same
+   * purpose, and the daemon's start-up pass would otherwise fill the table with one entry per output (issue 19).
+   */
+  remember?: boolean;
 }
 
 export interface OutputCheck {
@@ -51,6 +57,7 @@ export async function inspectOutput(outDir: string, o: Checked, opts: CheckOptio
     if (!opts.verify && (sameSeen(o.seen, seen) || verified.get(file) === memo)) return { status: 'ok', seen };
     const ok = (await (opts.hash ?? sha256File)(file)) === o.sha256;
     if (!ok) return { status: 'modified' };
+    if (opts.remember === false) return { status: 'ok', seen };
     if (verified.size >= 100_000) verified.clear();
     verified.set(file, memo);
     return { status: 'ok', seen };

@@ -89,3 +89,40 @@ describe('a stop during a long load (issue 19: SIGTERM at 50,000 videos)', () =>
     expect(d.reloader.condition().status).toBe('Unknown'); // an abandoned load is not a manifest problem
   });
 });
+
+describe('stop order (issue 19: the watches are closed first)', () => {
+  it('every directory watch is closed before the controller stops (and saves the state)', async () => {
+    const { watch } = await import('node:fs');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'sub'));
+    const open = new Set<import('node:fs').FSWatcher>();
+    const ctl = new FakeController();
+    let openAtStop = -1;
+    const stop = ctl.stop.bind(ctl);
+    ctl.stop = async () => {
+      openAtStop = open.size;
+      await stop();
+    };
+    const d = await startDaemon({
+      paths: [dir],
+      loader: async (paths) => fakeLoader(paths),
+      clock: systemClock,
+      logger: silentLogger(),
+      listen: { host: '127.0.0.1', port: 0 },
+      debounceMs: 100,
+      version: '9.9.9',
+      createRuntime: async () => ({ controller: ctl, close: async () => {} }),
+      watchWith: (p, listener) => {
+        const w = watch(p, listener);
+        open.add(w);
+        const close = w.close.bind(w);
+        w.close = () => (open.delete(w), close());
+        return w;
+      },
+    });
+    expect(open.size).toBe(2); // the root and sub/: one watch per directory
+    await d.stop();
+    expect(ctl.stopped).toBe(true);
+    expect(openAtStop).toBe(0);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rename, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { FakeClock, systemClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { isIgnoredPath, watchManifests, type ManifestWatcher } from '../../src/daemon/watch.js';
-import { watch, type FSWatcher } from 'chokidar';
+import { watch, type FSWatcher } from 'node:fs';
 import { waitFor } from './fakes.js';
 
 const file = { isFile: () => true } as import('node:fs').Stats;
@@ -38,7 +38,7 @@ describe('isIgnoredPath', () => {
   });
 });
 
-describe('watchManifests (real chokidar on a temp dir)', () => {
+describe('watchManifests (real fs.watch on a temp dir)', () => {
   let dir: string;
   let w: ManifestWatcher | undefined;
   let calls: string[][];
@@ -98,7 +98,7 @@ describe('watchManifests (real chokidar on a temp dir)', () => {
     expect(calls).toEqual([]);
     await clock.advance(50);
     expect(calls).toEqual([[path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]]);
-    // Only the real files were accepted; under load chokidar may report one of them twice (add, then change).
+    // Only the real files were accepted; under load a file may be reported twice (created, then written).
     expect([...new Set(seen)].sort()).toEqual([path.join(dir, 'real.yaml'), path.join(dir, 'real2.yaml')]);
   });
 
@@ -110,7 +110,7 @@ describe('watchManifests (real chokidar on a temp dir)', () => {
       await clock.advance(200); // 800 ms of burst in all, never 300 ms of quiet
       expect(calls).toEqual([]);
     }
-    // A full debounce of quiet: chokidar may still deliver a late second event for the last file (add, then
+    // A full debounce of quiet: the watcher may still deliver a late second event for the last file (created, then
     // change), which restarts the debounce at the fake time it arrives; 300 ms covers it.
     await clock.advance(300);
     expect(calls).toHaveLength(1);
@@ -149,18 +149,22 @@ describe('watchManifests: a watch error', () => {
   it('reports the burst as unsure (events may be lost: the daemon reloads everything)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'reelctl-watch-err-'));
     const calls: { changed: string[]; unsure: boolean }[] = [];
-    let inner: FSWatcher | undefined;
+    const inner: FSWatcher[] = [];
     const w = watchManifests({
       paths: [dir],
       debounceMs: 20,
       clock: systemClock,
       logger: silentLogger(),
       onChange: (changed, _at, unsure) => calls.push({ changed, unsure }),
-      watchWith: (paths, options) => (inner = watch(paths, options)),
+      watchWith: (p, listener) => {
+        const w = watch(p, listener);
+        inner.push(w);
+        return w;
+      },
     });
     try {
       await w.ready;
-      inner!.emit('error', Object.assign(new Error('inotify queue overflow'), { code: 'ENOSPC' }));
+      inner[0]!.emit('error', Object.assign(new Error('inotify queue overflow'), { code: 'ENOSPC' }));
       await waitFor(() => calls.length === 1);
       expect(calls[0]).toEqual({ changed: [], unsure: true });
       await writeFile(path.join(dir, 'a.yaml'), 'x: 1\n');
@@ -170,5 +174,89 @@ describe('watchManifests: a watch error', () => {
       await w.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// Issue 19: the tree is watched per directory (one fs.watch each), not per manifest file, and what the
+// per-file watches used to see is still seen.
+describe('watchManifests: one watch per directory', () => {
+  let dir: string;
+  let w: ManifestWatcher | undefined;
+  let calls: string[][];
+  let opened: string[];
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'reelctl-watch-tree-'));
+    calls = [];
+    opened = [];
+  });
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+  const start = async (paths = [dir]) => {
+    w = watchManifests({
+      paths,
+      debounceMs: 20,
+      clock: systemClock,
+      logger: silentLogger(),
+      onChange: (c) => calls.push(c),
+      watchWith: (p, listener) => {
+        opened.push(p);
+        return watch(p, listener);
+      },
+    });
+    await w.ready;
+  };
+  const seen = (p: string) => calls.flat().includes(p);
+
+  it('watches the directories, not the files in them', async () => {
+    await mkdir(path.join(dir, 'a', 'b'), { recursive: true });
+    await mkdir(path.join(dir, '.git'));
+    for (const f of ['x.yaml', 'a/y.yaml', 'a/b/z.yml', 'a/b/w.yaml']) await writeFile(path.join(dir, f), 'x: 1\n');
+    await start();
+    expect(opened.sort()).toEqual([dir, path.join(dir, 'a'), path.join(dir, 'a', 'b')]);
+  });
+
+  it('sees a save, a new file and a deletion in a subdirectory that existed at start', async () => {
+    await mkdir(path.join(dir, 'a', 'b'), { recursive: true });
+    await writeFile(path.join(dir, 'a', 'b', 'old.yaml'), 'x: 1\n');
+    await writeFile(path.join(dir, 'a', 'b', 'gone.yaml'), 'x: 1\n');
+    await start();
+    await writeFile(path.join(dir, 'a', 'b', 'old.yaml'), 'x: 2\n');
+    await writeFile(path.join(dir, 'a', 'b', 'new.yaml'), 'x: 1\n');
+    await rm(path.join(dir, 'a', 'b', 'gone.yaml'));
+    await waitFor(() => ['old.yaml', 'new.yaml', 'gone.yaml'].every((f) => seen(path.join(dir, 'a', 'b', f))));
+  });
+
+  it('follows a directory renamed inside the tree: the old and new paths are reported, saves under the new one are seen', async () => {
+    await mkdir(path.join(dir, 'a'));
+    await writeFile(path.join(dir, 'a', 'v.yaml'), 'x: 1\n');
+    await start();
+    await rename(path.join(dir, 'a'), path.join(dir, 'b'));
+    await waitFor(() => seen(path.join(dir, 'a')) && seen(path.join(dir, 'b')));
+    calls.length = 0;
+    await writeFile(path.join(dir, 'b', 'v.yaml'), 'x: 2\n');
+    await waitFor(() => seen(path.join(dir, 'b', 'v.yaml')));
+    expect(calls.flat().some((p) => p.startsWith(path.join(dir, 'a') + path.sep))).toBe(false);
+  });
+
+  it('reports a write to a symlinked manifest’s target under the link’s name', async () => {
+    await mkdir(path.join(dir, 'data'));
+    await writeFile(path.join(dir, 'data', 'real.txt'), 'x: 1\n');
+    await symlink(path.join(dir, 'data', 'real.txt'), path.join(dir, 'link.yaml'));
+    await start();
+    await writeFile(path.join(dir, 'data', 'real.txt'), 'x: 2\n');
+    await waitFor(() => seen(path.join(dir, 'link.yaml')));
+  });
+
+  it('watches a file given as a root, and only it in its directory', async () => {
+    const file = path.join(dir, 'one.yaml');
+    await writeFile(file, 'x: 1\n');
+    await start([file]);
+    await writeFile(path.join(dir, 'other.yaml'), 'x: 1\n');
+    await writeFile(file, 'x: 2\n');
+    await waitFor(() => seen(file));
+    expect(calls.flat()).not.toContain(path.join(dir, 'other.yaml'));
   });
 });

@@ -20,7 +20,7 @@ export class MemoryStateStore implements StateStore {
     const problems = factProblems(next);
     if (problems.length) throw new Error(`the state written breaks the facts contract: ${problems.join('; ')}`);
     const written = { ...next, serial: Math.max(prev?.serial ?? 0, next.serial) + 1 };
-    this.text = (opts.encode ?? encodeState)(written);
+    this.text = opts.encode ? [...opts.encode(written)].join('') : encodeState(written);
     this.writes++;
     return written;
   }

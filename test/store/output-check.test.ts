@@ -85,3 +85,20 @@ describe('cheap output checks (issue 19 item 5)', () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe('remember: false (the controller, which records `seen` instead)', () => {
+  it('a file found intact is not remembered: the next look without `seen` hashes again', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'reelctl-check-'));
+    writeFileSync(path.join(dir, 'b.mp4'), 'abcdefghij');
+    const rec = { path: 'b.mp4', bytes: 10, sha256: createHash('sha256').update('abcdefghij').digest('hex') };
+    const calls: string[] = [];
+    const hash = async (f: string) => (calls.push(f), sha256File(f));
+    expect((await inspectOutput(dir, rec, { hash, remember: false })).status).toBe('ok');
+    expect((await inspectOutput(dir, rec, { hash, remember: false })).status).toBe('ok');
+    expect(calls).toHaveLength(2);
+    // Remembered (the plan's look): the next one is a stat.
+    expect((await inspectOutput(dir, rec, { hash })).status).toBe('ok');
+    expect((await inspectOutput(dir, rec, { hash })).status).toBe('ok');
+    expect(calls).toHaveLength(3);
+  });
+});

@@ -87,7 +87,7 @@ export class PgStateStore implements StateStore {
 
   async write(next: StateFile, opts: WriteOptions = {}): Promise<StateFile> {
     // The writer learns each record's digest through `encode` (it then skips saves that change nothing).
-    opts.encode?.(next);
+    if (opts.encode) for (const _ of opts.encode(next));
     const records = new Map<string, { v: VideoState; json: string } | null>();
     for (const [name, v] of Object.entries(next.videos)) records.set(name, { v, json: JSON.stringify(v) });
     const serial = await this.save('saving the state', next.lineage, next.serial, next.version, (known) => {
