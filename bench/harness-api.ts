@@ -38,5 +38,7 @@ export interface BenchCase {
    * already measures in another case (daemon-50k-tracked inside daemon-scale).
    */
   quickOnly?: boolean;
+  /** Runs only when `--only` names it exactly (a size too long for every full run: daemon-100k-tracked). */
+  namedOnly?: boolean;
   run(ctx: BenchContext): Promise<BenchResult[]>;
 }

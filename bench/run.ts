@@ -27,6 +27,7 @@ export function selected(c: BenchCase, o: Pick<RunOptions, 'quick' | 'only' | 's
   const only = names(o.only);
   if (only.length > 0 && !only.some((n) => c.name.includes(n))) return false;
   if (names(o.skip).some((n) => c.name.includes(n))) return false;
+  if (c.namedOnly) return only.includes(c.name);
   return !c.quickOnly || o.quick || only.includes(c.name);
 }
 
@@ -47,7 +48,10 @@ export function usage(cases: BenchCase[]): string {
     '  --help, -h    this text',
     '',
     'Cases:',
-    ...cases.map((c) => `  ${c.name}${c.quickOnly ? '   (quick mode; in a full run only when named exactly with --only)' : ''}`),
+    ...cases.map(
+      (c) =>
+        `  ${c.name}${c.namedOnly ? '   (only when named exactly with --only)' : c.quickOnly ? '   (quick mode; in a full run only when named exactly with --only)' : ''}`,
+    ),
     '',
   ].join('\n');
 }

@@ -82,6 +82,15 @@ describe('bench harness', () => {
     expect(selected(plain, { quick: false, only: 'plan' })).toBe(false);
   });
 
+  it('a named-only case runs only when --only names it exactly, in either mode', () => {
+    const c: BenchCase = { name: 'daemon-100k-tracked', namedOnly: true, run: async () => [] };
+    expect(selected(c, { quick: false })).toBe(false);
+    expect(selected(c, { quick: true })).toBe(false);
+    expect(selected(c, { quick: false, only: 'daemon' })).toBe(false);
+    expect(selected(c, { quick: false, only: 'daemon-100k-tracked' })).toBe(true);
+    expect(usage([c])).toMatch(/daemon-100k-tracked +\(only when named exactly/);
+  });
+
   it('--only and --skip take comma-separated names', () => {
     const c = (name: string): BenchCase => ({ name, run: async () => [] });
     expect(selected(c('plan-1k'), { quick: false, only: 'startup,plan-1k' })).toBe(true);
