@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
 import { daemon, procKb, readyState, until } from './daemon.js';
 import { generateManifests, manifestYaml, prng } from './gen/manifests.js';
+import { readyCounter } from './lib/log-lines.js';
 import { MB, round, summarize } from './lib/stats.js';
 import { submitPacingFloorMs } from '../src/provider/client/client.js';
 import { startSimulator } from '../src/provider/sim/server.js';
@@ -132,14 +133,7 @@ async function newVideos(ctx: BenchContext): Promise<BenchResult[]> {
   const d = daemon(dir, sim, ['--concurrency', '200']);
   // The log names each video once as it turns Ready (`NAME: ready ($…)`): counted line by line as it arrives
   // (matching the whole log every 250 ms scanned megabytes each time, in the process that serves the simulator).
-  let readyLines = 0;
-  let partial = '';
-  d.child.stderr.on('data', (b: Buffer) => {
-    const lines = (partial + b.toString()).split('\n');
-    partial = lines.pop()!;
-    for (const l of lines) if (l.includes(': ready (')) readyLines++;
-  });
-  const ready = () => readyLines;
+  const ready = readyCounter(d.child.stderr);
   await until(() => /manifests loaded/.test(d.log()), 300_000, 'the daemon to load');
   const t0 = Date.now();
   for (let i = 0; ready() < n; i++) {

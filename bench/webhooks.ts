@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
+import { readyCounter } from './lib/log-lines.js';
 import { round, summarize } from './lib/stats.js';
 import { packagePath } from '../src/paths.js';
 import { startSimulator } from '../src/provider/sim/server.js';
@@ -60,10 +61,11 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
   );
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const ready = readyCounter(child.stderr);
   const end = Date.now() + 120_000;
   let getResponse: number;
   try {
-    while ((log.match(/"msg":"[^"]*: ready"/g) ?? []).length < n) {
+    while (ready() < n) {
       if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not finish (webhooks ${webhooks ? 'on' : 'off'}): ${log.slice(-300)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
