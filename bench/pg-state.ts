@@ -62,13 +62,16 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
       await replicas[0]!.write({ ...state, serial: 0 });
       const claimers = replicas.map((r, i) => r.share({ replicaId: `bench-${i}`, epochs: new Map(), onFenced: () => undefined }));
       const all = Object.keys(state.videos);
-      await claimers[0]!.claim(all, 0, 15_000); // rows exist (claim() creates them); timing starts below
+      // A lease far longer than the run: a claim that expired mid-run (on a busy machine the rounds can take
+      // longer than a short lease) would be taken again by another replica and counted twice.
+      const ttlMs = 600_000;
+      await claimers[0]!.claim(all, 0, ttlMs); // rows exist (claim() creates them); timing starts below
       const t0 = performance.now();
       let claimed = 0;
       await Promise.all(
         claimers.map(async (c) => {
           // A round can come back empty while the others hold the rows it looked at: go on until all are taken.
-          for (let i = 0; i < 1000 && claimed < all.length; i++) claimed += (await c.claim(all, 100, 15_000)).length;
+          for (let i = 0; i < 1000 && claimed < all.length; i++) claimed += (await c.claim(all, 100, ttlMs)).length;
         }),
       );
       claimRate = claimed / ((performance.now() - t0) / 1000);
