@@ -79,7 +79,8 @@ export function toMarkdown(r: Report): string {
     const status = x.status === 'met' ? '✅ met' : x.status === 'not met' ? '❌ not met' : x.status === 'error' ? '⚠️ error' : '— not measured';
     const when = earlier.includes(x) ? `measured ${x.date!.slice(0, 10)} on commit ${x.commit}` : '';
     const note = [when, x.note ?? ''].filter((n) => n.length > 0).join('; ');
-    lines.push(`| ${x.case} | ${x.measure} | ${v} | ${x.target} | ${status} | ${spread} | ${note.replace(/\|/g, '\\|')} |`);
+    // One table row: an error's message may hold newlines (a child's log tail) and pipes.
+    lines.push(`| ${x.case} | ${x.measure} | ${v} | ${x.target} | ${status} | ${spread} | ${note.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n') + '\n';
 }

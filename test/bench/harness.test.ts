@@ -24,7 +24,7 @@ describe('bench harness', () => {
         {
           name: 'download',
           run: async () => {
-            throw new Error('boom');
+            throw new Error('boom\n{"msg":"a | b"}\n');
           },
         },
       ],
@@ -38,6 +38,8 @@ describe('bench harness', () => {
     const md = readFileSync(path.join(out, 'latest.md'), 'utf8');
     expect(md).toContain('| plan 1k manifests | time ÷ parse floor | 1.2× | ≤ 1.5× | ✅ met | 1.1 / 1.2 / 1.3 |');
     expect(md).toMatch(/Measured \d{4}-\d\d-\d\d with `test` on \d+ cores/);
+    // Every row of the table is one line, whatever its note held.
+    for (const line of md.split('\n').slice(2)) if (line.length > 0) expect(line).toMatch(/^\|.*\|$/);
   });
 
   it("a case's temp-dir cleanup error is logged and the run goes on: later cases run, the report is written", async () => {
