@@ -71,7 +71,11 @@ async function pgVsFile(ctx: BenchContext): Promise<BenchResult[]> {
       await Promise.all(
         claimers.map(async (c) => {
           // A round can come back empty while the others hold the rows it looked at: go on until all are taken.
-          for (let i = 0; i < 1000 && claimed < all.length; i++) claimed += (await c.claim(all, 100, ttlMs)).length;
+          // (`claimed += await …` would read the shared count before the await and lose the others' updates.)
+          for (let i = 0; i < 1000 && claimed < all.length; i++) {
+            const got = (await c.claim(all, 100, ttlMs)).length;
+            claimed += got;
+          }
         }),
       );
       claimRate = claimed / ((performance.now() - t0) / 1000);
