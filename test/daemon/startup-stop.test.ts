@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { startDaemon } from '../../src/daemon/daemon.js';
+import { startDaemon, type DaemonDeps } from '../../src/daemon/daemon.js';
 import type { Loader } from '../../src/daemon/reload.js';
 import { silentLogger } from '../../src/log.js';
 import { fakeLoader, FakeController } from './fakes.js';
@@ -19,6 +19,20 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The daemon over a fake controller, as the tests here start it; `over` replaces any of its deps. */
+const start = (ctl: FakeController, over: Partial<DaemonDeps>, onClose: () => void = () => undefined) =>
+  startDaemon({
+    paths: [dir],
+    loader: async (paths) => fakeLoader(paths),
+    clock: systemClock,
+    logger: silentLogger(),
+    listen: { host: '127.0.0.1', port: 0 },
+    debounceMs: 100,
+    version: '9.9.9',
+    createRuntime: async () => ({ controller: ctl, close: async () => onClose() }),
+    ...over,
+  });
 
 describe('a stop during start-up', () => {
   it('asked while the start-up reload runs: workers never start, the runtime is released', async () => {
@@ -34,17 +48,7 @@ describe('a stop during start-up', () => {
       return fakeLoader(paths);
     };
     const abort = new AbortController();
-    const starting = startDaemon({
-      paths: [dir],
-      loader,
-      signal: abort.signal,
-      clock: systemClock,
-      logger: silentLogger(),
-      listen: { host: '127.0.0.1', port: 0 },
-      debounceMs: 100,
-      version: '9.9.9',
-      createRuntime: async () => ({ controller: ctl, close: async () => void (closed = true) }),
-    });
+    const starting = start(ctl, { loader, signal: abort.signal }, () => void (closed = true));
     await inReload;
     abort.abort('SIGTERM');
     release();
@@ -68,17 +72,7 @@ describe('a stop during a long load (issue 19: SIGTERM at 50,000 videos)', () =>
       return new Promise((_, reject) => signal!.addEventListener('abort', () => setImmediate(() => ((letGo = true), reject(signal!.reason))), { once: true }));
     };
     const abort = new AbortController();
-    const starting = startDaemon({
-      paths: [dir],
-      loader,
-      signal: abort.signal,
-      clock: systemClock,
-      logger: silentLogger(),
-      listen: { host: '127.0.0.1', port: 0 },
-      debounceMs: 100,
-      version: '9.9.9',
-      createRuntime: async () => ({ controller: ctl, close: async () => void (closed = true) }),
-    });
+    const starting = start(ctl, { loader, signal: abort.signal }, () => void (closed = true));
     await inReload;
     abort.abort('SIGTERM');
     const d = await starting; // without the abort this never resolves
@@ -103,15 +97,7 @@ describe('stop order (issue 19: the watches are closed first)', () => {
       openAtStop = open.size;
       await stop();
     };
-    const d = await startDaemon({
-      paths: [dir],
-      loader: async (paths) => fakeLoader(paths),
-      clock: systemClock,
-      logger: silentLogger(),
-      listen: { host: '127.0.0.1', port: 0 },
-      debounceMs: 100,
-      version: '9.9.9',
-      createRuntime: async () => ({ controller: ctl, close: async () => {} }),
+    const d = await start(ctl, {
       watchWith: (p, listener) => {
         const w = watch(p, listener);
         open.add(w);

@@ -5,12 +5,10 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/clock.js';
-import { silentLogger } from '../../src/log.js';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import { specHash } from '../../src/manifest/spec-hash.js';
 import type { ProviderClient } from '../../src/provider/types.js';
-import { createController } from '../../src/reconcile/controller.js';
+import { quietController } from '../doubles/quiet-controller.js';
 import type { StateFile, WriteOptions } from '../../src/state/model.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import type { ArtifactStore } from '../../src/store/artifacts.js';
@@ -94,21 +92,7 @@ function artifacts(log: string[], onDownload: () => void): ArtifactStore {
 }
 
 function controller(store: GatedStore, onDownload: () => void) {
-  const c = createController({
-    store,
-    state: acceptedState(),
-    client: client(),
-    artifacts: artifacts(store.log, onDownload),
-    clock: new FakeClock(),
-    logger: silentLogger(),
-    concurrency: 1,
-    supersede: 'wait',
-    resolveRequest: async (v) => v.request,
-    manifestCommit: async () => undefined,
-    random: () => 0.5,
-    retryDelayMs: 1000,
-    pollDelayMs: () => 1000,
-  });
+  const c = quietController(acceptedState(), { store, client: client(), artifacts: artifacts(store.log, onDownload) });
   c.setDesired([video]);
   return c;
 }
