@@ -4,22 +4,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import type { ManifestProblem, SourceLocation } from '../errors.js';
+import type { ManifestProblem } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
-import { withDefaults } from './defaults.js';
-import { collectLocalInputs } from './local-inputs.js';
-import { checkOutputCollisions, checkOutputPath, showPath } from './output-path-rules.js';
-import type { LoadedVideo, LoadResult, VideoRequest } from './model.js';
-import { checkOutputFormat } from './output-format.js';
-import { checkRequestRules } from './rules.js';
-import { checkManifestSchema } from './schema-check.js';
+import { checkOutputCollisions } from './output-path-rules.js';
+import type { LoadedVideo, LoadResult } from './model.js';
 import { LIMITS, offsetOf, parseYamlFile } from './yaml-source.js';
 import { fastParse } from './yaml-fast.js';
-import { ownCopy, ownStrings } from './own-strings.js';
+import { ownStrings } from './own-strings.js';
 import { readRegularFile } from './read-file.js';
 import { lookupCached, storeCacheable, type LoadCacheOptions } from './load-cache.js';
 import type { FileKey } from './parse-cache.js';
-import type { VideoManifest } from './types.gen.js';
+import { place, toVideo } from './to-video.js';
 
 export interface LoadOptions {
   maxFileBytes?: number;
@@ -160,8 +155,6 @@ export async function loadText(text: string, f: FoundFile, file: string, videos:
   }
 }
 
-type Locate = (pointer: string, code: string, message: string, asKey?: boolean) => void;
-
 /** The fast path: the file's videos, or undefined when the precise path must decide (see loadText). */
 async function loadFast(text: string, f: FoundFile, file: string): Promise<LoadedVideo[] | undefined> {
   const docs = fastParse(text);
@@ -190,82 +183,6 @@ function linePos(text: string, offset: number): { line: number; col: number } {
     start = i + 1;
   }
   return { line, col: offset - start + 1 };
-}
-
-async function toVideo(value: unknown, f: FoundFile, located: Locate): Promise<Unplaced | undefined> {
-  if (value === null || value === undefined) return undefined; // empty document
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    located('', 'schema.type', 'a manifest must be a mapping with apiVersion, kind, metadata and spec');
-    return undefined;
-  }
-  let ok = true;
-  for (const p of checkManifestSchema(value)) {
-    ok = false;
-    located(p.pointer, p.code, p.message, p.code === 'schema.unknown-field');
-  }
-  const m = value as VideoManifest;
-  const request = (m.spec as { request?: unknown } | undefined)?.request;
-  for (const p of checkRequestRules(request)) {
-    ok = false;
-    located('/spec/request' + p.pointer, p.code, `spec.request: ${p.message}`, p.code === 'rule.owned-field');
-  }
-  const outPath = (m.spec as { output?: { path?: unknown } } | undefined)?.output?.path;
-  let pathRefused = false;
-  if (typeof outPath === 'string' && !isContainedRelative(outPath)) {
-    ok = false;
-    pathRefused = true;
-    located('/spec/output/path', 'path.escape', `spec.output.path: "${showPath(outPath)}" must be a relative path inside --out (no .., not absolute)`);
-  } else if (typeof outPath === 'string') {
-    const n = withDefaults((request ?? {}) as VideoRequest).numberResults;
-    for (const p of checkOutputPath(path.posix.normalize(outPath), typeof n === 'number' && n >= 1 ? n : 1)) {
-      ok = false;
-      pathRefused = true;
-      located('/spec/output/path', p.code, p.message);
-    }
-  }
-  // One problem per field: a path already refused (reserved name, escape) is not also a format mismatch.
-  const format = !pathRefused ? checkOutputFormat(outPath, (request as { outputFormat?: unknown } | undefined)?.outputFormat) : undefined;
-  if (format) {
-    ok = false;
-    located('/spec/output/path', format.code, format.message);
-  }
-  if (!ok) return undefined;
-  const local = await collectLocalInputs(m.spec.request as VideoRequest, f.abs, f.root);
-  for (const p of local.problems) located('/spec/request' + p.pointer, p.code, `spec.request: ${p.message}`);
-  if (local.problems.length > 0) return undefined;
-  const video: Unplaced = {
-    name: ownCopy(m.metadata.name),
-    labels: ownStrings(m.metadata.labels ?? {}),
-    request: ownStrings(m.spec.request as VideoRequest),
-    output: m.spec.output?.path ? { path: path.posix.normalize(m.spec.output.path) } : {},
-    suspend: m.spec.suspend ?? false,
-    regenerate: m.spec.regenerate ?? 0,
-  };
-  if (m.spec.maxCostUsd !== undefined) video.maxCostUsd = m.spec.maxCostUsd;
-  video.localInputs = local.inputs;
-  return video;
-}
-
-// A video is one object literal whose later fields are assigned in order (maxCostUsd, localInputs, then
-// source and outputSource where it is placed), never rebuilt by spread: `{ ...video, source }` gave every
-// one of 50,000 videos a hidden class (map and descriptors) of its own, ~300 bytes each (issue 19 item 3,
-// plan peak memory). The key order, and so the JSON of a video (the parse cache's), is what it was.
-type Unplaced = Omit<LoadedVideo, 'source' | 'localInputs'> & { localInputs?: LoadedVideo['localInputs'] };
-type Placed = LoadedVideo & { outputSource?: SourceLocation };
-
-/** `video` placed at its source (and its output path's): the same object, given its last fields. */
-function place(video: Unplaced, source: LoadedVideo['source'], outputSource: SourceLocation | undefined): LoadedVideo {
-  const v = video as Placed;
-  v.source = source;
-  if (outputSource) v.outputSource = outputSource;
-  return v;
-}
-
-/** Lexical containment of an output path (the artifact store re-checks with realpath at write time). */
-function isContainedRelative(p: string): boolean {
-  if (p.includes('\0') || path.isAbsolute(p) || /^[A-Za-z]:/.test(p)) return false;
-  const rel = path.relative('/out', path.resolve('/out', p));
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !p.endsWith('/');
 }
 
 export function checkUniqueNames(videos: LoadedVideo[], problems: ManifestProblem[]): void {
