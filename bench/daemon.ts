@@ -19,7 +19,12 @@ import { emptyState, newVideoState, setPhase } from '../src/state/transitions.js
 
 const BIN = packagePath('dist', 'cmd', 'reelctl.js');
 
-export function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
+/**
+ * `reelctl run` on `dir/m` against the simulator, JSON logs collected. `statePath` defaults to dir/state.json;
+ * `env` adds to (or replaces) the poll interval; `forceKill`: SIGKILL 5 s after a SIGTERM (execa's default)
+ * instead of waiting for the graceful stop, which daemon-scale measures.
+ */
+export function daemon(dir: string, sim: SimHandle, extra: string[] = [], o: { statePath?: string; env?: Record<string, string>; forceKill?: boolean } = {}) {
   const child = execa(
     'node',
     [
@@ -27,7 +32,7 @@ export function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
       'run',
       path.join(dir, 'm'),
       '--state',
-      path.join(dir, 'state.json'),
+      o.statePath ?? path.join(dir, 'state.json'),
       '--out',
       path.join(dir, 'out'),
       '--listen',
@@ -40,8 +45,8 @@ export function daemon(dir: string, sim: SimHandle, extra: string[] = []) {
     ],
     {
       reject: false,
-      forceKillAfterDelay: false, // a slow graceful stop is measured (daemon-scale stopMs), not cut at 5 s
-      env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey, REELCTL_POLL_MS: '500' },
+      ...(o.forceKill ? {} : { forceKillAfterDelay: false as const }), // a slow graceful stop is measured (daemon-scale stopMs), not cut at 5 s
+      env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey, REELCTL_POLL_MS: '500', ...o.env },
     },
   );
   let log = '';

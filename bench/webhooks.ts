@@ -5,14 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
+import { daemon } from './daemon.js';
 import { readyCounter } from './lib/log-lines.js';
 import { round, summarize } from './lib/stats.js';
-import { packagePath } from '../src/paths.js';
 import { startSimulator } from '../src/provider/sim/server.js';
-
-const BIN = packagePath('dist', 'cmd', 'reelctl.js');
 
 const yaml = (i: number) => `apiVersion: reelctl/v1
 kind: Video
@@ -34,39 +31,15 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
   const sim = await startSimulator({ latency: { minMs: renderMs, maxMs: renderMs } });
   const state = path.join(dir, 'state', 'state.json');
   const flags = webhooks ? ['--webhook-listen', '127.0.0.1:0'] : [];
-  const child = execa(
-    'node',
-    [
-      BIN,
-      'run',
-      path.join(dir, 'm'),
-      '--state',
-      state,
-      '--out',
-      path.join(dir, 'out'),
-      '--listen',
-      '127.0.0.1:0',
-      '--log-format',
-      'json',
-      '--resync',
-      '1h',
-      '--concurrency',
-      String(n),
-      ...flags,
-    ],
-    {
-      reject: false,
-      env: { RUNWARE_API_URL: sim.url, RUNWARE_API_KEY: sim.apiKey },
-    },
-  );
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  // The daemon's default poll interval (2 s), the one webhooks are compared against.
+  const d = daemon(dir, sim, ['--concurrency', String(n), ...flags], { statePath: state, env: { REELCTL_POLL_MS: '2000' }, forceKill: true });
+  const child = d.child;
   const ready = readyCounter(child.stderr);
   const end = Date.now() + 120_000;
   let getResponse: number;
   try {
     while (ready() < n) {
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not finish (webhooks ${webhooks ? 'on' : 'off'}): ${log.slice(-300)}`);
+      if (Date.now() > end || child.exitCode !== null) throw new Error(`daemon did not finish (webhooks ${webhooks ? 'on' : 'off'}): ${d.log().slice(-300)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     getResponse = sim.stats().byTaskType.getResponse ?? 0;
@@ -83,7 +56,7 @@ async function once(ctx: BenchContext, n: number, renderMs: number, webhooks: bo
   const acceptedAt = new Map(sim.tasks().map((t) => [t.taskUUID, t.acceptedAt]));
   const taskOf = new Map(events.filter((e) => e.type === 'submitted').map((e) => [e.name, e.taskUUID!]));
   const woke = new Map<string, number>();
-  for (const l of log.split('\n'))
+  for (const l of d.log().split('\n'))
     if (l.includes('"result":"woken"')) woke.set((JSON.parse(l) as { video: string }).video, (JSON.parse(l) as { time: number }).time);
   const detection: number[] = [];
   const hookToDownload: number[] = [];
