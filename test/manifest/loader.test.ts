@@ -6,18 +6,11 @@ import { loadManifests } from '../../src/manifest/load.js';
 import { resolveLocalInputs } from '../../src/manifest/local-inputs.js';
 import { specHash } from '../../src/manifest/spec-hash.js';
 import { validateRequest } from '../../src/manifest/validate-request.js';
+import { videoDoc } from './video-doc.js';
 
 const tempDir = tempDirs();
 
-const doc = (name: string, extra = '') => `apiVersion: reelctl/v1
-kind: Video
-metadata:
-  name: ${name}
-spec:
-  request:
-    model: klingai:kling-video@3-standard
-    positivePrompt: a calm lake at dawn
-${extra || '    width: 1280\n    height: 720\n'}`;
+const doc = (name: string, extra = '') => videoDoc(name, extra ? { request: extra } : {});
 
 function tmp(): string {
   return tempDir('reelctl-load-');

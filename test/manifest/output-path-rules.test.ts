@@ -9,18 +9,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/manifest/load.js';
 import { reelctl } from '../e2e/cli.js';
+import { SIZE, videoDoc } from './video-doc.js';
 
-const doc = (name: string, outPath?: string, extra = '') => `apiVersion: reelctl/v1
-kind: Video
-metadata:
-  name: ${name}
-spec:
-  request:
-    model: klingai:kling-video@3-standard
-    positivePrompt: a calm lake at dawn
-    width: 1280
-    height: 720
-${extra}${outPath === undefined ? '' : `  output:\n    path: ${JSON.stringify(outPath)}\n`}`;
+const doc = (name: string, outPath?: string, extra = '') =>
+  videoDoc(name, { request: SIZE + extra, spec: outPath === undefined ? '' : `  output:\n    path: ${JSON.stringify(outPath)}\n` });
 
 let dir: string | undefined;
 afterEach(() => {

@@ -7,18 +7,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/manifest/load.js';
 import { reelctl } from '../e2e/cli.js';
+import { videoDoc } from './video-doc.js';
 
-const doc = (name: string) => `apiVersion: reelctl/v1
-kind: Video
-metadata:
-  name: ${name}
-spec:
-  request:
-    model: klingai:kling-video@3-standard
-    positivePrompt: a calm lake at dawn
-    width: 1280
-    height: 720
-`;
+const doc = (name: string) => videoDoc(name);
 
 let dir: string | undefined;
 afterEach(() => {
