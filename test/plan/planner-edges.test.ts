@@ -5,27 +5,13 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedVideo } from '../../src/manifest/model.js';
 import { createPlan } from '../../src/plan/planner.js';
 import { requestDigest, specHash } from '../../src/manifest/spec-hash.js';
-import type { OutputRecord, StateFile, VideoState } from '../../src/state/model.js';
+import type { StateFile, VideoState } from '../../src/state/model.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
-import { attemptsFor } from './records.js';
+import { attemptsFor, loadedVideo, outputAt } from './records.js';
 
-const video = (
-  name: string,
-  labels: Record<string, string> = { team: 'a' },
-  req: Record<string, unknown> = {},
-  over: Partial<LoadedVideo> = {},
-): LoadedVideo => ({
-  name,
-  labels,
-  request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake at dawn', width: 1280, height: 720, duration: 5, ...req },
-  output: {},
-  suspend: false,
-  regenerate: 0,
-  source: { file: 'm.yaml', line: 1, col: 1, docIndex: 0 },
-  localInputs: [],
-  ...over,
-});
-const out = (p: string): OutputRecord => ({ path: p, sha256: 'a'.repeat(64), bytes: 10, videoUUID: 'v', taskUUID: 't', downloadedAt: '2026-01-01T00:00:00Z' });
+const video = (name: string, labels: Record<string, string> = { team: 'a' }, req: Record<string, unknown> = {}, over: Partial<LoadedVideo> = {}) =>
+  loadedVideo(name, { labels, ...over }, req);
+const out = outputAt;
 const record = (v: LoadedVideo, patch: Partial<VideoState> = {}): VideoState => ({
   ...newVideoState(
     { name: v.name, specHash: specHash(v), regenerate: v.regenerate, outputPath: `${v.name}.mp4`, labels: v.labels, request: requestDigest(v) },

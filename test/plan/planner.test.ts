@@ -7,23 +7,12 @@ import { requestDigest, specHash } from '../../src/manifest/spec-hash.js';
 import { renderHuman } from '../../src/cli/views/human.js';
 import { renderJson } from '../../src/cli/views/json.js';
 import { renderMarkdown } from '../../src/cli/views/markdown.js';
-import type { OutputRecord, StateFile, VideoState } from '../../src/state/model.js';
+import type { StateFile, VideoState } from '../../src/state/model.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
-import { attemptsFor } from './records.js';
+import { attemptsFor, loadedVideo, outputAt } from './records.js';
 
-const video = (name: string, over: Partial<LoadedVideo> = {}, req: Record<string, unknown> = {}): LoadedVideo => ({
-  name,
-  labels: { team: 'a' },
-  request: { model: 'klingai:kling-video@3-standard', positivePrompt: 'a calm lake at dawn', width: 1280, height: 720, duration: 5, ...req },
-  output: {},
-  suspend: false,
-  regenerate: 0,
-  source: { file: 'm.yaml', line: 1, col: 1, docIndex: 0 },
-  localInputs: [],
-  ...over,
-});
-
-const out = (p: string): OutputRecord => ({ path: p, sha256: 'a'.repeat(64), bytes: 10, videoUUID: 'v', taskUUID: 't', downloadedAt: '2026-01-01T00:00:00Z' });
+const video = loadedVideo;
+const out = outputAt;
 
 function stateWith(v: LoadedVideo, patch: Partial<VideoState> = {}): StateFile {
   const s = emptyState('lin');
