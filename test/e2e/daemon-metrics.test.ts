@@ -2,12 +2,11 @@
 // work queue, API request durations by op and result, settled spend, reload and resync times; a deleted
 // manifest leaves the phase gauges. The exposition passes `promtool check metrics` when promtool is
 // installed (apt-get install prometheus) and is always parsed here too.
-import { execa } from 'execa';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN } from './cli.js';
-import { CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harness.js';
+import { startDaemon } from './daemon-process.js';
+import { until, videoYaml, workspace, type Workspace } from './harness.js';
 import { checkExposition } from '../daemon/exposition.js';
 
 let w: Workspace;
@@ -23,16 +22,10 @@ describe('daemon /metrics', () => {
     w = await workspace();
     w.write('a.yaml', videoYaml('alpha'));
     w.write('b.yaml', videoYaml('beta'));
-    const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1s'], {
-      cwd: w.dir,
-      reject: false,
-      timeout: 60_000,
-      env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
-    });
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const d = startDaemon(w, { args: ['--resync', '1s'] });
+    const { child } = d;
     try {
-      const addr = await until('the listen address', () => /listening on http:\/\/([\d.:]+)/.exec(log)?.[1], 20_000, 100);
+      const addr = await d.address();
       await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')), 20_000, 100);
       const scrape = () => fetch(`http://${addr}/metrics`).then((r) => r.text());
       // A file is in place a moment before its reconcile pass returns: wait for the passes, not the files.

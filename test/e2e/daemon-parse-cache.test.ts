@@ -1,11 +1,10 @@
 // The daemon keeps one parse cache for its life, beside the state (issue 19 item 1): reloads reuse unchanged
 // files, and an edit that kept the file's mtime (another size) still reaches a submit.
-import { execa } from 'execa';
 import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN } from './cli.js';
-import { CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harness.js';
+import { startDaemon } from './daemon-process.js';
+import { until, videoYaml, workspace, type Workspace } from './harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
@@ -20,12 +19,7 @@ describe('reelctl run with the parse cache', () => {
     };
     put('a.yaml', videoYaml('alpha'));
     put('b.yaml', videoYaml('beta'));
-    const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h'], {
-      cwd: w.dir,
-      reject: false,
-      timeout: 60_000,
-      env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
-    });
+    const { child } = startDaemon(w);
     try {
       await until('both ready', () => existsSync(path.join(w.out, 'alpha.mp4')) && existsSync(path.join(w.out, 'beta.mp4')), 20_000, 100);
       const cacheFile = path.join(path.dirname(w.state), 'parse-cache.json');

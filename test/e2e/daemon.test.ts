@@ -1,32 +1,18 @@
-import { execa } from 'execa';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN } from './cli.js';
+import { startDaemon } from './daemon-process.js';
 import { CANARY_KEY, until, videoYaml, workspace, type Workspace } from './harness.js';
 
 let w: Workspace;
 afterEach(async () => w?.close());
-
-function startDaemon(w: Workspace) {
-  const child = execa('node', [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h'], {
-    cwd: w.dir,
-    reject: false,
-    env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
-    timeout: 60_000,
-  });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const address = until('the listen address', () => /listening on http:\/\/([\d.:]+)/.exec(log)?.[1], 15_000, 100);
-  return { child, address, log: () => log };
-}
 
 describe('reelctl run (daemon)', () => {
   it('renders a newly added manifest, ignores editor files, keeps the last good set on a bad save, and stops on SIGTERM', async () => {
     w = await workspace();
     w.write('a.yaml', videoYaml('alpha'));
     const d = startDaemon(w);
-    const addr = await d.address;
+    const addr = await d.address(15_000);
     await until('alpha ready', () => existsSync(path.join(w.out, 'alpha.mp4')), 15_000, 100);
     expect((await fetch(`http://${addr}/healthz`)).status).toBe(200);
     expect((await fetch(`http://${addr}/readyz`)).status).toBe(200);
@@ -72,7 +58,7 @@ describe('reelctl run (daemon)', () => {
     w = await workspace({ latency: { minMs: 2500, maxMs: 2500 } });
     w.write('a.yaml', videoYaml('alpha'));
     const d = startDaemon(w);
-    await d.address;
+    await d.address(15_000);
     await until('alpha submitted', () => w.sim.stats().accepted === 1, 15_000, 100);
     d.child.kill('SIGTERM');
     expect((await d.child).exitCode).toBe(0);

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PgStateStore } from '../../src/state/pg/store.js';
 import { usePg, PG_URL } from '../state/pg/pg-helper.js';
 import { acceptedPerSpec, CANARY_KEY, videoYaml, walk, workspace, type Workspace } from './harness.js';
-import { execa } from 'execa';
-import { BIN, reelctl } from './cli.js';
+import { reelctl } from './cli.js';
+import { startDaemon } from './daemon-process.js';
 
 const db = usePg();
 const SECRET = 'pw-Canary-4417';
@@ -166,26 +166,20 @@ describe('reelctl on a PostgreSQL state', () => {
     w = await workspace();
     const { url, schema } = stateUrl();
     w.write('a.yaml', videoYaml('alpha'));
-    const child = execa('node', [BIN, 'run', w.manifests, '--state', url, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h'], {
-      cwd: w.dir,
-      reject: false,
-      timeout: 60_000,
-      env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1' },
-    });
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const d = startDaemon(w, { state: url });
+    const { child } = d;
     const ready = async () => (await cli(w!, ['status', '--json', '--state', url])).stdout.includes('"phase":"Ready"');
     for (let i = 0; i < 150 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await ready(), log).toBe(true);
+    expect(await ready(), d.log()).toBe(true);
     expect((await db.query(`SELECT command FROM "${schema}".locks`)).rows[0]?.command).toBe('reelctl run');
     const blocked = await w.apply(['--state', url]);
     expect(blocked.exitCode).toBe(1);
     expect(blocked.stderr).toMatch(/locked by pid \d+ .*\(reelctl run\)/);
     child.kill('SIGTERM');
-    expect((await child).exitCode, log).toBe(0);
+    expect((await child).exitCode, d.log()).toBe(0);
     expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".locks`)).rows[0]!.n).toBe(0);
     expect(w.sim.stats().accepted).toBe(1);
-    noSecret(log, blocked.stderr);
+    noSecret(d.log(), blocked.stderr);
   });
 
   it('state force-unlock on the file backend (default --state)', async () => {

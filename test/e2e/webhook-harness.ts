@@ -1,32 +1,15 @@
 // The daemon (built CLI) with webhooks on, against the in-test simulator, which POSTs to each task's
 // webhookURL when it ends. Waits poll the disk or the simulator (bounded), never sleep a fixed time.
-import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN } from './cli.js';
-import { CANARY_KEY, readState, until, type Workspace } from './harness.js';
+import { startDaemon } from './daemon-process.js';
+import { readState, until, type Workspace } from './harness.js';
 
 export { until };
 
 export function runDaemon(w: Workspace, extra: string[], env: Record<string, string> = {}) {
-  const child = execa(
-    'node',
-    [BIN, 'run', w.manifests, '--state', w.state, '--out', w.out, '--listen', '127.0.0.1:0', '--resync', '1h', '--log-format', 'json', ...extra],
-    {
-      cwd: w.dir,
-      reject: false,
-      env: { RUNWARE_API_URL: w.sim.url, RUNWARE_API_KEY: CANARY_KEY, REELCTL_POLL_MS: '150', NO_COLOR: '1', ...env },
-      timeout: 120_000,
-      // A graceful stop may take longer than execa's 5 s default on a busy machine: a hang shows as the timeout.
-      forceKillAfterDelay: false,
-    },
-  );
-  let log = '';
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const metricsAddr = until('the metrics address', () => /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1]);
-  return { child, metricsAddr, log: () => log };
+  const d = startDaemon(w, { args: ['--resync', '1h', '--log-format', 'json', ...extra], env, timeout: 120_000, forceKillAfterDelay: false });
+  return { child: d.child, metricsAddr: d.address(30_000).then((a) => `http://${a}`), log: d.log };
 }
 
 export const webhookFlags = ['--webhook-listen', '127.0.0.1:0'];
