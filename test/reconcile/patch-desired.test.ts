@@ -10,7 +10,7 @@ import type { LoadedVideo } from '../../src/manifest/model.js';
 import { createProviderClient } from '../../src/provider/client/client.js';
 import { createRunwareProvider } from '../../src/provider/runware/http-provider.js';
 import { startSimulator } from '../../src/provider/sim/server.js';
-import { createController } from '../../src/reconcile/controller.js';
+import { createController, type ControllerOptions } from '../../src/reconcile/controller.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { emptyState } from '../../src/state/transitions.js';
 import { ArtifactStore } from '../../src/store/artifacts.js';
@@ -35,9 +35,10 @@ describe('patchDesired', () => {
     for (const c of closers.splice(0).reverse()) await c();
   });
 
-  it('enqueues only new or changed videos and drops removed names', async () => {
-    const dir = tmp('reelctl-patch-');
-    const sim = await startSimulator({ latency: { minMs: 20, maxMs: 40 } });
+  /** A controller on the system clock against a simulator answering in minMs–maxMs, its state in a temp dir. */
+  async function simulated(prefix: string, minMs: number, maxMs: number, over: Partial<ControllerOptions>) {
+    const dir = tmp(prefix);
+    const sim = await startSimulator({ latency: { minMs, maxMs } });
     closers.push(() => sim.close());
     const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 50 });
     const state = emptyState();
@@ -48,15 +49,21 @@ describe('patchDesired', () => {
       clock: systemClock,
       logger: silentLogger(),
       artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
-      concurrency: 4,
+      concurrency: 1,
       supersede: 'wait',
       resolveRequest: async (v) => v.request,
       manifestCommit: async () => undefined,
       random: Math.random,
       retryDelayMs: 100,
       pollDelayMs: () => 50,
+      ...over,
     });
     closers.push(() => controller.stop());
+    return { sim, state, controller };
+  }
+
+  it('enqueues only new or changed videos and drops removed names', async () => {
+    const { sim, state, controller } = await simulated('reelctl-patch-', 20, 40, { concurrency: 4 });
     controller.setDesired([video('a'), video('b')]);
     controller.start();
     await waitFor(() => ['a', 'b'].every((n) => state.videos[n]?.phase === 'Ready'), 20_000);
@@ -74,27 +81,7 @@ describe('patchDesired', () => {
   });
 
   it("an edited video runs ahead of the start-up pass's bulk work; a resync stays behind it", async () => {
-    const dir = tmp('reelctl-patch-lane-');
-    const sim = await startSimulator({ latency: { minMs: 1, maxMs: 2 } });
-    closers.push(() => sim.close());
-    const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), { pollRoundMs: 50 });
-    const controller = createController({
-      store: new FileStateStore(path.join(dir, 'state.json')),
-      state: emptyState(),
-      client,
-      clock: systemClock,
-      logger: silentLogger(),
-      artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
-      concurrency: 1,
-      supersede: 'wait',
-      workers: 1,
-      resolveRequest: async (v) => v.request,
-      manifestCommit: async () => undefined,
-      random: Math.random,
-      retryDelayMs: 100,
-      pollDelayMs: () => 50,
-    });
-    closers.push(() => controller.stop());
+    const { controller } = await simulated('reelctl-patch-lane-', 1, 2, { concurrency: 1, workers: 1 });
     const passes: string[] = [];
     controller.onReconcile!((r) => void passes.push(r.name));
     const bulk = Array.from({ length: 300 }, (_, i) => video(`v${i}`, 'a calm lake at dawn', true)); // suspended: no renders
