@@ -55,6 +55,16 @@ const deps = (provider: Provider, extra = {}) => ({
   sleep: async () => undefined,
   ...extra,
 });
+/** The plan creates a and b: verify it against `provider`. */
+const createAB = (provider: Provider) =>
+  verifyRemote(
+    plan([
+      ['a', 'create'],
+      ['b', 'create'],
+    ]),
+    [video('a'), video('b')],
+    deps(provider),
+  );
 const all = (cost?: number) => (t: VideoTask[]) =>
   t.map((x) => ({ taskUUID: x.taskUUID, status: 'accepted' as const, ...(cost !== undefined ? { costUsd: cost } : {}) }));
 
@@ -94,14 +104,7 @@ describe('verifyRemote', () => {
         }),
       },
     ]);
-    const r = await verifyRemote(
-      plan([
-        ['a', 'create'],
-        ['b', 'create'],
-      ]),
-      [video('a'), video('b')],
-      deps(provider),
-    );
+    const r = await createAB(provider);
     expect(r.refused).toBe(1);
     expect(r.videos[1]).toEqual({
       name: 'b',
@@ -151,14 +154,7 @@ describe('verifyRemote', () => {
 
   it('proves the dry run was dry: getResponse for every UUID sent finds nothing', async () => {
     const { provider, calls, polls } = scripted(all(0.42));
-    const r = await verifyRemote(
-      plan([
-        ['a', 'create'],
-        ['b', 'create'],
-      ]),
-      [video('a'), video('b')],
-      deps(provider),
-    );
+    const r = await createAB(provider);
     expect(polls).toEqual([calls[0]!.tasks.map((t) => t.taskUUID)]);
     expect(r).toMatchObject({ started: [], unconfirmed: [] });
   });
