@@ -44,6 +44,7 @@ describe('manifest commit (provenance)', () => {
 
   it('follows an atomic symlink swap to another worktree (git-sync)', async () => {
     const r = repo();
+    writeFileSync(path.join(r.dir, '.gitignore'), '.wt*\n'); // the worktrees live inside the repo: not content of its commits
     writeFileSync(path.join(r.dir, 'a.yaml'), 'v: 1\n');
     const c1 = r.commit('first');
     r.git('worktree', 'add', '-q', '--detach', path.join(r.dir, '.wt1'), c1);
