@@ -242,16 +242,26 @@ export class PgStateStore implements StateStore {
   /** Runs `f` in a (read) transaction on one pooled connection. */
   private async tx<T>(begin: string, f: (c: PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    // The server may end the session between two statements (idle_in_transaction_session_timeout, after a
+    // freeze): the pool listens for that only on idle clients, so listen here too, or it would crash us.
+    let lost: unknown;
+    const onError = (err: unknown) => void (lost ??= err);
+    c.on('error', onError);
     try {
       await c.query(begin);
       const out = await f(c);
       await c.query('COMMIT');
+      c.off('error', onError);
+      c.release();
       return out;
     } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
+      const broken = await c.query('ROLLBACK').then(
+        () => lost !== undefined,
+        () => true,
+      );
+      c.off('error', onError);
+      c.release(broken); // a broken session is dropped, not pooled
       throw err;
-    } finally {
-      c.release();
     }
   }
 
