@@ -11,6 +11,7 @@
 // a re-insert of the same key cannot share one statement), and attempts/outputs past a record's new count
 // are deleted.
 import { createHash } from 'node:crypto';
+import { StateError } from '../../errors.js';
 import type { RowBatch } from './rows.js';
 
 export type SaveStatus = 'ok' | 'lock-lost' | 'locked' | 'lineage' | 'no-snapshot' | 'stale';
@@ -151,4 +152,26 @@ export function saveValues(a: SaveArgs): unknown[] {
     o.task_uuid,
     o.doc,
   ];
+}
+
+/** The error for a save the database refused (nothing was written); `holder` describes a live lease. */
+export async function refusal(a: SaveAnswer, label: string, lineage: string | undefined, holder: () => Promise<string | undefined>): Promise<StateError> {
+  switch (a.status) {
+    case 'lock-lost':
+      return new StateError(
+        `lost the state lock on ${label} (its lease expired and ${a.lock_row ? 'another process took it' : 'it was force-unlocked'}); nothing was written`,
+        { code: 'state.lock-lost' },
+      );
+    case 'locked':
+      return new StateError((await holder()) ?? `state in ${label} is locked`, { code: 'state.locked' });
+    case 'lineage':
+      return new StateError(`refusing to write state of lineage ${lineage} over ${label} (lineage ${a.lineage})`, { code: 'state.lineage' });
+    case 'no-snapshot':
+      return new StateError('the state needs a first full save before changes can be appended', { code: 'state.no-snapshot' });
+    default:
+      return new StateError(`${label} kept changing under this save (another writer without the lock?); nothing was written`, {
+        code: 'state.stale',
+        retryable: true,
+      });
+  }
 }

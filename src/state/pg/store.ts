@@ -11,7 +11,7 @@ import type { AppendResult, StateFile, StateLock, StateStore, VideoState, WriteO
 import { pgError } from './errors.js';
 import { acquireLease, describeLease, forceUnlockLease, leaseTiming, LOCK_NAME, readLease, type LeaseTiming, type PgLease } from './lease.js';
 import { ClaimsDb } from './claims.js';
-import { saveStatement, saveValues, type SaveAnswer } from './save-sql.js';
+import { refusal, saveStatement, saveValues, type SaveAnswer } from './save-sql.js';
 import { ensureSchema } from './migrations.js';
 import { addVideo, digestOf, emptyBatch, selectVideos } from './rows.js';
 import { parsePgUrl, quoteIdent, type PgTarget } from './url.js';
@@ -160,7 +160,11 @@ export class PgStateStore implements StateStore {
           this.knownSerial = undefined; // someone else wrote since we last looked: reload the digests, again
           continue;
         }
-        if (a.status !== 'ok') throw await this.refused(a, lineage);
+        if (a.status !== 'ok')
+          throw await refusal(a, this.label, lineage, async () => {
+            const h = await readLease(this.pool, this.s);
+            return h && describeLease(this.label, h);
+          });
         const serial = Number(a.serial);
         if (!shared) for (const [n, d] of next) d === null ? this.digests.delete(n) : this.digests.set(n, d);
         this.knownSerial = serial;
@@ -172,30 +176,6 @@ export class PgStateStore implements StateStore {
         return serial;
       }
     });
-  }
-
-  /** The error for a save the database refused (nothing was written). */
-  private async refused(a: SaveAnswer, lineage: string | undefined): Promise<StateError> {
-    switch (a.status) {
-      case 'lock-lost':
-        return new StateError(
-          `lost the state lock on ${this.label} (its lease expired and ${a.lock_row ? 'another process took it' : 'it was force-unlocked'}); nothing was written`,
-          { code: 'state.lock-lost' },
-        );
-      case 'locked': {
-        const h = await readLease(this.pool, this.s);
-        return new StateError(h ? describeLease(this.label, h) : `state in ${this.label} is locked`, { code: 'state.locked' });
-      }
-      case 'lineage':
-        return new StateError(`refusing to write state of lineage ${lineage} over ${this.label} (lineage ${a.lineage})`, { code: 'state.lineage' });
-      case 'no-snapshot':
-        return new StateError('the state needs a first full save before changes can be appended', { code: 'state.no-snapshot' });
-      default:
-        return new StateError(`${this.label} kept changing under this save (another writer without the lock?); nothing was written`, {
-          code: 'state.stale',
-          retryable: true,
-        });
-    }
   }
 
   /** The stored digests and the serial they belong to (-1: no state yet), from one statement's snapshot. */
