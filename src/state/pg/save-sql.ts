@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { StateError } from '../../errors.js';
 import type { RowBatch } from './rows.js';
 
-export type SaveStatus = 'ok' | 'lock-lost' | 'locked' | 'lineage' | 'no-snapshot' | 'stale';
+type SaveStatus = 'ok' | 'lock-lost' | 'locked' | 'lineage' | 'no-snapshot' | 'stale';
 
 export interface SaveArgs {
   lockName: string;

@@ -59,7 +59,7 @@ export function parsePgUrl(spec: string, env: NodeJS.ProcessEnv): PgTarget {
 }
 
 /** REELCTL_PG_IDLE_TX_TIMEOUT_MS (default 10 s; 0 turns it off, as in PostgreSQL). */
-export function idleTxTimeoutMs(env: NodeJS.ProcessEnv): number {
+function idleTxTimeoutMs(env: NodeJS.ProcessEnv): number {
   const v = env.REELCTL_PG_IDLE_TX_TIMEOUT_MS;
   return v !== undefined && v !== '' && Number.isInteger(Number(v)) && Number(v) >= 0 ? Number(v) : 10_000;
 }
