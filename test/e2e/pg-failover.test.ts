@@ -44,7 +44,7 @@ describe('reelctl run --shared: three replicas, one killed, one paused', () => {
     await db.query(
       `CREATE FUNCTION ${S}.ac() RETURNS trigger AS $$ BEGIN IF NEW.epoch IS DISTINCT FROM OLD.epoch OR NEW.holder IS DISTINCT FROM OLD.holder THEN INSERT INTO ${S}.audit_claims VALUES (NEW.video, NEW.holder, NEW.epoch, clock_timestamp()); END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
     );
-    await db.query(`CREATE TRIGGER aw AFTER INSERT ON ${S}.videos FOR EACH ROW EXECUTE FUNCTION ${S}.aw()`);
+    await db.query(`CREATE TRIGGER aw AFTER INSERT OR UPDATE ON ${S}.videos FOR EACH ROW EXECUTE FUNCTION ${S}.aw()`);
     await db.query(`CREATE TRIGGER ac AFTER UPDATE ON ${S}.claims FOR EACH ROW EXECUTE FUNCTION ${S}.ac()`);
 
     const start = (n: number) => {

@@ -2,10 +2,10 @@
 // A claim row says which replica works on a video, until when (the expiry, renewed while it lives; the
 // database clock decides), and under which epoch: the epoch rises with every claim, so a replica that was
 // paused or cut off and comes back finds a newer epoch and is fenced — its writes for that video are
-// dropped (store.ts) and it may no longer pay for it (mayPay). Free and expired claims are taken with
+// dropped (save-sql.ts) and it may no longer pay for it (mayPay). Free and expired claims are taken with
 // FOR UPDATE SKIP LOCKED, so replicas never block each other while claiming.
 import { hostname } from 'node:os';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { LOCK_NAME } from './lease.js';
 
 export interface Claimed {
@@ -102,15 +102,6 @@ export class ClaimsDb {
     if (!row) return { ok: false };
     const mine = epochOf(row.video);
     return { ok: row.holder === this.replicaId && mine !== undefined && Number(row.epoch) === mine, video: row.video };
-  }
-
-  /** Of `names`, those this replica holds at its epoch; locks the claim rows until the caller's commit. */
-  static async current(c: PoolClient, s: string, replicaId: string, epochs: ReadonlyMap<string, number>, names: string[]): Promise<Set<string>> {
-    const r = await c.query<{ video: string; holder: string; epoch: string }>(
-      `SELECT video, holder, epoch FROM ${s}.claims WHERE video = ANY($1::text[]) FOR SHARE`,
-      [names],
-    );
-    return new Set(r.rows.filter((x) => x.holder === replicaId && Number(x.epoch) === epochs.get(x.video)).map((x) => x.video));
   }
 
   /** Live claims of anyone (an exclusive lock is refused while replicas work on the state). */

@@ -12,6 +12,13 @@ interface PgLikeError {
 /** invalid_password, invalid_authorization_specification (unknown role, no pg_hba entry). */
 const AUTH = new Set(['28P01', '28000']);
 
+/**
+ * The server ended our session (an idle transaction past idle_in_transaction_session_timeout, an admin's
+ * pg_terminate_backend, a restart), or the connection dropped: the pool opens a new one for the next query.
+ */
+const LOST = new Set(['25P03', '57P01', '57P02', '57P03']);
+const LOST_RE = /Connection terminated unexpectedly|not queryable/i;
+
 /** Wraps any error from `pg` (connection or query) as a StateError; StateErrors pass through. */
 export function pgError(err: unknown, label: string, doing: string): StateError {
   if (err instanceof StateError) return err;
@@ -21,7 +28,18 @@ export function pgError(err: unknown, label: string, doing: string): StateError 
   const detail = firstLine(e.message || e.errors?.[0]?.message || String(err));
   let message: string;
   let kind = 'state.pg';
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN' || /timeout/i.test(detail)) {
+  // Checked first: the server's own message for 25P03 says "timeout", which is no unreachable server.
+  if ((code && LOST.has(code)) || code === 'ECONNRESET' || code === 'EPIPE' || LOST_RE.test(detail)) {
+    message = `PostgreSQL at ${label}: the connection was lost while ${doing} (${detail}); the next attempt reconnects`;
+    kind = 'state.pg-connection-lost';
+  } else if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ETIMEDOUT' ||
+    code === 'EAI_AGAIN' ||
+    /timeout/i.test(detail)
+  ) {
     message = `cannot reach PostgreSQL at ${label} (${code ?? detail}); is the server running and the URL right?`;
     kind = 'state.pg-unreachable';
   } else if (code && AUTH.has(code)) {
@@ -33,7 +51,7 @@ export function pgError(err: unknown, label: string, doing: string): StateError 
   } else {
     message = `PostgreSQL at ${label}: ${doing} failed: ${detail}${code ? ` (${code})` : ''}`;
   }
-  return new StateError(message, { code: kind, retryable: kind === 'state.pg-unreachable', cause: err });
+  return new StateError(message, { code: kind, retryable: kind === 'state.pg-unreachable' || kind === 'state.pg-connection-lost', cause: err });
 }
 
 function firstLine(s: string): string {

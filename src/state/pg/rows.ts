@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Attempt, OutputRecord, VideoState } from '../model.js';
 
-/** Column arrays for one multi-row INSERT … SELECT FROM unnest(…) per table. */
+/** Column arrays for the save statement's multi-row upserts (SELECT FROM unnest(…), save-sql.ts). */
 export interface RowBatch {
   videos: {
     name: string[];
@@ -16,6 +16,9 @@ export interface RowBatch {
     updated_at: string[];
     digest: string[];
     doc: string[];
+    /** How many attempts / outputs the record has now (rows past them are deleted). */
+    attempt_count: number[];
+    output_count: number[];
   };
   attempts: { video: string[]; idx: number[]; task_uuid: string[]; spec_hash: string[]; state: string[]; created_at: string[]; doc: string[] };
   outputs: { video: string[]; idx: number[]; path: string[]; sha256: string[]; bytes: number[]; video_uuid: string[]; task_uuid: string[]; doc: string[] };
@@ -23,7 +26,7 @@ export interface RowBatch {
 
 export function emptyBatch(): RowBatch {
   return {
-    videos: { name: [], spec_hash: [], phase: [], output_path: [], cost_usd: [], updated_at: [], digest: [], doc: [] },
+    videos: { name: [], spec_hash: [], phase: [], output_path: [], cost_usd: [], updated_at: [], digest: [], doc: [], attempt_count: [], output_count: [] },
     attempts: { video: [], idx: [], task_uuid: [], spec_hash: [], state: [], created_at: [], doc: [] },
     outputs: { video: [], idx: [], path: [], sha256: [], bytes: [], video_uuid: [], task_uuid: [], doc: [] },
   };
@@ -33,8 +36,8 @@ export function digestOf(json: string): string {
   return createHash('sha1').update(json).digest('base64');
 }
 
-/** Adds one video (under its state key `name`) to the batch; `json` is JSON.stringify(v), already made. */
-export function addVideo(b: RowBatch, name: string, v: VideoState, json: string): void {
+/** Adds one video (under its state key `name`) to the batch; `digest` is digestOf(JSON.stringify(v)). */
+export function addVideo(b: RowBatch, name: string, v: VideoState, digest: string): void {
   const vr = b.videos;
   vr.name.push(name);
   vr.spec_hash.push(v.specHash);
@@ -42,7 +45,9 @@ export function addVideo(b: RowBatch, name: string, v: VideoState, json: string)
   vr.output_path.push(v.outputPath);
   vr.cost_usd.push(v.costUsd);
   vr.updated_at.push(v.updatedAt);
-  vr.digest.push(digestOf(json));
+  vr.digest.push(digest);
+  vr.attempt_count.push(v.attempts.length);
+  vr.output_count.push(v.outputs.length);
   // The lists live in their own tables; null placeholders keep their place in the key order.
   vr.doc.push(JSON.stringify({ ...v, attempts: null, outputs: null }));
   v.attempts.forEach((a: Attempt, i) => {
@@ -55,33 +60,6 @@ export function addVideo(b: RowBatch, name: string, v: VideoState, json: string)
     (or.video.push(name), or.idx.push(i), or.path.push(o.path), or.sha256.push(o.sha256), or.bytes.push(o.bytes));
     (or.video_uuid.push(o.videoUUID), or.task_uuid.push(o.taskUUID), or.doc.push(JSON.stringify(o)));
   });
-}
-
-/** The INSERTs for a batch ($S = the quoted schema): one statement per table, whatever the row count. */
-export function insertStatements(s: string, b: RowBatch): { text: string; values: unknown[] }[] {
-  const out: { text: string; values: unknown[] }[] = [];
-  const v = b.videos;
-  if (v.name.length)
-    out.push({
-      text: `INSERT INTO ${s}.videos (name, spec_hash, phase, output_path, cost_usd, updated_at, digest, doc)
-             SELECT n, h, p, o, c, u, d, j::json FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[]) AS t(n, h, p, o, c, u, d, j)`,
-      values: [v.name, v.spec_hash, v.phase, v.output_path, v.cost_usd, v.updated_at, v.digest, v.doc],
-    });
-  const a = b.attempts;
-  if (a.video.length)
-    out.push({
-      text: `INSERT INTO ${s}.attempts (video, idx, task_uuid, spec_hash, state, created_at, doc)
-             SELECT v, i, t, h, st, c, j::json FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(v, i, t, h, st, c, j)`,
-      values: [a.video, a.idx, a.task_uuid, a.spec_hash, a.state, a.created_at, a.doc],
-    });
-  const o = b.outputs;
-  if (o.video.length)
-    out.push({
-      text: `INSERT INTO ${s}.outputs (video, idx, path, sha256, bytes, video_uuid, task_uuid, doc)
-             SELECT v, i, p, h, b, vu, t, j::json FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[], $8::text[]) AS x(v, i, p, h, b, vu, t, j)`,
-      values: [o.video, o.idx, o.path, o.sha256, o.bytes, o.video_uuid, o.task_uuid, o.doc],
-    });
-  return out;
 }
 
 /** Reassembles the records from the rows of the three tables (each list ordered by video, idx). */

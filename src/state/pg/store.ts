@@ -1,8 +1,8 @@
 // The state in PostgreSQL: the same StateStore contract as the file (serial, lineage, exclusive lock),
-// one row per video plus its attempts and outputs (rows.ts). A save is one transaction that rewrites only
-// the videos whose record changed (a digest per video says which) and bumps the serial; `append` (the
-// journal path of the state writer) is the same transaction given just the changed records, so there is
-// nothing to compact. Reads see one consistent snapshot (REPEATABLE READ).
+// one row per video plus its attempts and outputs (rows.ts). A save is one statement (save-sql.ts: its own
+// transaction, one round trip) that rewrites only the videos whose record changed (a digest per video says
+// which) and bumps the serial; `append` (the journal path of the state writer) is the same save given just
+// the changed records, so there is nothing to compact. Reads see one consistent snapshot (REPEATABLE READ).
 import pg, { type Pool, type PoolClient } from 'pg';
 import { StateError } from '../../errors.js';
 import { failpoint } from '../../failpoints.js';
@@ -11,8 +11,9 @@ import type { AppendResult, StateFile, StateLock, StateStore, VideoState, WriteO
 import { pgError } from './errors.js';
 import { acquireLease, describeLease, forceUnlockLease, leaseTiming, LOCK_NAME, readLease, type LeaseTiming, type PgLease } from './lease.js';
 import { ClaimsDb } from './claims.js';
+import { refusal, saveStatement, saveValues, type SaveAnswer } from './save-sql.js';
 import { ensureSchema } from './migrations.js';
-import { addVideo, digestOf, emptyBatch, insertStatements, selectVideos } from './rows.js';
+import { addVideo, digestOf, emptyBatch, selectVideos } from './rows.js';
 import { parsePgUrl, quoteIdent, type PgTarget } from './url.js';
 
 type Rec = { v: VideoState; json: string };
@@ -23,11 +24,6 @@ export interface SharedMode {
   epochs: ReadonlyMap<string, number>;
   /** Told after a save which videos' records were dropped because a newer claim exists. */
   onFenced(names: string[]): void;
-}
-
-interface Meta {
-  serial: number;
-  lineage: string;
 }
 
 export class PgStateStore implements StateStore {
@@ -42,6 +38,7 @@ export class PgStateStore implements StateStore {
   private digests = new Map<string, string>();
   private knownSerial: number | undefined;
   private shared: SharedMode | undefined;
+  private readonly saveSql: { name: string; text: string };
 
   constructor(target: string | PgTarget, env: NodeJS.ProcessEnv) {
     const t = typeof target === 'string' ? parsePgUrl(target, env) : target;
@@ -49,6 +46,7 @@ export class PgStateStore implements StateStore {
     this.schema = t.schema;
     this.s = quoteIdent(t.schema);
     this.timing = leaseTiming(env);
+    this.saveSql = saveStatement(this.s);
     this.pool = new pg.Pool({ ...t.config, max: 4 });
     this.pool.on('error', () => undefined); // an idle connection dropped by the server: the next query reconnects
   }
@@ -105,8 +103,9 @@ export class PgStateStore implements StateStore {
   }
 
   /**
-   * One save transaction: fence check, serial + lineage, then only the records whose digest differs from
-   * the stored one are rewritten (`records`: name → new record, null = removed).
+   * One save: one statement (save-sql.ts) that checks the fence, the lineage and the serial and rewrites
+   * only the records whose digest differs from the stored one (`records`: name → new record, null =
+   * removed). In shared mode only the videos this replica claims at its epoch are written (see SharedMode).
    */
   private async save(
     doing: string,
@@ -116,76 +115,85 @@ export class PgStateStore implements StateStore {
     pick: (known: ReadonlyMap<string, string>) => Map<string, Rec | null>,
   ): Promise<number> {
     await this.ready(true);
-    return this.guard(doing, () =>
-      this.tx(
-        'BEGIN',
-        async (c) => {
-          await this.checkFence(c);
-          const m = await c.query<{ serial: string; lineage: string }>(`SELECT serial, lineage FROM ${this.s}.state_meta WHERE id = 1 FOR UPDATE`);
-          const meta: Meta | undefined = m.rows[0] && { serial: Number(m.rows[0].serial), lineage: m.rows[0].lineage };
-          if (meta && lineage !== undefined && meta.lineage !== lineage)
-            throw new StateError(`refusing to write state of lineage ${lineage} over ${this.label} (lineage ${meta.lineage})`, { code: 'state.lineage' });
-          if (!meta && lineage === undefined)
-            throw new StateError('the state needs a first full save before changes can be appended', { code: 'state.no-snapshot' });
-          const shared = this.shared;
-          if (!shared && (!meta || this.knownSerial !== meta.serial)) {
-            // Someone else wrote since we last looked (or we never did): start from what is stored.
-            const d = await c.query<{ name: string; digest: string }>(`SELECT name, digest FROM ${this.s}.videos`);
-            this.digests = new Map(d.rows.map((r) => [r.name, r.digest]));
+    return this.guard(doing, async () => {
+      const shared = this.shared;
+      for (let attempt = 1; ; attempt++) {
+        // Without a digest cache valid for a known serial, start from what is stored.
+        if (!shared && this.knownSerial === undefined) await this.loadDigests();
+        // Read, not copied (a copy of 10,000 digests per save costs more than the rest of it): the changes
+        // go to `next` and into the cache once the save is in.
+        const known: ReadonlyMap<string, string> = shared ? new Map<string, string>() : this.digests;
+        const next = new Map<string, string | null>();
+        let picked = pick(known);
+        // Shared mode: only records of videos we claimed go to the database (which keeps those we still hold).
+        const claimed = shared ? [...picked.keys()].filter((n) => shared.epochs.has(n)) : [];
+        if (shared) picked = new Map(claimed.map((n) => [n, picked.get(n)!]));
+        const batch = emptyBatch();
+        const gone: string[] = [];
+        for (const [name, rec] of picked) {
+          if (rec === null) {
+            if (known.has(name) || shared) (gone.push(name), next.set(name, null));
+            continue;
           }
-          const digests = shared ? new Map<string, string>() : new Map(this.digests);
-          let picked = pick(digests);
-          let fenced: string[] = [];
-          if (shared) [picked, fenced] = await this.onlyOurs(c, shared, picked);
-          const batch = emptyBatch();
-          const gone: string[] = [];
-          for (const [name, rec] of picked) {
-            if (rec === null) {
-              if (digests.delete(name) || shared) gone.push(name);
-              continue;
-            }
-            const d = digestOf(rec.json);
-            if (digests.get(name) === d) continue;
-            if (digests.has(name) || shared) gone.push(name);
-            digests.set(name, d);
-            addVideo(batch, name, rec.v, rec.json);
-          }
-          if (gone.length) await c.query(`DELETE FROM ${this.s}.videos WHERE name = ANY($1::text[])`, [gone]);
-          for (const q of insertStatements(this.s, batch)) await c.query(q);
-          const serial = Math.max(meta?.serial ?? 0, minSerial) + 1;
-          await c.query(
-            `INSERT INTO ${this.s}.state_meta (id, version, serial, lineage) VALUES (1, $1, $2, $3)
-           ON CONFLICT (id) DO UPDATE SET version = COALESCE($4, ${this.s}.state_meta.version), serial = excluded.serial, updated_at = now()`,
-            [version ?? 1, serial, meta?.lineage ?? lineage, version ?? null],
-          );
-          failpoint('during-state-write'); // a crash here: the server rolls the transaction back
-          await c.query('COMMIT');
-          if (!shared) this.digests = digests;
-          this.knownSerial = serial;
-          if (fenced.length) shared?.onFenced(fenced);
-          return serial;
-        },
-        true,
-      ),
+          const d = digestOf(rec.json);
+          if (known.get(name) === d) continue;
+          next.set(name, d);
+          addVideo(batch, name, rec.v, d);
+        }
+        failpoint('during-state-write'); // a crash here: nothing was sent, nothing written
+        const r = await this.pool.query<SaveAnswer>({
+          ...this.saveSql,
+          values: saveValues({
+            lockName: LOCK_NAME,
+            leaseToken: this.lease?.token ?? null,
+            lineage: lineage ?? null,
+            expectSerial: shared ? null : this.knownSerial!,
+            minSerial,
+            version: version ?? null,
+            gone,
+            batch,
+            shared: shared ? { replicaId: shared.replicaId, names: claimed, epochs: claimed.map((n) => shared.epochs.get(n)!) } : null,
+          }),
+        });
+        const a = r.rows[0]!;
+        if (a.status === 'stale' && attempt < 5) {
+          this.knownSerial = undefined; // someone else wrote since we last looked: reload the digests, again
+          continue;
+        }
+        if (a.status !== 'ok')
+          throw await refusal(a, this.label, lineage, async () => {
+            const h = await readLease(this.pool, this.s);
+            return h && describeLease(this.label, h);
+          });
+        const serial = Number(a.serial);
+        if (!shared) for (const [n, d] of next) d === null ? this.digests.delete(n) : this.digests.set(n, d);
+        this.knownSerial = serial;
+        if (shared) {
+          const mine = new Set(a.mine);
+          const fenced = claimed.filter((n) => !mine.has(n));
+          if (fenced.length) shared.onFenced(fenced);
+        }
+        return serial;
+      }
+    });
+  }
+
+  /** The stored digests and the serial they belong to (-1: no state yet), from one statement's snapshot. */
+  private async loadDigests(): Promise<void> {
+    const r = await this.pool.query<{ name: string | null; digest: string; serial: string | null }>(
+      `SELECT NULL AS name, NULL AS digest, (SELECT serial::text FROM ${this.s}.state_meta WHERE id = 1) AS serial
+       UNION ALL SELECT name, digest, NULL FROM ${this.s}.videos`,
     );
+    const digests = new Map<string, string>();
+    let serial = -1;
+    for (const row of r.rows)
+      if (row.name === null) serial = row.serial === null ? -1 : Number(row.serial);
+      else digests.set(row.name, row.digest);
+    this.digests = digests;
+    this.knownSerial = serial;
   }
 
-  /**
-   * Shared mode (several `run --shared` replicas): a replica writes only the videos it claims, and only
-   * while its claim is the newest (the epoch it got). Records of a video claimed anew by another replica
-   * are dropped — the writes of a fenced replica never land — and reported to it. Always a full rewrite of
-   * each given record (no digest cache: other replicas change the table under us).
-   */
-  private async onlyOurs(c: PoolClient, sh: SharedMode, picked: Map<string, Rec | null>): Promise<[Map<string, Rec | null>, string[]]> {
-    const names = [...picked.keys()].filter((n) => sh.epochs.has(n));
-    if (names.length === 0) return [new Map(), []];
-    const ok = await ClaimsDb.current(c, this.s, sh.replicaId, sh.epochs, names);
-    const out = new Map<string, Rec | null>();
-    for (const n of names) if (ok.has(n)) out.set(n, picked.get(n)!);
-    return [out, names.filter((n) => !ok.has(n))];
-  }
-
-  /** Shared mode on: from now on writes are limited to claimed videos (see onlyOurs). */
+  /** Shared mode on: from now on writes are limited to claimed videos (see save). */
   share(mode: SharedMode): ClaimsDb {
     this.shared = mode;
     return new ClaimsDb(this.pool, this.s, mode.replicaId);
@@ -214,37 +222,29 @@ export class PgStateStore implements StateStore {
       throw new StateError(`task ${taskUUID} is not recorded in ${this.label} yet; not sent (will retry)`, { code: 'state.intent-missing', retryable: true });
   }
 
-  /** Writes need our lease when we hold one, and nobody else's live lease when we do not. */
-  private async checkFence(c: PoolClient): Promise<void> {
-    const r = await c.query<{ token: string; expired: boolean }>(`SELECT token, expires_at < now() AS expired FROM ${this.s}.locks WHERE name = $1 FOR SHARE`, [
-      LOCK_NAME,
-    ]);
-    const row = r.rows[0];
-    if (this.lease) {
-      if (row?.token !== this.lease.token)
-        throw new StateError(
-          `lost the state lock on ${this.label} (its lease expired and ${row ? 'another process took it' : 'it was force-unlocked'}); nothing was written`,
-          { code: 'state.lock-lost' },
-        );
-    } else if (row && !row.expired) {
-      const h = await readLease(this.pool, this.s);
-      throw new StateError(h ? describeLease(this.label, h) : `state in ${this.label} is locked`, { code: 'state.locked' });
-    }
-  }
-
-  /** Runs `f` in a transaction on one pooled connection (`f` commits itself when `selfCommit`). */
-  private async tx<T>(begin: string, f: (c: PoolClient) => Promise<T>, selfCommit = false): Promise<T> {
+  /** Runs `f` in a (read) transaction on one pooled connection. */
+  private async tx<T>(begin: string, f: (c: PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    // The server may end the session between two statements (idle_in_transaction_session_timeout, after a
+    // freeze): the pool listens for that only on idle clients, so listen here too, or it would crash us.
+    let lost: unknown;
+    const onError = (err: unknown) => void (lost ??= err);
+    c.on('error', onError);
     try {
       await c.query(begin);
       const out = await f(c);
-      if (!selfCommit) await c.query('COMMIT');
+      await c.query('COMMIT');
+      c.off('error', onError);
+      c.release();
       return out;
     } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
+      const broken = await c.query('ROLLBACK').then(
+        () => lost !== undefined,
+        () => true,
+      );
+      c.off('error', onError);
+      c.release(broken); // a broken session is dropped, not pooled
       throw err;
-    } finally {
-      c.release();
     }
   }
 

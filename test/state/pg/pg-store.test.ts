@@ -108,6 +108,21 @@ describe('PgStateStore on the real server', () => {
     expect(await store(url).read()).toEqual(w2);
   });
 
+  it('a save after another writer starts from what is stored: its digest cache was stale, the save is re-sent', async () => {
+    const { url } = db.fresh();
+    const a = store(url);
+    const b = store(url);
+    const w1 = await a.write(withVideos('lin-stale', 3));
+    const other = (await b.read())!;
+    other.videos.v1!.phase = 'Failed';
+    delete other.videos.v2;
+    await b.write(other); // serial 2: a's digests no longer describe the rows
+    w1.videos.v0!.phase = 'Failed';
+    const w3 = await a.write(w1); // v1 and v2 look unchanged to a's cache, yet differ from what is stored
+    expect(w3.serial).toBe(3);
+    expect(await store(url).read()).toEqual(w3);
+  });
+
   it('append (the state writer path for large states) writes the given records and bumps the serial', async () => {
     const { url } = db.fresh();
     const s = store(url);
