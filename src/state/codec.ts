@@ -17,22 +17,27 @@ const validator: Check = readCheck.validateState;
 // strictNumbers, so Infinity and NaN (which JSON.stringify would write as null) are rejected as numbers.
 const writeValidators: { state: Check; video: Check } = { state: writeCheck.validateState, video: writeCheck.validateVideo };
 
-/** Throws (state.invalid-write) when `state` is not a state the schema accepts; nothing is written then. */
-export function checkStateForWrite(state: StateFile, file: string): void {
-  refuseInvalid(writeValidators.state, state, file, '');
+const KEPT_ON_DISK = 'The state on disk (and its backup) were left as they were.';
+
+/**
+ * Throws (state.invalid-write) when `state` is not a state the schema accepts; nothing is written then.
+ * `kept` says what stayed as it was (the file store's state and backup; a database's rows).
+ */
+export function checkStateForWrite(state: StateFile, file: string, kept = KEPT_ON_DISK): void {
+  refuseInvalid(writeValidators.state, state, file, '', kept);
 }
 
 /** The same for journal records (name → the record's JSON, null = removed). */
-export function checkRecordsForWrite(changes: ReadonlyMap<string, string | null>, file: string): void {
-  for (const [name, json] of changes) if (json !== null) refuseInvalid(writeValidators.video, JSON.parse(json), file, `/videos/${name}`);
+export function checkRecordsForWrite(changes: ReadonlyMap<string, string | null>, file: string, kept = KEPT_ON_DISK): void {
+  for (const [name, json] of changes) if (json !== null) refuseInvalid(writeValidators.video, JSON.parse(json), file, `/videos/${name}`, kept);
 }
 
-function refuseInvalid(check: Check, doc: unknown, file: string, at: string): void {
+function refuseInvalid(check: Check, doc: unknown, file: string, at: string, kept: string): void {
   if (check(doc)) return;
   const e = check.errors?.[0];
   const where = `${at}${e?.instancePath ?? ''}` || '/';
   throw new StateError(
-    `refusing to write ${file}: the state would not match its schema at ${where}: ${e?.message ?? 'invalid'} (value ${String(valueAt(doc, e?.instancePath ?? ''))}). The state on disk (and its backup) were left as they were.`,
+    `refusing to write ${file}: the state would not match its schema at ${where}: ${e?.message ?? 'invalid'} (value ${String(valueAt(doc, e?.instancePath ?? ''))}). ${kept}`,
     { code: 'state.invalid-write' },
   );
 }

@@ -7,7 +7,7 @@ import { STATE_VERSION } from '../../src/state/model.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
 import { failingFs } from './failing-fs.js';
-import { stateStoreContract } from './store-contract.js';
+import { stateStoreContract, writeGuardContract } from './store-contract.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -21,6 +21,7 @@ afterAll(() => {
 
 stateStoreContract('file', () => new FileStateStore(path.join(tmp(), 'nested', 'state.json')));
 stateStoreContract('memory', () => new MemoryStateStore());
+writeGuardContract('file', () => new FileStateStore(path.join(tmp(), 'state.json')));
 
 describe('FileStateStore on disk', () => {
   it('keeps the previous version as a backup', async () => {

@@ -6,7 +6,7 @@
 import pg, { type Pool, type PoolClient } from 'pg';
 import { StateError } from '../../errors.js';
 import { failpoint } from '../../failpoints.js';
-import { decodeStateObject } from '../codec.js';
+import { checkRecordsForWrite, checkStateForWrite, decodeStateObject } from '../codec.js';
 import type { AppendResult, StateFile, StateLock, StateStore, VideoState, WriteOptions } from '../model.js';
 import { pgError } from './errors.js';
 import { acquireLease, describeLease, forceUnlockLease, leaseTiming, LOCK_NAME, readLease, type LeaseTiming, type PgLease } from './lease.js';
@@ -15,6 +15,8 @@ import { refusal, saveStatement, saveValues, type SaveAnswer } from './save-sql.
 import { ensureSchema } from './migrations.js';
 import { addVideo, digestOf, emptyBatch, selectVideos } from './rows.js';
 import { parsePgUrl, quoteIdent, type PgTarget } from './url.js';
+
+const NOTHING_SAVED = 'Nothing was saved: the database holds the state as it was.';
 
 type Rec = { v: VideoState; json: string };
 
@@ -86,6 +88,7 @@ export class PgStateStore implements StateStore {
   async write(next: StateFile, opts: WriteOptions = {}): Promise<StateFile> {
     // The writer learns each record's digest through `encode` (it then skips saves that change nothing).
     if (opts.encode) for (const _ of opts.encode(next));
+    checkStateForWrite(next, this.label, NOTHING_SAVED); // a state its schema would reject never reaches the database
     const records = new Map<string, { v: VideoState; json: string } | null>();
     for (const [name, v] of Object.entries(next.videos)) records.set(name, { v, json: JSON.stringify(v) });
     const serial = await this.save('saving the state', next.lineage, next.serial, next.version, (known) => {
@@ -96,6 +99,7 @@ export class PgStateStore implements StateStore {
   }
 
   async append(changes: ReadonlyMap<string, string | null>): Promise<AppendResult> {
+    checkRecordsForWrite(changes, this.label, NOTHING_SAVED);
     const records = new Map<string, { v: VideoState; json: string } | null>();
     for (const [name, json] of changes) records.set(name, json === null ? null : { v: JSON.parse(json) as VideoState, json });
     const serial = await this.save('saving the state', undefined, 0, undefined, () => records);

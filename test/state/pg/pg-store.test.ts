@@ -4,7 +4,7 @@ import { SCHEMA_VERSION } from '../../../src/state/pg/migrations.js';
 import { ConditionType, Reason } from '../../../src/state/conditions.js';
 import { emptyState, newVideoState, setCondition } from '../../../src/state/transitions.js';
 import { STATE_VERSION, type StateFile } from '../../../src/state/model.js';
-import { stateStoreContract } from '../store-contract.js';
+import { stateStoreContract, writeGuardContract } from '../store-contract.js';
 import { usePg } from './pg-helper.js';
 
 const db = usePg();
@@ -16,6 +16,7 @@ function store(url = db.fresh().url, env: NodeJS.ProcessEnv = {}): PgStateStore 
 }
 
 stateStoreContract('postgres', () => store());
+writeGuardContract('postgres', () => store());
 
 function withVideos(lineage: string, n: number): StateFile {
   const s = emptyState(lineage);
