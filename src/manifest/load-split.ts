@@ -64,7 +64,7 @@ export async function loadSplit(files: FoundFile[], o: LoadFilesOptions, signal?
   });
   done.catch(() => undefined); // awaited below; a failure while this thread still loads is not unhandled
   try {
-    for (let c; (c = claim(next, files.length)) !== undefined; ) {
+    for (let c; (c = claim(next, files.length)) !== undefined;) {
       const at = c * CHUNK;
       (await loadFiles(files.slice(at, at + CHUNK), o, signal)).forEach((r, k) => (results[at + k] = r));
     }

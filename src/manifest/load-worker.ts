@@ -8,7 +8,7 @@ import { CHUNK, claim, type ChunkMessage, type SplitJob } from './load-split.js'
 import { specHash } from './spec-hash.js';
 
 const { files, next, cwd, maxFileBytes, fast } = workerData as SplitJob;
-for (let c; (c = claim(next, files.length)) !== undefined; ) {
+for (let c; (c = claim(next, files.length)) !== undefined;) {
   const at = c * CHUNK;
   const results = await loadFiles(files.slice(at, at + CHUNK), { cwd, maxFileBytes, fast: fast ?? true });
   for (const r of results) r.specHashes = r.videos.map((v) => specHash(v));

@@ -8,7 +8,7 @@ describe('claim', () => {
     const next = new Int32Array(new SharedArrayBuffer(4));
     const files = CHUNK * 3 + 1;
     const got: number[] = [];
-    for (let c; (c = claim(next, files)) !== undefined; ) got.push(c);
+    for (let c; (c = claim(next, files)) !== undefined;) got.push(c);
     expect(got).toEqual([0, 1, 2, 3]);
     expect(claim(next, files)).toBeUndefined();
   });
