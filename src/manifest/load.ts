@@ -5,7 +5,7 @@ import type { ManifestProblem } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
 import { checkOutputCollisions } from './output-path-rules.js';
 import type { LoadedVideo, LoadResult } from './model.js';
-import { LIMITS, offsetOf, parseYamlFile } from './yaml-source.js';
+import { LIMITS } from './limits.js';
 import { fastParse } from './yaml-fast.js';
 import { readRegularFile } from './read-file.js';
 import { lookupCached, storeCacheable, type LoadCacheOptions } from './load-cache.js';
@@ -114,6 +114,8 @@ export async function loadText(text: string, f: FoundFile, file: string, videos:
       return;
     }
   }
+  // Loaded on first use: a tree of plain manifests never needs it (nor its ~50 ms of module loading).
+  const { offsetOf, parseYamlFile } = await import('./yaml-source.js');
   const parsed = parseYamlFile(text);
   const at = (offset: number) => parsed.lineCounter.linePos(offset);
   for (const p of parsed.problems) problems.push({ file, ...at(p.offset), code: p.code, message: p.message });
