@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnySchema, ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM script without types
 import { MANIFEST_TARGET, generate } from '../../scripts/gen-validators.mjs';
@@ -35,7 +35,7 @@ const docs = (dir: string): [string, unknown][] =>
     })
     .filter(([, v]) => v !== undefined);
 
-function toJS(d: { toJS(o: object): unknown }): unknown {
+function toJS(d: Document.Parsed): unknown {
   try {
     return d.toJS({ maxAliasCount: 100 });
   } catch {
