@@ -3,14 +3,15 @@
 // shared counter (Atomics) until none is left, so the worker's late start (it imports and compiles the
 // loader again) and any difference in speed even out: neither thread sits idle while the other still has
 // a backlog. The worker posts each chunk's results back with the chunk's start (results stay in file
-// order) and the spec hashes of its videos, so the main thread does not hash them again.
+// order) and the spec hashes of its videos, so the main thread does not hash them again; the main thread
+// hashes its own chunks' videos as it loads them.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FoundFile } from './files.js';
 import { loadFiles, type FileResult, type LoadFilesOptions } from './load.js';
 import { ownStrings } from './own-strings.js';
-import { rememberSpecHash } from './spec-hash.js';
+import { rememberSpecHash, specHash } from './spec-hash.js';
 
 /** Files per claim: small enough that the threads finish within a chunk's time of each other. */
 export const CHUNK = 250;
@@ -66,7 +67,11 @@ export async function loadSplit(files: FoundFile[], o: LoadFilesOptions, signal?
   try {
     for (let c; (c = claim(next, files.length)) !== undefined;) {
       const at = c * CHUNK;
-      (await loadFiles(files.slice(at, at + CHUNK), o, signal)).forEach((r, k) => (results[at + k] = r));
+      (await loadFiles(files.slice(at, at + CHUNK), o, signal)).forEach((r, k) => {
+        // Hashed here too, not after the load: the hashing is then shared between the threads like the rest.
+        r.videos.forEach((v) => rememberSpecHash(v, specHash(v)));
+        results[at + k] = r;
+      });
     }
     await done;
     return results;
