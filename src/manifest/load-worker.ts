@@ -4,14 +4,13 @@
 // clone — the results of its whole share at once (issue 19 item 3: peak memory).
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadFiles } from './load.js';
-import { CHUNK, claim, type ChunkMessage, type SplitJob } from './load-split.js';
+import { claim, type ChunkMessage, type SplitJob } from './load-split.js';
 import { specHash } from './spec-hash.js';
 
 const { files, next, cwd, maxFileBytes, fast } = workerData as SplitJob;
 for (let c; (c = claim(next, files.length)) !== undefined;) {
-  const at = c * CHUNK;
-  const results = await loadFiles(files.slice(at, at + CHUNK), { cwd, maxFileBytes, fast: fast ?? true });
+  const results = await loadFiles(files.slice(c.at, c.end), { cwd, maxFileBytes, fast: fast ?? true });
   for (const r of results) r.specHashes = r.videos.map((v) => specHash(v));
-  parentPort!.postMessage({ at, results } satisfies ChunkMessage);
+  parentPort!.postMessage({ at: c.at, results } satisfies ChunkMessage);
 }
 parentPort!.postMessage(null);
