@@ -14,7 +14,18 @@ const UNTYPED_JSON = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'outputs*/', '.reelctl/', 'coverage/', 'src/manifest/types.gen.ts', 'src/state/validate-*.gen.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'outputs*/',
+      '.reelctl/',
+      'coverage/',
+      'src/manifest/types.gen.ts',
+      'src/state/validate-*.gen.ts',
+      'src/manifest/validate-*.gen.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

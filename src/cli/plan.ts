@@ -1,15 +1,13 @@
 // `reelctl plan`: diff manifests against state; no network (unless --verify-remote), never writes state.
+// Only what every plan needs is imported up front: the remote check (provider, simulator) and recording a
+// dry run that was not dry (the state store's lock, PostgreSQL) load with --verify-remote only.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { ReelctlError } from '../errors.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
-import { adoptStarted } from '../plan/dry-run-proof.js';
-import { verifyRemote, type RemoteCheck } from '../plan/remote-check.js';
-import { emptyState } from '../state/transitions.js';
-import { systemClock } from '../clock.js';
-import { openState, readStateOnce } from '../state/open.js';
+import type { RemoteCheck, verifyRemote } from '../plan/remote-check.js';
+import { readStateOnce } from '../state/read-once.js';
 import { needsAction } from '../plan/model.js';
-import { buildProvider, providerSource } from './provider-env.js';
 import { globalOptions, manifestPaths } from './context.js';
 import { manifestCache } from './manifest-cache.js';
 import { computePlan } from './compute-plan.js';
@@ -84,6 +82,11 @@ export function register(program: Command): void {
 
 /** The dry run against the API (key from RUNWARE_API_KEY / _FILE), or against an in-process simulator. */
 async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Parameters<typeof verifyRemote>[1], simulate: boolean): Promise<RemoteCheck> {
+  const [{ buildProvider, providerSource }, { verifyRemote }, { systemClock }] = await Promise.all([
+    import('./provider-env.js'),
+    import('../plan/remote-check.js'),
+    import('../clock.js'),
+  ]);
   const source = providerSource(
     simulate,
     process.env,
@@ -110,6 +113,11 @@ async function checkRemote(plan: Parameters<typeof verifyRemote>[0], videos: Par
 async function dryRunNotDry(statePath: string, out: string, remote: RemoteCheck, videos: Parameters<typeof verifyRemote>[1]): Promise<ReelctlError> {
   const cost = remote.started.filter((x) => !x.failed).reduce((sum, x) => sum + x.costUsd, 0);
   const what = `the dry run was not dry: Runware started ${remote.started.length} render(s) (${remote.started.map((x) => x.name).join(', ')}), about $${cost.toFixed(2)}`;
+  const [{ openState }, { adoptStarted }, { emptyState }] = await Promise.all([
+    import('../state/open.js'),
+    import('../plan/dry-run-proof.js'),
+    import('../state/transitions.js'),
+  ]);
   const opened = openState(statePath, out, process.env);
   const store = opened.store;
   try {

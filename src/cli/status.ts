@@ -1,6 +1,6 @@
 // `reelctl status`: what the state file says, rendered by the status views (views/status.ts).
 import type { Command } from 'commander';
-import { readStateOnce } from '../state/open.js';
+import { readStateOnce } from '../state/read-once.js';
 import { globalOptions } from './context.js';
 import { STATUS_FORMATS, STATUS_VIEWS } from './views/status.js';
 import { pickFormat } from './views/view.js';

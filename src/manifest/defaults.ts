@@ -17,6 +17,14 @@ export function withDefaults(request: VideoRequest): VideoRequest {
   return { ...REQUEST_DEFAULTS, ...request };
 }
 
+/**
+ * `withDefaults(request).numberResults ?? 1` without copying the request: the loader and the planner ask
+ * for it once or twice per video, and a spread into a fresh object per ask was ~4% of a cold plan's CPU.
+ */
+export function numberResultsOf(request: Pick<VideoRequest, 'numberResults'>): NonNullable<VideoRequest['numberResults']> {
+  return request.numberResults ?? REQUEST_DEFAULTS.numberResults;
+}
+
 function extensionFor(request: VideoRequest): string {
   return EXT[request.outputFormat ?? 'MP4'] ?? 'mp4';
 }

@@ -18,11 +18,13 @@ export interface LoadCacheOptions {
 
 /**
  * Results for the files the cache holds unchanged (by index); the rest stay undefined. One synchronous lstat
- * per file: a promise round trip through the thread pool per file cost more CPU than the rest of a warm plan.
+ * per file the cache has an entry for: a promise round trip through the thread pool per file cost more CPU
+ * than the rest of a warm plan, and a cold plan (an empty cache) stats nothing here.
  */
 export function lookupCached(files: FoundFile[], cache: ParseCache, o: { cwd: string; maxFileBytes: number }): (FileResult | undefined)[] {
   const out = new Array<FileResult | undefined>(files.length);
   files.forEach((f, i) => {
+    if (!cache.has(f.abs)) return;
     const real = f.real ?? f.abs;
     const key = statKey(real);
     // A file grown past the limit, or no longer regular, is a miss: the reader reports it.

@@ -7,7 +7,7 @@ import type { ManifestProblem } from '../errors.js';
 import { findChangedFiles } from './files.js';
 import { loadFiles } from './load.js';
 import type { LoadedVideo } from './model.js';
-import { LIMITS } from './yaml-source.js';
+import { LIMITS } from './limits.js';
 
 export interface ChangedLoad {
   /** Each manifest file found at or under a changed path (absolute) → what it loads to now. */

@@ -1,20 +1,17 @@
 // The loader: files → YAML documents → schema + rules → LoadedVideo[], with every problem located as
 // FILE:LINE:COL. It never throws on bad input: problems are collected and returned, all at once.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { ManifestProblem } from '../errors.js';
 import { findManifestFiles, type FoundFile } from './files.js';
 import { checkOutputCollisions } from './output-path-rules.js';
 import type { LoadedVideo, LoadResult } from './model.js';
-import { LIMITS, offsetOf, parseYamlFile } from './yaml-source.js';
+import { LIMITS } from './limits.js';
 import { fastParse } from './yaml-fast.js';
-import { ownStrings } from './own-strings.js';
 import { readRegularFile } from './read-file.js';
 import { lookupCached, storeCacheable, type LoadCacheOptions } from './load-cache.js';
 import type { FileKey } from './parse-cache.js';
 import { place, toVideo } from './to-video.js';
+import { loadSplit, workerScript } from './load-split.js';
 
 export interface LoadOptions {
   maxFileBytes?: number;
@@ -42,7 +39,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions & LoadCac
   const todo = found.files.filter((_, i) => !results[i]);
   // Parsing is CPU-bound: a large tree is split with a worker thread (in file order), a small one is not.
   const parallel = (opts.parallel ?? true) && todo.length >= (opts.parallelThreshold ?? PARALLEL_THRESHOLD);
-  const parsed = (parallel && workerScript() ? await loadSplit(todo, o, opts.signal) : [await loadFiles(todo, o, opts.signal)]).flat();
+  const parsed = parallel && workerScript() ? await loadSplit(todo, o, opts.signal) : await loadFiles(todo, o, opts.signal);
   for (let i = 0, j = 0; i < results.length; i++) if (!results[i]) results[i] = parsed[j++];
   if (opts.cache) await storeCacheable(found.files, results as FileResult[], opts.cache, started);
   for (const r of results as FileResult[]) {
@@ -60,11 +57,11 @@ export interface FileResult {
   problems: ManifestProblem[];
   /** What was read (size, mtime, inode): set when the file was read whole, for the parse cache. */
   key?: FileKey;
-  /** Spec hashes of `videos`, when they came from the parse cache. */
+  /** Spec hashes of `videos`, when the worker thread computed them (load-split.ts takes them off). */
   specHashes?: string[];
 }
 
-type LoadFilesOptions = { cwd: string; maxFileBytes: number; fast?: boolean };
+export type LoadFilesOptions = { cwd: string; maxFileBytes: number; fast?: boolean };
 
 // Files in flight at once. Reads are synchronous (read-file.ts), so only local inputs (hashing images) wait
 // on I/O; every file in flight keeps its text, events and objects alive across the others' steps, and at
@@ -91,35 +88,11 @@ export function loadFiles(files: FoundFile[], o: LoadFilesOptions, signal?: Abor
   );
 }
 
-// A worker imports and compiles everything again (the schema validator most of all): about 0.5 CPU-seconds
-// before it parses a file. With the fast parse path, 10,000 manifests take ~1.3 s on one thread, so the
-// second thread only pays off for much larger trees (issue 19: CPU, not just wall time, counts).
-const PARALLEL_THRESHOLD = 20_000;
-
-/** The compiled worker (absent when running from TypeScript sources, e.g. under vitest). */
-function workerScript(): URL | undefined {
-  const url = new URL('./load-worker.js', import.meta.url);
-  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined;
-}
-
-async function loadSplit(files: FoundFile[], o: LoadFilesOptions, signal?: AbortSignal): Promise<FileResult[][]> {
-  const half = Math.ceil(files.length / 2);
-  const worker = new Worker(workerScript()!, { workerData: { files: files.slice(0, half), ...o } });
-  const first = new Promise<FileResult[]>((resolve, reject) => {
-    const got: FileResult[] = [];
-    // A clone owns its strings already; equal short ones (model names, label values) are shared here.
-    const share = (r: FileResult) => r.videos.forEach((v) => (ownStrings(v.labels, false), ownStrings(v.request, false)));
-    worker.on('message', (batch: FileResult[] | null) => (batch ? (batch.forEach(share), got.push(...batch)) : resolve(got)));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`manifest loader thread exited (${code})`)));
-  });
-  const second = loadFiles(files.slice(half), o, signal);
-  try {
-    return [await first, await second];
-  } finally {
-    void worker.terminate();
-  }
-}
+// A worker imports and compiles everything again (the schema validator most of all): a few tenths of a
+// CPU-second before it parses a file, paid on the second core. From a few thousand files on, the tree is
+// parsed sooner on two threads than on one (10,000 manifests: ~1 s sooner on two idle cores), for that
+// much more CPU (issue 19: a 10,000-manifest plan in under 3 s; CPU stays within 1.5× the parse floor).
+const PARALLEL_THRESHOLD = 5000;
 
 async function loadFile(f: FoundFile, file: string, o: LoadFilesOptions, videos: LoadedVideo[], problems: ManifestProblem[]): Promise<FileKey | undefined> {
   const read = readRegularFile(f.real ?? f.abs, o.maxFileBytes, (code, message) => problems.push({ file, line: 1, col: 1, code, message }));
@@ -141,6 +114,8 @@ export async function loadText(text: string, f: FoundFile, file: string, videos:
       return;
     }
   }
+  // Loaded on first use: a tree of plain manifests never needs it (nor its ~50 ms of module loading).
+  const { offsetOf, parseYamlFile } = await import('./yaml-source.js');
   const parsed = parseYamlFile(text);
   const at = (offset: number) => parsed.lineCounter.linePos(offset);
   for (const p of parsed.problems) problems.push({ file, ...at(p.offset), code: p.code, message: p.message });

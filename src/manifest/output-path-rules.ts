@@ -3,7 +3,7 @@
 // (so before anything is paid for), located at the path's FILE:LINE:COL. schemas/video.schema.json says
 // the per-path part as a pattern for editors; the messages here are the ones reelctl prints.
 import type { ManifestProblem, SourceLocation } from '../errors.js';
-import { outputBasePath, outputFilePaths, withDefaults } from './defaults.js';
+import { numberResultsOf, outputBasePath, outputFilePaths } from './defaults.js';
 import type { LoadedVideo } from './model.js';
 
 /** Limits of Linux file systems (NAME_MAX, PATH_MAX), in bytes of UTF-8. */
@@ -92,7 +92,7 @@ export function checkOutputCollisions(videos: OutputLocated[], problems: Manifes
     });
   };
   for (const v of videos) {
-    const n = withDefaults(v.request).numberResults ?? 1;
+    const n = numberResultsOf(v.request);
     for (const file of outputFilePaths(outputBasePath(v), typeof n === 'number' ? n : 1)) {
       const key = fold(file);
       const same = files.get(key);

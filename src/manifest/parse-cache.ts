@@ -31,6 +31,8 @@ interface Entry extends FileKey {
 export const RACY_MS = 3000;
 
 export interface ParseCache {
+  /** Whether there is an entry for `abs` at all (a cold cache holds none: no file needs a stat then). */
+  has(abs: string): boolean;
   /** The cached videos of `abs` when `key` matches what was parsed, else undefined. */
   get(abs: string, real: string, key: FileKey): { videos: LoadedVideo[]; specHashes: string[] } | undefined;
   set(abs: string, real: string, key: FileKey, videos: LoadedVideo[], specHashes: string[]): void;
@@ -38,6 +40,7 @@ export interface ParseCache {
   retain(abs: Set<string>): void;
   save(): Promise<void>;
   readonly hits: number;
+  /** Entries looked up (`get`) and found stale. */
   readonly misses: number;
 }
 
@@ -62,6 +65,7 @@ export async function openParseCache(file: string, opts: { version: string }): P
   let hits = 0;
   let misses = 0;
   return {
+    has: (abs) => entries.has(abs),
     get(abs, real, key) {
       const e = entries.get(abs);
       if (e && typeof e === 'object' && e.real === real && sameKey(e, key) && Array.isArray(e.videos) && e.videos.length === e.specHashes?.length) {

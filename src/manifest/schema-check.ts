@@ -1,9 +1,10 @@
-// JSON Schema validation (ajv, 2020-12) of whole manifests and of bare requests, compiled once.
-// ajv errors are turned into pointer-located problems with messages a person can act on.
+// JSON Schema validation (ajv, 2020-12) of whole manifests and of bare requests, precompiled by `npm run gen`
+// (validate-manifest.gen.ts, ajv standalone code: compiling at start-up cost ~0.2 s of CPU on every thread
+// that loads manifests, issue 19). ajv errors are turned into pointer-located problems with messages a
+// person can act on.
 import { readFileSync } from 'node:fs';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsImport from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import * as generated from './validate-manifest.gen.js';
 import { displayPath, joinPointer, parsePointer } from './pointer.js';
 import { OWNED_FIELDS } from './rules.js';
 import { describeValue, didYouMean } from './suggest.js';
@@ -18,26 +19,19 @@ export interface SchemaProblem {
   message: string;
 }
 
-let compiled: { manifest: ValidateFunction; request: ValidateFunction } | undefined;
+/** A precompiled validator: true, or false with its errors (every one: allErrors; verbose: value and schema). */
+type Check = ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function validators() {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }); // verbose: the value and schema for messages;
-    const addFormats = addFormatsImport as unknown as (a: Ajv2020) => void;
-    addFormats(ajv);
-    ajv.addSchema(schema);
-    compiled = { manifest: ajv.getSchema(schema.$id)!, request: ajv.getSchema(`${schema.$id}#/$defs/VideoRequest`)! };
-  }
-  return compiled;
-}
+const validateManifest = generated.validateManifest as Check;
+const validateRequest = generated.validateRequest as Check;
 
 export function checkManifestSchema(doc: unknown): SchemaProblem[] {
-  const v = validators().manifest;
+  const v = validateManifest;
   return v(doc) ? [] : toProblems(v.errors ?? [], '/spec/request');
 }
 
 export function checkRequestSchema(request: unknown, opts: { wire?: boolean } = {}): SchemaProblem[] {
-  const v = validators().request;
+  const v = validateRequest;
   let subject = request;
   if (opts.wire && request && typeof request === 'object' && !Array.isArray(request)) {
     const { taskType: _t, taskUUID: _u, deliveryMethod: _d, includeCost: _c, ...rest } = request as Record<string, unknown>;

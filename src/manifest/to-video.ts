@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import type { FoundFile } from './files.js';
-import { withDefaults } from './defaults.js';
+import { numberResultsOf } from './defaults.js';
 import { collectLocalInputs } from './local-inputs.js';
 import { checkOutputPath, showPath } from './output-path-rules.js';
 import type { LoadedVideo, VideoRequest } from './model.js';
@@ -41,7 +41,7 @@ export async function toVideo(value: unknown, f: FoundFile, located: Locate): Pr
     pathRefused = true;
     located('/spec/output/path', 'path.escape', `spec.output.path: "${showPath(outPath)}" must be a relative path inside --out (no .., not absolute)`);
   } else if (typeof outPath === 'string') {
-    const n = withDefaults((request ?? {}) as VideoRequest).numberResults;
+    const n = numberResultsOf(request ?? {});
     for (const p of checkOutputPath(path.posix.normalize(outPath), typeof n === 'number' && n >= 1 ? n : 1)) {
       ok = false;
       pathRefused = true;

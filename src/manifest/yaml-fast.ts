@@ -7,7 +7,7 @@
 // Positions: the loader needs the offsets of /metadata/name and /spec/output/path (a video's source and
 // its output's source); they are taken from the scalar events, the way offsetOf() takes node ranges.
 import { CORE_SCHEMA, EVENT_ID, constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml';
-import { LIMITS } from './yaml-source.js';
+import { LIMITS } from './limits.js';
 
 export interface FastDoc {
   index: number;

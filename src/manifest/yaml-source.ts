@@ -1,8 +1,7 @@
 // Parsing one manifest file with yaml 2 while keeping positions, so every problem points at its node.
 import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { parsePointer } from './pointer.js';
-
-export const LIMITS = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxDocuments: 1000 };
+import { LIMITS } from './limits.js';
 
 interface ParsedDoc {
   index: number;

@@ -1,7 +1,7 @@
 // The pure planner: (desired videos, state, options) → Plan. No I/O: output checks come in as a function.
 import { usd } from '../text/usd.js';
 import { matchesSelector } from '../manifest/selector.js';
-import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
+import { numberResultsOf, outputBasePath, outputFilePaths, withDefaults } from '../manifest/defaults.js';
 import type { LoadedVideo } from '../manifest/model.js';
 import { estimateCostUsd, roundUsd } from '../pricing/prices.js';
 import { ConditionType } from '../state/conditions.js';
@@ -124,7 +124,7 @@ function planVideo(v: LoadedVideo, s: VideoState | undefined, opts: PlanOptions,
       fromPath: s.outputPath,
       estimatedCostUsd: 0,
     };
-  const want = outputFilePaths(outputPath, withDefaults(v.request).numberResults ?? 1).length;
+  const want = outputFilePaths(outputPath, numberResultsOf(v.request)).length;
   const drift = s.outputs.map((o) => ({ o, st: opts.outputStatus?.(o.path, o) ?? 'ok' })).filter((x) => x.st !== 'ok');
   // The run that saw this drift found no URL to fetch it again: apply cannot fix it, a person must.
   const lost = s.conditions.find((c) => c.type === ConditionType.Drifted && c.status === 'True');

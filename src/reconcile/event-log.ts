@@ -3,7 +3,7 @@
 import { constants } from 'node:fs';
 import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { scrub } from '../log.js';
+import { scrub } from '../text/secrets.js';
 import type { ControllerEvent } from './controller-api.js';
 
 /** Appends never follow a symlink planted at the log's name. */

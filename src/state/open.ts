@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { forceUnlockFile } from './file-unlock.js';
 import { FileStateStore } from './file-store.js';
-import type { StateFile, StateStore } from './model.js';
+import type { StateStore } from './model.js';
 import { isPgUrl } from './pg/url.js';
 import { PgStateStore } from './pg/store.js';
 
@@ -46,14 +46,4 @@ export function openState(spec: string, out: string, env: NodeJS.ProcessEnv): Op
 /** The event log: beside the state file, or `<out>/.reelctl/events.jsonl` for a database state. */
 export function eventsFileFor(spec: string, out: string): string {
   return isPgUrl(spec) ? path.join(out, '.reelctl', 'events.jsonl') : path.join(path.dirname(path.resolve(spec)), 'events.jsonl');
-}
-
-/** Reads the state once (status, plan, describe) and frees the connection. */
-export async function readStateOnce(spec: string, out: string, env: NodeJS.ProcessEnv): Promise<StateFile | null> {
-  const s = openState(spec, out, env);
-  try {
-    return await s.store.read();
-  } finally {
-    await s.dispose();
-  }
 }

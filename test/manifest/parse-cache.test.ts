@@ -110,6 +110,15 @@ describe('parse cache', () => {
     expect((await compare()).hits).toBe(3);
   });
 
+  it('has() answers for the files it holds entries for, and only those (a cold cache holds none)', async () => {
+    const cold = await openParseCache(cacheFile, { version: '1.0.0' });
+    expect(cold.has(path.join(dir, 'm', 'a.yaml'))).toBe(false);
+    await compare();
+    const warm = await openParseCache(cacheFile, { version: '1.0.0' });
+    expect(warm.has(path.join(dir, 'm', 'a.yaml'))).toBe(true);
+    expect(warm.has(path.join(dir, 'm', 'nope.yaml'))).toBe(false);
+  });
+
   it('a deleted or damaged cache file is simply rebuilt', async () => {
     await compare();
     await writeFile(cacheFile, '{"format":1,"reelctl":"1.0.0","entries":');

@@ -5,7 +5,7 @@
 import type { Plan } from '../../plan/model.js';
 import { roundUsd } from '../../pricing/prices.js';
 import type { ApplySummary } from '../../reconcile/controller-api.js';
-import { printable } from '../../log.js';
+import { printable } from '../../text/secrets.js';
 import { usd } from '../../text/usd.js';
 import { makeStyle } from '../style.js';
 import { renderHuman } from './human.js';

@@ -1,6 +1,6 @@
 // `reelctl describe` rendered: for people, sections like kubectl's with events one readable line each; with
 // -o json, the same as one object for scripts.
-import { printable, scrubDeep } from '../../log.js';
+import { printable, scrubDeep } from '../../text/secrets.js';
 import { costSourceOf, videoCostSource } from '../../state/costs.js';
 import type { VideoState } from '../../state/model.js';
 import { derivePhase } from '../../state/phase.js';

@@ -1,7 +1,7 @@
 // How a user sees an error (report-error.ts decides what to say and the exit code): one line per problem
 // for people, or one JSON log line each (pino's shape, level 50) with --log-format json. Secrets redacted on
 // the values (not their JSON encoding), control characters escaped (terminal-safe).
-import { printable, scrubDeep } from '../../log.js';
+import { printable, scrubDeep } from '../../text/secrets.js';
 import { toSafeJson } from '../../text/escape.js';
 import type { Out } from './view.js';
 

@@ -2,7 +2,7 @@
 // Markdown comment, and a `remote` object in the JSON plan.
 import { type Style } from '../style.js';
 import { usd } from '../../text/usd.js';
-import { printable } from '../../log.js';
+import { printable } from '../../text/secrets.js';
 import type { RemoteCheck, RemoteVerdict } from '../../plan/remote-check.js';
 
 // The API's own words: secrets redacted, control characters escaped.

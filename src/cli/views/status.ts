@@ -1,6 +1,6 @@
 // `reelctl status` rendered: the kubectl-style table (`-o wide` adds columns), the contract JSON, or YAML.
 import { matchesSelector } from '../../manifest/selector.js';
-import { printable, scrubDeep } from '../../log.js';
+import { printable, scrubDeep } from '../../text/secrets.js';
 import { escapeControls, mapStrings, toSafeJson } from '../../text/escape.js';
 import { recordedBudget } from '../../reconcile/budget.js';
 import { videoCostSource } from '../../state/costs.js';

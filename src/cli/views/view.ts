@@ -2,7 +2,7 @@
 // hands it to its view; the view alone writes. Each command's views live in src/cli/views/<command>.ts as a
 // table of formats → factories taking the stream to write to (stdout/stderr in the CLI, a buffer in tests).
 import { UsageError } from '../../errors.js';
-import { printable } from '../../log.js';
+import { printable } from '../../text/secrets.js';
 
 /** Where a view writes. `isTTY` decides colour (style.ts). */
 export interface Out {

@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ReelctlError } from '../../errors.js';
-import { registerSecret } from '../../log.js';
+import { registerSecret } from '../../text/secrets.js';
 
 export const TOKEN_FILE_NAME = 'webhook-token';
 

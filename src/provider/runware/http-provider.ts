@@ -1,7 +1,7 @@
 // The Runware HTTP driver: one call = one POST of a task array (Provider contract, test/contracts/).
 // No retries here — the client layer owns them; this layer only says precisely what happened.
 import { ArtifactError, ProviderError } from '../../errors.js';
-import { scrubDeep } from '../../log.js';
+import { scrubDeep } from '../../text/secrets.js';
 import type { DownloadResponse, PollOutcome, Provider, RequestOptions, SubmitOutcome, VideoTask } from '../types.js';
 import { createDownloadGuard, type DownloadGuardOptions, type GuardedResponse } from './download-guard.js';
 import { httpError, isConflict, pollBody, pollOutcomes, submitBody, submitOutcomes, type WireResponse } from './wire.js';

@@ -3,7 +3,7 @@
 // and every log line show the URL without it.
 import type { PoolConfig } from 'pg';
 import { UsageError } from '../../errors.js';
-import { registerSecret } from '../../log.js';
+import { registerSecret } from '../../text/secrets.js';
 
 const DEFAULT_SCHEMA = 'reelctl';
 
