@@ -21,7 +21,7 @@ export function parseYamlFile(text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const problems: ParsedFile['problems'] = [];
   const docs: ParsedDoc[] = [];
-  const all = parseAllDocuments(text, { lineCounter, uniqueKeys: true, version: '1.2', prettyErrors: false, strict: true });
+  const all = parseAllDocuments(text, { lineCounter, uniqueKeys: true, version: '1.2', prettyErrors: false, strict: true, logLevel: 'error' });
   const list = Array.isArray(all) ? all : [];
   if (list.length > LIMITS.maxDocuments) {
     problems.push({ offset: 0, code: 'yaml.too-many-documents', message: `more than ${LIMITS.maxDocuments} documents in one file` });
