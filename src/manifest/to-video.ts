@@ -61,7 +61,7 @@ export async function toVideo(value: unknown, f: FoundFile, located: Locate): Pr
   const video: Unplaced = {
     name: ownCopy(m.metadata.name),
     labels: ownStrings(m.metadata.labels ?? {}),
-    request: ownStrings(m.spec.request as VideoRequest),
+    request: ownStrings(compactCopy(m.spec.request as VideoRequest), false),
     output: m.spec.output?.path ? { path: path.posix.normalize(m.spec.output.path) } : NO_OUTPUT,
     suspend: m.spec.suspend ?? false,
     regenerate: m.spec.regenerate ?? 0,
@@ -100,6 +100,16 @@ export function place(video: Unplaced, source: LoadedVideo['source'], outputSour
       ? { name, labels, request, output, suspend, regenerate, maxCostUsd, localInputs, source, outputSource }
       : { name, labels, request, output, suspend, regenerate, maxCostUsd, localInputs, source };
   return v;
+}
+
+/**
+ * A copy of a parsed request as JSON.parse builds it: each object with exactly its fields in the object itself
+ * (a parser's object grown key by key keeps fields past the fourth in a separate property array) and every
+ * string a flat string of its own (no slice of the file's text, nor a slice header of ~32 bytes). What the
+ * request says is unchanged: it is sent, hashed and stored as JSON. A daemon holds 50,000 requests (issue 19).
+ */
+function compactCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Lexical containment of an output path (the artifact store re-checks with realpath at write time). */
