@@ -28,9 +28,11 @@ export class ManifestIndex {
   /** The files with problems, and their problems (a clean file has no entry). */
   private readonly bad = new Map<string, readonly ManifestProblem[]>();
   // How many videos of the picture use each name, output file and output directory (folded as the rule folds).
+  // Output paths are counted by a 32-bit hash, not kept as strings (50,000 more strings in a daemon): two
+  // paths sharing a hash can only make the exact check run, never hide a clash.
   private readonly names = new Map<string, number>();
-  private readonly outFiles = new Map<string, number>();
-  private readonly outDirs = new Map<string, number>();
+  private readonly outFiles = new Map<number, number>();
+  private readonly outDirs = new Map<number, number>();
   /** Videos taken in since the last problems(): the only ones that can have made a new clash. */
   private added: LoadedVideo[] = [];
   /** The last problems() found none (the fast check may rely on the rest of the picture being clean). */
@@ -126,8 +128,9 @@ export class ManifestIndex {
   private clashes(v: LoadedVideo): boolean {
     if ((this.names.get(v.name) ?? 0) > 1) return true;
     for (const f of outputKeys(v)) {
-      if ((this.outFiles.get(f) ?? 0) > 1 || this.outDirs.has(f)) return true;
-      for (const d of parents(f)) if (this.outFiles.has(d)) return true;
+      const h = hash(f);
+      if ((this.outFiles.get(h) ?? 0) > 1 || this.outDirs.has(h)) return true;
+      for (const d of parents(f)) if (this.outFiles.has(hash(d))) return true;
     }
     return false;
   }
@@ -135,13 +138,13 @@ export class ManifestIndex {
   private count(v: LoadedVideo, by: 1 | -1): void {
     bump(this.names, v.name, by);
     for (const f of outputKeys(v)) {
-      bump(this.outFiles, f, by);
-      for (const d of parents(f)) bump(this.outDirs, d, by);
+      bump(this.outFiles, hash(f), by);
+      for (const d of parents(f)) bump(this.outDirs, hash(d), by);
     }
   }
 }
 
-function bump(m: Map<string, number>, key: string, by: number): void {
+function bump<K>(m: Map<K, number>, key: K, by: number): void {
   const n = (m.get(key) ?? 0) + by;
   if (n > 0) m.set(key, n);
   else m.delete(key);
@@ -151,6 +154,13 @@ function bump(m: Map<string, number>, key: string, by: number): void {
 function outputKeys(v: LoadedVideo): string[] {
   const n = withDefaults(v.request).numberResults ?? 1;
   return outputFilePaths(outputBasePath(v), typeof n === 'number' ? n : 1).map((f) => f.normalize('NFC').toLowerCase());
+}
+
+/** FNV-1a over the UTF-16 code units: a 32-bit integer (a small integer to V8, no allocation). */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
 }
 
 /** `a/b/c.mp4` → `a`, `a/b`. */

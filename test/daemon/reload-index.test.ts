@@ -68,4 +68,13 @@ describe('ManifestIndex', () => {
     expect(names(r.before)).toEqual(['x']);
     expect(index.size).toBe(0);
   });
+
+  it('output paths are counted by hash: two paths with the same hash are not a clash (the exact check decides)', () => {
+    // o93vu.mp4 and ogtea.mp4 share their 32-bit FNV-1a hash.
+    const index = ManifestIndex.fromVideos([video('a', 'a.yaml', 'o93vu.mp4')], cwd);
+    index.update({ files: new Map([['/m/b.yaml', { videos: [video('b', 'b.yaml', 'ogtea.mp4')], problems: [] }]]), scopes: ['/m/b.yaml'] });
+    expect(index.problems()).toEqual([]);
+    index.update({ files: new Map([['/m/c.yaml', { videos: [video('c', 'c.yaml', 'OGTEA.mp4')], problems: [] }]]), scopes: ['/m/c.yaml'] });
+    expect(index.problems().map((p) => p.code)).toEqual(['path.collision']);
+  });
 });
