@@ -4,7 +4,7 @@
 // successful reload and resync happened.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { roundUsd } from '../pricing/prices.js';
-import type { Controller, ReconcileResult, VideoStatus } from '../reconcile/controller-api.js';
+import type { Controller, ReconcileResult } from '../reconcile/controller-api.js';
 import type { ApiObservation } from './api-timing.js';
 
 export interface OpsMetrics {
@@ -13,12 +13,15 @@ export interface OpsMetrics {
   observeApi: (o: ApiObservation) => void;
   observeReloadOk: () => void;
   observeResync: () => void;
+  /** A video's settled cost as a scrape reads it (the spend counter counts its growth). */
+  costSeen: (name: string, costUsd: number) => void;
 }
 
 export function createOpsMetrics(
   registry: Registry,
   controller: () => Controller | undefined,
-  statuses: () => readonly VideoStatus[],
+  /** Reads every video once for this scrape (calling costSeen for each), when it has not yet. */
+  scrape: () => void,
   now: () => number,
 ): OpsMetrics {
   const reg = { registers: [registry] };
@@ -63,19 +66,16 @@ export function createOpsMetrics(
   // Settled spend as a counter: the growth of each video's recorded cost since the daemon attached.
   const lastCost = new Map<string, number>();
   let baseline = false;
+  let settled = 0; // growth seen by the scrape in progress, not yet counted
   new Counter({
     name: 'reelctl_spend_settled_usd_total',
     help: 'USD settled (charged by the API) since the daemon started',
     ...reg,
     collect() {
-      const c = controller();
-      if (!c || !baseline) return;
-      let d = 0;
-      for (const v of statuses()) {
-        const before = lastCost.get(v.name) ?? 0;
-        if (v.costUsd > before) d += v.costUsd - before;
-        lastCost.set(v.name, v.costUsd);
-      }
+      if (!controller() || !baseline) return;
+      scrape();
+      const d = settled;
+      settled = 0;
       if (d > 0) this.inc(roundUsd(d));
     },
   });
@@ -88,7 +88,8 @@ export function createOpsMetrics(
 
   return {
     attach(c) {
-      for (const v of c.status()) lastCost.set(v.name, v.costUsd);
+      if (c.eachStatus) c.eachStatus((name, _phase, costUsd) => lastCost.set(name, costUsd));
+      else for (const v of c.status()) lastCost.set(v.name, v.costUsd);
       baseline = true;
       return (
         c.onReconcile?.((r: ReconcileResult) => {
@@ -101,5 +102,11 @@ export function createOpsMetrics(
     observeApi: (o) => api.observe({ op: o.op, result: o.result }, o.seconds),
     observeReloadOk: () => lastReload.set(now() / 1000),
     observeResync: () => lastResync.set(now() / 1000),
+    costSeen(name, costUsd) {
+      if (!baseline) return;
+      const before = lastCost.get(name) ?? 0;
+      if (costUsd > before) settled += costUsd - before;
+      lastCost.set(name, costUsd);
+    },
   };
 }

@@ -2,7 +2,7 @@
 // tests and embedders get isolated counts). Counters are fed by ControllerEvents; gauges are read from
 // Controller.status()/queueDepth() and the provider's stats at scrape time, so they cannot drift.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Controller, ControllerEvent, VideoStatus } from '../reconcile/controller-api.js';
+import type { Controller, ControllerEvent } from '../reconcile/controller-api.js';
 import { PHASES, type Phase } from '../state/phase.js';
 import type { ManifestCondition } from './reload.js';
 import { createOpsMetrics, type OpsMetrics } from './metrics-ops.js';
@@ -28,7 +28,7 @@ export interface MetricsSources {
   now?: () => number;
 }
 
-export interface DaemonMetrics extends Omit<OpsMetrics, 'observeReloadOk'> {
+export interface DaemonMetrics extends Omit<OpsMetrics, 'observeReloadOk' | 'costSeen'> {
   registry: Registry;
   onEvent(e: ControllerEvent): void;
   observeReload(ok: boolean, durationMs: number, problems: number): void;
@@ -39,10 +39,26 @@ export interface DaemonMetrics extends Omit<OpsMetrics, 'observeReloadOk'> {
 export function createMetrics(src: MetricsSources): DaemonMetrics {
   const registry = new Registry();
   const reg = { registers: [registry] };
-  // One controller.status() per scrape, shared by every gauge that reads it: at 50,000 videos each call
-  // builds 50,000 objects, and three of them per scrape held the event loop for seconds (bench daemon-scale).
-  let scraped: VideoStatus[] | undefined;
-  const statuses = (): VideoStatus[] => (scraped ??= src.controller()?.status() ?? []);
+  // One pass over the controller's videos per scrape, shared by every gauge that reads it, building no list:
+  // at 50,000 videos status() builds 50,000 objects (~15 MB of garbage a scrape, and a scrape every few
+  // seconds set the daemon's peak memory, issue 19); three of those per scrape held the event loop for
+  // seconds (bench daemon-scale). A controller without eachStatus is read through status().
+  let scraped: { counts: Record<Phase, number>; spendUsd: number } | undefined;
+  const scrape = () => {
+    if (scraped) return scraped;
+    const counts = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+    const desired = src.desiredNames?.();
+    let spendUsd = 0;
+    const each = (name: string, phase: Phase, costUsd: number) => {
+      if (!desired || desired.has(name)) counts[phase] = (counts[phase] ?? 0) + 1;
+      spendUsd += costUsd || 0;
+      ops.costSeen(name, costUsd);
+    };
+    const c = src.controller();
+    if (c?.eachStatus) c.eachStatus(each);
+    else for (const v of c?.status() ?? []) each(v.name, v.phase, v.costUsd);
+    return (scraped = { counts, spendUsd });
+  };
 
   new Gauge({ name: 'reelctl_build_info', help: 'Build information (always 1)', labelNames: ['version', 'node'], ...reg }).set(
     { version: src.version, node: process.version },
@@ -54,9 +70,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     labelNames: ['phase'],
     ...reg,
     collect() {
-      const counts = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
-      const desired = src.desiredNames?.();
-      for (const v of statuses()) if (!desired || desired.has(v.name)) counts[v.phase] = (counts[v.phase] ?? 0) + 1;
+      const { counts } = scrape();
       for (const p of PHASES) this.set({ phase: p }, counts[p]);
     },
   });
@@ -65,7 +79,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     help: 'Settled spend in USD over all videos in state',
     ...reg,
     collect() {
-      this.set(roundUsd(statuses().reduce((s, v) => s + (v.costUsd || 0), 0)));
+      this.set(roundUsd(scrape().spendUsd));
     },
   });
   new Gauge({
@@ -181,7 +195,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
     ...reg,
   });
 
-  const ops = createOpsMetrics(registry, src.controller, statuses, src.now ?? Date.now);
+  const ops = createOpsMetrics(registry, src.controller, scrape, src.now ?? Date.now);
   const startedAt = new Map<string, number>();
   return {
     registry,
@@ -226,7 +240,7 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
       try {
         return await registry.metrics();
       } finally {
-        scraped = undefined; // never kept between scrapes: 50,000 statuses are tens of MB
+        scraped = undefined; // read afresh at every scrape
       }
     },
   };

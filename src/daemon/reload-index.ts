@@ -12,35 +12,51 @@ import { outputBasePath, outputFilePaths, withDefaults } from '../manifest/defau
 import type { LoadedVideo } from '../manifest/model.js';
 import { checkOutputCollisions } from '../manifest/output-path-rules.js';
 
-interface FileEntry {
-  videos: LoadedVideo[];
-  problems: readonly ManifestProblem[];
-}
+/**
+ * What a file loads to: its one video itself (the common case: no wrapper object, no array — at 50,000 files
+ * those were ~5 MB of the daemon's memory, issue 19), or the list of its videos (none, or several).
+ */
+type FileVideos = LoadedVideo | readonly LoadedVideo[];
 
-/** The problems of a clean file: one shared empty list (50,000 files, 50,000 empty arrays otherwise). */
-const CLEAN: readonly ManifestProblem[] = Object.freeze([]);
+const listOf = (e: FileVideos | undefined): readonly LoadedVideo[] =>
+  e === undefined ? [] : Array.isArray(e) ? (e as readonly LoadedVideo[]) : [e as LoadedVideo];
+const entryOf = (videos: readonly LoadedVideo[]): FileVideos => (videos.length === 1 ? videos[0]! : videos);
 
 export class ManifestIndex {
-  private readonly files = new Map<string, FileEntry>();
+  private readonly files = new Map<string, FileVideos>();
   private sorted: string[] | undefined;
-  private readonly bad = new Set<string>();
+  /** The files with problems, and their problems (a clean file has no entry). */
+  private readonly bad = new Map<string, readonly ManifestProblem[]>();
   // How many videos of the picture use each name, output file and output directory (folded as the rule folds).
+  // Output paths are counted by a 32-bit hash, not kept as strings (50,000 more strings in a daemon): two
+  // paths sharing a hash can only make the exact check run, never hide a clash.
   private readonly names = new Map<string, number>();
-  private readonly outFiles = new Map<string, number>();
-  private readonly outDirs = new Map<string, number>();
+  private readonly outFiles = new Map<number, number>();
+  private readonly outDirs = new Map<number, number>();
   /** Videos taken in since the last problems(): the only ones that can have made a new clash. */
   private added: LoadedVideo[] = [];
   /** The last problems() found none (the fast check may rely on the rest of the picture being clean). */
   private clean = true;
 
-  /** From a clean full load: its videos grouped by file (`source.file` is relative to `cwd`). */
-  static fromVideos(videos: LoadedVideo[], cwd: string): ManifestIndex {
+  /**
+   * From a clean full load: its videos grouped by file (`source.file` is relative to `cwd`). `files`, the
+   * load's own list of absolute paths in the same order, lends its strings as keys (else each key would be
+   * a second copy of its path).
+   */
+  static fromVideos(videos: readonly LoadedVideo[], cwd: string, files: readonly string[] = []): ManifestIndex {
     const index = new ManifestIndex();
+    let j = 0;
     for (const v of videos) {
-      const abs = path.resolve(cwd, v.source.file);
+      let abs = path.resolve(cwd, v.source.file);
+      const from = j;
+      while (j < files.length && files[j] !== abs) j++;
+      if (j < files.length) abs = files[j]!;
+      else j = from; // not in the list (never, for a load's own list): keep the resolved path
       const e = index.files.get(abs);
-      if (e) e.videos.push(v);
-      else index.files.set(abs, { videos: [v], problems: CLEAN });
+      if (e === undefined) index.files.set(abs, v);
+      else if (Array.isArray(e))
+        (e as LoadedVideo[]).push(v); // a list made here, for this file
+      else index.files.set(abs, [e as LoadedVideo, v]);
       index.count(v, 1);
     }
     return index;
@@ -56,8 +72,8 @@ export class ManifestIndex {
     const before: LoadedVideo[] = [];
     const after: LoadedVideo[] = [];
     const drop = (abs: string) => {
-      for (const v of this.files.get(abs)!.videos) this.count(v, -1);
-      before.push(...this.files.get(abs)!.videos);
+      for (const v of listOf(this.files.get(abs))) this.count(v, -1);
+      before.push(...listOf(this.files.get(abs)));
       this.files.delete(abs);
       this.bad.delete(abs);
       this.sorted = undefined;
@@ -72,14 +88,14 @@ export class ManifestIndex {
     }
     if (dirs.size > 0) for (const abs of [...this.files.keys()]) if (!r.files.has(abs) && underAny(abs, dirs)) drop(abs);
     for (const [abs, e] of r.files) {
-      const old = this.files.get(abs);
-      if (old) before.push(...old.videos);
+      const old = this.files.has(abs) ? listOf(this.files.get(abs)) : undefined;
+      if (old) before.push(...old);
       else this.sorted = undefined;
-      for (const v of old?.videos ?? []) this.count(v, -1);
+      for (const v of old ?? []) this.count(v, -1);
       for (const v of e.videos) this.count(v, 1);
       this.added.push(...e.videos);
-      this.files.set(abs, { videos: e.videos, problems: e.problems.length > 0 ? e.problems : CLEAN });
-      if (e.problems.length > 0) this.bad.add(abs);
+      this.files.set(abs, entryOf(e.videos));
+      if (e.problems.length > 0) this.bad.set(abs, e.problems);
       else this.bad.delete(abs);
       after.push(...e.videos);
     }
@@ -90,14 +106,14 @@ export class ManifestIndex {
   videos(): LoadedVideo[] {
     this.sorted ??= [...this.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const out: LoadedVideo[] = [];
-    for (const abs of this.sorted) for (const v of this.files.get(abs)!.videos) out.push(v);
+    for (const abs of this.sorted) for (const v of listOf(this.files.get(abs))) out.push(v);
     return out;
   }
 
   /** What a full load of the same tree would report: each file's problems and the cross-file rules. */
   problems(): ManifestProblem[] {
     const problems: ManifestProblem[] = [];
-    for (const abs of this.bad) problems.push(...this.files.get(abs)!.problems);
+    for (const p of this.bad.values()) problems.push(...p);
     const added = this.added;
     this.added = [];
     if (problems.length === 0 && this.clean && !added.some((v) => this.clashes(v))) return problems;
@@ -112,8 +128,9 @@ export class ManifestIndex {
   private clashes(v: LoadedVideo): boolean {
     if ((this.names.get(v.name) ?? 0) > 1) return true;
     for (const f of outputKeys(v)) {
-      if ((this.outFiles.get(f) ?? 0) > 1 || this.outDirs.has(f)) return true;
-      for (const d of parents(f)) if (this.outFiles.has(d)) return true;
+      const h = hash(f);
+      if ((this.outFiles.get(h) ?? 0) > 1 || this.outDirs.has(h)) return true;
+      for (const d of parents(f)) if (this.outFiles.has(hash(d))) return true;
     }
     return false;
   }
@@ -121,13 +138,13 @@ export class ManifestIndex {
   private count(v: LoadedVideo, by: 1 | -1): void {
     bump(this.names, v.name, by);
     for (const f of outputKeys(v)) {
-      bump(this.outFiles, f, by);
-      for (const d of parents(f)) bump(this.outDirs, d, by);
+      bump(this.outFiles, hash(f), by);
+      for (const d of parents(f)) bump(this.outDirs, hash(d), by);
     }
   }
 }
 
-function bump(m: Map<string, number>, key: string, by: number): void {
+function bump<K>(m: Map<K, number>, key: K, by: number): void {
   const n = (m.get(key) ?? 0) + by;
   if (n > 0) m.set(key, n);
   else m.delete(key);
@@ -137,6 +154,13 @@ function bump(m: Map<string, number>, key: string, by: number): void {
 function outputKeys(v: LoadedVideo): string[] {
   const n = withDefaults(v.request).numberResults ?? 1;
   return outputFilePaths(outputBasePath(v), typeof n === 'number' ? n : 1).map((f) => f.normalize('NFC').toLowerCase());
+}
+
+/** FNV-1a over the UTF-16 code units: a 32-bit integer (a small integer to V8, no allocation). */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
 }
 
 /** `a/b/c.mp4` → `a`, `a/b`. */

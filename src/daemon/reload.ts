@@ -150,7 +150,7 @@ export function createReloader(o: ReloaderOptions): Reloader {
     const ms = o.clock.now() - started;
     stats.reloads++;
     stats.lastDurationMs = ms;
-    index = result.problems.length === 0 ? ManifestIndex.fromVideos(result.videos, cwd) : undefined;
+    index = result.problems.length === 0 ? ManifestIndex.fromVideos(result.videos, cwd, result.files) : undefined;
     inSync = false;
     if (result.problems.length > 0) return invalid(reason, result.problems, started, ms);
     const videos = o.select ? result.videos.filter(o.select) : result.videos;

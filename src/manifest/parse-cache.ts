@@ -12,6 +12,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedVideo } from './model.js';
 import { readEntries, writeEntries } from './parse-cache-file.js';
+import { rememberSpecHash, specHash } from './spec-hash.js';
 
 /** The identity of a file's bytes as far as the cache is concerned. */
 export interface FileKey {
@@ -20,11 +21,37 @@ export interface FileKey {
   ino: string;
 }
 
-interface Entry extends FileKey {
+/** An entry as the file holds it. */
+interface StoredEntry extends FileKey {
   /** The resolved path that was read (a symlink retargeted is a miss). */
   real: string;
   videos: LoadedVideo[];
   specHashes: string[];
+}
+
+/**
+ * An entry as a long-lived process (the daemon) keeps it: `real` only when it is not the path itself, a file's
+ * one video as itself, and the spec hashes remembered with the videos (spec-hash.ts) instead of in a list of
+ * their own — at 50,000 files the lists and copies were ~8 MB of the daemon's memory (issue 19).
+ */
+interface Entry extends FileKey {
+  real?: string;
+  videos: LoadedVideo | LoadedVideo[];
+}
+
+const listOf = (videos: Entry['videos']): LoadedVideo[] => (Array.isArray(videos) ? videos : [videos]);
+
+function compact(abs: string, e: StoredEntry): Entry | undefined {
+  if (!e || typeof e !== 'object' || !Array.isArray(e.videos) || e.videos.length !== e.specHashes?.length) return undefined;
+  e.videos.forEach((v, k) => rememberSpecHash(v, e.specHashes[k]!));
+  const out: Entry = { size: e.size, mtimeNs: e.mtimeNs, ino: e.ino, videos: e.videos.length === 1 ? e.videos[0]! : e.videos };
+  if (e.real !== abs) out.real = e.real;
+  return out;
+}
+
+function stored(abs: string, e: Entry): StoredEntry {
+  const videos = listOf(e.videos);
+  return { size: e.size, mtimeNs: e.mtimeNs, ino: e.ino, real: e.real ?? abs, videos, specHashes: videos.map((v) => specHash(v)) };
 }
 
 /** Entries newer than this are not stored: a same-size edit within one mtime tick must not look clean. */
@@ -50,11 +77,14 @@ const sameKey = (a: FileKey, b: FileKey) => a.size === b.size && a.mtimeNs === b
 /** `version`: the running reelctl's (a cache written by another version is never trusted). */
 export async function openParseCache(file: string, opts: { version: string }): Promise<ParseCache> {
   const want = opts.version;
-  let entries = new Map<string, Entry>();
+  const entries = new Map<string, Entry>();
   try {
     const fh = await open(file, 'r');
     try {
-      entries = ((await readEntries(fh, want)) as Map<string, Entry> | undefined) ?? entries;
+      for (const [abs, e] of ((await readEntries(fh, want)) as Map<string, StoredEntry> | undefined) ?? []) {
+        const c = compact(abs, e);
+        if (c) entries.set(abs, c); // a damaged entry is a miss
+      }
     } finally {
       await fh.close();
     }
@@ -68,16 +98,20 @@ export async function openParseCache(file: string, opts: { version: string }): P
     has: (abs) => entries.has(abs),
     get(abs, real, key) {
       const e = entries.get(abs);
-      if (e && typeof e === 'object' && e.real === real && sameKey(e, key) && Array.isArray(e.videos) && e.videos.length === e.specHashes?.length) {
+      if (e && (e.real ?? abs) === real && sameKey(e, key)) {
         hits++;
-        return { videos: e.videos, specHashes: e.specHashes };
+        const videos = listOf(e.videos);
+        return { videos, specHashes: videos.map((v) => specHash(v)) };
       }
       misses++;
       return undefined;
     },
     set(abs, real, key, videos, specHashes) {
-      // Exact-size copies: a loader's list grows by pushes and keeps room for more (~140 bytes a file).
-      entries.set(abs, { size: key.size, mtimeNs: key.mtimeNs, ino: key.ino, real, videos: videos.slice(), specHashes: specHashes.slice() });
+      videos.forEach((v, k) => rememberSpecHash(v, specHashes[k]!));
+      // An exact-size copy: a loader's list grows by pushes and keeps room for more (~140 bytes a file).
+      const e: Entry = { size: key.size, mtimeNs: key.mtimeNs, ino: key.ino, videos: videos.length === 1 ? videos[0]! : videos.slice() };
+      if (real !== abs) e.real = real;
+      entries.set(abs, e);
       dirty = true;
     },
     retain(seen) {
@@ -94,7 +128,13 @@ export async function openParseCache(file: string, opts: { version: string }): P
       try {
         const fh = await open(tmp, 'wx', 0o600);
         try {
-          await writeEntries(fh, want, entries);
+          await writeEntries(
+            fh,
+            want,
+            (function* () {
+              for (const [abs, e] of entries) yield [abs, stored(abs, e)] as [string, StoredEntry];
+            })(),
+          );
         } finally {
           await fh.close();
         }

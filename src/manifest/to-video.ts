@@ -61,29 +61,55 @@ export async function toVideo(value: unknown, f: FoundFile, located: Locate): Pr
   const video: Unplaced = {
     name: ownCopy(m.metadata.name),
     labels: ownStrings(m.metadata.labels ?? {}),
-    request: ownStrings(m.spec.request as VideoRequest),
-    output: m.spec.output?.path ? { path: path.posix.normalize(m.spec.output.path) } : {},
+    request: ownStrings(compactCopy(m.spec.request as VideoRequest), false),
+    output: m.spec.output?.path ? { path: path.posix.normalize(m.spec.output.path) } : NO_OUTPUT,
     suspend: m.spec.suspend ?? false,
     regenerate: m.spec.regenerate ?? 0,
   };
   if (m.spec.maxCostUsd !== undefined) video.maxCostUsd = m.spec.maxCostUsd;
-  video.localInputs = local.inputs;
+  video.localInputs = local.inputs.length > 0 ? local.inputs : NO_INPUTS;
   return video;
 }
 
-// A video is one object literal whose later fields are assigned in order (maxCostUsd, localInputs, then
-// source and outputSource where it is placed), never rebuilt by spread: `{ ...video, source }` gave every
-// one of 50,000 videos a hidden class (map and descriptors) of its own, ~300 bytes each (issue 19 item 3,
-// plan peak memory). The key order, and so the JSON of a video (the parse cache's), is what it was.
+// Most videos have no output path and no local input: they share one frozen empty value of each instead of
+// an object and an array apiece (a daemon holds 50,000 videos: ~4 MB, issue 19). Loaded videos are never
+// changed in place; frozen, a change would throw rather than reach every video.
+const NO_OUTPUT: LoadedVideo['output'] = Object.freeze({});
+const NO_INPUTS: LoadedVideo['localInputs'] = Object.freeze([]) as unknown as LoadedVideo['localInputs'];
+
+// A placed video is one object literal with every field (one of four shapes: with or without maxCostUsd
+// and outputSource), never built by spread: `{ ...video, source }` gave every one of 50,000 videos a hidden
+// class (map and descriptors) of its own, ~300 bytes each (issue 19 item 3, plan peak memory), and fields
+// assigned after a literal live in a separate property array (~40 bytes a video). The key order, and so the
+// JSON of a video (the parse cache's), is what it was: name … regenerate, maxCostUsd, localInputs, source,
+// outputSource.
 export type Unplaced = Omit<LoadedVideo, 'source' | 'localInputs'> & { localInputs?: LoadedVideo['localInputs'] };
 type Placed = LoadedVideo & { outputSource?: SourceLocation };
 
-/** `video` placed at its source (and its output path's): the same object, given its last fields. */
+/** `video` placed at its source (and its output path's). */
 export function place(video: Unplaced, source: LoadedVideo['source'], outputSource: SourceLocation | undefined): LoadedVideo {
-  const v = video as Placed;
-  v.source = source;
-  if (outputSource) v.outputSource = outputSource;
+  const { name, labels, request, output, suspend, regenerate, maxCostUsd } = video;
+  const localInputs = video.localInputs ?? NO_INPUTS;
+  let v: Placed;
+  if (maxCostUsd === undefined)
+    v = outputSource
+      ? { name, labels, request, output, suspend, regenerate, localInputs, source, outputSource }
+      : { name, labels, request, output, suspend, regenerate, localInputs, source };
+  else
+    v = outputSource
+      ? { name, labels, request, output, suspend, regenerate, maxCostUsd, localInputs, source, outputSource }
+      : { name, labels, request, output, suspend, regenerate, maxCostUsd, localInputs, source };
   return v;
+}
+
+/**
+ * A copy of a parsed request as JSON.parse builds it: each object with exactly its fields in the object itself
+ * (a parser's object grown key by key keeps fields past the fourth in a separate property array) and every
+ * string a flat string of its own (no slice of the file's text, nor a slice header of ~32 bytes). What the
+ * request says is unchanged: it is sent, hashed and stored as JSON. A daemon holds 50,000 requests (issue 19).
+ */
+function compactCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Lexical containment of an output path (the artifact store re-checks with realpath at write time). */

@@ -63,6 +63,12 @@ export interface Controller {
   /** Writes the state as it stands (after a change the driver made to it, e.g. prune). */
   flush(): Promise<void>;
   status(): VideoStatus[];
+  /**
+   * The phase (from facts) and settled cost of every recorded video, one call each, without building a
+   * list: what /metrics reads at every scrape (status() builds an object per video, outputs included —
+   * at 50,000 videos ~15 MB of garbage a scrape, issue 19's daemon peak memory).
+   */
+  eachStatus?(fn: (name: string, phase: Phase, costUsd: number) => void): void;
   /** A recorded attempt of `name` by task UUID (what a webhook hint is checked against), read-only. */
   attempt(name: string, taskUUID: string): Readonly<Attempt> | undefined;
   /** Look at `name` now (a hint, e.g. a webhook): only a step's own answer from the API changes the state. */

@@ -273,6 +273,9 @@ export function createController(o: ControllerOptions): Controller {
         since: Date.parse(v.history.at(-1)?.at ?? v.updatedAt),
       }));
     },
+    eachStatus(fn) {
+      for (const v of Object.values(state.videos)) fn(v.name, derivePhase(v, { suspend: desired.get(v.name)?.suspend }), v.costUsd);
+    },
     attempt: (name, taskUUID) => env.records.get(name)?.attempts.find((a) => a.taskUUID === taskUUID),
     wake: (name) => queue.add(name, 'priority'),
     isStopping: () => stopping,

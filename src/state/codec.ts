@@ -103,7 +103,10 @@ export function decodeStateObject(raw: unknown, file: string): StateFile {
     throw corrupt(file, `does not match the state schema at ${e?.instancePath || '/'}: ${e?.message ?? 'invalid'}`);
   }
   const state = doc as unknown as StateFile;
-  for (const v of Object.values(state.videos)) shareRecordStrings(v);
+  for (const [name, v] of Object.entries(state.videos)) {
+    if (v.name === name) v.name = name; // the key's string (JSON.parse interns keys): one copy of each name, not two
+    shareRecordStrings(v);
+  }
   return state;
 }
 

@@ -12,13 +12,17 @@ const WORD_MAX = 64;
 
 const words = new Map<string, string>();
 
-/** Replaces, in place, every string in `record` (any depth) by the equal one met first; returns `record`. */
+/**
+ * Replaces, in place, every string in `record` (any depth) by the equal one met first; returns `record`.
+ * The short values of the record's request digest (model names such as `klingai:kling-video@3-standard`,
+ * `MP4`) repeat across records, digits or not: they are shared across records too (hashes `h:…` are not).
+ */
 export function shareRecordStrings<T>(record: T): T {
   const seen = new Map<string, string>();
-  const share = (s: string): string => {
+  const share = (s: string, word = s.length <= WORD_MAX && !/\d/.test(s)): string => {
     const known = seen.get(s);
     if (known !== undefined) return known;
-    if (s.length <= WORD_MAX && !/\d/.test(s)) {
+    if (word) {
       const word = words.get(s);
       if (word !== undefined) return word;
       if (words.size < WORDS_LIMIT) words.set(s, s);
@@ -42,6 +46,16 @@ export function shareRecordStrings<T>(record: T): T {
       else if (v !== null && typeof v === 'object') walk(v);
     }
   };
-  if (record !== null && typeof record === 'object') walk(record);
+  if (record !== null && typeof record === 'object') {
+    const request = (record as { request?: unknown }).request;
+    if (request !== null && typeof request === 'object' && !Array.isArray(request)) {
+      const r = request as Record<string, unknown>;
+      for (const k of Object.keys(r)) {
+        const v = r[k];
+        if (typeof v === 'string') r[k] = share(v, v.length <= WORD_MAX && !v.startsWith('h:'));
+      }
+    }
+    walk(record);
+  }
   return record;
 }

@@ -115,6 +115,10 @@ export class StateWriter {
 
   /** End of a run: fold the journal into one snapshot file (a no-op when there is no journal). */
   async close(): Promise<void> {
+    // With a journal on disk the end is a snapshot whatever is dirty: write it at once, without first comparing
+    // the backlog record by record (the daemon's stop after a start-up pass: 50,000 records, seconds of a
+    // graceful stop that must end within its deadline).
+    if (this.journalBytes > 0 && (this.pending || this.writing)) this.needSnapshot = true;
     await this.flushIfDirty(); // a large backlog (the start-up pass's) is a snapshot itself: nothing left to fold
     if (this.journalBytes > 0) {
       this.needSnapshot = true;

@@ -14,6 +14,8 @@ export class FakeController implements Controller {
   stopped = false;
   stopDelayMs = 0;
   statuses: VideoStatus[] = [];
+  /** Absent unless a test sets it: readers fall back to status(). */
+  eachStatus?: Controller['eachStatus'];
   depth = 0;
   private listeners = new Set<(e: ControllerEvent) => void>();
   setDesired(videos: LoadedVideo[]): void {

@@ -106,4 +106,37 @@ describe('operator metrics', () => {
     await m.render(); // a later scrape reads them again: nothing is kept between scrapes
     expect(reads).toBe(2);
   });
+
+  it('a controller with eachStatus is read through it, never through status() (no list of 50,000 objects a scrape)', async () => {
+    const ctl = new ObservedController();
+    let costA = 0.5;
+    let passes = 0;
+    ctl.status = () => {
+      throw new Error('status() read');
+    };
+    ctl.eachStatus = (fn) => {
+      passes++;
+      fn('a', 'Ready', costA);
+      fn('b', 'Pending', 0);
+    };
+    const m = createMetrics({
+      controller: () => ctl,
+      manifests: () => ({ status: 'True', reason: 'Loaded', message: '', problems: [], videos: 2 }),
+      ready: () => true,
+      version: '1',
+      desiredNames: () => new Set(['a']),
+    });
+    m.attach(ctl);
+    passes = 0;
+    let t = await m.render();
+    expect(passes).toBe(1);
+    expect(line(t, 'reelctl_spend_usd')).toBe('reelctl_spend_usd 0.5');
+    expect(line(t, 'reelctl_videos{phase="Ready"}')).toMatch(/ 1$/);
+    expect(line(t, 'reelctl_videos{phase="Pending"}')).toMatch(/ 0$/); // b is not in the applied manifests
+    expect(line(t, 'reelctl_spend_settled_usd_total')).toBe('reelctl_spend_settled_usd_total 0');
+    costA = 1.25;
+    t = await m.render();
+    expect(passes).toBe(2);
+    expect(line(t, 'reelctl_spend_settled_usd_total')).toBe('reelctl_spend_settled_usd_total 0.75');
+  });
 });

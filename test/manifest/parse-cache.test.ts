@@ -148,4 +148,40 @@ describe('parse cache file', () => {
       await rm(d, { recursive: true, force: true });
     }
   });
+
+  it('an entry kept compactly in memory (one video, real = the path) is written and read back in the same layout', async () => {
+    const d = await mkdtemp(path.join(tmpdir(), 'reelctl-cache-layout-'));
+    try {
+      const file = path.join(d, 'parse-cache.json');
+      const cache = await openParseCache(file, { version: 't' });
+      const video = (await loadManifests([path.join(dir, 'm', 'a.yaml')])).videos[0]!;
+      const key = { size: 1, mtimeNs: '1000', ino: '7' };
+      cache.set('/m/one.yaml', '/m/one.yaml', key, [video], ['h1']);
+      cache.set(
+        '/m/two.yaml',
+        '/r/two.yaml',
+        key,
+        [
+          { ...video, name: 'x' },
+          { ...video, name: 'y' },
+        ],
+        ['hx', 'hy'],
+      );
+      expect(cache.get('/m/one.yaml', '/m/one.yaml', key)).toEqual({ videos: [video], specHashes: ['h1'] });
+      expect(cache.get('/m/one.yaml', '/r/one.yaml', key)).toBeUndefined(); // another target: a miss
+      await cache.save();
+      const entries = (
+        JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, { real: string; videos: { name: string }[]; specHashes: string[] }> }
+      ).entries;
+      expect(entries['/m/one.yaml']).toMatchObject({ size: 1, mtimeNs: '1000', ino: '7', real: '/m/one.yaml', specHashes: ['h1'] });
+      expect(entries['/m/one.yaml']!.videos).toHaveLength(1);
+      expect(entries['/m/two.yaml']).toMatchObject({ real: '/r/two.yaml', specHashes: ['hx', 'hy'] });
+      expect(entries['/m/two.yaml']!.videos.map((v) => v.name)).toEqual(['x', 'y']);
+      const again = await openParseCache(file, { version: 't' });
+      expect(again.get('/m/two.yaml', '/r/two.yaml', key)).toMatchObject({ videos: [{ name: 'x' }, { name: 'y' }], specHashes: ['hx', 'hy'] });
+      expect(again.get('/m/one.yaml', '/m/one.yaml', key)?.specHashes).toEqual(['h1']);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,6 +1,6 @@
-// A loaded video is one literal with its later fields assigned in order (load.ts, issue 19 item 3: one hidden
-// class per shape): the fields, and so the parse cache's JSON of a video, keep the order they always had,
-// on the fast path and the precise one alike.
+// A loaded video is one literal with every field (to-video.ts `place`, issue 19 item 3: one hidden class per
+// shape): the fields, and so the parse cache's JSON of a video, keep the order they always had, on the fast
+// path and the precise one alike. Videos without an output path or local inputs share one frozen empty value.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,5 +28,18 @@ describe('the fields of a loaded video', () => {
       source: { file: 'b.yaml', line: 4, col: 9, docIndex: 0 },
       outputSource: { file: 'b.yaml', line: 12, col: 11 },
     });
+  });
+
+  it('videos without an output path or local inputs share one frozen empty value of each', async () => {
+    const dir = tmp('reelctl-fields-');
+    writeFileSync(path.join(dir, 'a.yaml'), manifest('a', ''));
+    writeFileSync(path.join(dir, 'c.yaml'), manifest('c', ''));
+    const [a, c] = (await loadManifests([dir], { cwd: dir })).videos;
+    expect(a!.output).toEqual({});
+    expect(a!.localInputs).toEqual([]);
+    expect(c!.output).toBe(a!.output);
+    expect(c!.localInputs).toBe(a!.localInputs);
+    expect(Object.isFrozen(a!.output) && Object.isFrozen(a!.localInputs)).toBe(true);
+    expect(JSON.stringify(a)).toContain('"output":{},"suspend":false,"regenerate":0,"localInputs":[],"source":');
   });
 });

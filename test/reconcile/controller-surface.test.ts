@@ -16,6 +16,7 @@ const MEMBERS: Record<keyof Controller, true> = {
   stop: true,
   flush: true,
   status: true,
+  eachStatus: true,
   attempt: true,
   wake: true,
   isStopping: true,
@@ -51,6 +52,10 @@ describe('the controller seen by its drivers', () => {
     };
     const c = quietController(state);
     expect(c.status().map((x) => [x.name, x.phase])).toEqual([['a', 'Running']]);
+    // eachStatus (what /metrics reads, building no list) says the same, with the settled cost.
+    const seen: unknown[] = [];
+    c.eachStatus!((name, phase, costUsd) => seen.push([name, phase, costUsd]));
+    expect(seen).toEqual([['a', 'Running', 0]]);
     await c.stop();
   });
 });

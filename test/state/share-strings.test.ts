@@ -13,6 +13,7 @@ describe('shareRecordStrings', () => {
       outputs: [{ path: 'a.mp4', videoUUID: uuid, taskUUID: uuid, seen: { mtimeNs: '1', ino: '1' } }],
       history: [{ phase: 'Ready' }, { phase: 'Pending', note: null, n: 3, ok: true }],
       labels: { team: 'Ready' },
+      request: { model: 'klingai:kling-video@3-standard', outputFormat: 'MP4', positivePrompt: 'h:0123456789ab', width: 1280, x: null },
     });
     const shared = shareRecordStrings(JSON.parse(text) as unknown);
     expect(JSON.stringify(shared)).toBe(text);

@@ -96,4 +96,23 @@ describe('StateWriter: the dirty backlog', () => {
     expect(Object.keys(read.videos)).toEqual(Object.keys(state.videos));
     expect(read.videos.v00042).toEqual(JSON.parse(JSON.stringify(state.videos.v00042)));
   });
+
+  it('close with a journal on disk writes the one snapshot at once: no append of the backlog first', async () => {
+    const state = stateOf(400);
+    const { store, appends, snapshots } = recordingStore();
+    const writer = new StateWriter(store, state, { journalMinVideos: 0 });
+    setPhase(state.videos.v00001!, 'Submitted', 2);
+    await writer.flush('v00001'); // a journal exists now
+    expect(appends).toHaveLength(1);
+    for (const [name, v] of Object.entries(state.videos).slice(0, 50)) {
+      setPhase(v, 'Pending', 3, 'checked');
+      writer.markDirty(name);
+    }
+    await writer.close();
+    expect(appends).toHaveLength(1); // before: the 50 records appended, then the snapshot folding them in
+    expect(snapshots).toHaveLength(1);
+    const saved = decodeState(snapshots[0]!.text, 'state.json');
+    expect(saved.videos.v00049!.phase).toBe('Pending');
+    expect(saved.videos.v00001!.phase).toBe(state.videos.v00001!.phase);
+  });
 });
