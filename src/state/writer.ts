@@ -31,11 +31,9 @@ const BACKLOG_SLICE = 64;
 
 export class StateWriter {
   private writing: Promise<void> | undefined;
-  /** The running save: the flush tickets it carries (see flush). */
-  private current: { carries: number } | undefined;
-  /** Flush tickets handed out, and every ticket up to `durable` is on disk. */
-  private tickets = 0;
-  private durable = 0;
+  /** Saves started, and the number of the last one that ended well (saves run one at a time, in order). */
+  private started = 0;
+  private completed = 0;
   private pending = false;
   private dirtyNames = new Set<string>();
   /** Of the dirty names, those a flush asked for (the next save carries them all). */
@@ -79,37 +77,33 @@ export class StateWriter {
   }
 
   /**
-   * Resolves once `name`'s record — every record, without a name — as it stood at the call is on disk. Each
-   * call takes a ticket; a save carries every ticket taken before it took the records: when it starts, or —
-   * a snapshot — when it serializes them (after its first awaits: the intents of 200 steps that flush one after
-   * the other in the same turn share one save, not two). Callers that come after that share the next save.
-   * Other dirty records ride along a slice at a time (BACKLOG_SLICE).
+   * Resolves once `name`'s record — every record, without a name — as it stood at the call is on disk: after
+   * a save that STARTED after the call (a save takes its changes when it starts). Callers that come while a
+   * save runs share the next one. Other dirty records ride along a slice at a time (BACKLOG_SLICE).
    */
   async flush(name?: string): Promise<void> {
     this.markDirty(name);
     if (name !== undefined) this.asked.add(name);
-    const ticket = ++this.tickets;
-    while (this.durable < ticket) {
+    const target = this.started + 1; // the next save to start carries this change
+    while (this.completed < target) {
       const running = this.writing;
       if (running) {
-        const save = this.current!;
+        const n = this.started;
         try {
           await running;
         } catch (err) {
-          if (save.carries >= ticket) throw err; // the failed save carried our change; one that did not is not ours
+          if (n >= target) throw err; // our own save failed; one that started before our change is not ours
         }
         continue;
       }
-      const save = { carries: this.tickets };
-      this.current = save;
+      const n = ++this.started;
       this.pending = false;
-      this.writing = this.save(save);
+      this.writing = this.save();
       try {
         await this.writing; // the starter awaited first, so it resumes before the callers that came later
-        this.durable = Math.max(this.durable, save.carries);
+        this.completed = n;
       } finally {
         this.writing = undefined;
-        this.current = undefined;
       }
     }
   }
@@ -134,7 +128,7 @@ export class StateWriter {
     return this.store.append !== undefined && Object.keys(this.state.videos).length >= this.journalMinVideos;
   }
 
-  private async save(save: { carries: number }): Promise<void> {
+  private async save(): Promise<void> {
     const asked = this.asked;
     let names: Set<string>;
     if (this.allDirty) {
@@ -144,7 +138,7 @@ export class StateWriter {
     this.allDirty = false;
     this.asked = new Set();
     try {
-      await this.saveNames(names, save);
+      await this.saveNames(names);
     } catch (err) {
       for (const n of names) this.dirtyNames.add(n); // not on disk: the next save carries them again
       for (const n of asked) this.asked.add(n);
@@ -170,10 +164,10 @@ export class StateWriter {
     return names;
   }
 
-  private async saveNames(names: ReadonlySet<string>, save: { carries: number }): Promise<void> {
+  private async saveNames(names: ReadonlySet<string>): Promise<void> {
     // A snapshot serializes (and digests) every record anyway.
     const journal = this.usesJournal();
-    if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot(save);
+    if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();
     const changes = new Map<string, string | null>();
     const digests = new Map<string, string | null>();
     // More than this many changed records: a snapshot (in pieces) costs less than one huge journal line.
@@ -187,13 +181,13 @@ export class StateWriter {
       const json = JSON.stringify(v);
       const d = digest(json);
       if (this.persisted.get(name) !== d) (changes.set(name, json), digests.set(name, d));
-      if (changes.size > most) return this.snapshot(save);
+      if (changes.size > most) return this.snapshot();
     }
     if (changes.size === 0) {
       this.skipped++;
       return;
     }
-    if (!journal || !this.store.append) return this.snapshot(save);
+    if (!journal || !this.store.append) return this.snapshot();
     const r = await this.store.append(changes);
     this.state.serial = r.serial;
     this.journalBytes = r.journalBytes;
@@ -203,8 +197,7 @@ export class StateWriter {
       else this.persisted.set(name, d);
   }
 
-  /** A full snapshot; every record is serialized when the store takes the pieces, so it carries the tickets taken until then. */
-  private async snapshot(save: { carries: number }): Promise<void> {
+  private async snapshot(): Promise<void> {
     const persisted = new Map<string, string>();
     let bytes = 0;
     // Cleared before the write: a change made while it is written asks for the next one. Every record is
@@ -214,10 +207,8 @@ export class StateWriter {
     this.dirtyNames = new Set();
     let w: StateFile;
     try {
-      const tickets = () => this.tickets;
       w = await this.store.write(this.state, {
         encode: function* (s) {
-          save.carries = Math.max(save.carries, tickets()); // every change flushed so far is in what follows
           for (const piece of encodeSnapshot(s, persisted)) {
             bytes += piece.length;
             yield piece;

@@ -2,7 +2,7 @@
 // returns before a save that started after its change (the intent before a submit, a Ready before it is
 // acknowledged). 200 videos finishing together cost a handful of saves, not 200 — with the same guarantee.
 import { describe, expect, it } from 'vitest';
-import type { AppendResult, StateFile, StateLock, StateStore, WriteOptions } from '../../src/state/model.js';
+import type { AppendResult, StateFile, StateLock, StateStore } from '../../src/state/model.js';
 import { emptyState, newVideoState, setPhase } from '../../src/state/transitions.js';
 import { StateWriter } from '../../src/state/writer.js';
 
@@ -78,59 +78,5 @@ describe('StateWriter group commit: failures', () => {
     expect(saves[1]!.phases).toEqual({ a: 'Submitted', b: 'Ready' }); // a is still dirty (its save failed): retried with it
     saves[1]!.done();
     await expect(b).resolves.toBeUndefined();
-  });
-});
-
-/** A store whose snapshot takes its pieces (serializes the records) only when the test says, then is held. */
-function encodingStore() {
-  const saves: { encode: () => void; done: () => void; phases?: Record<string, string> }[] = [];
-  let serial = 0;
-  const store: StateStore = {
-    read: async () => null,
-    write: (next: StateFile, opts?: WriteOptions) =>
-      new Promise<StateFile>((resolve) => {
-        const save: (typeof saves)[number] = {
-          encode: () => {
-            const text = [...(opts?.encode ?? ((s: StateFile) => [JSON.stringify(s)]))(next)].join('');
-            const written = JSON.parse(text) as StateFile;
-            save.phases = Object.fromEntries(Object.entries(written.videos).map(([n, v]) => [n, v.phase]));
-          },
-          done: () => resolve({ ...next, serial: ++serial }),
-        };
-        saves.push(save);
-      }),
-    lock: async () => ({}) as StateLock,
-  };
-  return { store, saves };
-}
-
-describe('StateWriter group commit: a snapshot carries what it serialized', () => {
-  it('a flush made after a snapshot started but before it serialized the records is acknowledged by it; one made after is not', async () => {
-    const { store, saves } = encodingStore();
-    const state = emptyState('lin');
-    for (const n of ['a', 'b', 'c']) state.videos[n] = video(n);
-    const writer = new StateWriter(store, state); // 3 videos: every save is a snapshot
-    const returned: string[] = [];
-    setPhase(state.videos.a!, 'Submitted', 1);
-    const a = writer.flush('a').then(() => returned.push('a'));
-    await tick();
-    expect(saves).toHaveLength(1);
-    setPhase(state.videos.b!, 'Submitted', 2); // the save has not taken the records yet
-    const b = writer.flush('b').then(() => returned.push('b'));
-    saves[0]!.encode();
-    expect(saves[0]!.phases).toMatchObject({ a: 'Submitted', b: 'Submitted' });
-    setPhase(state.videos.c!, 'Ready', 3); // after the records were taken: not in this save
-    const c = writer.flush('c').then(() => returned.push('c'));
-    saves[0]!.done();
-    await Promise.all([a, b]);
-    expect(returned.sort()).toEqual(['a', 'b']); // b shares the first save: its change is in it
-    for (let i = 0; i < 50 && saves.length < 2; i++) await tick();
-    expect(saves).toHaveLength(2); // c needs a save of its own
-    saves[1]!.encode();
-    expect(saves[1]!.phases).toMatchObject({ c: 'Ready' });
-    saves[1]!.done();
-    await c;
-    expect(returned.sort()).toEqual(['a', 'b', 'c']);
-    expect(saves).toHaveLength(2);
   });
 });
