@@ -54,21 +54,27 @@ async function downloadAll(step: Step, attempt: Attempt): Promise<Result> {
       continue;
     }
     try {
-      const got = await deps.artifacts.download(r.videoURL, rel, container, env.signal);
-      const record: OutputRecord = {
-        path: rel,
-        sha256: got.sha256,
-        bytes: got.bytes,
-        videoUUID: r.videoUUID,
-        taskUUID: attempt.taskUUID,
-        ...(r.seed !== undefined ? { seed: r.seed } : {}),
-        ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
-        downloadedAt: iso(deps.clock.now()),
-      };
-      // What the file looks like now that its sha256 is known: later checks compare this instead of hashing.
-      const seen = await seenNow(deps.artifacts.outDir, rel);
-      if (seen) record.seen = seen;
-      await deps.artifacts.writeSidecar(rel, await sidecar(step, attempt, record));
+      let record: OutputRecord | undefined;
+      // The sidecar is written once the file has its final name, beside the fsync that makes the rename
+      // durable (artifacts.ts); the output is recorded (and Ready saved) only after both.
+      await deps.artifacts.download(r.videoURL, rel, container, env.signal, async (got) => {
+        const rec: OutputRecord = {
+          path: rel,
+          sha256: got.sha256,
+          bytes: got.bytes,
+          videoUUID: r.videoUUID,
+          taskUUID: attempt.taskUUID,
+          ...(r.seed !== undefined ? { seed: r.seed } : {}),
+          ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
+          downloadedAt: iso(deps.clock.now()),
+        };
+        // What the file looks like now that its sha256 is known: later checks compare this instead of hashing.
+        const seen = await seenNow(deps.artifacts.outDir, rel);
+        if (seen) rec.seen = seen;
+        await deps.artifacts.writeSidecar(rel, await sidecar(step, attempt, rec));
+        record = rec;
+      });
+      if (!record) throw new Error(`download of ${rel} ended without its record`); // never: afterRename ran
       outputs.push(record);
     } catch (err) {
       if (env.signal.aborted) return done; // shutdown cut the transfer: the next run downloads it again

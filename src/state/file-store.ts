@@ -25,6 +25,10 @@ export class FileStateStore implements StateStore {
   private hasSnapshot = false;
   private tail: JournalTail = { kind: 'fresh' };
   private journal: { fh: nodeFs.FileHandle; bytes: number; needsTruncate: boolean } | undefined;
+  /** The state's directory was made by this store (saves after the first skip the mkdir). */
+  private dirMade = false;
+  /** A journal file may be on disk: not known yet, read one, or opened one since the last removal. */
+  private journalMayExist = true;
   readonly journalFile: string;
 
   constructor(
@@ -49,7 +53,9 @@ export class FileStateStore implements StateStore {
         return null;
       }
       const snapshot = decodeState(text, this.file);
-      const r = applyJournal(snapshot, (await this.readText(this.journalFile)) ?? '');
+      const journalText = await this.readText(this.journalFile);
+      this.journalMayExist = journalText !== undefined;
+      const r = applyJournal(snapshot, journalText ?? '');
       if (r.kind === 'ahead' && attempt < 5) continue;
       if (r.kind === 'ahead' || r.kind === 'corrupt') {
         const why = r.kind === 'ahead' ? `it continues serial ${r.base}, but the state file is at serial ${snapshot.serial}` : `line ${r.line}: ${r.why}`;
@@ -111,6 +117,7 @@ export class FileStateStore implements StateStore {
     // A stale journal (already folded into the snapshot by a compaction that crashed before removing it)
     // is replaced; `wx` makes sure nobody else is writing one.
     await this.unlinkIfExists(this.journalFile);
+    this.journalMayExist = true;
     const fh = await this.fs.open(this.journalFile, 'wx', 0o600);
     try {
       const header = Buffer.from(journalHeader(lineage, base));
@@ -142,9 +149,8 @@ export class FileStateStore implements StateStore {
     const written: StateFile = { ...next, serial: Math.max(this.lastSerial ?? 0, next.serial) + 1 };
     checkStateForWrite(written, this.file); // before anything is touched: the state and its backup stay as they are
     const dir = path.dirname(this.file);
-    await this.fs.mkdir(dir, { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const fh = await this.fs.open(tmp, 'wx', 0o600);
+    const fh = await this.openTemp(tmp, dir);
     try {
       try {
         for (const piece of opts.encode ? opts.encode(written) : [encodeState(written)]) await fh.write(piece);
@@ -167,13 +173,31 @@ export class FileStateStore implements StateStore {
     return written;
   }
 
+  /**
+   * The temp file of a snapshot, its directory made by the first save only (every save's fs steps wait in
+   * line behind the downloads' at the end of a large run: one fewer counts). A directory removed since is made again.
+   */
+  private async openTemp(tmp: string, dir: string): Promise<nodeFs.FileHandle> {
+    if (!this.dirMade) {
+      await this.fs.mkdir(dir, { recursive: true });
+      this.dirMade = true;
+    }
+    return this.fs.open(tmp, 'wx', 0o600).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await this.fs.mkdir(dir, { recursive: true });
+      return this.fs.open(tmp, 'wx', 0o600);
+    });
+  }
+
   /** After a snapshot: the journal is folded in. Losing this unlink to a crash is harmless (a stale journal is ignored). */
   private async dropJournal(): Promise<void> {
     const j = this.journal;
     this.journal = undefined;
     this.tail = { kind: 'fresh' };
     await j?.fh.close().catch(() => undefined);
+    if (!this.journalMayExist) return; // none read, none opened since the last removal
     await this.unlinkIfExists(this.journalFile);
+    this.journalMayExist = false;
   }
 
   private async unlinkIfExists(file: string): Promise<void> {
@@ -187,8 +211,12 @@ export class FileStateStore implements StateStore {
     const backup = `${this.file}.backup`;
     const tmpLink = `${backup}.tmp-${process.pid}`;
     try {
-      await this.fs.unlink(tmpLink).catch(() => undefined);
-      await this.fs.link(this.file, tmpLink);
+      // A leftover link of a crashed save is in the way only then: removed on EEXIST, not before every save.
+      await this.fs.link(this.file, tmpLink).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+        await this.fs.unlink(tmpLink).catch(() => undefined);
+        await this.fs.link(this.file, tmpLink);
+      });
       await this.fs.rename(tmpLink, backup);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

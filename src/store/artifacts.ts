@@ -44,8 +44,18 @@ export class ArtifactStore {
     return resolveUnder(root, rel);
   }
 
-  /** `signal` (shutdown) ends the transfer at once, whatever the server does; the `.part` is removed. */
-  async download(url: string, rel: string, container: Container, signal?: AbortSignal): Promise<DownloadResult> {
+  /**
+   * `signal` (shutdown) ends the transfer at once, whatever the server does; the `.part` is removed.
+   * `afterRename` (the caller's sidecar) runs once the file has its final name, beside the fsync of its
+   * directory that makes the rename durable; the download resolves only after both.
+   */
+  async download(
+    url: string,
+    rel: string,
+    container: Container,
+    signal?: AbortSignal,
+    afterRename?: (got: DownloadResult) => Promise<void>,
+  ): Promise<DownloadResult> {
     const final = await this.resolve(rel);
     const part = final + '.part';
     // The file first, then the request: an output that cannot be written fails before any byte is fetched,
@@ -127,9 +137,10 @@ export class ArtifactStore {
     if (!signatureOk(head, container)) throw await fail('download.signature', `not a ${container.toUpperCase()} file`);
     failpoint('before-rename');
     await rename(part, final);
-    await syncDir(path.dirname(final));
+    const got = { sha256: hash.digest('hex'), bytes };
+    await Promise.all([syncDir(path.dirname(final)), afterRename?.(got)]);
     failpoint('after-rename');
-    return { sha256: hash.digest('hex'), bytes };
+    return got;
   }
 
   /**

@@ -123,6 +123,29 @@ describe('submit batching', () => {
     await client.close();
   });
 
+  it('a full batch does not wait for the window: it goes at once; a partial one still waits the window out', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, submitWindowMs: 25, submitBatchSize: 50, submitConcurrency: 4 });
+    const tasks = Array.from({ length: 200 }, () => task());
+    const outcomes = Promise.all(tasks.map((t) => client.submit(t)));
+    await clock.advance(0); // no time passes: only what is due now runs
+    expect(h.requests.map((r) => r.uuids.length)).toEqual([50, 50, 50, 50]);
+    for (const r of h.requests) r.answer(acceptAll);
+    expect((await outcomes).every((o) => o.status === 'accepted')).toBe(true);
+    await clock.advance(25); // the run above has ended (its window's timer, cancelled, changes nothing)
+
+    const few = Array.from({ length: 10 }, () => task());
+    const later = Promise.all(few.map((t) => client.submit(t)));
+    await clock.advance(0);
+    expect(h.requests).toHaveLength(4); // 10 of 50: the window is still open
+    await clock.advance(25);
+    expect(h.requests.map((r) => r.uuids.length)).toEqual([50, 50, 50, 50, 10]);
+    h.requests[4]!.answer(acceptAll);
+    expect((await later).every((o) => o.status === 'accepted')).toBe(true);
+    await client.close();
+  });
+
   it('a batch stops growing at submitMaxBytes of requests; a task larger than that travels alone', async () => {
     const clock = new FakeClock();
     const h = heldProvider();

@@ -11,7 +11,7 @@ import type { ProviderClient } from '../../src/provider/types.js';
 import { quietController } from '../doubles/quiet-controller.js';
 import type { StateFile, WriteOptions } from '../../src/state/model.js';
 import { emptyState, newVideoState } from '../../src/state/transitions.js';
-import type { ArtifactStore } from '../../src/store/artifacts.js';
+import type { ArtifactStore, DownloadResult } from '../../src/store/artifacts.js';
 import { MemoryStateStore } from '../doubles/memory-store.js';
 import { tempDirs } from '../tmp-dirs.js';
 
@@ -81,11 +81,13 @@ function artifacts(log: string[], onDownload: () => void): ArtifactStore {
   const bytes = Buffer.from('0123456789');
   return {
     outDir,
-    download: async (_url: string, rel: string) => {
+    download: async (_url: string, rel: string, _container: unknown, _signal: unknown, afterRename?: (got: DownloadResult) => Promise<void>) => {
       log.push('download started');
       onDownload();
       await writeFile(path.join(outDir, rel), bytes);
-      return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+      const got = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+      await afterRename?.(got);
+      return got;
     },
     writeSidecar: async () => undefined,
   } as unknown as ArtifactStore;

@@ -17,7 +17,7 @@ import { MemoryStateStore } from '../doubles/memory-store.js';
 import type { StateFile, VideoState } from '../../src/state/model.js';
 import { derivePhase } from '../../src/state/phase.js';
 import { emptyState } from '../../src/state/transitions.js';
-import type { ArtifactStore } from '../../src/store/artifacts.js';
+import type { ArtifactStore, DownloadResult } from '../../src/store/artifacts.js';
 import { disk, sha256 } from './memory-disk.js';
 
 type SubmitAnswer = 'accepted' | 'conflict' | 'unknown' | 'hang' | { rejected: string };
@@ -145,13 +145,15 @@ function scriptedClient(
 function memoryArtifacts(client: ProviderClient, files: Map<string, Buffer>): ArtifactStore {
   return {
     outDir: '/nonexistent/reelctl-scripted-out',
-    async download(url: string, rel: string) {
+    async download(url: string, rel: string, _container: unknown, _signal: unknown, afterRename?: (got: DownloadResult) => Promise<void>) {
       const res = await client.download(url);
       const chunks: Uint8Array[] = [];
       for await (const c of res.body) chunks.push(c);
       const buf = Buffer.concat(chunks);
       files.set(rel, buf);
-      return { sha256: sha256(buf), bytes: buf.length };
+      const got = { sha256: sha256(buf), bytes: buf.length };
+      await afterRename?.(got); // the sidecar, once the file has its name (artifacts.ts)
+      return got;
     },
     async writeSidecar() {},
     async move(from: string, to: string) {

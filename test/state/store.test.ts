@@ -118,7 +118,7 @@ describe('FileStateStore on disk', () => {
         failed++;
       } else expect(after!.serial, `fault at step ${failAt} was swallowed`).toBe(2);
     }
-    expect(failed).toBeGreaterThanOrEqual(10);
+    expect(failed).toBeGreaterThanOrEqual(9); // open, write, sync, close, link, rename ×2, the directory's open and sync (no journal to remove)
   });
 
   it('names the holder when locked, and takes over a lock left by a dead process', async () => {

@@ -28,6 +28,8 @@ export interface SubmitLaneDeps extends LaneDeps {
 export class SubmitLane {
   private queue: Waiter[] = [];
   private running = false;
+  /** Ends the gathering window early (a full batch is waiting), while it is open. */
+  private batchFull: (() => void) | undefined;
   constructor(private readonly d: SubmitLaneDeps) {}
 
   submit(task: VideoTask): Promise<SubmitOutcome> {
@@ -35,14 +37,32 @@ export class SubmitLane {
     return new Promise((resolve) => {
       this.queue.push({ task, resolve });
       if (!this.running) void this.run();
+      else if (this.queue.length >= this.d.batchSize) this.batchFull?.();
     });
+  }
+
+  /**
+   * The window lets concurrent callers join a batch. Once a full batch is waiting there is nothing left to
+   * wait for: the window ends then, not `windowMs` later (200 intents made durable together: 25 ms sooner).
+   */
+  private async gather(): Promise<void> {
+    if (this.queue.length >= this.d.batchSize) return;
+    const full = new AbortController();
+    this.batchFull = () => full.abort();
+    try {
+      await this.d.clock.sleep(this.d.windowMs, AbortSignal.any([this.d.signal, full.signal]));
+    } catch (err) {
+      if (this.d.signal.aborted) throw err; // shutdown; else a full batch ended the window
+    } finally {
+      this.batchFull = undefined;
+    }
   }
 
   private async run(): Promise<void> {
     this.running = true;
     const inFlight = new Set<Promise<void>>();
     try {
-      await this.d.clock.sleep(this.d.windowMs, this.d.signal); // let concurrent callers join the batch
+      await this.gather(); // let concurrent callers join the batch
       for (;;) {
         // Batches are independent (each task keeps its own UUID and outcome), so up to `maxInFlight` requests
         // travel at once: the rate still paces their starts, and the breaker holds all of them. Callers who
