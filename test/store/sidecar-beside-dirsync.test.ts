@@ -23,17 +23,23 @@ vi.mock('../../src/store/dir-sync.js', async (original) => {
 
 const tmp = tempDirs();
 
+/** A store in `dir` whose every download is one sample MP4 in one chunk. */
+function oneClip(dir: string) {
+  const mp4 = sample('mp4');
+  const store = new ArtifactStore(dir, async () => ({
+    status: 200,
+    contentLength: mp4.length,
+    body: (async function* () {
+      yield mp4;
+    })(),
+  }));
+  return { mp4, store };
+}
+
 describe('sidecar beside the directory fsync', () => {
   it('afterRename runs once the file has its final name, while its directory fsync is still running; the download waits for both', async () => {
     const dir = tmp('reelctl-beside-');
-    const mp4 = sample('mp4');
-    const store = new ArtifactStore(dir, async () => ({
-      status: 200,
-      contentLength: mp4.length,
-      body: (async function* () {
-        yield mp4;
-      })(),
-    }));
+    const { mp4, store } = oneClip(dir);
     const log: string[] = [];
     let endSidecar!: () => void;
     let entered!: () => void;
@@ -60,14 +66,7 @@ describe('sidecar beside the directory fsync', () => {
 
   it('the download does not resolve before the directory fsync has ended', async () => {
     const dir = tmp('reelctl-beside-');
-    const mp4 = sample('mp4');
-    const store = new ArtifactStore(dir, async () => ({
-      status: 200,
-      contentLength: mp4.length,
-      body: (async function* () {
-        yield mp4;
-      })(),
-    }));
+    const { store } = oneClip(dir);
     let done = false;
     let ran!: () => void;
     const afterRename = new Promise<void>((r) => (ran = r));
