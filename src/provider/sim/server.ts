@@ -59,6 +59,8 @@ interface SimTaskInfo {
   taskUUID: string;
   request: Record<string, unknown>;
   acceptedAt: number;
+  /** When the render ends (acceptance + a latency drawn from `latency`). */
+  readyAt: number;
   fails: boolean;
 }
 
@@ -78,7 +80,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const stats: SimStats = { requests: 0, byTaskType: {}, byStatus: {}, accepted: 0, conflicts: 0, dryRuns: 0, downloads: 0, faultsInjected: 0 };
   let origin = '';
   const taskInfo = (): SimTaskInfo[] =>
-    [...engine.tasks.values()].map((t) => ({ taskUUID: t.taskUUID, request: t.request, acceptedAt: t.acceptedAt, fails: t.fails }));
+    [...engine.tasks.values()].map((t) => ({ taskUUID: t.taskUUID, request: t.request, acceptedAt: t.acceptedAt, readyAt: t.readyAt, fails: t.fails }));
   // A webhook carries what getResponse would answer, written the way the variants write it.
   const webhookResult = (u: string) => {
     const a = new SimAnswer(variants);
