@@ -1,6 +1,7 @@
 // Builds what apply and run need: the locked state, a provider (the real API, or the in-process
 // simulator with --simulate), the artifact store, the event log and the controller.
 import { systemClock } from '../clock.js';
+import { envInt } from '../env-int.js';
 import { ReelctlError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { resolveLocalInputs } from '../manifest/local-inputs.js';
@@ -57,6 +58,11 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     'no Runware API key: set RUNWARE_API_KEY or RUNWARE_API_KEY_FILE, or add --simulate to run against the built-in simulator (nothing is spent)',
   );
   const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
+  // The tuning knobs, checked before the state is opened or locked.
+  const pollMs = envInt(env, 'REELCTL_POLL_MS', 2000, { min: 100, max: 3_600_000 });
+  const lat = envInt(env, 'REELCTL_SIM_LATENCY_MS', 2500, { min: 1, max: 3_600_000 });
+  const journalMinVideos = envInt(env, 'REELCTL_STATE_JOURNAL_MIN_VIDEOS', -1, { min: 0, max: 1_000_000_000 });
+  const claimTiming = sharedTiming(env);
   const opened = openState(g.state, g.out, env);
   if (opened.kind === 'file') await assertSeparateDirs(g.out, g.state); // before the lock: nothing is written when they overlap
   const store = opened.store;
@@ -88,8 +94,6 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   try {
     const state = (await store.read()) ?? emptyState();
     if (o.simulate) refuseRealState(state, g.state);
-    const pollMs = Number(env.REELCTL_POLL_MS) || 2000;
-    const lat = Number(env.REELCTL_SIM_LATENCY_MS) || 2500;
     const built = await buildProvider(source, {
       sim: { latency: { minMs: lat * 0.5, maxMs: lat * 1.5 }, seed: Date.now() % 100_000 },
       download: { maxBytes: maxDownloadBytes, allowHosts: o.allowDownloadHosts ?? [] },
@@ -101,7 +105,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
     const c = client;
     const artifacts = new ArtifactStore(g.out, (url, signal) => c.download(url, signal ? { signal } : {}));
     const eventLog = new EventLog(opened.eventsFile);
-    const shared = o.shared ? new SharedWork({ store: store as PgStateStore, state, clock: systemClock, logger: o.logger, ...sharedTiming(env) }) : undefined;
+    const shared = o.shared ? new SharedWork({ store: store as PgStateStore, state, clock: systemClock, logger: o.logger, ...claimTiming }) : undefined;
     // On PostgreSQL no paid request leaves without its intent stored under our lease or claim (pay-guard.ts).
     const guarded = shared ? shared.wrapClient(c) : store instanceof PgStateStore ? guardSubmits(c, (id) => store.checkPayable(id)) : c;
     const inner = createController({
@@ -119,7 +123,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       ...(o.budgetWindowMs !== undefined ? { budgetWindowMs: o.budgetWindowMs } : {}),
       ...(o.simulate ? { simulated: true } : {}),
       ...(o.verifyOutputs ? { verifyOutputs: true } : {}),
-      ...(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS ? { journalMinVideos: Number(env.REELCTL_STATE_JOURNAL_MIN_VIDEOS) } : {}),
+      ...(journalMinVideos >= 0 ? { journalMinVideos } : {}),
       resolveRequest: resolveLocalInputs,
       manifestCommit,
       random: Math.random,
@@ -166,6 +170,6 @@ function refuseRealState(state: StateFile, file: string): void {
 
 /** Claim timing for --shared (env overrides for tests: REELCTL_CLAIM_TTL_MS). */
 function sharedTiming(env: NodeJS.ProcessEnv): { ttlMs?: number } {
-  const ttl = Number(env.REELCTL_CLAIM_TTL_MS);
+  const ttl = envInt(env, 'REELCTL_CLAIM_TTL_MS', 0, { min: 1, max: 3_600_000 });
   return ttl > 0 ? { ttlMs: ttl } : {};
 }

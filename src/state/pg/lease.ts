@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
+import { envInt } from '../../env-int.js';
 import { StateError } from '../../errors.js';
 import { isStale } from '../lock.js';
 import type { LockHolder, StateLock } from '../model.js';
@@ -21,7 +22,7 @@ export interface LeaseTiming {
 }
 
 export function leaseTiming(env: NodeJS.ProcessEnv): LeaseTiming {
-  const ttlMs = Number(env.REELCTL_PG_LOCK_TTL_MS) || 30_000;
+  const ttlMs = envInt(env, 'REELCTL_PG_LOCK_TTL_MS', 30_000, { min: 300, max: 3_600_000 });
   return { ttlMs, renewMs: Math.max(100, Math.floor(ttlMs / 3)) };
 }
 

@@ -2,6 +2,7 @@
 // messages. The password (from the URL or PGPASSWORD) goes into the config only: the label, every error
 // and every log line show the URL without it.
 import type { PoolConfig } from 'pg';
+import { envInt } from '../../env-int.js';
 import { UsageError } from '../../errors.js';
 import { registerSecret } from '../../text/secrets.js';
 
@@ -49,19 +50,13 @@ export function parsePgUrl(spec: string, env: NodeJS.ProcessEnv): PgTarget {
     ...(password ? { password } : {}),
     ...(sslmode && sslmode !== 'disable' ? { ssl: sslmode === 'require' ? { rejectUnauthorized: false } : true } : {}),
     application_name: url.searchParams.get('application_name') ?? 'reelctl',
-    connectionTimeoutMillis: Number(env.REELCTL_PG_CONNECT_TIMEOUT_MS) || 10_000,
+    connectionTimeoutMillis: envInt(env, 'REELCTL_PG_CONNECT_TIMEOUT_MS', 10_000, { min: 1, max: 3_600_000 }),
     // A transaction of ours left idle (the process frozen between two statements: SIGSTOP, a GC pause, a
     // suspended VM) is ended by the server, with its session, before a claim (15 s) could expire under it:
     // whatever row locks it held no longer keep other replicas from taking over (docs/reliability.md).
-    idle_in_transaction_session_timeout: idleTxTimeoutMs(env),
+    idle_in_transaction_session_timeout: envInt(env, 'REELCTL_PG_IDLE_TX_TIMEOUT_MS', 10_000, { min: 0, max: 3_600_000 }),
   };
   return { config, label, schema };
-}
-
-/** REELCTL_PG_IDLE_TX_TIMEOUT_MS (default 10 s; 0 turns it off, as in PostgreSQL). */
-function idleTxTimeoutMs(env: NodeJS.ProcessEnv): number {
-  const v = env.REELCTL_PG_IDLE_TX_TIMEOUT_MS;
-  return v !== undefined && v !== '' && Number.isInteger(Number(v)) && Number(v) >= 0 ? Number(v) : 10_000;
 }
 
 /** The URL with any password replaced by `***` (also for strings that do not parse as a URL). */
