@@ -12,9 +12,9 @@ type Part = string;
 /**
  * Every arrow allowed between parts: part → the parts it may import. Anything else fails the test, so a new
  * arrow is a decision written down here (and in docs/architecture.md), not an accident.
- * The kernel (errors, clock, log, paths, failpoints) and text are usable from everywhere.
+ * The kernel (errors, clock, log, paths, failpoints, env-int) and text are usable from everywhere.
  */
-const KERNEL = ['errors', 'clock', 'log', 'paths', 'failpoints', 'text'];
+const KERNEL = ['errors', 'clock', 'log', 'paths', 'failpoints', 'env-int', 'text'];
 const ALLOWED: Record<Part, readonly Part[]> = {
   text: [],
   errors: [],
@@ -22,6 +22,7 @@ const ALLOWED: Record<Part, readonly Part[]> = {
   paths: [],
   failpoints: [],
   log: ['text'],
+  'env-int': ['errors'],
   manifest: [...KERNEL],
   pricing: [...KERNEL, 'manifest'],
   provider: [...KERNEL, 'manifest', 'pricing'],

@@ -69,6 +69,7 @@ export function writeGuardContract(name: string, make: () => StateStore) {
       await expect(store.append!(new Map([['a', bad]]))).rejects.toMatchObject({ code: 'state.invalid-write' });
       await store.append!(new Map([['a', JSON.stringify({ ...withCost('x', 0.5).videos.a, message: 'fine' })]]));
       expect((await store.read())!.videos.a).toMatchObject({ costUsd: 0.5, message: 'fine' });
+      await store.close?.(); // the file store's journal handle
     });
   });
 }
