@@ -29,7 +29,12 @@ export function checkStateForWrite(state: StateFile, file: string, kept = KEPT_O
 
 /** The same for journal records (name → the record's JSON, null = removed). */
 export function checkRecordsForWrite(changes: ReadonlyMap<string, string | null>, file: string, kept = KEPT_ON_DISK): void {
-  for (const [name, json] of changes) if (json !== null) refuseInvalid(writeValidators.video, JSON.parse(json), file, `/videos/${name}`, kept);
+  for (const [name, json] of changes) if (json !== null) checkRecordForWrite(name, JSON.parse(json), file, kept);
+}
+
+/** The same for one record already parsed (a caller that needs the object anyway parses it once). */
+export function checkRecordForWrite(name: string, record: unknown, file: string, kept = KEPT_ON_DISK): void {
+  refuseInvalid(writeValidators.video, record, file, `/videos/${name}`, kept);
 }
 
 function refuseInvalid(check: Check, doc: unknown, file: string, at: string, kept: string): void {

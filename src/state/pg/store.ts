@@ -6,7 +6,7 @@
 import pg, { type Pool, type PoolClient } from 'pg';
 import { StateError } from '../../errors.js';
 import { failpoint } from '../../failpoints.js';
-import { checkRecordsForWrite, checkStateForWrite, decodeStateObject } from '../codec.js';
+import { checkRecordForWrite, checkStateForWrite, decodeStateObject } from '../codec.js';
 import type { AppendResult, StateFile, StateLock, StateStore, VideoState, WriteOptions } from '../model.js';
 import { pgError } from './errors.js';
 import { acquireLease, describeLease, forceUnlockLease, leaseTiming, LOCK_NAME, readLease, type LeaseTiming, type PgLease } from './lease.js';
@@ -99,9 +99,12 @@ export class PgStateStore implements StateStore {
   }
 
   async append(changes: ReadonlyMap<string, string | null>): Promise<AppendResult> {
-    checkRecordsForWrite(changes, this.label, NOTHING_SAVED);
     const records = new Map<string, { v: VideoState; json: string } | null>();
-    for (const [name, json] of changes) records.set(name, json === null ? null : { v: JSON.parse(json) as VideoState, json });
+    for (const [name, json] of changes) {
+      const v = json === null ? null : (JSON.parse(json) as VideoState);
+      if (v) checkRecordForWrite(name, v, this.label, NOTHING_SAVED); // before anything is sent: nothing saved
+      records.set(name, v && { v, json: json! });
+    }
     const serial = await this.save('saving the state', undefined, 0, undefined, () => records);
     return { serial, journalBytes: 0 };
   }
