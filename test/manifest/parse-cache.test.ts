@@ -131,57 +131,47 @@ describe('parse cache', () => {
 
 describe('parse cache file', () => {
   it('saved in slices (more entries than one slice) reads back whole: every file a hit', async () => {
-    const d = await mkdtemp(path.join(tmpdir(), 'reelctl-cache-big-'));
-    try {
-      const file = path.join(d, 'parse-cache.json');
-      const cache = await openParseCache(file, { version: 't' });
-      const video = (await loadManifests([path.join(dir, 'm', 'a.yaml')])).videos[0]!;
-      for (let i = 0; i < 1234; i++)
-        cache.set(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` }, [{ ...video, name: `v${i}` }], [`h${i}`]);
-      await cache.save();
-      expect(Object.keys((JSON.parse(await readFile(file, 'utf8')) as { entries: object }).entries)).toHaveLength(1234); // still one JSON document
-      const again = await openParseCache(file, { version: 't' });
-      for (let i = 0; i < 1234; i++)
-        expect(again.get(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` })?.videos[0]!.name).toBe(`v${i}`);
-      expect(again.hits).toBe(1234);
-    } finally {
-      await rm(d, { recursive: true, force: true });
-    }
+    const file = cacheFile; // the test's own directory, removed after it
+    const cache = await openParseCache(file, { version: 't' });
+    const video = (await loadManifests([path.join(dir, 'm', 'a.yaml')])).videos[0]!;
+    for (let i = 0; i < 1234; i++)
+      cache.set(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` }, [{ ...video, name: `v${i}` }], [`h${i}`]);
+    await cache.save();
+    expect(Object.keys((JSON.parse(await readFile(file, 'utf8')) as { entries: object }).entries)).toHaveLength(1234); // still one JSON document
+    const again = await openParseCache(file, { version: 't' });
+    for (let i = 0; i < 1234; i++)
+      expect(again.get(`/m/"q"\\${i}.yaml`, `/r/${i}.yaml`, { size: i, mtimeNs: `${i}000`, ino: `${i}` })?.videos[0]!.name).toBe(`v${i}`);
+    expect(again.hits).toBe(1234);
   });
 
   it('an entry kept compactly in memory (one video, real = the path) is written and read back in the same layout', async () => {
-    const d = await mkdtemp(path.join(tmpdir(), 'reelctl-cache-layout-'));
-    try {
-      const file = path.join(d, 'parse-cache.json');
-      const cache = await openParseCache(file, { version: 't' });
-      const video = (await loadManifests([path.join(dir, 'm', 'a.yaml')])).videos[0]!;
-      const key = { size: 1, mtimeNs: '1000', ino: '7' };
-      cache.set('/m/one.yaml', '/m/one.yaml', key, [video], ['h1']);
-      cache.set(
-        '/m/two.yaml',
-        '/r/two.yaml',
-        key,
-        [
-          { ...video, name: 'x' },
-          { ...video, name: 'y' },
-        ],
-        ['hx', 'hy'],
-      );
-      expect(cache.get('/m/one.yaml', '/m/one.yaml', key)).toEqual({ videos: [video], specHashes: ['h1'] });
-      expect(cache.get('/m/one.yaml', '/r/one.yaml', key)).toBeUndefined(); // another target: a miss
-      await cache.save();
-      const entries = (
-        JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, { real: string; videos: { name: string }[]; specHashes: string[] }> }
-      ).entries;
-      expect(entries['/m/one.yaml']).toMatchObject({ size: 1, mtimeNs: '1000', ino: '7', real: '/m/one.yaml', specHashes: ['h1'] });
-      expect(entries['/m/one.yaml']!.videos).toHaveLength(1);
-      expect(entries['/m/two.yaml']).toMatchObject({ real: '/r/two.yaml', specHashes: ['hx', 'hy'] });
-      expect(entries['/m/two.yaml']!.videos.map((v) => v.name)).toEqual(['x', 'y']);
-      const again = await openParseCache(file, { version: 't' });
-      expect(again.get('/m/two.yaml', '/r/two.yaml', key)).toMatchObject({ videos: [{ name: 'x' }, { name: 'y' }], specHashes: ['hx', 'hy'] });
-      expect(again.get('/m/one.yaml', '/m/one.yaml', key)?.specHashes).toEqual(['h1']);
-    } finally {
-      await rm(d, { recursive: true, force: true });
-    }
+    const file = cacheFile; // the test's own directory, removed after it
+    const cache = await openParseCache(file, { version: 't' });
+    const video = (await loadManifests([path.join(dir, 'm', 'a.yaml')])).videos[0]!;
+    const key = { size: 1, mtimeNs: '1000', ino: '7' };
+    cache.set('/m/one.yaml', '/m/one.yaml', key, [video], ['h1']);
+    cache.set(
+      '/m/two.yaml',
+      '/r/two.yaml',
+      key,
+      [
+        { ...video, name: 'x' },
+        { ...video, name: 'y' },
+      ],
+      ['hx', 'hy'],
+    );
+    expect(cache.get('/m/one.yaml', '/m/one.yaml', key)).toEqual({ videos: [video], specHashes: ['h1'] });
+    expect(cache.get('/m/one.yaml', '/r/one.yaml', key)).toBeUndefined(); // another target: a miss
+    await cache.save();
+    const entries = (
+      JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, { real: string; videos: { name: string }[]; specHashes: string[] }> }
+    ).entries;
+    expect(entries['/m/one.yaml']).toMatchObject({ size: 1, mtimeNs: '1000', ino: '7', real: '/m/one.yaml', specHashes: ['h1'] });
+    expect(entries['/m/one.yaml']!.videos).toHaveLength(1);
+    expect(entries['/m/two.yaml']).toMatchObject({ real: '/r/two.yaml', specHashes: ['hx', 'hy'] });
+    expect(entries['/m/two.yaml']!.videos.map((v) => v.name)).toEqual(['x', 'y']);
+    const again = await openParseCache(file, { version: 't' });
+    expect(again.get('/m/two.yaml', '/r/two.yaml', key)).toMatchObject({ videos: [{ name: 'x' }, { name: 'y' }], specHashes: ['hx', 'hy'] });
+    expect(again.get('/m/one.yaml', '/m/one.yaml', key)?.specHashes).toEqual(['h1']);
   });
 });
