@@ -1,11 +1,8 @@
 // The artifact store: streamed, verified downloads (.part → verify → rename → fsync), sidecars,
 // moves and archives — all confined to --out. Memory stays flat whatever the file size.
-import { createHash } from 'node:crypto';
-import { close, constants as fsConstants, createWriteStream, fdatasync, fsync, open as openFd } from 'node:fs';
+import { close, constants as fsConstants, fsync, open as openFd, writeFile } from 'node:fs';
 import { promisify } from 'node:util';
-import { open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { ArtifactError, diskErrorCode } from '../errors.js';
@@ -15,6 +12,7 @@ import { isStale } from '../state/lock.js';
 import { createDirSyncer, groupByKey } from './dir-sync.js';
 import { realRoot, resolveUnder } from './paths.js';
 import { signatureOk, type Container } from './signature.js';
+import { writeBody, type BodyWritten } from './write-body.js';
 
 export interface DownloadResult {
   sha256: string;
@@ -78,49 +76,22 @@ export class ArtifactStore {
       }
       throw diskError(err, rel) ?? err;
     }
-    const hash = createHash('sha256');
-    let bytes = 0;
-    let head = Buffer.alloc(0);
-    const idleMs = this.idleTimeoutMs;
-    // One timer, pushed back on every chunk (refresh): a new timer per 64 KB chunk was ~16,000 timers per GB.
-    const idle = setTimeout(
-      () => meter.destroy(new ArtifactError(`download of ${rel} stalled: no data for ${idleMs / 1000} s`, { code: 'download.stalled', retryable: true })),
-      idleMs,
-    );
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        idle.refresh();
-        hash.update(chunk);
-        if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
-        bytes += chunk.length;
-        try {
-          if (bytes > 1024 && bytes - chunk.length <= 1024) failpoint('during-download');
-        } catch (err) {
-          return cb(err as Error); // an injected disk error surfaces like a real failed write
-        }
-        cb(null, chunk);
-      },
-    });
-    // Large files are flushed to disk while they download (every WRITEBACK_BYTES, in the background), so the
-    // fsync before the rename only has the tail left to write instead of the whole file.
+    let body: BodyWritten;
     try {
       const file = fd;
-      const out = createWriteStream('', { fd: file, autoClose: false, highWaterMark: 1024 * 1024 });
-      let flushed = 0;
-      let writeback: Promise<void> = Promise.resolve();
-      out.on('drain', () => {
-        if (out.bytesWritten - flushed < WRITEBACK_BYTES) return;
-        flushed = out.bytesWritten;
-        writeback = writeback.then(() => fdDatasync(file)).catch(() => undefined); // the final fsync reports errors
+      body = await writeBody(res.body, file, {
+        idleMs: this.idleTimeoutMs,
+        stalled: () =>
+          new ArtifactError(`download of ${rel} stalled: no data for ${this.idleTimeoutMs / 1000} s`, { code: 'download.stalled', retryable: true }),
+        signal,
+        onChunk: (total, n) => {
+          if (total > 1024 && total - n <= 1024) failpoint('during-download'); // an injected disk error surfaces like a real failed write
+        },
       });
-      await pipeline(res.body, meter, out, ...(signal ? [{ signal }] : []));
-      await writeback;
-      clearTimeout(idle);
       await fdSync(file);
       fd = undefined;
       await fdClose(file);
     } catch (err) {
-      clearTimeout(idle);
       if (fd !== undefined) await fdClose(fd).catch(() => undefined);
       await unlink(part).catch(() => undefined);
       if (err instanceof ArtifactError) throw err;
@@ -129,6 +100,7 @@ export class ArtifactStore {
       if (disk) throw disk;
       throw new ArtifactError(`download of ${rel} failed: ${(err as Error).message}`, { code: 'download.interrupted', retryable: true, cause: err });
     }
+    const { bytes, head, hash } = body;
     const fail = async (code: string, msg: string) => {
       await unlink(part).catch(() => undefined);
       return new ArtifactError(`download of ${rel} rejected: ${msg}`, { code, retryable: true });
@@ -152,16 +124,12 @@ export class ArtifactStore {
   async writeSidecar(rel: string, data: object): Promise<void> {
     const final = await this.resolve(rel + '.json');
     const tmp = `${final}.tmp-${process.pid}`;
-    const fh = await createNew(tmp).catch(async (err: NodeJS.ErrnoException) => {
+    const text = JSON.stringify(data, null, 2) + '\n';
+    await writeNew(tmp, text).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
       await unlink(tmp);
-      return createNew(tmp);
+      return writeNew(tmp, text);
     });
-    try {
-      await fh.writeFile(JSON.stringify(data, null, 2) + '\n');
-    } finally {
-      await fh.close();
-    }
     await rename(tmp, final);
     await sweepStaleTemps(final);
   }
@@ -195,13 +163,20 @@ export class ArtifactStore {
   }
 }
 
-const WRITEBACK_BYTES = 32 * 1024 * 1024;
-const createNew = (file: string) => open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o644);
-// Plain descriptors: a FileHandle shared with a write stream does not answer datasync() (seen on Node 20).
+/** `text` into a file created new, never through a link (plain descriptors: no FileHandle per sidecar). */
+async function writeNew(file: string, text: string): Promise<void> {
+  const fd = await fdOpen(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o644);
+  try {
+    await fdWriteFile(fd, text);
+  } finally {
+    await fdClose(fd);
+  }
+}
+// Plain descriptors with callbacks: lighter than a FileHandle each (hundreds of downloads finish together).
 const fdOpen = promisify(openFd);
-const fdDatasync = promisify(fdatasync);
 const fdSync = promisify(fsync);
 const fdClose = promisify(close);
+const fdWriteFile = promisify(writeFile);
 
 function diskError(err: unknown, rel: string): ArtifactError | undefined {
   const disk = diskErrorCode(err);

@@ -3,6 +3,7 @@
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError } from '../errors.js';
+import { groupByKey } from './dir-sync.js';
 
 export async function resolveInside(root: string, rel: string): Promise<string> {
   checkRel(rel);
@@ -23,8 +24,7 @@ export async function realRoot(root: string): Promise<string> {
 export async function resolveUnder(realRoot: string, rel: string): Promise<string> {
   checkRel(rel);
   const target = path.join(realRoot, rel);
-  await mkdir(path.dirname(target), { recursive: true });
-  const realParent = await realpath(path.dirname(target));
+  const realParent = await realDir(path.dirname(target));
   const relParent = path.relative(realRoot, realParent);
   if (relParent.startsWith('..') || path.isAbsolute(relParent)) throw escape(rel);
   const final = path.join(realParent, path.basename(target));
@@ -33,6 +33,16 @@ export async function resolveUnder(realRoot: string, rel: string): Promise<strin
     throw new ArtifactError(`refusing to write ${rel}: it is a symlink (outputs are never written through links)`, { code: 'path.symlink' });
   return final;
 }
+
+/**
+ * A directory created if need be, and its real path. Files resolved together in one directory (hundreds of
+ * renders finishing at once) share one mkdir and realpath: each caller gets the answer of a run that started
+ * after its call (dir-sync.ts), so a directory swapped for a link before a call is seen by that call.
+ */
+const realDir = groupByKey(async (dir) => {
+  await mkdir(dir, { recursive: true });
+  return realpath(dir);
+});
 
 function checkRel(rel: string): void {
   if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) throw escape(rel);

@@ -1,6 +1,6 @@
 // Downloads only from where renders come from (issue 17 item 4): the guard in front of every result URL.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressKind } from '../../src/provider/runware/address-kind.js';
@@ -26,6 +26,7 @@ const lookup: DownloadGuardOptions['lookup'] = (host, _o, cb) => {
 let server: Server;
 let port = 0;
 const hits = new Map<string, number>();
+let endlessSocket: Socket | undefined;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const p = req.url ?? '';
@@ -36,6 +37,17 @@ beforeAll(async () => {
     if (p === '/to-link-local') return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     if (p === '/to-file') return res.writeHead(301, { location: 'file:///etc/passwd' }).end();
     if (p === '/big-declared') return res.writeHead(200, { 'content-length': '5000' }).end(Buffer.alloc(5000));
+    if (p === '/cut') {
+      res.writeHead(200, { 'content-length': '5000' });
+      res.write(Buffer.alloc(1000, 2));
+      return void setImmediate(() => res.socket?.destroy()); // the connection drops mid-body
+    }
+    if (p === '/endless') {
+      endlessSocket = req.socket;
+      res.writeHead(200);
+      const more = () => (res.destroyed ? undefined : res.write(Buffer.alloc(1000, 3), () => setImmediate(more)));
+      return void more();
+    }
     if (p === '/big-chunked') {
       res.writeHead(200);
       for (let i = 0; i < 10; i++) res.write(Buffer.alloc(1000, i));
@@ -130,6 +142,20 @@ describe('download guard', () => {
     await expect(g.get(`http://127.0.0.1:${port}/big-declared`)).rejects.toMatchObject({ code: 'download.too-large' });
     const r = await g.get(`http://127.0.0.1:${port}/big-chunked`);
     await expect(read(r.body)).rejects.toMatchObject({ code: 'download.too-large' });
+  });
+
+  it('a body cut off mid-stream fails its reader (never an endless wait); a reader that stops closes the connection', async () => {
+    const g = createDownloadGuard({ apiUrl: `http://127.0.0.1:${port}/v1`, lookup });
+    const cut = await g.get(`http://127.0.0.1:${port}/cut`);
+    await expect(read(cut.body)).rejects.toThrow();
+    const endless = await g.get(`http://127.0.0.1:${port}/endless`);
+    let n = 0;
+    for await (const c of endless.body) if ((n += c.length) >= 3000) break; // the reader gives up
+    const closed = await new Promise<boolean>((resolve) => {
+      const check = () => (endlessSocket?.destroyed ? resolve(true) : setImmediate(check));
+      check();
+    });
+    expect(closed).toBe(true); // the server saw its connection go: no socket left streaming to nobody
   });
 
   it('REELCTL_MAX_DOWNLOAD_BYTES takes bytes or K/M/G; anything else is refused at start', () => {

@@ -10,7 +10,7 @@ import dns, { type LookupAddress } from 'node:dns';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { ArtifactError, ReelctlError } from '../../errors.js';
 import { addressKind, type AddressKind } from './address-kind.js';
 
@@ -156,7 +156,12 @@ function send(
   });
 }
 
-/** The body, cut off with `download.too-large` as soon as it streams past the cap. */
+/**
+ * The body, cut off with `download.too-large` as soon as it streams past the cap. Wired by hand rather than
+ * with stream.pipeline (whose per-call AbortController and end-of-stream watchers cost more than the copy of
+ * a small file when hundreds finish together): an error on either side ends both, and the socket is closed
+ * whenever the reader stops.
+ */
 function capped(res: IncomingMessage, maxBytes: number): Readable {
   let seen = 0;
   const meter = new Transform({
@@ -166,7 +171,12 @@ function capped(res: IncomingMessage, maxBytes: number): Readable {
       cb(null, chunk);
     },
   });
-  return pipeline(res, meter, () => undefined); // errors reach the reader through `meter`; the socket is closed
+  res.on('error', (err) => meter.destroy(err));
+  res.on('close', () => {
+    if (!res.complete) meter.destroy(Object.assign(new Error('the connection closed before the end of the body'), { code: 'ECONNRESET' }));
+  });
+  meter.on('close', () => res.destroy());
+  return res.pipe(meter);
 }
 
 /** REELCTL_MAX_DOWNLOAD_BYTES: bytes, or with a K/M/G suffix (powers of 1024). */

@@ -188,6 +188,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         .on('end', () => res.socket?.destroy());
       return;
     }
+    if (body.bytes) return void res.end(body.bytes.subarray(start));
     await pipeline(body.stream(start, body.total - 1), res).catch(() => undefined);
   }
 

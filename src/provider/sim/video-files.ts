@@ -42,8 +42,13 @@ function paddingHeader(ext: string, padBytes: number): Buffer {
 
 export interface VideoBody {
   total: number;
+  /** The whole file, when it is small enough to be held (no padding): sent in one write, not streamed. */
+  bytes?: Buffer;
   stream(start: number, endInclusive: number): Readable;
 }
+
+/** The padding's zeros: one shared read-only buffer, allocated on first use (never per download). */
+let zeros: Buffer | undefined;
 
 export function videoBody(ext: string, wantBytes = 0, clip = '16x9'): VideoBody {
   const head = sample(ext, clip);
@@ -53,6 +58,7 @@ export function videoBody(ext: string, wantBytes = 0, clip = '16x9'): VideoBody 
   const fixed = Buffer.concat([head, header]);
   return {
     total,
+    ...(pad === 0 ? { bytes: head } : {}),
     stream(start, end) {
       async function* gen() {
         let pos = start;
@@ -61,8 +67,8 @@ export function videoBody(ext: string, wantBytes = 0, clip = '16x9'): VideoBody 
           yield slice;
           pos += slice.length;
         }
-        const zeros = Buffer.alloc(256 * 1024);
         while (pos <= end) {
+          zeros ??= Buffer.alloc(256 * 1024);
           const n = Math.min(zeros.length, end + 1 - pos);
           yield n === zeros.length ? zeros : zeros.subarray(0, n);
           pos += n;
