@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
 import { naiveRun } from './baselines/naive-poller.js';
 import { batchedRun } from './baselines/batched-script.js';
-import { round } from './lib/stats.js';
+import { round, summarize } from './lib/stats.js';
 import { systemClock } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
 import type { LoadedVideo } from '../src/manifest/model.js';
@@ -106,13 +106,40 @@ async function warmPeers(ctx: BenchContext): Promise<void> {
   await sim.close();
 }
 
+/** The batched script on its own simulator (same renders and poll interval): makespan and API requests. */
+async function runBatched(ctx: BenchContext, n: number, latency: number, scale: number) {
+  const sim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
+  const r = await batchedRun(
+    sim.url,
+    sim.apiKey,
+    benchVideos(n).map((v) => v.request),
+    { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'batched-')) },
+  );
+  const requests = sim.stats().requests;
+  await sim.close();
+  return { makespanMs: r.makespanMs, requests };
+}
+
 async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   const n = 200;
   const scale = ctx.quick ? 0.1 : 1;
   const latency = 30_000 * scale;
   await warmSimulator();
   await warmPeers(ctx);
-  const ours = await runOurs(ctx, n, latency, n, scale);
+  // reelctl and the batched script (issue 19 item 6) in pairs, the order alternating so neither always runs
+  // first; makespan is judged on the median of the paired differences, not on one pair (this machine's noise
+  // is ±0.1 s a run). The script is left as a careful script is: it never fsyncs (nor verifies, writes
+  // sidecars or state); reelctl fsyncs the intent before each submit, every .part before its rename, and the
+  // state before a video is acknowledged Ready.
+  const pairs = ctx.quick ? 1 : 3;
+  const oursRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
+  const batchedRuns: Awaited<ReturnType<typeof runBatched>>[] = [];
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 1) batchedRuns.push(await runBatched(ctx, n, latency, scale));
+    oursRuns.push(await runOurs(ctx, n, latency, n, scale));
+    if (i % 2 === 0) batchedRuns.push(await runBatched(ctx, n, latency, scale));
+  }
+  const ours = oursRuns[0]!;
   const sim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
   const naive = await naiveRun(
     sim.url,
@@ -122,34 +149,25 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   );
   const naiveRequests = sim.stats().requests;
   await sim.close();
-  // The batched script on its own simulator, same renders and poll interval (issue 19 item 6). It is left as a
-  // careful script is: it never fsyncs (nor verifies, writes sidecars or state); reelctl fsyncs the intent before
-  // each submit, every .part before its rename, and the state before a video is acknowledged Ready.
-  const bsim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
-  const batched = await batchedRun(
-    bsim.url,
-    bsim.apiKey,
-    benchVideos(n).map((v) => v.request),
-    { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'batched-')) },
-  );
-  const batchedRequests = bsim.stats().requests;
-  await bsim.close();
-  const perVideo = ours.apiRequests / n;
-  const ratio = naiveRequests / ours.apiRequests;
+  const batchedRequests = Math.min(...batchedRuns.map((b) => b.requests));
+  const ourRequests = Math.max(...oursRuns.map((o) => o.apiRequests));
+  const perVideo = ourRequests / n;
+  const ratio = naiveRequests / ourRequests;
+  const behind = summarize(oursRuns.map((o, i) => (o.makespanMs - batchedRuns[i]!.makespanMs) / 1000));
   const details = {
-    ourRequests: ours.apiRequests,
+    ourRequests,
     naiveRequests,
     batchedRequests,
     ourMakespanS: round(ours.makespanMs / 1000, 1),
     naiveMakespanS: round(naive.makespanMs / 1000, 1),
-    batchedMakespanS: round(batched.makespanMs / 1000, 1),
+    pairs: oursRuns.map((o, i) => ({ oursS: round(o.makespanMs / 1000, 2), batchedS: round(batchedRuns[i]!.makespanMs / 1000, 2) })),
     renderS: latency / 1000,
     pollIntervalS: 2 * scale,
   };
   const batchedPerVideo = batchedRequests / n;
-  const behindS = (ours.makespanMs - batched.makespanMs) / 1000;
   const label = '200 videos, 30 s renders';
   const addedS = (ours.makespanMs - naive.makespanMs) / 1000;
+  const pairText = details.pairs.map((p) => `${p.oursS} vs ${p.batchedS}`).join(', ');
   return [
     { case: label, measure: 'API requests per video', value: round(perVideo), unit: '', target: '≤ 0.25', met: perVideo <= 0.25, details },
     {
@@ -181,17 +199,18 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
       target: `≤ ${round(batchedPerVideo)} (batched script)`,
       met: perVideo <= batchedPerVideo,
       details,
-      note: `ours ${ours.apiRequests} requests, batched script ${batchedRequests}`,
+      note: `ours ${ourRequests} requests (most of ${pairs} runs), batched script ${batchedRequests} (fewest)`,
     },
     {
       case: label,
-      measure: 'makespan vs batched script',
-      value: details.ourMakespanS,
+      measure: 'makespan − batched script',
+      value: round(behind.median, 2),
       unit: ' s',
-      target: `≤ ${details.batchedMakespanS} s (batched script)`,
-      met: behindS <= 0,
+      target: '≤ 0 s (median of paired runs)',
+      met: behind.median <= 0,
+      samples: behind.samples.map((x) => round(x, 2)),
       details,
-      note: `ours ${details.ourMakespanS} s, batched script ${details.batchedMakespanS} s (${behindS >= 0 ? '+' : ''}${round(behindS, 2)} s); the script writes each file once with no fsync, no verification, no sidecar and no state, reelctl makes every intent and output durable before it goes on`,
+      note: `${pairs} pair(s), ours vs script in s: ${pairText}; the script writes each file once with no fsync, no verification, no sidecar and no state, reelctl makes every intent and output durable before it goes on`,
     },
   ];
 }
