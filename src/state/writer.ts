@@ -13,8 +13,8 @@
 // A save carries the records asked for (`flush(name)`) and at most BACKLOG_SLICE other dirty ones: the
 // daemon's start-up pass marks every record (a drift check each, not flushed), and an intent's save must
 // not wait for 50,000 of them (issue 19). The rest is carried a slice at a time by the saves that follow,
-// whole by `flush()` and at close — a save that would append more than a quarter of the records is a
-// snapshot instead (one file written in pieces, not a journal line as large as the state).
+// whole by `flush()` and at close — a save that would append more than a quarter of the records (and more
+// than 1,000) is a snapshot instead (one file written in pieces, not a journal line as large as the state).
 import { createHash } from 'node:crypto';
 import { encodeState } from './codec.js';
 import type { StateFile, StateStore, VideoState } from './model.js';
@@ -27,6 +27,8 @@ export interface StateWriterOptions {
 }
 
 const DEFAULT_JOURNAL_MIN_VIDEOS = 100;
+/** A journal line may carry this many records whatever share of the state they are (~1 KB each). */
+const JOURNAL_LINE_RECORDS = 1000;
 /** Dirty records a save carries beyond those asked for. */
 const BACKLOG_SLICE = 64;
 
@@ -176,8 +178,10 @@ export class StateWriter {
     if (this.needSnapshot || (journal && this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes / 2))) return this.snapshot();
     const changes = new Map<string, string | null>();
     const digests = new Map<string, string | null>();
-    // More than this many changed records: a snapshot (in pieces) costs less than one huge journal line.
-    const most = journal ? Math.max(BACKLOG_SLICE, count / 4) : Infinity;
+    // More than this many changed records: a snapshot (in pieces) costs less than one huge journal line. Up to
+    // JOURNAL_LINE_RECORDS an append costs less than a snapshot whatever the share (no rename, no directory
+    // sync): 200 renders finishing together in a state of 200 are one line, not a rewrite of the whole file.
+    const most = journal ? Math.max(JOURNAL_LINE_RECORDS, count / 4) : Infinity;
     for (const name of names) {
       const v = Object.hasOwn(this.state.videos, name) ? this.state.videos[name] : undefined;
       if (!v) {

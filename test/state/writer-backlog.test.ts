@@ -82,6 +82,30 @@ describe('StateWriter: the dirty backlog', () => {
     expect(appends).toEqual([['v00007']]);
   });
 
+  it('every record of a small state changed at once is one journal line; past 1,000 records and a quarter, a snapshot', async () => {
+    const small = stateOf(200);
+    const a = recordingStore();
+    const w1 = new StateWriter(a.store, small, { journalMinVideos: 0 });
+    for (const [name, v] of Object.entries(small.videos)) {
+      setPhase(v, 'Downloading', 2); // 200 renders finished together
+      w1.markDirty(name);
+    }
+    await w1.flush();
+    expect(a.snapshots).toHaveLength(0);
+    expect(a.appends).toHaveLength(1);
+    expect(a.appends[0]).toHaveLength(200);
+    const large = stateOf(4000);
+    const b = recordingStore();
+    const w2 = new StateWriter(b.store, large, { journalMinVideos: 0 });
+    for (const [name, v] of Object.entries(large.videos).slice(0, 1500)) {
+      setPhase(v, 'Downloading', 2);
+      w2.markDirty(name);
+    }
+    await w2.flush();
+    expect(b.appends).toHaveLength(0);
+    expect(b.snapshots).toHaveLength(1);
+  });
+
   it('a large snapshot is written in pieces of about 1 MB that join to the whole state', async () => {
     const state = stateOf(6000); // ~3 MB of JSON
     const { store, snapshots } = recordingStore();
