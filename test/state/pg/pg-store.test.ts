@@ -124,6 +124,30 @@ describe('PgStateStore on the real server', () => {
     expect(await store(url).read()).toEqual(w3);
   });
 
+  it('a save that finds the state changed under it every time gives up after 5 tries: state.stale, nothing written', async () => {
+    const { url, schema } = db.fresh();
+    const a = store(url);
+    const w1 = await a.write(withVideos('lin-stale-5', 2));
+    // Another writer (without the lock) bumps the serial just before each of a's save statements.
+    const pool = (a as unknown as { pool: { query: (q: unknown, ...rest: unknown[]) => Promise<unknown> } }).pool;
+    const query = pool.query.bind(pool);
+    let saves = 0;
+    pool.query = async (q: unknown, ...rest: unknown[]) => {
+      if (typeof q === 'object' && q !== null && 'name' in q) {
+        saves++;
+        await db.query(`UPDATE "${schema}".state_meta SET serial = serial + 1 WHERE id = 1`);
+      }
+      return query(q, ...rest);
+    };
+    w1.videos.v0!.phase = 'Failed';
+    await expect(a.write(w1)).rejects.toMatchObject({ code: 'state.stale', retryable: true });
+    expect(saves).toBe(5);
+    pool.query = query;
+    const back = await store(url).read();
+    expect(back!.videos.v0!.phase).not.toBe('Failed'); // nothing of the refused save was written
+    expect(back!.serial).toBe(w1.serial + 5); // only the other writer's bumps
+  });
+
   it('append (the state writer path for large states) writes the given records and bumps the serial', async () => {
     const { url } = db.fresh();
     const s = store(url);
