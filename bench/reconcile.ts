@@ -96,24 +96,17 @@ async function warmSimulator(): Promise<void> {
  */
 async function warmPeers(ctx: BenchContext): Promise<void> {
   await runOurs(ctx, 20, 100, 20, 0.05);
-  const sim = await startSimulator({ latency: { minMs: 100, maxMs: 100 } });
-  await batchedRun(
-    sim.url,
-    sim.apiKey,
-    benchVideos(20).map((v) => v.request),
-    { pollMs: 100, dir: await mkdtemp(path.join(ctx.tmpDir, 'warm-batched-')) },
-  );
-  await sim.close();
+  await runPeer(ctx, batchedRun, 20, 100, 0.05);
 }
 
-/** The batched script on its own simulator (same renders and poll interval): makespan and API requests. */
-async function runBatched(ctx: BenchContext, n: number, latency: number, scale: number) {
+/** A peer script (naive or batched) on its own simulator, same renders and poll interval: makespan and API requests. */
+async function runPeer(ctx: BenchContext, peer: typeof batchedRun | typeof naiveRun, n: number, latency: number, scale: number) {
   const sim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
-  const r = await batchedRun(
+  const r = await peer(
     sim.url,
     sim.apiKey,
     benchVideos(n).map((v) => v.request),
-    { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'batched-')) },
+    { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'peer-')) },
   );
   const requests = sim.stats().requests;
   await sim.close();
@@ -133,22 +126,15 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   // state before a video is acknowledged Ready.
   const pairs = ctx.quick ? 1 : 3;
   const oursRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
-  const batchedRuns: Awaited<ReturnType<typeof runBatched>>[] = [];
+  const batchedRuns: Awaited<ReturnType<typeof runPeer>>[] = [];
   for (let i = 0; i < pairs; i++) {
-    if (i % 2 === 1) batchedRuns.push(await runBatched(ctx, n, latency, scale));
+    if (i % 2 === 1) batchedRuns.push(await runPeer(ctx, batchedRun, n, latency, scale));
     oursRuns.push(await runOurs(ctx, n, latency, n, scale));
-    if (i % 2 === 0) batchedRuns.push(await runBatched(ctx, n, latency, scale));
+    if (i % 2 === 0) batchedRuns.push(await runPeer(ctx, batchedRun, n, latency, scale));
   }
   const ours = oursRuns[0]!;
-  const sim = await startSimulator({ latency: { minMs: latency, maxMs: latency } });
-  const naive = await naiveRun(
-    sim.url,
-    sim.apiKey,
-    benchVideos(n).map((v) => v.request),
-    { pollMs: 2000 * scale, dir: await mkdtemp(path.join(ctx.tmpDir, 'naive-')) },
-  );
-  const naiveRequests = sim.stats().requests;
-  await sim.close();
+  const naive = await runPeer(ctx, naiveRun, n, latency, scale);
+  const naiveRequests = naive.requests;
   const batchedRequests = Math.min(...batchedRuns.map((b) => b.requests));
   const ourRequests = Math.max(...oursRuns.map((o) => o.apiRequests));
   const perVideo = ourRequests / n;
