@@ -53,12 +53,12 @@ let zeros: Buffer | undefined;
 export function videoBody(ext: string, wantBytes = 0, clip = '16x9'): VideoBody {
   const head = sample(ext, clip);
   const pad = wantBytes > head.length + 16 && wantBytes < 2 ** 32 ? wantBytes - head.length : 0;
-  const header = paddingHeader(ext, pad);
   const total = head.length + pad;
-  const fixed = Buffer.concat([head, header]);
+  // Unpadded, the file is the cached sample itself (never written to): no copy per download.
+  const fixed = pad === 0 ? head : Buffer.concat([head, paddingHeader(ext, pad)]);
   return {
     total,
-    ...(pad === 0 ? { bytes: head } : {}),
+    ...(pad === 0 ? { bytes: fixed } : {}),
     stream(start, end) {
       async function* gen() {
         let pos = start;
