@@ -108,6 +108,11 @@ export class WorkQueue {
     return this.gaveUp;
   }
 
+  /** Is `key` queued (due now or later) or running? */
+  has(key: string): boolean {
+    return this.active.has(key) || this.dueFirst.has(key) || this.due.has(key);
+  }
+
   depth(): number {
     return this.dueFirst.size + this.due.size + this.active.size;
   }

@@ -108,11 +108,23 @@ async function advance(step: Step, attempt: Attempt): Promise<Result> {
 /** Under supersede=wait, the old render's step "done" means: look again now, for the new spec. */
 const finishFirst = (r: Result): Result => (r.kind === 'done' ? requeue(0) : r);
 
+/**
+ * Polls keep their cadence: the next one is due a poll delay after this one was asked, not after its answer
+ * came back (and the step ran). Counted from the answer, every round started one round trip and a timer's
+ * lateness after the last, and over a 30 s render at 2 s polls the round that finds it finished came ~0.1 s
+ * late on this machine; with a real API's round trips, later still. The poll lane keeps rounds at least a
+ * round apart whatever the callers ask, so a slow poll (retries) cannot make them more frequent.
+ */
+function nextPollInMs(deps: ReconcileDeps, count: number, askedAt: number): number {
+  return Math.max(0, deps.pollDelayMs(count) - (deps.clock.elapsed() - askedAt));
+}
+
 async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
   const { env, deps, v, desired } = step;
   env.admission.hold(step.name);
   failpoint('during-poll');
   let o;
+  const askedAt = deps.clock.elapsed();
   try {
     o = await deps.client.poll(attempt.taskUUID, { signal: env.signal });
   } catch (err) {
@@ -126,7 +138,7 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
     if (phaseOf(step) !== 'Running') transition(step, 'Running', undefined, attempt.taskUUID);
     // Between its own backed-off polls, the task rides along in other rounds; finishing wakes it at once.
     deps.client.watch?.(attempt.taskUUID, () => env.wake(step.name));
-    return requeue(deps.pollDelayMs(count));
+    return requeue(nextPollInMs(deps, count, askedAt));
   }
   if (o.status === 'success') {
     // The results are recorded at once and saved while their files download: the save (several hundred

@@ -21,7 +21,8 @@ import type { ArtifactStore, DownloadResult } from '../../src/store/artifacts.js
 import { disk, sha256 } from './memory-disk.js';
 
 type SubmitAnswer = 'accepted' | 'conflict' | 'unknown' | 'hang' | { rejected: string };
-type PollAnswer = 'processing' | 'hang' | { success: number } | { failed: string } | { unknown: string };
+/** `slow`: still processing, answered after this many fake ms (a slow API round trip). */
+type PollAnswer = 'processing' | 'hang' | { slow: number } | { success: number } | { failed: string } | { unknown: string };
 type DownloadAnswer = 'ok' | 'expired' | 'reset' | 'enospc' | 'hang';
 /** Answers in call order per video; the last one repeats. */
 interface Script {
@@ -105,6 +106,10 @@ function scriptedClient(
       const a = next(name, 'poll', scripts[name]?.poll, { success: 1 } as PollAnswer);
       if (a === 'hang') return hang();
       if (a === 'processing') return { taskUUID, status: 'processing' };
+      if ('slow' in a) {
+        await new Promise((r) => setTimeout(r, a.slow));
+        return { taskUUID, status: 'processing' };
+      }
       if ('success' in a)
         return {
           taskUUID,

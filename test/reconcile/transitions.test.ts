@@ -1,10 +1,10 @@
 // Every reconcile transition, table-driven, in-process (issue 18 item 4): the real controller with a
 // scripted provider and fake timers (scripted.ts). Each row is one or more apply-like runs over one state
 // store; a 'hang' answer is a crash there, and the next run recovers from what the store holds.
-// Times are fake milliseconds since the run started. Note the first step of a run runs twice at once
-// (setDesired and runToCompletion both queue every video, the second coalesced behind the first), so the
-// first poll follows the submit at once and the first retry of a submit is immediate; the cadence after
-// that is retryDelayMs (unknown submit), POLL_MS (running), and doubling backoff (failed steps).
+// Times are fake milliseconds since the run started. Each video's first step runs once (setDesired queues
+// it; runToCompletion adds only what is not queued or running already), so a render is first polled POLL_MS
+// after its submit; the cadence is retryDelayMs (unknown submit), POLL_MS (running), and doubling backoff
+// (failed steps).
 // `steps` is the reconcile contract itself: every step's Result (result.ts) per video, in order; `retries`
 // and `gaveUp` are the work queue's schedule as the event log records it (never the state).
 import { describe, expect, it, vi } from 'vitest';
@@ -110,7 +110,7 @@ const rows: Row[] = [
       phase: { a: 'Ready' },
       attempts: { a: ['succeeded'] },
       summary: { ready: 1, submitted: 1, spentUsd: 0.42 },
-      times: { submit: [0], poll: [0, POLL_MS], download: [POLL_MS] },
+      times: { submit: [0], poll: [POLL_MS, 2 * POLL_MS], download: [2 * POLL_MS] },
       outputs: { a: 1 },
       costUsd: { a: 0.42 },
       costSource: { a: 'api' },
@@ -139,7 +139,7 @@ const rows: Row[] = [
       attempts: { a: ['failed'] },
       submits: { a: 1 },
       message: { a: /refused the task: invalidPositivePrompt/ },
-      steps: { a: ['done', 'done'] },
+      steps: { a: ['done'] },
     },
   ],
   [
@@ -151,7 +151,7 @@ const rows: Row[] = [
         scripts: { a: { submit: [{ rejected: 'insufficientCredits' }] }, b: { submit: [{ rejected: 'insufficientCredits' }] } },
       },
     ],
-    { phase: {}, error: /insufficientCredits/, submits: { a: 1, b: 0 }, steps: { a: ['terminal', 'done'], b: ['waiting-for-slot', 'done'] } },
+    { phase: {}, error: /insufficientCredits/, submits: { a: 1, b: 0 }, steps: { a: ['terminal'], b: ['waiting-for-slot', 'done'] } },
   ], // b's second pass finds the run halted
   [
     'retry: unknown submit outcomes re-send the SAME task UUID every retryDelay until accepted',
@@ -161,7 +161,7 @@ const rows: Row[] = [
       attempts: { a: ['succeeded'] },
       submits: { a: 4 },
       uuids: { a: 1 },
-      times: { submit: [0, 0, RETRY_MS, 2 * RETRY_MS] },
+      times: { submit: [0, RETRY_MS, 2 * RETRY_MS, 3 * RETRY_MS] },
       steps: { a: [`requeue ${RETRY_MS}`, `requeue ${RETRY_MS}`, `requeue ${RETRY_MS}`, `requeue ${POLL_MS}`, 'done'] },
       retries: [],
     },
@@ -172,7 +172,7 @@ const rows: Row[] = [
     {
       phase: { a: 'Ready' },
       submits: { a: 1 },
-      times: { download: [0, RETRY_MS, 3 * RETRY_MS] },
+      times: { download: [POLL_MS, POLL_MS + RETRY_MS, POLL_MS + 3 * RETRY_MS] },
       outputs: { a: 1 },
       steps: { a: [`requeue ${POLL_MS}`, 'failed download', 'failed download', 'done'] },
       retries: [RETRY_MS, 2 * RETRY_MS],
@@ -188,7 +188,7 @@ const rows: Row[] = [
       attempts: { a: ['accepted'] },
       summary: { failed: 1, ready: 0 },
       submits: { a: 1 },
-      times: { poll: [0, RETRY_MS, 3 * RETRY_MS, 7 * RETRY_MS, 15 * RETRY_MS] },
+      times: { poll: [POLL_MS, POLL_MS + RETRY_MS, POLL_MS + 3 * RETRY_MS, POLL_MS + 7 * RETRY_MS, POLL_MS + 15 * RETRY_MS] },
       condition: { a: 'NoAnswer' },
       steps: { a: [`requeue ${POLL_MS}`, ...Array<string>(5).fill('failed poll')] },
       retries: [RETRY_MS, 2 * RETRY_MS, 4 * RETRY_MS, 8 * RETRY_MS],
@@ -214,7 +214,7 @@ const rows: Row[] = [
   [
     'partial results: fewer than numberResults is still running; all of them are downloaded',
     [{ videos: [video('a', {}, { numberResults: 2 })], scripts: { a: { poll: [{ success: 1 }, { success: 2 }] } } }],
-    { phase: { a: 'Ready' }, outputs: { a: 2 }, times: { poll: [0, POLL_MS] }, steps: { a: [`requeue ${POLL_MS}`, `requeue ${POLL_MS}`, 'done'] } },
+    { phase: { a: 'Ready' }, outputs: { a: 2 }, times: { poll: [POLL_MS, 2 * POLL_MS] }, steps: { a: [`requeue ${POLL_MS}`, `requeue ${POLL_MS}`, 'done'] } },
   ],
   [
     'expiry: the download URL expired → Failed with DownloadExpired; nothing re-rendered (that costs money)',
@@ -237,7 +237,7 @@ const rows: Row[] = [
       summary: { submitted: 3, stoppedByGuard: true, spentUsd: 1.26 },
       submits: { d: 0 },
       message: { d: /not submitted: the --max-cost budget \(\$1\.26\)/ },
-      steps: { d: ['guard-stopped', 'guard-stopped'] },
+      steps: { d: ['guard-stopped'] },
     },
   ],
   [
@@ -290,7 +290,7 @@ const rows: Row[] = [
       attempts: { a: ['succeeded'] },
       submits: { a: 1, b: 0 },
       summary: { stoppedByGuard: true },
-      steps: { a: [`requeue ${POLL_MS}`, 'done', 'done'], b: ['guard-stopped', 'guard-stopped'] },
+      steps: { a: [`requeue ${POLL_MS}`, 'done'], b: ['guard-stopped'] },
     },
   ],
   [
@@ -305,7 +305,7 @@ const rows: Row[] = [
       submits: { a: 1 },
       outputs: { a: 1 },
       costUsd: { a: 0.42 },
-      steps: { a: [`requeue ${POLL_MS}`, 'done', 'done'] },
+      steps: { a: [`requeue ${POLL_MS}`, 'done'] },
     },
   ],
   [
@@ -332,7 +332,7 @@ const rows: Row[] = [
       attempts: { a: ['succeeded'] },
       summary: { failed: 1, ready: 0 },
       submits: { a: 1 },
-      times: { download: [0, RETRY_MS, 3 * RETRY_MS, 7 * RETRY_MS, 15 * RETRY_MS] },
+      times: { download: [POLL_MS, POLL_MS + RETRY_MS, POLL_MS + 3 * RETRY_MS, POLL_MS + 7 * RETRY_MS, POLL_MS + 15 * RETRY_MS] },
       steps: { a: [`requeue ${POLL_MS}`, ...Array<string>(5).fill('failed download')] },
       retries: [RETRY_MS, 2 * RETRY_MS, 4 * RETRY_MS, 8 * RETRY_MS],
       gaveUp: ['a'],
@@ -360,7 +360,7 @@ const rows: Row[] = [
       summary: { stoppedByGuard: true, submitted: 0 },
       submits: { a: 0 },
       message: { a: /exceeds spec\.maxCostUsd \$0\.1/ },
-      steps: { a: ['guard-stopped', 'guard-stopped'] },
+      steps: { a: ['guard-stopped'] },
     },
   ],
   [
@@ -370,7 +370,7 @@ const rows: Row[] = [
       phase: { a: 'Ready', b: 'Ready' },
       summary: { ready: 2, submitted: 2 },
       submits: { a: 1, b: 1 },
-      steps: { b: ['waiting-for-slot', 'waiting-for-slot', `requeue ${POLL_MS}`, 'done'] },
+      steps: { b: ['waiting-for-slot', `requeue ${POLL_MS}`, 'done'] },
     },
   ],
   // The stored phase always equals derivePhase (issue 18): the three places it used not to.
@@ -408,7 +408,7 @@ const rows: Row[] = [
   [
     'stale phase: stored Ready, but the facts say Downloading (a paid render, no output) → downloaded, never paid again',
     [{ videos: [a], scripts: {}, records: [record('Ready', { attempts: [paidRender()], costUsd: 0.42, costSource: 'api' })] }],
-    { phase: { a: 'Ready' }, submits: { a: 0 }, outputs: { a: 1 }, costUsd: { a: 0.42 }, steps: { a: ['done', 'done'] } },
+    { phase: { a: 'Ready' }, submits: { a: 0 }, outputs: { a: 1 }, costUsd: { a: 0.42 }, steps: { a: ['done'] } },
   ],
   [
     'stale phase: stored Failed with no attempt and no failure recorded (nothing paid for this spec) → Pending by its facts, rendered',
@@ -418,7 +418,7 @@ const rows: Row[] = [
   [
     'stale phase: a download failed for good, its attempt trimmed away → Failed by its facts, never rendered again',
     [{ videos: [a], scripts: {}, records: [record('Downloading', { conditions: [downloadFailed] })] }],
-    { phase: { a: 'Failed' }, submits: { a: 0 }, outputs: { a: 0 }, steps: { a: ['done', 'done'] } },
+    { phase: { a: 'Failed' }, submits: { a: 0 }, outputs: { a: 0 }, steps: { a: ['done'] } },
   ],
 ];
 

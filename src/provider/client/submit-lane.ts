@@ -48,7 +48,10 @@ export class SubmitLane {
   private async gather(): Promise<void> {
     if (this.queue.length >= this.d.batchSize) return;
     const full = new AbortController();
-    this.batchFull = () => full.abort();
+    this.batchFull = () => {
+      this.batchFull = undefined; // once: every later caller would make (and drop) another DOMException
+      full.abort();
+    };
     try {
       await this.d.clock.sleep(this.d.windowMs, AbortSignal.any([this.d.signal, full.signal]));
     } catch (err) {
