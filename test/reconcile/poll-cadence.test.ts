@@ -15,9 +15,7 @@ const polls = (calls: { op: string; at: number }[]) => calls.filter((c) => c.op 
 describe('poll cadence', () => {
   it('a poll answered 1.5 s late does not delay the next one: polls are one poll delay apart from when each was asked', async () => {
     const slow = 1500;
-    const { runs, calls, state } = await runSequence([
-      { videos: [video('a')], scripts: { a: { poll: [{ slow }, { slow }, { slow }, { success: 1 }] } } },
-    ]);
+    const { runs, calls, state } = await runSequence([{ videos: [video('a')], scripts: { a: { poll: [{ slow }, { slow }, { slow }, { success: 1 }] } } }]);
     expect(runs[0]!.summary?.ready).toBe(1);
     expect(state.videos.a!.phase).toBe('Ready');
     // Counted from each answer they would be POLL_MS + 1.5 s apart (5000, 11500, 18000, 24500).
