@@ -68,10 +68,13 @@ async function downloadAll(step: Step, attempt: Attempt): Promise<Result> {
           ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
           downloadedAt: iso(deps.clock.now()),
         };
-        // What the file looks like now that its sha256 is known: later checks compare this instead of hashing.
-        const seen = await seenNow(deps.artifacts.outDir, rel);
+        // What the file looks like now that its sha256 is known (later checks compare this instead of hashing),
+        // looked at while the sidecar is written: neither needs the other, and each is a trip to the disk.
+        const [seen] = await Promise.all([
+          seenNow(deps.artifacts.outDir, rel),
+          sidecar(step, attempt, rec).then((data) => deps.artifacts.writeSidecar(rel, data)),
+        ]);
         if (seen) rec.seen = seen;
-        await deps.artifacts.writeSidecar(rel, await sidecar(step, attempt, rec));
         record = rec;
       });
       if (!record) throw new Error(`download of ${rel} ended without its record`); // never: afterRename ran

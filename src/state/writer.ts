@@ -16,7 +16,7 @@
 // whole by `flush()` and at close — a save that would append more than a quarter of the records (and more
 // than 1,000) is a snapshot instead (one file written in pieces, not a journal line as large as the state).
 import { createHash } from 'node:crypto';
-import { encodeState } from './codec.js';
+import { encodeState, PRETTY_MAX_VIDEOS } from './codec.js';
 import type { StateFile, StateStore, VideoState } from './model.js';
 
 export interface StateWriterOptions {
@@ -249,7 +249,7 @@ const PIECE = 1 << 20;
  */
 function* encodeSnapshot(s: StateFile, digests: Map<string, string>): Generator<string> {
   const entries = Object.entries(s.videos);
-  if (entries.length <= 500) {
+  if (entries.length <= PRETTY_MAX_VIDEOS) {
     for (const [name, v] of entries) digests.set(name, digest(JSON.stringify(v)));
     yield encodeState(s); // small: pretty, for people
     return;

@@ -9,7 +9,7 @@ import { ArtifactError, diskErrorCode } from '../errors.js';
 import { failpoint } from '../failpoints.js';
 import type { DownloadResponse } from '../provider/types.js';
 import { isStale } from '../state/lock.js';
-import { createDirSyncer, groupByKey } from './dir-sync.js';
+import { createDirSyncer } from './dir-sync.js';
 import { realRoot, resolveUnder } from './paths.js';
 import { signatureOk, type Container } from './signature.js';
 import { writeBody, type BodyWritten } from './write-body.js';
@@ -28,6 +28,8 @@ export class ArtifactStore {
   ) {}
 
   private root: Promise<string> | undefined;
+  /** Per directory, the sidecar temp files it held when this store first wrote a sidecar there (sweepStaleTemps). */
+  private temps = new Map<string, Promise<Map<string, string[]>>>();
 
   /** `rel` under --out (paths.ts), with --out created and resolved once per store, not per file. */
   private async resolve(rel: string): Promise<string> {
@@ -131,7 +133,33 @@ export class ArtifactStore {
       return writeNew(tmp, text);
     });
     await rename(tmp, final);
-    await sweepStaleTemps(final);
+    await this.sweepStaleTemps(final);
+  }
+
+  /**
+   * A process killed while writing a sidecar leaves `<sidecar>.tmp-<pid>` behind; once the sidecar is written
+   * again, such leftovers are removed when their process is provably gone (the stale-lock test, state/lock.ts).
+   * Each directory is listed once per store (a run, or a daemon's life), at its first sidecar, and indexed by
+   * sidecar name: listing it for every sidecar (its whole listing, hundreds of names, again for each of 200
+   * renders finishing together, each sidecar waiting for a listing of its own) was most of a sidecar's cost.
+   * Leftovers are a crash's, so they are there before the listing; one left after it (another process killed
+   * meanwhile) waits for the next run.
+   */
+  private async sweepStaleTemps(final: string): Promise<void> {
+    const dir = path.dirname(final);
+    let listing = this.temps.get(dir);
+    if (!listing) this.temps.set(dir, (listing = readdir(dir).then(indexTemps, () => new Map<string, string[]>())));
+    const index = await listing;
+    const names = index.get(path.basename(final));
+    if (!names) return;
+    index.delete(path.basename(final)); // swept once; a live process's temp file is its own business
+    const prefix = `${path.basename(final)}.tmp-`;
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = Number(name.slice(prefix.length));
+      if (!Number.isInteger(pid) || pid <= 0 || !isStale({ pid, host: hostname(), since: '' })) continue;
+      await unlink(path.join(dir, name)).catch(() => undefined);
+    }
   }
 
   async move(fromRel: string, toRel: string): Promise<void> {
@@ -195,13 +223,6 @@ async function isFile(p: string): Promise<boolean> {
 /** Directory fsyncs of renames that finish together are shared (dir-sync.ts): same guarantee, fewer fsyncs. */
 const syncDir = createDirSyncer();
 
-/**
- * Sidecars written together share a listing of their directory (one that started after each rename), indexed
- * once: sidecar name → its `.tmp-<pid>` leftovers. Scanning the whole listing for every sidecar cost
- * O(files in the directory) each — with 10,000 outputs in one directory, 20,000 names per video (issue 19).
- */
-const listTemps = groupByKey((dir) => readdir(dir).then(indexTemps, () => new Map<string, string[]>()));
-
 /** `<sidecar>.tmp-<anything>` names, by sidecar name. */
 function indexTemps(names: readonly string[]): Map<string, string[]> {
   const temps = new Map<string, string[]>();
@@ -214,19 +235,4 @@ function indexTemps(names: readonly string[]): Map<string, string[]> {
     else temps.set(of, [name]);
   }
   return temps;
-}
-
-/**
- * A process killed while writing a sidecar leaves `<sidecar>.tmp-<pid>` behind; once the sidecar is written
- * again, such leftovers are removed when their process is provably gone (the stale-lock test, state/lock.ts).
- */
-async function sweepStaleTemps(final: string): Promise<void> {
-  const prefix = `${path.basename(final)}.tmp-`;
-  const names = (await listTemps(path.dirname(final))).get(path.basename(final)) ?? [];
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (!Number.isInteger(pid) || pid <= 0 || !isStale({ pid, host: hostname(), since: '' })) continue;
-    await unlink(path.join(path.dirname(final), name)).catch(() => undefined);
-  }
 }

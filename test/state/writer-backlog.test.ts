@@ -139,4 +139,20 @@ describe('StateWriter: the dirty backlog', () => {
     expect(saved.videos.v00049!.phase).toBe('Pending');
     expect(saved.videos.v00001!.phase).toBe(state.videos.v00001!.phase);
   });
+
+  it('a snapshot is indented for people up to 100 videos, compact above (one line: no second, indented serialization)', async () => {
+    for (const [n, lines] of [
+      [100, (l: number) => l > 100],
+      [101, (l: number) => l === 1],
+    ] as const) {
+      const { store, snapshots } = recordingStore();
+      const state = stateOf(n);
+      state.serial = 0; // nothing on disk: the first save is a snapshot
+      const writer = new StateWriter(store, state);
+      await writer.flush();
+      const text = snapshots[0]!.text;
+      expect([n, lines(text.trimEnd().split('\n').length)]).toEqual([n, true]);
+      expect(Object.keys(decodeState(text, 'state.json').videos)).toHaveLength(n);
+    }
+  });
 });

@@ -30,4 +30,20 @@ describe('sidecar temp files', () => {
     expect(existsSync(live)).toBe(true);
     expect(existsSync(other)).toBe(true);
   });
+
+  it('each directory is listed once per store: a leftover that appears after its first sidecar there waits for the next store (run)', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'reelctl-sidecar-'));
+    const noDownloads = async () => {
+      throw new Error('no download here');
+    };
+    const store = new ArtifactStore(dir, noDownloads);
+    await store.writeSidecar('a.mp4', { sha256: 'a' }); // lists the directory: no leftovers yet
+    const late = path.join(dir, `b.mp4.json.tmp-${DEAD_PID}`);
+    writeFileSync(late, '{"half":');
+    await store.writeSidecar('b.mp4', { sha256: 'b' });
+    expect(existsSync(late)).toBe(true); // not listed again for every sidecar (200 renders: 200 listings)
+    await new ArtifactStore(dir, noDownloads).writeSidecar('b.mp4', { sha256: 'b' });
+    expect(existsSync(late)).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(dir, 'b.mp4.json'), 'utf8'))).toEqual({ sha256: 'b' });
+  });
 });
