@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { BenchCase, BenchContext, BenchResult } from './harness-api.js';
 import { naiveRun } from './baselines/naive-poller.js';
 import { batchedRun } from './baselines/batched-script.js';
+import { flushDisk } from './lib/flush-disk.js';
 import { round, summarize } from './lib/stats.js';
 import { systemClock } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
@@ -127,10 +128,16 @@ async function requestsCase(ctx: BenchContext): Promise<BenchResult[]> {
   const pairs = ctx.quick ? 1 : 3;
   const oursRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
   const batchedRuns: Awaited<ReturnType<typeof runPeer>>[] = [];
+  // Each run starts with no dirty pages left by the one before (flush-disk.ts).
+  const script = async () => {
+    flushDisk();
+    batchedRuns.push(await runPeer(ctx, batchedRun, n, latency, scale));
+  };
   for (let i = 0; i < pairs; i++) {
-    if (i % 2 === 1) batchedRuns.push(await runPeer(ctx, batchedRun, n, latency, scale));
+    if (i % 2 === 1) await script();
+    flushDisk();
     oursRuns.push(await runOurs(ctx, n, latency, n, scale));
-    if (i % 2 === 0) batchedRuns.push(await runPeer(ctx, batchedRun, n, latency, scale));
+    if (i % 2 === 0) await script();
   }
   const ours = oursRuns[0]!;
   const naive = await runPeer(ctx, naiveRun, n, latency, scale);
