@@ -234,9 +234,7 @@ export function createController(o: ControllerOptions): Controller {
       signal?.addEventListener('abort', () => void this.stop(), { once: true });
       queue.giveUpAfter = o.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
       recover();
-      // Every desired video gets a step; one already queued or running (setDesired started it) is not added
-      // again: re-added while running, each would step twice, and 200 fresh renders were polled at once
-      // after their submit — a wasted getResponse round and 200 steps.
+      // Not again what setDesired queued or started: each would step twice (a poll round right after the submits).
       for (const name of desired.keys()) if (!queue.has(name)) queue.add(name);
       await queue.idle();
       if (fatal) {
