@@ -60,6 +60,8 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
   const maxDownloadBytes = parseMaxDownloadBytes(env.REELCTL_MAX_DOWNLOAD_BYTES);
   // The tuning knobs, checked before the state is opened or locked.
   const pollMs = envInt(env, 'REELCTL_POLL_MS', 2000, { min: 100, max: 3_600_000 });
+  // The first retry of a failed step (it doubles per failure): tests that go through five failures need not wait 15 s.
+  const retryMs = envInt(env, 'REELCTL_RETRY_MS', Math.max(1000, pollMs), { min: 10, max: 3_600_000 });
   const lat = envInt(env, 'REELCTL_SIM_LATENCY_MS', 2500, { min: 1, max: 3_600_000 });
   const journalMinVideos = envInt(env, 'REELCTL_STATE_JOURNAL_MIN_VIDEOS', -1, { min: 0, max: 1_000_000_000 });
   const claimTiming = sharedTiming(env);
@@ -127,7 +129,7 @@ export async function createRuntime(g: GlobalOptions, o: RuntimeOptions) {
       resolveRequest: resolveLocalInputs,
       manifestCommit,
       random: Math.random,
-      retryDelayMs: Math.max(1000, pollMs),
+      retryDelayMs: retryMs,
       pollDelayMs: (n) => pollScheduleMs(n, { firstMs: pollMs, everyMs: pollMs }),
       ...o.webhook?.overrides({ client: guarded, resolveRequest: resolveLocalInputs, random: Math.random }),
     });

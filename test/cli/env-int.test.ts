@@ -42,4 +42,15 @@ describe('a bad knob on the command line', () => {
     expect(r.stderr).toContain('REELCTL_POLL_MS must be a whole number from 100 to 3600000, got "-5"');
     expect(existsSync(state)).toBe(false);
   });
+
+  it('apply with REELCTL_RETRY_MS=5 (under 10 ms): exit 1, one line naming it, no state written', async () => {
+    const d = tempDir('reelctl-env-int-');
+    const state = path.join(d, 'state', 'state.json');
+    const r = await reelctl(['apply', '--simulate', 'examples', '--state', state, '--out', path.join(d, 'out'), '--auto-approve'], {
+      env: { REELCTL_RETRY_MS: '5' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('REELCTL_RETRY_MS must be a whole number from 10 to 3600000, got "5"');
+    expect(existsSync(state)).toBe(false);
+  });
 });

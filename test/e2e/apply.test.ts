@@ -83,7 +83,7 @@ describe('reelctl apply (CLI against the simulator)', () => {
     writeFileSync(path.join(w.out, 'blocked'), 'a file where a directory must go\n');
     w.write('a.yaml', videoYaml('alpha', undefined, '  output:\n    path: blocked/alpha.mp4\n'));
     const t0 = Date.now();
-    const r = await w.apply();
+    const r = await w.apply([], { REELCTL_RETRY_MS: '100' }); // backoff 0.1, 0.2, 0.4, 0.8 s instead of 1, 2, 4, 8 s
     expect(r.exitCode).toBe(1);
     expect(Date.now() - t0).toBeLessThan(45_000);
     expect(r.stderr).toMatch(/download failed 5 times; giving up on this video for this run/);
