@@ -38,6 +38,8 @@ export class StateWriter {
   private started = 0;
   private completed = 0;
   private pending = false;
+  /** A save has started but not yet taken its changes (it waits one turn of the event loop for more callers). */
+  private gathering = false;
   private dirtyNames = new Set<string>();
   /** Of the dirty names, those a flush asked for (the next save carries them all). */
   private asked = new Set<string>();
@@ -81,13 +83,14 @@ export class StateWriter {
 
   /**
    * Resolves once `name`'s record — every record, without a name — as it stood at the call is on disk: after
-   * a save that STARTED after the call (a save takes its changes when it starts). Callers that come while a
-   * save runs share the next one. Other dirty records ride along a slice at a time (BACKLOG_SLICE).
+   * a save that took its changes after the call (a save takes them one turn of the event loop after it
+   * starts, so the callers of that turn share it). Callers that come while a save runs share the next one. Other dirty records ride along a slice at a time (BACKLOG_SLICE).
    */
   async flush(name?: string): Promise<void> {
     this.markDirty(name);
     if (name !== undefined) this.asked.add(name);
-    const target = this.started + 1; // the next save to start carries this change
+    // The next save to take its changes carries this one: a save still gathering (gatherTurn) has not taken them yet.
+    const target = this.gathering ? this.started : this.started + 1;
     while (this.completed < target) {
       const running = this.writing;
       if (running) {
@@ -100,7 +103,7 @@ export class StateWriter {
         continue;
       }
       const n = ++this.started;
-      this.pending = false;
+      this.gathering = true;
       this.writing = this.save();
       try {
         await this.writing; // the starter awaited first, so it resumes before the callers that came later
@@ -136,6 +139,9 @@ export class StateWriter {
   }
 
   private async save(): Promise<void> {
+    await gatherTurn();
+    this.gathering = false;
+    this.pending = false;
     const asked = this.asked;
     let names: Set<string>;
     if (this.allDirty) {
@@ -238,6 +244,14 @@ export class StateWriter {
     this.snapshots++;
   }
 }
+
+/**
+ * A save takes its changes one turn of the event loop after the flush that started it, so every flush asked in
+ * that turn shares it. Steps woken together (a poll round finding 200 renders finished, a submit batch
+ * answered) reach their flush a few promise hops apart: a save that took its changes at once carried the first
+ * caller and a slice of the backlog, and the other 199 waited behind it for a second save (~25 ms each).
+ */
+const gatherTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Pieces of the snapshot of a large state: about this many characters each. */
 const PIECE = 1 << 20;

@@ -46,11 +46,14 @@ class GatedStore extends MemoryStateStore {
   log: string[] = [];
   gate: Promise<void> = Promise.resolve();
   fail: Error | undefined;
+  /** Called when the results save starts (the tests open the gate a few turns later, should the download not). */
+  onSaveStarted: () => void = () => undefined;
   private resultsSaved = false;
   override async write(next: StateFile, opts?: WriteOptions): Promise<StateFile> {
     const first = hasResults(next) && !this.resultsSaved;
     if (!first) return super.write(next, opts);
     this.log.push('results save started');
+    this.onSaveStarted();
     await this.gate;
     if (this.fail) throw this.fail;
     const w = await super.write(next, opts);
@@ -99,18 +102,22 @@ function controller(store: GatedStore, onDownload: () => void) {
   return c;
 }
 
+/** Turns of the event loop after which the gate opens by itself (a download held behind the save would never open it). */
+const turns = (n: number, then: () => void) => (n <= 0 ? then() : void setImmediate(() => turns(n - 1, then)));
+
 describe('results saved beside the download', () => {
-  it('the download starts while the results are being saved; Ready is saved after both', async () => {
+  it('the download starts before the results are saved; Ready is saved after both', async () => {
     const store = new GatedStore();
     let open: () => void = () => undefined;
     store.gate = new Promise<void>((r) => (open = r));
     // The save is released by the download starting: were the download still behind the save, the gate
-    // would open only on the next turn of the event loop, after the save had been waited for.
+    // would open only a few turns after the save started, and the download would start after it ended.
     const c = controller(store, () => open());
-    setImmediate(() => open());
+    store.onSaveStarted = () => turns(5, open);
     const sum = await c.runToCompletion();
     expect(sum.ready).toBe(1);
-    expect(store.log).toEqual(['results save started', 'download started', 'results saved']);
+    // The save takes its changes a turn after the step asks for it (state/writer.ts); the download does not wait.
+    expect(store.log).toEqual(['download started', 'results save started', 'results saved']);
     const saved = (await store.read())!;
     expect(saved.videos.a?.phase).toBe('Ready');
     expect(saved.videos.a?.attempts[0]?.costUsd).toBe(0.42);
@@ -122,9 +129,9 @@ describe('results saved beside the download', () => {
     store.gate = new Promise<void>((r) => (open = r));
     store.fail = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     const c = controller(store, () => open());
-    setImmediate(() => open());
+    store.onSaveStarted = () => turns(5, open);
     await expect(c.runToCompletion()).rejects.toMatchObject({ code: 'disk.ENOSPC' });
-    expect(store.log.slice(0, 2)).toEqual(['results save started', 'download started']);
+    expect(store.log.slice(0, 2)).toEqual(['download started', 'results save started']);
     expect(store.log).not.toContain('results saved');
   });
 });

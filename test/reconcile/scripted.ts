@@ -285,6 +285,11 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
         if (i > 5000) throw new Error('the run did not settle within 5000 timer steps');
         await vi.advanceTimersToNextTimerAsync();
         if (settled || vi.getTimerCount() > 0) continue;
+        // A few real turns of the event loop first (setImmediate is not faked): a state save gathers the
+        // flushes of one turn before it starts (state/writer.ts), and a process killed by the hang would
+        // have run it by then.
+        for (let k = 0; k < 5 && !settled && vi.getTimerCount() === 0; k++) await new Promise((r) => setImmediate(r));
+        if (settled || vi.getTimerCount() > 0) continue;
         if (hung) {
           run.crashed = true;
           break;

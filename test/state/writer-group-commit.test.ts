@@ -59,6 +59,33 @@ describe('StateWriter group commit', () => {
   });
 });
 
+describe('StateWriter group commit: one turn', () => {
+  it('flushes asked in the same turn of the event loop share one save, even a few promise hops after the first', async () => {
+    const { store, saves } = heldStore();
+    const state = emptyState('lin');
+    const names = Array.from({ length: 20 }, (_, i) => `v${i}`);
+    for (const n of names) state.videos[n] = video(n);
+    state.serial = 1;
+    const writer = new StateWriter(store, state, { journalMinVideos: 0 });
+    // Steps woken together (one poll round) reach their flush a few hops apart, each after changing its record.
+    const hops = async (k: number) => {
+      for (let i = 0; i < k; i++) await Promise.resolve();
+    };
+    const flushed = names.map(async (n, i) => {
+      await hops(i);
+      setPhase(state.videos[n]!, 'Downloading', 1);
+      await writer.flush(n);
+    });
+    for (let i = 0; i < 50 && saves.length < 1; i++) await tick();
+    expect(saves).toHaveLength(1);
+    expect(Object.keys(saves[0]!.phases).sort()).toEqual([...names].sort()); // all twenty, in the first save
+    expect(Object.values(saves[0]!.phases).every((p) => p === 'Downloading')).toBe(true);
+    saves[0]!.done();
+    await Promise.all(flushed);
+    expect(saves).toHaveLength(1); // nobody waited for a second save
+  });
+});
+
 describe('StateWriter group commit: failures', () => {
   it('a failed save fails the flushes whose changes it carried; a flush that came during it gets a save of its own', async () => {
     const { store, saves } = heldStore();
