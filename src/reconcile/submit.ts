@@ -13,7 +13,6 @@ import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
 import { syncPhase, transition, type Step } from './context.js';
 import { bindRequest, isBoundTo, settleStaleIntent, type BoundRequest } from './intent.js';
-import { nextPollInMs } from './poll-delay.js';
 import { done, failed, requeue, type Result } from './result.js';
 
 /** Sends of one task UUID (first send included) after which it is re-sent only with growing pauses. */
@@ -123,7 +122,6 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
   if (!isBoundTo(attempt, bound, desired)) return settleStaleIntent(step, attempt);
   attempt.sends++;
   const outcome = await deps.client.submit({ taskUUID: attempt.taskUUID, request: bound.request }, { signal: env.signal });
-  const answeredAt = deps.clock.elapsed();
   failpoint('after-submit');
   if (outcome.status === 'accepted') {
     attempt.state = 'accepted';
@@ -133,7 +131,7 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
     await env.records.flush(step.name);
     failpoint('after-submit-persisted');
     env.polls.reset(step.name);
-    return requeue(nextPollInMs(deps, 0, answeredAt)); // a poll delay after the answer, the save of it included
+    return requeue(deps.pollDelayMs(0));
   }
   if (outcome.status === 'rejected') {
     attempt.state = 'failed';

@@ -1,8 +1,7 @@
 // Polls keep their cadence (issue 19, makespan against the batched script): a render's next poll is due one
 // poll delay after the last one was ASKED, not after its answer came back, so a slow API round trip does not
 // push every later poll back by itself; and a fresh render is first polled one poll delay after its submit
-// (each video's first step runs once, not again at once because both setDesired and runToCompletion queued it),
-// counted from the submit's answer, not from the end of the save that records it.
+// (each video's first step runs once, not again at once because both setDesired and runToCompletion queued it).
 import { describe, expect, it, vi } from 'vitest';
 import { POLL_MS, runSequence, video } from './scripted.js';
 
@@ -29,15 +28,5 @@ describe('poll cadence', () => {
     expect(polls(calls.filter((c) => c.name === 'a'))).toEqual([submitted + POLL_MS, submitted + 2 * POLL_MS]);
     // a: submit, poll (processing), poll (success → download → Ready): three steps, not a fourth at once.
     expect(passes.filter((p) => p.name === 'a')).toHaveLength(3);
-  });
-
-  it('the first poll is due one poll delay after the submit was answered, however long the save of "Submitted" takes', async () => {
-    const saveMs = 700;
-    const { calls, runs } = await runSequence([{ videos: [video('a')], scripts: { a: { poll: ['processing', { success: 1 }] } }, saveMs }]);
-    expect(runs[0]!.summary?.ready).toBe(1);
-    const submitted = calls.find((c) => c.op === 'submit')!.at; // the scripted API answers a submit at once
-    expect(submitted).toBe(saveMs); // after the intent's save
-    // Counted from the end of the save that follows the answer, they would be saveMs later (POLL_MS + 1400, …).
-    expect(polls(calls)).toEqual([submitted + POLL_MS, submitted + 2 * POLL_MS]);
   });
 });
