@@ -20,6 +20,7 @@ import { createController } from '../src/reconcile/controller.js';
 import { FileStateStore } from '../src/state/file-store.js';
 import { emptyState } from '../src/state/transitions.js';
 import { ArtifactStore } from '../src/store/artifacts.js';
+import { checkOutputDir } from '../src/store/out-dir.js';
 
 export function benchVideos(n: number): LoadedVideo[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -36,12 +37,16 @@ export function benchVideos(n: number): LoadedVideo[] {
 
 /**
  * Runs our controller on `n` videos, configured as `apply` configures it (cli/runtime.ts: download slots for
- * the concurrency, the poll schedule at the bench's interval); returns makespan and the simulator's request count.
+ * the concurrency, the poll schedule at the bench's interval, the state read and --out checked before the clock starts);
+ * returns makespan and the simulator's request count.
  */
 export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, concurrency: number, scale: number, simOpts: SimOptions = {}) {
   const sim = await startSimulator({ ...simOpts, latency: { minMs: latencyMs, maxMs: latencyMs } });
   const dir = await mkdtemp(path.join(ctx.tmpDir, 'ours-'));
   const store = new FileStateStore(path.join(dir, 'state.json'));
+  // As apply starts (cli/runtime.ts), before anything is timed: the state read through its store, --out checked.
+  const state = (await store.read()) ?? emptyState();
+  await checkOutputDir(path.join(dir, 'out'));
   const pollMs = 2000 * scale;
   const client = createProviderClient(createRunwareProvider({ baseUrl: sim.url, apiKey: sim.apiKey }), {
     pollRoundMs: pollMs,
@@ -49,7 +54,7 @@ export async function runOurs(ctx: BenchContext, n: number, latencyMs: number, c
   });
   const controller = createController({
     store,
-    state: emptyState(),
+    state,
     client,
     artifacts: new ArtifactStore(path.join(dir, 'out'), (u) => client.download(u)),
     clock: systemClock,

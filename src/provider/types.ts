@@ -69,6 +69,11 @@ export interface ProviderClient {
   watch?(taskUUID: string, onSettled: () => void): void;
   /** Stops riding along (the task was abandoned or its video removed). */
   unwatch?(taskUUID: string): void;
+  /**
+   * Resolves, with the client clock's `elapsed()`, once every submit request in flight now has been
+   * answered: renders accepted together are first polled a poll delay after the last of them was accepted.
+   */
+  submitsSettled?(): Promise<number>;
   /** True while the breaker pauses submits (polls continue). */
   readonly breakerOpen: boolean;
   /** Counters for /metrics and benches. */

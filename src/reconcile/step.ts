@@ -12,6 +12,7 @@ import { downloadOutputs, keepReady } from './outputs.js';
 import { discardSimulated, foreignRecord } from './simulated.js';
 import { settleStaleIntent } from './intent.js';
 import { failRender, pollUnknown, recordResults } from './poll-outcome.js';
+import { nextPollInMs } from './poll-delay.js';
 import { done, failed, requeue, type Result } from './result.js';
 import { finishAttempt, send, startRender } from './submit.js';
 
@@ -107,17 +108,6 @@ async function advance(step: Step, attempt: Attempt): Promise<Result> {
 
 /** Under supersede=wait, the old render's step "done" means: look again now, for the new spec. */
 const finishFirst = (r: Result): Result => (r.kind === 'done' ? requeue(0) : r);
-
-/**
- * Polls keep their cadence: the next one is due a poll delay after this one was asked, not after its answer
- * came back (and the step ran). Counted from the answer, every round started one round trip and a timer's
- * lateness after the last, and over a 30 s render at 2 s polls the round that finds it finished came ~0.1 s
- * late on this machine; with a real API's round trips, later still. The poll lane keeps rounds at least a
- * round apart whatever the callers ask, so a slow poll (retries) cannot make them more frequent.
- */
-function nextPollInMs(deps: ReconcileDeps, count: number, askedAt: number): number {
-  return Math.max(0, deps.pollDelayMs(count) - (deps.clock.elapsed() - askedAt));
-}
 
 async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
   const { env, deps, v, desired } = step;

@@ -123,6 +123,31 @@ describe('submit batching', () => {
     await client.close();
   });
 
+  it('submitsSettled resolves once every batch in flight when it was asked has been answered, with the clock then', async () => {
+    const clock = new FakeClock();
+    const h = heldProvider();
+    const client = createProviderClient(h.provider, { ...fast, clock, submitWindowMs: 25, submitBatchSize: 50, submitConcurrency: 4 });
+    expect(await client.submitsSettled!()).toBe(clock.elapsed()); // nothing in flight: at once
+    const tasks = Array.from({ length: 150 }, () => task());
+    const outcomes = tasks.map((t) => client.submit(t));
+    await clock.advance(0);
+    expect(h.requests).toHaveLength(3);
+    h.requests[0]!.answer(acceptAll);
+    await outcomes[0]; // the first batch's caller has its answer; two batches sent with it are still out
+    let settledAt: number | undefined;
+    const askedAt = clock.elapsed();
+    void client.submitsSettled!().then((t) => (settledAt = t));
+    await clock.advance(300);
+    h.requests[2]!.answer(acceptAll);
+    await clock.advance(200);
+    expect(settledAt).toBeUndefined(); // the second batch is still unanswered
+    h.requests[1]!.answer(acceptAll);
+    await Promise.all(outcomes);
+    await clock.advance(0);
+    expect(settledAt).toBe(askedAt + 500); // the clock when the last of them was answered
+    await client.close();
+  });
+
   it('a full batch does not wait for the window: it goes at once; a partial one still waits the window out', async () => {
     const clock = new FakeClock();
     const h = heldProvider();

@@ -1,7 +1,8 @@
 // Polls keep their cadence (issue 19, makespan against the batched script): a render's next poll is due one
 // poll delay after the last one was ASKED, not after its answer came back, so a slow API round trip does not
 // push every later poll back by itself; and a fresh render is first polled one poll delay after its submit
-// (each video's first step runs once, not again at once because both setDesired and runToCompletion queued it).
+// (each video's first step runs once, not again at once because both setDesired and runToCompletion queued it),
+// counted from when the submits sent alongside it were all answered — not from the end of the save that follows.
 import { describe, expect, it, vi } from 'vitest';
 import { POLL_MS, runSequence, video } from './scripted.js';
 
@@ -28,5 +29,17 @@ describe('poll cadence', () => {
     expect(polls(calls.filter((c) => c.name === 'a'))).toEqual([submitted + POLL_MS, submitted + 2 * POLL_MS]);
     // a: submit, poll (processing), poll (success → download → Ready): three steps, not a fourth at once.
     expect(passes.filter((p) => p.name === 'a')).toHaveLength(3);
+  });
+
+  it('the first poll is due a poll delay after the submits sent alongside were all answered, not after the save that follows', async () => {
+    const saveMs = 700; // every save, the intent's and Submitted's
+    const settleMs = 300; // the last batch that travelled with this one is answered 300 ms after it
+    const { calls, runs } = await runSequence([{ videos: [video('a')], scripts: { a: { poll: ['processing', { success: 1 }] } }, saveMs, settleMs }]);
+    expect(runs[0]!.summary?.ready).toBe(1);
+    const submitted = calls.find((c) => c.op === 'submit')!.at; // the scripted API answers a submit at once
+    expect(submitted).toBe(saveMs); // after the intent's save
+    // From the answer: submitted + POLL_MS (before the others' renders were accepted); from the end of the
+    // Submitted save: submitted + saveMs + POLL_MS.
+    expect(polls(calls)).toEqual([submitted + settleMs + POLL_MS, submitted + settleMs + 2 * POLL_MS]);
   });
 });

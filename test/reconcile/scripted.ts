@@ -183,6 +183,10 @@ export interface RunSpec {
   supersede?: 'wait' | 'abandon';
   /** Records put into the state before this run starts (a state written by an older or buggy reelctl). */
   records?: VideoState[];
+  /** Every state save takes this many fake ms (a slow disk). */
+  saveMs?: number;
+  /** The client's submitsSettled() resolves this many fake ms after it is asked (submits that travelled alongside answered later). */
+  settleMs?: number;
 }
 /** A saved record whose stored phase is not the one its facts give. */
 interface PhaseMismatch {
@@ -193,11 +197,13 @@ interface PhaseMismatch {
 /** The memory store, noting every save of a record whose stored phase is not derivePhase of its facts. */
 class PhaseCheckedStore extends MemoryStateStore {
   readonly mismatches: PhaseMismatch[] = [];
-  override write(...args: Parameters<MemoryStateStore['write']>): Promise<StateFile> {
+  delayMs = 0;
+  override async write(...args: Parameters<MemoryStateStore['write']>): Promise<StateFile> {
     for (const v of Object.values(args[0].videos)) {
       const derived = derivePhase(v);
       if (derived !== v.phase) this.mismatches.push({ name: v.name, stored: v.phase, derived });
     }
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     return super.write(...args);
   }
 }
@@ -249,6 +255,11 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
         () => start,
         () => void (hung = true),
       );
+      store.delayMs = spec.saveMs ?? 0;
+      if (spec.settleMs !== undefined) {
+        const ms = spec.settleMs;
+        client.submitsSettled = () => new Promise((r) => setTimeout(() => r(performance.now()), ms));
+      }
       const state = (await store.read()) ?? emptyState('lin');
       for (const r of spec.records ?? []) state.videos[r.name] = structuredClone(r);
       const controller = createController({

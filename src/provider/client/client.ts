@@ -106,6 +106,7 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
 
   return {
     submit: (task, ro?: RequestOptions) => guard(ro?.signal, submitLane.submit(task)),
+    submitsSettled: () => submitLane.settled(),
     poll: (uuid, ro?: RequestOptions) => guard(ro?.signal, pollLane.poll(uuid)),
     watch: (uuid, onSettled) => pollLane.watch(uuid, onSettled),
     unwatch: (uuid) => pollLane.unwatch(uuid),

@@ -30,6 +30,8 @@ export class SubmitLane {
   private running = false;
   /** Ends the gathering window early (a full batch is waiting), while it is open. */
   private batchFull: (() => void) | undefined;
+  /** Batch requests on their way: each settles once its waiters have their outcomes. */
+  private readonly inFlight = new Set<Promise<void>>();
   constructor(private readonly d: SubmitLaneDeps) {}
 
   submit(task: VideoTask): Promise<SubmitOutcome> {
@@ -39,6 +41,18 @@ export class SubmitLane {
       if (!this.running) void this.run();
       else if (this.queue.length >= this.d.batchSize) this.batchFull?.();
     });
+  }
+
+  /**
+   * Resolves, with the clock's `elapsed()`, once every batch in flight now has been answered. Renders
+   * accepted by batches that travelled together are polled together from there (reconcile/submit.ts): the
+   * first batch's answer is earlier than the last batch's acceptance, and a poll round phased from it can
+   * come just before the last renders end — then they wait a whole round more. Batches sent later (paced)
+   * are not waited for.
+   */
+  settled(): Promise<number> {
+    if (this.inFlight.size === 0) return Promise.resolve(this.d.clock.elapsed());
+    return Promise.allSettled([...this.inFlight]).then(() => this.d.clock.elapsed());
   }
 
   /**
@@ -63,7 +77,7 @@ export class SubmitLane {
 
   private async run(): Promise<void> {
     this.running = true;
-    const inFlight = new Set<Promise<void>>();
+    const inFlight = this.inFlight;
     try {
       await this.gather(); // let concurrent callers join the batch
       for (;;) {
