@@ -50,6 +50,11 @@ export class FileStateStore implements StateStore {
             `found the state journal ${this.journalFile} but no state file ${this.file}; restore ${this.file} (or its .backup), or move the journal away to start from an empty state`,
             { code: 'state.corrupt' },
           );
+        // Nothing on disk: the first save does not look again (apply and the daemon read under the lock, and
+        // nobody else writes the state), nor back up or unlink files that are not there — four fewer steps
+        // before the first submit, each waiting its turn behind the start-up's other work.
+        this.lastSerial = 0;
+        this.journalMayExist = false;
         return null;
       }
       const snapshot = decodeState(text, this.file);
@@ -163,7 +168,7 @@ export class FileStateStore implements StateStore {
       await this.fs.unlink(tmp).catch(() => undefined); // the old state stays in place, untouched
       throw err;
     }
-    await this.keepBackup();
+    if (this.hasSnapshot) await this.keepBackup(); // else there is no state file to keep (read() found none)
     await this.fs.rename(tmp, this.file);
     await syncDir(dir, this.fs);
     this.lastSerial = written.serial;

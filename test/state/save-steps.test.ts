@@ -37,6 +37,28 @@ const withVideo = (s: StateFile, name: string): StateFile => ({
 });
 
 describe('snapshot fs steps', () => {
+  it('the first save after a read that found no state looks no more: no second read, no backup link, no journal unlink', async () => {
+    const file = path.join(tmp('reelctl-steps-'), 'state', 'state.json');
+    const ops: string[] = [];
+    const counting = countingFs(ops);
+    const store = new FileStateStore(file, {
+      ...counting,
+      readFile: ((...a: Parameters<typeof fs.readFile>) => (ops.push('readFile'), fs.readFile(...a))) as StateFs['readFile'],
+    });
+    expect(await store.read()).toBeNull(); // as apply and the daemon start: the state read under the lock
+    expect(ops).toEqual(['readFile', 'readFile']); // the state, then its journal: neither there
+    ops.length = 0;
+    const first = await store.write(emptyState('lin'));
+    expect(ops).toEqual(['mkdir', 'open', 'rename', 'open']); // temp, temp → state, the directory (its fsync)
+    expect(first.serial).toBe(1);
+    expect((await new FileStateStore(file).read())!.lineage).toBe('lin');
+    expect(existsSync(`${file}.backup`)).toBe(false); // nothing to keep yet
+    ops.length = 0;
+    await store.write(withVideo(first, 'a'));
+    expect(ops).toEqual(['open', 'link', 'rename', 'rename', 'open']); // from the second save on, the first state is kept as the backup
+    expect(existsSync(`${file}.backup`)).toBe(true);
+  });
+
   it('a save after the first takes no mkdir and no unlink: only temp file, backup link, renames and the directory fsync', async () => {
     const file = path.join(tmp('reelctl-steps-'), 'state', 'state.json');
     const ops: string[] = [];
