@@ -5,6 +5,7 @@ import PQueue from 'p-queue';
 import { systemClock, type Clock } from '../../clock.js';
 import { ProviderError } from '../../errors.js';
 import type { DownloadResponse, Provider, ProviderClient, RequestOptions } from '../types.js';
+import { raceAbort } from './abort-race.js';
 import { fullJitter, RetryBudget } from './backoff.js';
 import { Breaker } from './breaker.js';
 import { PollLane } from './poll-lane.js';
@@ -93,21 +94,10 @@ export function createProviderClient(provider: Provider, options: ClientOptions 
   const pollLane = new PollLane({ ...common, batchSize: o.pollBatchSize, roundMs: o.pollRoundMs, count: count('poll') });
   const downloads = new PQueue({ concurrency: o.downloadConcurrency });
 
-  const guard = <T>(signal: AbortSignal | undefined, p: Promise<T>): Promise<T> => {
-    if (!signal) return p;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    let onAbort: () => void = () => undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-  };
-
   return {
-    submit: (task, ro?: RequestOptions) => guard(ro?.signal, submitLane.submit(task)),
+    submit: (task, ro?: RequestOptions) => raceAbort(ro?.signal, submitLane.submit(task)),
     submitsSettled: () => submitLane.settled(),
-    poll: (uuid, ro?: RequestOptions) => guard(ro?.signal, pollLane.poll(uuid)),
+    poll: (uuid, ro?: RequestOptions) => raceAbort(ro?.signal, pollLane.poll(uuid)),
     watch: (uuid, onSettled) => pollLane.watch(uuid, onSettled),
     unwatch: (uuid) => pollLane.unwatch(uuid),
     download(url, ro = {}): Promise<DownloadResponse> {
