@@ -13,3 +13,29 @@ import type { ReconcileDeps } from './context.js';
 export function nextPollInMs(deps: ReconcileDeps, count: number, since: number): number {
   return Math.max(0, deps.pollDelayMs(count) - (deps.clock.elapsed() - since));
 }
+
+/** How long a submit step waits, at most, for the submits that travelled with its own (see firstPollSince). */
+export const TOGETHER_WAIT_MAX_MS = 1000;
+
+/**
+ * Where a render's first poll delay counts from: when the submit requests that travelled with its own were
+ * all answered (`together`, from ProviderClient.submitsSettled), so renders accepted together are polled
+ * together. A round phased from this batch's own answer can fall a few ms before the last batch's renders
+ * end, and those are then found a whole round late. Waited for at most TOGETHER_WAIT_MAX_MS (half the first
+ * poll delay when that is shorter) from this submit's answer: a batch still being retried does not hold the
+ * step; the delay then counts from now. Without `together` (a client that cannot tell): from now.
+ */
+export async function firstPollSince(deps: ReconcileDeps, together: Promise<number> | undefined, answeredAt: number, signal: AbortSignal): Promise<number> {
+  if (!together) return deps.clock.elapsed();
+  const left = Math.min(TOGETHER_WAIT_MAX_MS, deps.pollDelayMs(0) / 2) - (deps.clock.elapsed() - answeredAt);
+  const stop = new AbortController();
+  const timeUp = deps.clock.sleep(Math.max(0, left), AbortSignal.any([signal, stop.signal])).then(
+    () => undefined,
+    () => undefined,
+  );
+  try {
+    return (await Promise.race([together, timeUp])) ?? deps.clock.elapsed();
+  } finally {
+    stop.abort();
+  }
+}

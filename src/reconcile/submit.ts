@@ -13,7 +13,7 @@ import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
 import { syncPhase, transition, type Step } from './context.js';
 import { bindRequest, isBoundTo, settleStaleIntent, type BoundRequest } from './intent.js';
-import { nextPollInMs } from './poll-delay.js';
+import { firstPollSince, nextPollInMs } from './poll-delay.js';
 import { done, failed, requeue, type Result } from './result.js';
 
 /** Sends of one task UUID (first send included) after which it is re-sent only with growing pauses. */
@@ -125,11 +125,10 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
   const outcome = await deps.client.submit({ taskUUID: attempt.taskUUID, request: bound.request }, { signal: env.signal });
   failpoint('after-submit');
   if (outcome.status === 'accepted') {
-    // The first poll is due a poll delay after the submits that travelled with this one were all answered
-    // (the render runs from its acceptance; the save below is not waited for): renders accepted together
-    // are polled together, and the round that finds them finished comes after the last of them, not just
-    // before (a whole round more for the late ones). Client.submitsSettled: a client without it, this answer.
-    const together = deps.client.submitsSettled?.() ?? Promise.resolve(deps.clock.elapsed());
+    // The first poll is due a poll delay after the submits that travelled with this one were all answered,
+    // not after the save below (poll-delay.ts, firstPollSince).
+    const answeredAt = deps.clock.elapsed();
+    const together = deps.client.submitsSettled?.();
     attempt.state = 'accepted';
     clearCondition(v, ConditionType.RemoteUnknown);
     transition(step, 'Submitted', undefined, attempt.taskUUID);
@@ -137,7 +136,7 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
     await env.records.flush(step.name);
     failpoint('after-submit-persisted');
     env.polls.reset(step.name);
-    return requeue(nextPollInMs(deps, 0, await together));
+    return requeue(nextPollInMs(deps, 0, await firstPollSince(deps, together, answeredAt, env.signal)));
   }
   if (outcome.status === 'rejected') {
     attempt.state = 'failed';

@@ -84,12 +84,13 @@ export class StateWriter {
   /**
    * Resolves once `name`'s record — every record, without a name — as it stood at the call is on disk: after
    * a save that took its changes after the call (a save takes them one turn of the event loop after it
-   * starts, so the callers of that turn share it). Callers that come while a save runs share the next one. Other dirty records ride along a slice at a time (BACKLOG_SLICE).
+   * starts, so the callers of that turn share it). Callers that come while a save runs share the next one.
+   * Other dirty records ride along a slice at a time (BACKLOG_SLICE).
    */
   async flush(name?: string): Promise<void> {
     this.markDirty(name);
     if (name !== undefined) this.asked.add(name);
-    // The next save to take its changes carries this one: a save still gathering (gatherTurn) has not taken them yet.
+    // The next save to take its changes carries this one (a save still gathering has not taken them yet).
     const target = this.gathering ? this.started : this.started + 1;
     while (this.completed < target) {
       const running = this.writing;

@@ -4,6 +4,7 @@
 // (each video's first step runs once, not again at once because both setDesired and runToCompletion queued it),
 // counted from when the submits sent alongside it were all answered — not from the end of the save that follows.
 import { describe, expect, it, vi } from 'vitest';
+import { TOGETHER_WAIT_MAX_MS } from '../../src/reconcile/poll-delay.js';
 import { POLL_MS, runSequence, video } from './scripted.js';
 
 vi.mock('../../src/store/output-check.js', async (original) => {
@@ -41,5 +42,19 @@ describe('poll cadence', () => {
     // From the answer: submitted + POLL_MS (before the others' renders were accepted); from the end of the
     // Submitted save: submitted + saveMs + POLL_MS.
     expect(polls(calls)).toEqual([submitted + settleMs + POLL_MS, submitted + settleMs + 2 * POLL_MS]);
+  });
+
+  it('submits answered after the save are waited for, a little: a batch being retried for a minute does not hold the step', async () => {
+    const saveMs = 100;
+    const late = await runSequence([{ videos: [video('a')], scripts: { a: { poll: ['processing', { success: 1 }] } }, saveMs, settleMs: 400 }]);
+    const submittedLate = late.calls.find((c) => c.op === 'submit')!.at;
+    expect(polls(late.calls)[0]).toBe(submittedLate + 400 + POLL_MS); // 400 ms after the answer: still waited for
+    const stuck = await runSequence([{ videos: [video('a')], scripts: { a: { poll: ['processing', { success: 1 }] } }, saveMs, settleMs: 60_000 }]);
+    expect(stuck.runs[0]!.summary?.ready).toBe(1);
+    const submitted = stuck.calls.find((c) => c.op === 'submit')!.at;
+    // At most TOGETHER_WAIT_MAX_MS (or half the first poll delay) after the answer, then from then on.
+    const waited = Math.min(TOGETHER_WAIT_MAX_MS, POLL_MS / 2);
+    expect(polls(stuck.calls)).toEqual([submitted + waited + POLL_MS, submitted + waited + 2 * POLL_MS]);
+    expect(stuck.passes.filter((p) => p.name === 'a')[0]!.at).toBe(submitted + waited); // not a minute
   });
 });
