@@ -34,8 +34,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // 2-core machine: keep parallelism modest so e2e child processes are not starved.
-    maxWorkers: 2,
+    // 2-core machine, yet three workers: most long files wait on child processes, timers and the disk, and a
+    // third file overlaps those waits. Measured back to back on 2026-11-30: vitest 297 s with two workers,
+    // 258 s and 246 s with three (all 1,091 tests passing each time).
+    maxWorkers: 3,
     sequence: { sequencer: SlowFirst },
   },
 });
