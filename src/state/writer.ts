@@ -15,9 +15,8 @@
 // not wait for 50,000 of them (issue 19). The rest is carried a slice at a time by the saves that follow,
 // whole by `flush()` and at close — a save that would append more than a quarter of the records (and more
 // than 1,000) is a snapshot instead (one file written in pieces, not a journal line as large as the state).
-import { createHash } from 'node:crypto';
-import { encodeState, PRETTY_MAX_VIDEOS } from './codec.js';
-import type { StateFile, StateStore, VideoState } from './model.js';
+import type { StateFile, StateStore } from './model.js';
+import { digest, encodeSnapshot } from './snapshot-pieces.js';
 
 export interface StateWriterOptions {
   /** Compact once the journal exceeds max(this, snapshot size / 2). Default 1 MiB. */
@@ -253,38 +252,3 @@ export class StateWriter {
  * caller and a slice of the backlog, and the other 199 waited behind it for a second save (~25 ms each).
  */
 const gatherTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Pieces of the snapshot of a large state: about this many characters each. */
-const PIECE = 1 << 20;
-
-/**
- * The whole state in pieces of about 1 MB, filling `digests` with each record's digest on the way. Records
- * are serialized as the pieces are taken (the store writes each before it asks for the next): a record
- * changed meanwhile is written as it is then, and its digest says so (a save that follows compares it).
- */
-function* encodeSnapshot(s: StateFile, digests: Map<string, string>): Generator<string> {
-  const entries = Object.entries(s.videos);
-  if (entries.length <= PRETTY_MAX_VIDEOS) {
-    for (const [name, v] of entries) digests.set(name, digest(JSON.stringify(v)));
-    yield encodeState(s); // small: pretty, for people
-    return;
-  }
-  const { videos: _videos, ...top } = s; // every top-level field (version, serial, lineage, budget …), then the videos
-  let piece = `${JSON.stringify(top).slice(0, -1)},"videos":{`;
-  let first = true;
-  for (const [name, v] of entries) {
-    const json = JSON.stringify(v satisfies VideoState);
-    digests.set(name, digest(json));
-    piece += `${first ? '' : ','}${JSON.stringify(name)}:${json}`;
-    first = false;
-    if (piece.length >= PIECE) {
-      yield piece;
-      piece = '';
-    }
-  }
-  yield `${piece}}}\n`;
-}
-
-function digest(json: string): string {
-  return createHash('sha1').update(json).digest('base64');
-}
