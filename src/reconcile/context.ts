@@ -57,8 +57,11 @@ export interface StepEnv {
   wake(name: string): void;
   /** Outputs to check against the disk on a name's next step (start, resync): take() consumes the check. */
   readonly drift: { take(name: string): boolean; mark(name: string): void };
-  /** Polls of a video's current render since it was accepted (the poll delay grows with it). */
-  readonly polls: { next(name: string): number; reset(name: string): void };
+  /**
+   * Polls of a video's current render since it was accepted (the poll delay grows with it), and when its next
+   * poll is due (clock.elapsed()), so each poll counts from when the last was due, not from when it ran.
+   */
+  readonly polls: { next(name: string): number; reset(name: string): void; due(name: string): number | undefined; setDue(name: string, at: number): void };
 }
 
 export interface Step {

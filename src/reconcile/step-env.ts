@@ -37,6 +37,7 @@ export function createStepEnv(p: StepEnvParts): StepEnv {
   };
   const checkDrift = new Set(Object.keys(state.videos)); // at start, every recorded output is checked once
   const pollCounts = new Map<string, number>();
+  const pollDue = new Map<string, number>();
   return {
     get desired() {
       return p.desired();
@@ -53,7 +54,12 @@ export function createStepEnv(p: StepEnvParts): StepEnv {
         pollCounts.set(name, n);
         return n;
       },
-      reset: (name) => void pollCounts.set(name, 0),
+      reset(name) {
+        pollCounts.set(name, 0);
+        pollDue.delete(name);
+      },
+      due: (name) => pollDue.get(name),
+      setDue: (name, at) => void pollDue.set(name, at),
     },
   };
 }

@@ -12,7 +12,7 @@ import { downloadOutputs, keepReady } from './outputs.js';
 import { discardSimulated, foreignRecord } from './simulated.js';
 import { settleStaleIntent } from './intent.js';
 import { failRender, pollUnknown, recordResults } from './poll-outcome.js';
-import { nextPollInMs } from './poll-delay.js';
+import { pollPhase, schedulePoll } from './poll-delay.js';
 import { done, failed, requeue, type Result } from './result.js';
 import { finishAttempt, send, startRender } from './submit.js';
 
@@ -128,7 +128,8 @@ async function pollOnce(step: Step, attempt: Attempt): Promise<Result> {
     if (phaseOf(step) !== 'Running') transition(step, 'Running', undefined, attempt.taskUUID);
     // Between its own backed-off polls, the task rides along in other rounds; finishing wakes it at once.
     deps.client.watch?.(attempt.taskUUID, () => env.wake(step.name));
-    return requeue(nextPollInMs(deps, count, askedAt));
+    const since = pollPhase(env.polls.due(step.name), askedAt, deps.pollDelayMs(count));
+    return requeue(schedulePoll(deps, env.polls, step.name, count, since));
   }
   if (o.status === 'success') {
     // The results are recorded at once and saved while their files download: the save (several hundred

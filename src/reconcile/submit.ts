@@ -13,7 +13,7 @@ import { clearCondition, iso, setCondition } from '../state/transitions.js';
 import { attemptSpendUsd, DAY_MS, isUnsettled } from './budget.js';
 import { syncPhase, transition, type Step } from './context.js';
 import { bindRequest, isBoundTo, settleStaleIntent, type BoundRequest } from './intent.js';
-import { firstPollSince, nextPollInMs } from './poll-delay.js';
+import { firstPollSince, schedulePoll } from './poll-delay.js';
 import { done, failed, requeue, type Result } from './result.js';
 
 /** Sends of one task UUID (first send included) after which it is re-sent only with growing pauses. */
@@ -136,7 +136,7 @@ export async function send(step: Step, attempt: Attempt, resolved?: BoundRequest
     await env.records.flush(step.name);
     failpoint('after-submit-persisted');
     env.polls.reset(step.name);
-    return requeue(nextPollInMs(deps, 0, await firstPollSince(deps, together, answeredAt, env.signal)));
+    return requeue(schedulePoll(deps, env.polls, step.name, 0, await firstPollSince(deps, together, answeredAt, env.signal)));
   }
   if (outcome.status === 'rejected') {
     attempt.state = 'failed';

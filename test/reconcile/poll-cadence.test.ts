@@ -24,6 +24,19 @@ describe('poll cadence', () => {
     expect(polls(calls)).toEqual([POLL_MS, 2 * POLL_MS, 3 * POLL_MS, 4 * POLL_MS]);
   });
 
+  it('a timer firing late does not push every later poll back by as much: polls stay a poll delay apart', async () => {
+    // Every timer fires 7 ms late (a loaded event loop), so every poll is asked 7 ms after it was due.
+    const timerLateMs = 7;
+    const { calls, runs } = await runSequence([
+      { videos: [video('a')], scripts: { a: { poll: ['processing', 'processing', 'processing', { success: 1 }] } }, timerLateMs },
+    ]);
+    expect(runs[0]!.summary?.ready).toBe(1);
+    const at = polls(calls);
+    expect(at).toHaveLength(4);
+    // Counted from when each was asked, they would be POLL_MS + 7 ms apart: 7 ms later every round.
+    expect(at.slice(1).map((t, i) => t - at[i]!)).toEqual([POLL_MS, POLL_MS, POLL_MS]);
+  });
+
   it('a fresh render is polled first one poll delay after its submit, and each step of the first pass runs once', async () => {
     const { calls, passes } = await runSequence([{ videos: [video('a'), video('b')], scripts: { a: { poll: ['processing', { success: 1 }] } } }]);
     const submitted = calls.find((c) => c.op === 'submit' && c.name === 'a')!.at;

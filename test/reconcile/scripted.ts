@@ -187,6 +187,8 @@ export interface RunSpec {
   saveMs?: number;
   /** The client's submitsSettled() resolves this many fake ms after it is asked (submits that travelled alongside answered later). */
   settleMs?: number;
+  /** Every timer fires this many fake ms after it was due (a loaded machine's event loop). */
+  timerLateMs?: number;
 }
 /** A saved record whose stored phase is not the one its facts give. */
 interface PhaseMismatch {
@@ -242,6 +244,7 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
   const runs: RunOutcome[] = [];
   const passes: Pass[] = [];
   const events: ControllerEvent[] = [];
+  let restoreTimers = () => undefined as void;
   vi.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
   try {
     for (const spec of specs) {
@@ -259,6 +262,12 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
       if (spec.settleMs !== undefined) {
         const ms = spec.settleMs;
         client.submitsSettled = () => new Promise((r) => setTimeout(() => r(performance.now()), ms));
+      }
+      if (spec.timerLateMs) {
+        const late = spec.timerLateMs;
+        const fakeSetTimeout = globalThis.setTimeout;
+        globalThis.setTimeout = ((fn: () => void, ms?: number) => fakeSetTimeout(fn, (ms ?? 0) + late)) as typeof setTimeout;
+        restoreTimers = () => void (globalThis.setTimeout = fakeSetTimeout);
       }
       const state = (await store.read()) ?? emptyState('lin');
       for (const r of spec.records ?? []) state.videos[r.name] = structuredClone(r);
@@ -308,8 +317,10 @@ export async function runSequence(specs: RunSpec[]): Promise<Outcome> {
         if (i > 4000) throw new Error('the run is stuck without a hang answer and without a timer');
       }
       runs.push(run);
+      restoreTimers();
     }
   } finally {
+    restoreTimers();
     vi.useRealTimers();
   }
   return { runs, state: (await store.read())!, calls, files, passes, events, mismatches: store.mismatches };

@@ -65,12 +65,17 @@ export class PollLane {
     this.running = true;
     try {
       while (this.pending.size > 0) {
-        await this.d.clock.sleep(Math.max(0, this.lastRoundAt + this.d.roundMs - this.d.clock.elapsed()), this.d.signal);
+        // A round's slot is a round after the last one's: a round that waited for its slot counts from the slot,
+        // not from when its timer fired, so a timer's lateness is not added round after round (at most one
+        // round per roundMs still, on average and over any span). Asked after its slot, a round counts from then.
+        const slot = this.lastRoundAt + this.d.roundMs;
+        const wait = slot - this.d.clock.elapsed();
+        await this.d.clock.sleep(Math.max(0, wait), this.d.signal);
+        this.lastRoundAt = wait > 0 ? slot : this.d.clock.elapsed();
         // A round: every poll due now, in as few requests as the batch size allows, the room left in them
         // filled with riders, plus at most one more request of riders (never more than one extra per round).
         const due = [...this.pending.entries()];
         this.pending.clear();
-        this.lastRoundAt = this.d.clock.elapsed();
         const batch = this.batching ? this.d.batchSize : 1;
         const room = this.batching ? Math.ceil(due.length / batch) * batch - due.length + batch : 0;
         const dueIds = due.map(([u]) => u);
